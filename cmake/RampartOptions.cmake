@@ -1,0 +1,32 @@
+# Warnings and sanitizers apply to rampart's own targets only (through this INTERFACE target).
+add_library(rampart_options INTERFACE)
+target_compile_options(rampart_options INTERFACE -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor
+  -Wimplicit-fallthrough)
+if(RAMPART_WERROR)
+  target_compile_options(rampart_options INTERFACE -Werror)
+endif()
+if(RAMPART_SANITIZE)
+  string(REPLACE ";" "," _san "${RAMPART_SANITIZE}")
+  add_compile_options(-fsanitize=${_san} -fno-omit-frame-pointer -fno-sanitize-recover=all)
+  add_link_options(-fsanitize=${_san})
+endif()
+if(RAMPART_TEST_HOOKS)
+  target_compile_definitions(rampart_options INTERFACE RAMPART_TEST_HOOKS=1)
+endif()
+
+# rampart_component(NAME SOURCES ... DEPS ...): a static library plus, when tests are on,
+# one gtest binary from every *_test.cpp in the component's folder.
+function(rampart_component name)
+  cmake_parse_arguments(C "" "" "SOURCES;DEPS" ${ARGN})
+  add_library(rampart_${name} STATIC ${C_SOURCES})
+  target_include_directories(rampart_${name} PUBLIC ${PROJECT_SOURCE_DIR}/src)
+  target_link_libraries(rampart_${name} PUBLIC ${C_DEPS} PRIVATE rampart_options)
+  if(RAMPART_BUILD_TESTS)
+    file(GLOB _tests CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*_test.cpp)
+    if(_tests)
+      add_executable(${name}_test ${_tests})
+      target_link_libraries(${name}_test PRIVATE rampart_${name} rampart_options GTest::gtest_main)
+      add_test(NAME ${name}_test COMMAND ${name}_test)
+    endif()
+  endif()
+endfunction()

@@ -1,0 +1,47 @@
+#include "crypto/crypto.hpp"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+namespace rampart::crypto {
+
+TEST(Crypto, Sha256KnownAnswer) {
+  EXPECT_EQ(HexEncode(Sha256("abc")),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST(Crypto, Base64UrlMatchesRfc4648Vectors) {
+  auto enc = [](std::string_view s) {
+    return Base64UrlEncode({reinterpret_cast<const uint8_t*>(s.data()), s.size()});
+  };
+  EXPECT_EQ(enc(""), "");
+  EXPECT_EQ(enc("f"), "Zg");
+  EXPECT_EQ(enc("fo"), "Zm8");
+  EXPECT_EQ(enc("foo"), "Zm9v");
+  EXPECT_EQ(enc("foob"), "Zm9vYg");
+  EXPECT_EQ(enc("\xfb\xff"), "-_8");
+}
+
+TEST(Crypto, UuidV4IsWellFormedAndUnique) {
+  std::set<std::string> seen;
+  for (int i = 0; i < 1000; ++i) {
+    std::string u = NewUuidV4();
+    ASSERT_TRUE(IsUuid(u)) << u;
+    EXPECT_EQ(u[14], '4');
+    EXPECT_TRUE(u[19] == '8' || u[19] == '9' || u[19] == 'a' || u[19] == 'b');
+    seen.insert(u);
+  }
+  EXPECT_EQ(seen.size(), 1000u);
+  EXPECT_FALSE(IsUuid("51e8c042-6f0a-4186-8f7c-a8441e2909f"));
+  EXPECT_FALSE(IsUuid("51e8c042x6f0a-4186-8f7c-a8441e2909f3"));
+}
+
+TEST(Crypto, ConstantTimeEqual) {
+  uint8_t a[] = {1, 2, 3}, b[] = {1, 2, 3}, c[] = {1, 2, 4};
+  EXPECT_TRUE(ConstantTimeEqual(a, b));
+  EXPECT_FALSE(ConstantTimeEqual(a, c));
+  EXPECT_FALSE(ConstantTimeEqual(a, std::span<const uint8_t>(b, 2)));
+}
+
+}  // namespace rampart::crypto

@@ -1,0 +1,117 @@
+#include "net/ip_address.hpp"
+
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cstring>
+
+#include "base/strings.hpp"
+
+namespace rampart::net {
+namespace {
+
+U128 AllOnes(Family f) { return f == Family::kV4 ? U128(0xffffffffu) : ~U128(0); }
+
+}  // namespace
+
+std::optional<IpAddress> IpAddress::Parse(std::string_view text) {
+  if (text.empty() || text.size() > 45) return std::nullopt;
+  char buf[64];
+  std::memcpy(buf, text.data(), text.size());
+  buf[text.size()] = '\0';
+  if (text.find(':') == std::string_view::npos) {
+    in_addr a4{};
+    if (inet_pton(AF_INET, buf, &a4) != 1) return std::nullopt;
+    return IpAddress{Family::kV4, ntohl(a4.s_addr)};
+  }
+  in6_addr a6{};
+  if (inet_pton(AF_INET6, buf, &a6) != 1) return std::nullopt;
+  U128 v = 0;
+  for (uint8_t byte : a6.s6_addr) v = (v << 8) | byte;
+  return IpAddress{Family::kV6, v};
+}
+
+std::string IpAddress::ToString() const {
+  char buf[INET6_ADDRSTRLEN];
+  if (family == Family::kV4) {
+    in_addr a4{htonl(static_cast<uint32_t>(bits))};
+    inet_ntop(AF_INET, &a4, buf, sizeof buf);
+  } else {
+    in6_addr a6{};
+    U128 v = bits;
+    for (int i = 15; i >= 0; --i, v >>= 8) a6.s6_addr[i] = static_cast<uint8_t>(v & 0xff);
+    inet_ntop(AF_INET6, &a6, buf, sizeof buf);
+  }
+  return buf;
+}
+
+U128 PrefixMask(Family family, int prefix) {
+  const int width = BitWidth(family);
+  if (prefix <= 0) return 0;
+  if (prefix >= width) return AllOnes(family);
+  return AllOnes(family) & ~(AllOnes(family) >> prefix);
+}
+
+std::optional<IpNetwork> IpNetwork::Parse(std::string_view text) {
+  auto slash = text.find('/');
+  if (slash == std::string_view::npos) return std::nullopt;
+  auto addr = IpAddress::Parse(text.substr(0, slash));
+  std::string_view len_text = text.substr(slash + 1);
+  if (!addr || len_text.empty() || len_text.size() > 3) return std::nullopt;
+  int len = 0;
+  auto [p, ec] = std::from_chars(len_text.data(), len_text.data() + len_text.size(), len);
+  if (ec != std::errc() || p != len_text.data() + len_text.size()) return std::nullopt;
+  if (len < 0 || len > BitWidth(addr->family)) return std::nullopt;
+  addr->bits &= PrefixMask(addr->family, len);
+  return IpNetwork{*addr, len};
+}
+
+std::string IpNetwork::ToString() const { return base.ToString() + "/" + std::to_string(prefix); }
+
+bool IpNetwork::Contains(const IpAddress& a) const {
+  return a.family == base.family && (a.bits & PrefixMask(base.family, prefix)) == base.bits;
+}
+
+IpAddress IpNetwork::Last() const {
+  return {base.family, base.bits | (AllOnes(base.family) & ~PrefixMask(base.family, prefix))};
+}
+
+std::optional<IpRange> IpRange::Parse(std::string_view text) {
+  auto dash = text.find('-');
+  if (dash == std::string_view::npos) return std::nullopt;
+  auto a = IpAddress::Parse(Trim(text.substr(0, dash)));
+  auto b = IpAddress::Parse(Trim(text.substr(dash + 1)));
+  if (!a || !b || a->family != b->family || a->bits > b->bits) return std::nullopt;
+  return IpRange{*a, *b};
+}
+
+U128 IpRange::Size() const {
+  U128 diff = last.bits - first.bits;
+  return diff == ~U128(0) ? diff : diff + 1;
+}
+
+std::vector<IpNetwork> IpRange::ToPrefixes() const {
+  std::vector<IpNetwork> out;
+  const Family f = first.family;
+  const int width = BitWidth(f);
+  U128 cur = first.bits;
+  while (true) {
+    // Largest aligned block starting at cur that does not pass `last`.
+    int prefix = width;
+    while (prefix > 0) {
+      U128 mask = PrefixMask(f, prefix - 1);
+      U128 block_last = cur | (AllOnes(f) & ~mask);
+      if ((cur & mask) != cur || block_last > last.bits) break;
+      --prefix;
+    }
+    IpNetwork n{{f, cur}, prefix};
+    out.push_back(n);
+    U128 block_last = n.Last().bits;
+    if (block_last >= last.bits) break;
+    cur = block_last + 1;
+  }
+  return out;
+}
+
+}  // namespace rampart::net

@@ -1,0 +1,57 @@
+#pragma once
+// IPv4/IPv6 addresses, networks and ranges as plain values. Parsing is strict and yields the
+// canonical text form (RFC 5952 for IPv6) that rampart stores, returns and matches on.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rampart::net {
+
+__extension__ typedef unsigned __int128 U128;
+
+enum class Family : uint8_t { kV4, kV6 };
+
+inline int BitWidth(Family f) { return f == Family::kV4 ? 32 : 128; }
+
+struct IpAddress {
+  Family family = Family::kV4;
+  U128 bits = 0;  // IPv4 in the low 32 bits
+
+  static std::optional<IpAddress> Parse(std::string_view text);
+  std::string ToString() const;
+  friend bool operator==(const IpAddress&, const IpAddress&) = default;
+};
+
+// Mask with the top `prefix` bits of a `family`-wide address set.
+U128 PrefixMask(Family family, int prefix);
+
+struct IpNetwork {
+  IpAddress base;  // host bits cleared
+  int prefix = 0;
+
+  // "a.b.c.d/n" or "x::y/n"; host bits are cleared, not rejected.
+  static std::optional<IpNetwork> Parse(std::string_view text);
+  std::string ToString() const;
+  bool Contains(const IpAddress& a) const;
+  IpAddress Last() const;
+};
+
+struct IpRange {
+  IpAddress first, last;  // same family, first <= last
+
+  // "a.b.c.d-e.f.g.h" (spaces around '-' allowed).
+  static std::optional<IpRange> Parse(std::string_view text);
+  // Number of addresses; saturates at 2^128-1 for ::/0.
+  U128 Size() const;
+  // The minimal list of prefixes covering exactly this range, in address order.
+  std::vector<IpNetwork> ToPrefixes() const;
+  bool Overlaps(const IpRange& o) const {
+    return first.family == o.first.family && first.bits <= o.last.bits && o.first.bits <= last.bits;
+  }
+};
+
+inline IpRange RangeOf(const IpNetwork& n) { return {n.base, n.Last()}; }
+
+}  // namespace rampart::net

@@ -1,0 +1,64 @@
+#include "net/ip_address.hpp"
+
+#include <gtest/gtest.h>
+
+#include <random>
+
+namespace rampart::net {
+
+TEST(IpAddress, ParsesAndCanonicalizes) {
+  EXPECT_EQ(IpAddress::Parse("1.2.3.4")->ToString(), "1.2.3.4");
+  EXPECT_EQ(IpAddress::Parse("2001:DB8:0:0:0:0:0:1")->ToString(), "2001:db8::1");
+  EXPECT_EQ(IpAddress::Parse("2001:0db8:0000:0000:0001:0000:0000:0001")->ToString(),
+            "2001:db8::1:0:0:1");
+  EXPECT_FALSE(IpAddress::Parse("1.2.3"));
+  EXPECT_FALSE(IpAddress::Parse("1.2.3.256"));
+  EXPECT_FALSE(IpAddress::Parse("01.2.3.4"));
+  EXPECT_FALSE(IpAddress::Parse(" 1.2.3.4"));
+  EXPECT_FALSE(IpAddress::Parse("example.com"));
+  EXPECT_FALSE(IpAddress::Parse(""));
+}
+
+TEST(IpNetwork, ClearsHostBits) {
+  auto n = IpNetwork::Parse("4.3.2.1/24");
+  ASSERT_TRUE(n);
+  EXPECT_EQ(n->ToString(), "4.3.2.0/24");
+  EXPECT_EQ(IpNetwork::Parse("4.3.2.1/32")->ToString(), "4.3.2.1/32");
+  EXPECT_EQ(IpNetwork::Parse("2600:1:2:3::5/48")->ToString(), "2600:1:2::/48");
+  EXPECT_FALSE(IpNetwork::Parse("1.2.3.4/33"));
+  EXPECT_FALSE(IpNetwork::Parse("1.2.3.4/"));
+  EXPECT_FALSE(IpNetwork::Parse("1.2.3.4/+8"));
+  EXPECT_FALSE(IpNetwork::Parse("1.2.3.4/0x8"));
+  EXPECT_TRUE(IpNetwork::Parse("1.2.3.4/24")->Contains(*IpAddress::Parse("1.2.3.255")));
+  EXPECT_FALSE(IpNetwork::Parse("1.2.3.4/24")->Contains(*IpAddress::Parse("1.2.4.0")));
+}
+
+TEST(IpRange, ParsesAndSizes) {
+  auto r = IpRange::Parse("1.2.3.4 - 1.2.3.10");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(static_cast<uint64_t>(r->Size()), 7u);
+  EXPECT_FALSE(IpRange::Parse("1.2.3.10-1.2.3.4"));
+  EXPECT_FALSE(IpRange::Parse("1.2.3.4-::1"));
+}
+
+TEST(IpRange, PrefixSplitCoversExactly) {
+  std::mt19937_64 rng(42);
+  for (int i = 0; i < 2000; ++i) {
+    uint32_t a = static_cast<uint32_t>(rng()), span = static_cast<uint32_t>(rng() % 100000);
+    uint32_t b = a > UINT32_MAX - span ? UINT32_MAX : a + span;
+    IpRange r{{Family::kV4, a}, {Family::kV4, b}};
+    auto prefixes = r.ToPrefixes();
+    U128 next = a, total = 0;
+    for (const auto& p : prefixes) {
+      ASSERT_EQ(p.base.bits, next) << "gap or overlap";
+      ASSERT_EQ(p.base.bits & PrefixMask(Family::kV4, p.prefix), p.base.bits) << "unaligned";
+      total += RangeOf(p).Size();
+      next = p.Last().bits + 1;
+    }
+    EXPECT_EQ(next - 1, U128(b));
+    EXPECT_EQ(total, r.Size());
+    EXPECT_LE(prefixes.size(), 62u);
+  }
+}
+
+}  // namespace rampart::net
