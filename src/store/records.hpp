@@ -1,0 +1,70 @@
+#pragma once
+// Plain rows exchanged with a store backend. No behaviour; services own the meaning.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace rampart::store {
+
+struct AccountRecord {
+  std::string id;  // UUIDv4
+  std::string name;
+  int64_t created_at_ms = 0;
+};
+
+struct TokenRecord {
+  std::string id;  // public part of the token, 16 hex chars
+  std::string account_id;
+  std::string secret_hash;  // SHA-256 of the secret part, lower-case hex
+  std::string perm;         // "userlists:read" | "userlists:write"
+  std::string description;
+  int64_t created_at_ms = 0;
+  std::optional<int64_t> expires_at_ms;
+  std::optional<int64_t> revoked_at_ms;
+};
+
+struct EntryRecord {
+  std::string value;  // normalized
+  std::string address_type;
+  std::string comments;
+  std::optional<std::string> expires;  // YYYY-MM-DD, the entry's own override
+  int64_t seq = 0;                     // insertion order within the list
+};
+
+struct ListRecord {
+  std::string id;
+  std::string account_id;
+  std::string kind;  // "ip" | "domain"
+  std::string name;
+  std::string list_type;  // "block" | "allow"
+  std::string description;
+  std::optional<std::string> expires;  // list-level default, YYYY-MM-DD
+  int64_t created_at_ms = 0;
+  std::vector<EntryRecord> entries;  // ordered by seq
+};
+
+struct AuditRecord {
+  int64_t id = 0;  // assigned by the store
+  std::string account_id;
+  std::string list_id;
+  std::string list_kind;
+  std::string list_name;
+  std::string token_id;  // "system" for the expiry sweeper
+  std::string action;    // create | update | replace | delete | expire
+  int64_t at_ms = 0;
+  std::string changes_json;  // {"added":[..],"removed":[..],"updated":[..]}
+};
+
+// One atomic change to one list: all of it is applied, or none of it.
+struct ListChange {
+  enum class Op { kCreate, kUpdate, kDelete };
+  Op op = Op::kUpdate;
+  ListRecord list;               // settings; `entries` is ignored
+  bool replace_entries = false;  // delete every existing entry first (PUT)
+  std::vector<EntryRecord> upserts;
+  std::vector<std::string> removals;
+  AuditRecord audit;
+};
+
+}  // namespace rampart::store

@@ -1,0 +1,89 @@
+#include "store/sqlite/migrations.hpp"
+
+#include <string>
+
+namespace rampart::store::sqlite {
+namespace {
+
+// Append-only: never edit a shipped migration, add the next one.
+constexpr const char* kMigrations[] = {
+    // V1: accounts, API tokens, user lists, entries, audit trail.
+    R"sql(
+CREATE TABLE accounts (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  created_at_ms INTEGER NOT NULL
+);
+CREATE TABLE api_tokens (
+  id TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL REFERENCES accounts(id),
+  secret_hash TEXT NOT NULL,
+  perm TEXT NOT NULL CHECK (perm IN ('userlists:read', 'userlists:write')),
+  description TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  expires_at_ms INTEGER,
+  revoked_at_ms INTEGER
+);
+CREATE INDEX api_tokens_account ON api_tokens(account_id);
+CREATE TABLE user_lists (
+  id TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL REFERENCES accounts(id),
+  kind TEXT NOT NULL CHECK (kind IN ('ip', 'domain')),
+  name TEXT NOT NULL COLLATE NOCASE,
+  list_type TEXT NOT NULL CHECK (list_type IN ('block', 'allow')),
+  description TEXT NOT NULL,
+  expires TEXT,
+  created_at_ms INTEGER NOT NULL,
+  UNIQUE (account_id, kind, name)
+);
+CREATE TABLE list_entries (
+  list_id TEXT NOT NULL REFERENCES user_lists(id) ON DELETE CASCADE,
+  value TEXT NOT NULL,
+  address_type TEXT NOT NULL,
+  comments TEXT NOT NULL,
+  expires TEXT,
+  seq INTEGER NOT NULL,
+  PRIMARY KEY (list_id, value)
+) WITHOUT ROWID;
+CREATE TABLE audit_log (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  account_id TEXT NOT NULL,
+  list_id TEXT NOT NULL,
+  list_kind TEXT NOT NULL,
+  list_name TEXT NOT NULL,
+  token_id TEXT NOT NULL,
+  action TEXT NOT NULL,
+  at_ms INTEGER NOT NULL,
+  changes_json TEXT NOT NULL
+);
+CREATE INDEX audit_by_list ON audit_log(account_id, list_id, id);
+)sql",
+};
+
+}  // namespace
+
+int LatestSchemaVersion() { return static_cast<int>(std::size(kMigrations)); }
+
+Result<void> Migrate(Db& db) {
+  Stmt get(db, "PRAGMA user_version");
+  auto row = get.Step();
+  if (!row) return row.error();
+  int version = static_cast<int>(get.Int(0));
+  get.Reset();
+  if (version > LatestSchemaVersion()) {
+    return Error::Unavailable("database schema version " + std::to_string(version) +
+                              " is newer than this rampart (" +
+                              std::to_string(LatestSchemaVersion()) + ")");
+  }
+  for (int v = version; v < LatestSchemaVersion(); ++v) {
+    Txn txn(db);
+    if (!txn.begun()) return txn.begun().error();
+    RAMPART_CHECK(db.Exec(kMigrations[v]));
+    std::string set = "PRAGMA user_version = " + std::to_string(v + 1);
+    RAMPART_CHECK(db.Exec(set.c_str()));
+    RAMPART_CHECK(txn.Commit());
+  }
+  return {};
+}
+
+}  // namespace rampart::store::sqlite

@@ -1,0 +1,54 @@
+#pragma once
+// Every SQL statement rampart runs against SQLite, named. Parameters are always bound.
+namespace rampart::store::sqlite::q {
+
+inline constexpr const char* kInsertAccount =
+    "INSERT INTO accounts(id, name, created_at_ms) VALUES (?1, ?2, ?3)";
+inline constexpr const char* kListAccounts =
+    "SELECT id, name, created_at_ms FROM accounts ORDER BY created_at_ms, id";
+inline constexpr const char* kFindAccount =
+    "SELECT id, name, created_at_ms FROM accounts WHERE id = ?1 OR name = ?1 LIMIT 1";
+
+inline constexpr const char* kInsertToken =
+    "INSERT INTO api_tokens(id, account_id, secret_hash, perm, description, created_at_ms,"
+    " expires_at_ms, revoked_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+inline constexpr const char* kFindToken =
+    "SELECT id, account_id, secret_hash, perm, description, created_at_ms, expires_at_ms,"
+    " revoked_at_ms FROM api_tokens WHERE id = ?1";
+inline constexpr const char* kListTokens =
+    "SELECT id, account_id, secret_hash, perm, description, created_at_ms, expires_at_ms,"
+    " revoked_at_ms FROM api_tokens WHERE account_id = ?1 ORDER BY created_at_ms, id";
+inline constexpr const char* kRevokeToken =
+    "UPDATE api_tokens SET revoked_at_ms = ?2 WHERE id = ?1 AND revoked_at_ms IS NULL";
+
+inline constexpr const char* kLoadLists =
+    "SELECT id, account_id, kind, name, list_type, description, expires, created_at_ms"
+    " FROM user_lists WHERE account_id = ?1 ORDER BY created_at_ms, id";
+inline constexpr const char* kLoadEntries =
+    "SELECT value, address_type, comments, expires, seq FROM list_entries WHERE list_id = ?1"
+    " ORDER BY seq";
+inline constexpr const char* kInsertList =
+    "INSERT INTO user_lists(id, account_id, kind, name, list_type, description, expires,"
+    " created_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+inline constexpr const char* kUpdateList =
+    "UPDATE user_lists SET name = ?3, list_type = ?4, description = ?5, expires = ?6"
+    " WHERE id = ?1 AND account_id = ?2";
+inline constexpr const char* kDeleteList = "DELETE FROM user_lists WHERE id = ?1 AND account_id = ?2";
+inline constexpr const char* kDeleteAllEntries = "DELETE FROM list_entries WHERE list_id = ?1";
+inline constexpr const char* kUpsertEntry =
+    "INSERT INTO list_entries(list_id, value, address_type, comments, expires, seq)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(list_id, value) DO UPDATE SET"
+    " comments = excluded.comments, expires = excluded.expires";
+inline constexpr const char* kDeleteEntry = "DELETE FROM list_entries WHERE list_id = ?1 AND value = ?2";
+
+inline constexpr const char* kInsertAudit =
+    "INSERT INTO audit_log(account_id, list_id, list_kind, list_name, token_id, action, at_ms,"
+    " changes_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+inline constexpr const char* kReadAudit =
+    "SELECT id, account_id, list_id, list_kind, list_name, token_id, action, at_ms, changes_json"
+    " FROM audit_log WHERE account_id = ?1 AND (?2 = '' OR list_id = ?2)"
+    " ORDER BY id DESC LIMIT ?4 OFFSET ?3";
+inline constexpr const char* kCountAudit =
+    "SELECT COUNT(*) FROM audit_log WHERE account_id = ?1 AND (?2 = '' OR list_id = ?2)";
+
+}  // namespace rampart::store::sqlite::q

@@ -1,0 +1,75 @@
+#pragma once
+// RAII over sqlite3 handles: Db (connection), Stmt (prepared statement), Txn (rolls back unless
+// committed). Errors come back as Result; nothing throws.
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "base/result.hpp"
+
+namespace rampart::store::sqlite {
+
+Error SqliteError(sqlite3* db, std::string_view what);
+
+class Db {
+ public:
+  Db() = default;
+  ~Db();
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+
+  Result<void> Open(const std::string& path, int busy_timeout_ms);
+  Result<void> Exec(const char* sql);
+  sqlite3* get() const { return db_; }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+class Stmt {
+ public:
+  Stmt(Db& db, const char* sql);
+  ~Stmt();
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+
+  bool ok() const { return stmt_ != nullptr; }
+  Stmt& Bind(int i, std::string_view v);
+  Stmt& Bind(int i, const std::string& v) { return Bind(i, std::string_view(v)); }
+  Stmt& Bind(int i, const char* v) { return Bind(i, std::string_view(v)); }
+  Stmt& Bind(int i, int64_t v);
+  Stmt& Bind(int i, const std::optional<std::string>& v);
+  Stmt& Bind(int i, const std::optional<int64_t>& v);
+  // SQLITE_ROW -> true, SQLITE_DONE -> false, else error.
+  Result<bool> Step();
+  Result<void> Run();  // Step until done, for writes
+  void Reset();
+
+  std::string Text(int col) const;
+  std::optional<std::string> OptText(int col) const;
+  int64_t Int(int col) const;
+  std::optional<int64_t> OptInt(int col) const;
+
+ private:
+  Db& db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+// BEGIN IMMEDIATE on construction; ROLLBACK in the destructor unless Commit() succeeded.
+class Txn {
+ public:
+  explicit Txn(Db& db);
+  ~Txn();
+  const Result<void>& begun() const { return begun_; }
+  Result<void> Commit();
+
+ private:
+  Db& db_;
+  Result<void> begun_;
+  bool done_ = false;
+};
+
+}  // namespace rampart::store::sqlite

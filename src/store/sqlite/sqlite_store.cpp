@@ -1,0 +1,238 @@
+// SQLite backend: WAL, synchronous=FULL (an acknowledged commit survives power loss), foreign
+// keys on. One writer connection and one reader connection, each behind its own mutex, so reads
+// proceed while a large write commits (WAL readers never block on the writer).
+#include <mutex>
+
+#include "store/sqlite/migrations.hpp"
+#include "store/sqlite/queries.hpp"
+#include "store/sqlite/sqlite_db.hpp"
+#include "store/store.hpp"
+
+namespace rampart::store {
+namespace {
+
+using sqlite::Db;
+using sqlite::Stmt;
+using sqlite::Txn;
+
+TokenRecord ReadToken(const Stmt& s) {
+  return {s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Int(5), s.OptInt(6), s.OptInt(7)};
+}
+
+AccountRecord ReadAccount(const Stmt& s) { return {s.Text(0), s.Text(1), s.Int(2)}; }
+
+Result<void> Configure(Db& db) {
+  RAMPART_CHECK(db.Exec("PRAGMA journal_mode = WAL"));
+  RAMPART_CHECK(db.Exec("PRAGMA synchronous = FULL"));
+  RAMPART_CHECK(db.Exec("PRAGMA foreign_keys = ON"));
+  return {};
+}
+
+class SqliteStore final : public Store {
+ public:
+  Result<void> Open(const SqliteOptions& o) {
+    RAMPART_CHECK(writer_.Open(o.path, o.busy_timeout_ms));
+    RAMPART_CHECK(Configure(writer_));
+    RAMPART_CHECK(sqlite::Migrate(writer_));
+    if (o.path == ":memory:") return {};  // a second connection would be a separate database
+    reader_ = std::make_unique<Db>();
+    RAMPART_CHECK(reader_->Open(o.path, o.busy_timeout_ms));
+    return Configure(*reader_);
+  }
+
+  // AccountStore
+  Result<void> CreateAccount(const AccountRecord& a) override {
+    std::lock_guard lock(write_mu_);
+    Stmt s(writer_, sqlite::q::kInsertAccount);
+    return s.Bind(1, a.id).Bind(2, a.name).Bind(3, a.created_at_ms).Run();
+  }
+
+  Result<std::vector<AccountRecord>> ListAccounts() override {
+    auto [lock, db] = Reader();
+    Stmt s(db, sqlite::q::kListAccounts);
+    std::vector<AccountRecord> out;
+    while (true) {
+      RAMPART_TRY(row, s.Step());
+      if (!row) break;
+      out.push_back(ReadAccount(s));
+    }
+    return out;
+  }
+
+  Result<std::optional<AccountRecord>> FindAccount(const std::string& key) override {
+    auto [lock, db] = Reader();
+    Stmt s(db, sqlite::q::kFindAccount);
+    s.Bind(1, key);
+    RAMPART_TRY(row, s.Step());
+    if (!row) return std::optional<AccountRecord>();
+    return std::optional<AccountRecord>(ReadAccount(s));
+  }
+
+  Result<void> CreateToken(const TokenRecord& t) override {
+    std::lock_guard lock(write_mu_);
+    Stmt s(writer_, sqlite::q::kInsertToken);
+    s.Bind(1, t.id).Bind(2, t.account_id).Bind(3, t.secret_hash).Bind(4, t.perm);
+    s.Bind(5, t.description).Bind(6, t.created_at_ms).Bind(7, t.expires_at_ms).Bind(8, t.revoked_at_ms);
+    return s.Run();
+  }
+
+  Result<std::optional<TokenRecord>> FindToken(const std::string& id) override {
+    auto [lock, db] = Reader();
+    Stmt s(db, sqlite::q::kFindToken);
+    s.Bind(1, id);
+    RAMPART_TRY(row, s.Step());
+    if (!row) return std::optional<TokenRecord>();
+    return std::optional<TokenRecord>(ReadToken(s));
+  }
+
+  Result<std::vector<TokenRecord>> ListTokens(const std::string& account_id) override {
+    auto [lock, db] = Reader();
+    Stmt s(db, sqlite::q::kListTokens);
+    s.Bind(1, account_id);
+    std::vector<TokenRecord> out;
+    while (true) {
+      RAMPART_TRY(row, s.Step());
+      if (!row) break;
+      out.push_back(ReadToken(s));
+    }
+    return out;
+  }
+
+  Result<bool> RevokeToken(const std::string& id, int64_t at_ms) override {
+    std::lock_guard lock(write_mu_);
+    Stmt s(writer_, sqlite::q::kRevokeToken);
+    RAMPART_CHECK(s.Bind(1, id).Bind(2, at_ms).Run());
+    return sqlite3_changes(writer_.get()) > 0;
+  }
+
+  // ListStore
+  Result<std::vector<ListRecord>> LoadLists(const std::string& account_id) override {
+    auto [lock, db] = Reader();
+    RAMPART_CHECK(db.Exec("BEGIN"));  // one consistent snapshot of lists and entries
+    auto out = LoadListsLocked(db, account_id);
+    db.Exec("COMMIT");
+    return out;
+  }
+
+  Result<void> Apply(const ListChange& c) override {
+    std::lock_guard lock(write_mu_);
+    Txn txn(writer_);
+    if (!txn.begun()) return txn.begun().error();
+    RAMPART_CHECK(ApplyList(c));
+    RAMPART_CHECK(ApplyEntries(c));
+    RAMPART_CHECK(InsertAudit(c.audit));
+    return txn.Commit();
+  }
+
+  Result<std::vector<AuditRecord>> ReadAudit(const std::string& account_id, const std::string& list_id,
+                                             int64_t offset, int64_t limit) override {
+    auto [lock, db] = Reader();
+    Stmt s(db, sqlite::q::kReadAudit);
+    s.Bind(1, account_id).Bind(2, list_id).Bind(3, offset).Bind(4, limit);
+    std::vector<AuditRecord> out;
+    while (true) {
+      RAMPART_TRY(row, s.Step());
+      if (!row) break;
+      out.push_back({s.Int(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5), s.Text(6),
+                     s.Int(7), s.Text(8)});
+    }
+    return out;
+  }
+
+  Result<int64_t> CountAudit(const std::string& account_id, const std::string& list_id) override {
+    auto [lock, db] = Reader();
+    Stmt s(db, sqlite::q::kCountAudit);
+    s.Bind(1, account_id).Bind(2, list_id);
+    RAMPART_TRY(row, s.Step());
+    return row ? s.Int(0) : 0;
+  }
+
+ private:
+  std::pair<std::unique_lock<std::mutex>, Db&> Reader() {
+    if (!reader_) return {std::unique_lock(write_mu_), writer_};
+    return {std::unique_lock(read_mu_), *reader_};
+  }
+
+  Result<std::vector<ListRecord>> LoadListsLocked(Db& db, const std::string& account_id) {
+    Stmt lists(db, sqlite::q::kLoadLists);
+    lists.Bind(1, account_id);
+    std::vector<ListRecord> out;
+    while (true) {
+      RAMPART_TRY(row, lists.Step());
+      if (!row) break;
+      out.push_back({lists.Text(0), lists.Text(1), lists.Text(2), lists.Text(3), lists.Text(4),
+                     lists.Text(5), lists.OptText(6), lists.Int(7), {}});
+    }
+    Stmt entries(db, sqlite::q::kLoadEntries);
+    for (ListRecord& l : out) {
+      entries.Bind(1, l.id);
+      while (true) {
+        RAMPART_TRY(row, entries.Step());
+        if (!row) break;
+        l.entries.push_back(
+            {entries.Text(0), entries.Text(1), entries.Text(2), entries.OptText(3), entries.Int(4)});
+      }
+      entries.Reset();
+    }
+    return out;
+  }
+
+  Result<void> ApplyList(const ListChange& c) {
+    const ListRecord& l = c.list;
+    switch (c.op) {
+      case ListChange::Op::kCreate: {
+        Stmt s(writer_, sqlite::q::kInsertList);
+        s.Bind(1, l.id).Bind(2, l.account_id).Bind(3, l.kind).Bind(4, l.name).Bind(5, l.list_type);
+        return s.Bind(6, l.description).Bind(7, l.expires).Bind(8, l.created_at_ms).Run();
+      }
+      case ListChange::Op::kUpdate: {
+        Stmt s(writer_, sqlite::q::kUpdateList);
+        s.Bind(1, l.id).Bind(2, l.account_id).Bind(3, l.name).Bind(4, l.list_type);
+        RAMPART_CHECK(s.Bind(5, l.description).Bind(6, l.expires).Run());
+        if (sqlite3_changes(writer_.get()) != 1) return Error::NotFound(10300, "list " + l.id);
+        return {};
+      }
+      case ListChange::Op::kDelete: {
+        Stmt s(writer_, sqlite::q::kDeleteList);
+        return s.Bind(1, l.id).Bind(2, l.account_id).Run();
+      }
+    }
+    return {};
+  }
+
+  Result<void> ApplyEntries(const ListChange& c) {
+    if (c.replace_entries) {
+      Stmt s(writer_, sqlite::q::kDeleteAllEntries);
+      RAMPART_CHECK(s.Bind(1, c.list.id).Run());
+    }
+    Stmt del(writer_, sqlite::q::kDeleteEntry);
+    for (const std::string& v : c.removals) RAMPART_CHECK(del.Bind(1, c.list.id).Bind(2, v).Run());
+    Stmt up(writer_, sqlite::q::kUpsertEntry);
+    for (const EntryRecord& e : c.upserts) {
+      up.Bind(1, c.list.id).Bind(2, e.value).Bind(3, e.address_type).Bind(4, e.comments);
+      RAMPART_CHECK(up.Bind(5, e.expires).Bind(6, e.seq).Run());
+    }
+    return {};
+  }
+
+  Result<void> InsertAudit(const AuditRecord& a) {
+    Stmt s(writer_, sqlite::q::kInsertAudit);
+    s.Bind(1, a.account_id).Bind(2, a.list_id).Bind(3, a.list_kind).Bind(4, a.list_name);
+    return s.Bind(5, a.token_id).Bind(6, a.action).Bind(7, a.at_ms).Bind(8, a.changes_json).Run();
+  }
+
+  std::mutex write_mu_;
+  Db writer_;
+  std::mutex read_mu_;
+  std::unique_ptr<Db> reader_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& opts) {
+  auto s = std::make_unique<SqliteStore>();
+  RAMPART_CHECK(s->Open(opts));
+  return std::unique_ptr<Store>(std::move(s));
+}
+
+}  // namespace rampart::store

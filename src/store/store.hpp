@@ -1,0 +1,53 @@
+#pragma once
+// The storage seam. Services see only these interfaces; SQL lives in the backends under store/.
+// Every method is synchronous and may block: call it from the blocking pool, never an I/O thread.
+// Implementations are safe for concurrent use from many threads.
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/result.hpp"
+#include "store/records.hpp"
+
+namespace rampart::store {
+
+class AccountStore {
+ public:
+  virtual ~AccountStore() = default;
+  // Conflict (ext 19000) if the name is taken.
+  virtual Result<void> CreateAccount(const AccountRecord& a) = 0;
+  virtual Result<std::vector<AccountRecord>> ListAccounts() = 0;
+  virtual Result<std::optional<AccountRecord>> FindAccount(const std::string& id_or_name) = 0;
+  virtual Result<void> CreateToken(const TokenRecord& t) = 0;
+  virtual Result<std::optional<TokenRecord>> FindToken(const std::string& id) = 0;
+  virtual Result<std::vector<TokenRecord>> ListTokens(const std::string& account_id) = 0;
+  // Returns false if no such unrevoked token exists.
+  virtual Result<bool> RevokeToken(const std::string& id, int64_t at_ms) = 0;
+};
+
+class ListStore {
+ public:
+  virtual ~ListStore() = default;
+  // Every list of the account, with entries ordered by seq.
+  virtual Result<std::vector<ListRecord>> LoadLists(const std::string& account_id) = 0;
+  // Applies the change and its audit record in one durable transaction.
+  virtual Result<void> Apply(const ListChange& change) = 0;
+  // Audit records, newest first. Empty `list_id` means every list of the account.
+  virtual Result<std::vector<AuditRecord>> ReadAudit(const std::string& account_id,
+                                                     const std::string& list_id, int64_t offset,
+                                                     int64_t limit) = 0;
+  virtual Result<int64_t> CountAudit(const std::string& account_id, const std::string& list_id) = 0;
+};
+
+class Store : public AccountStore, public ListStore {};
+
+struct SqliteOptions {
+  std::string path;       // file path, or ":memory:" for a private in-memory database
+  int busy_timeout_ms = 5000;
+};
+
+// Opens (creating if needed) and migrates the database. Unavailable on I/O or schema errors.
+Result<std::unique_ptr<Store>> OpenSqliteStore(const SqliteOptions& opts);
+
+}  // namespace rampart::store

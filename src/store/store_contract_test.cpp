@@ -1,0 +1,158 @@
+// The store contract: one suite, run against every backend (SQLite file and SQLite in-memory now;
+// PostgreSQL joins by adding a factory to kBackends).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <functional>
+#include <random>
+
+#include "store/store.hpp"
+
+namespace rampart::store {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Backend {
+  std::string name;
+  bool persistent;
+};
+
+class StoreContract : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("rampart-store-" + std::to_string(std::random_device{}()));
+    fs::create_directories(dir_);
+    store_ = Open();
+  }
+  void TearDown() override {
+    store_.reset();
+    fs::remove_all(dir_);
+  }
+  std::unique_ptr<Store> Open() {
+    std::string path = GetParam().persistent ? (dir_ / "db.sqlite").string() : ":memory:";
+    auto s = OpenSqliteStore({path});
+    EXPECT_TRUE(s) << (s ? "" : s.error().detail);
+    return std::move(*s);
+  }
+  ListChange Create(const std::string& id, const std::string& name) {
+    ListChange c;
+    c.op = ListChange::Op::kCreate;
+    c.list = {id, "acct1", "ip", name, "block", "", std::nullopt, 1, {}};
+    c.upserts = {{"1.2.3.4", "ip", "c1", std::nullopt, 1}, {"5.6.7.0/24", "netmask", "", "2030-01-01", 2}};
+    c.audit = {0, "acct1", id, "ip", name, "tok", "create", 10, "{}"};
+    return c;
+  }
+
+  fs::path dir_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_P(StoreContract, AccountsAndDuplicateNames) {
+  ASSERT_TRUE(store_->CreateAccount({"acct1", "Demo", 1}));
+  auto dup = store_->CreateAccount({"acct2", "demo", 2});
+  ASSERT_FALSE(dup);
+  EXPECT_EQ(dup.error().ext, 19000);
+  auto found = store_->FindAccount("Demo");
+  ASSERT_TRUE(found && *found);
+  EXPECT_EQ((*found)->id, "acct1");
+  EXPECT_EQ(store_->ListAccounts()->size(), 1u);
+}
+
+TEST_P(StoreContract, TokensRevokeOnce) {
+  ASSERT_TRUE(store_->CreateAccount({"acct1", "a", 1}));
+  ASSERT_TRUE(store_->CreateToken({"t1", "acct1", "ab", "userlists:read", "d", 5, 99, std::nullopt}));
+  auto t = store_->FindToken("t1");
+  ASSERT_TRUE(t && *t);
+  EXPECT_EQ((*t)->expires_at_ms, 99);
+  EXPECT_TRUE(*store_->RevokeToken("t1", 7));
+  EXPECT_FALSE(*store_->RevokeToken("t1", 8));
+  EXPECT_EQ((*store_->FindToken("t1"))->revoked_at_ms, 7);
+  EXPECT_FALSE(*store_->FindToken("nope"));
+}
+
+TEST_P(StoreContract, ListLifecycle) {
+  ASSERT_TRUE(store_->CreateAccount({"acct1", "a", 1}));
+  ASSERT_TRUE(store_->Apply(Create("L1", "one")));
+  ListChange upd;
+  upd.op = ListChange::Op::kUpdate;
+  upd.list = {"L1", "acct1", "ip", "uno", "allow", "d", std::nullopt, 1, {}};
+  upd.removals = {"1.2.3.4"};
+  upd.upserts = {{"5.6.7.0/24", "netmask", "changed", std::nullopt, 2}, {"9.9.9.9", "ip", "", std::nullopt, 3}};
+  upd.audit = {0, "acct1", "L1", "ip", "uno", "tok", "update", 11, "{}"};
+  ASSERT_TRUE(store_->Apply(upd));
+  auto lists = store_->LoadLists("acct1");
+  ASSERT_TRUE(lists);
+  ASSERT_EQ(lists->size(), 1u);
+  const ListRecord& l = (*lists)[0];
+  EXPECT_EQ(l.name, "uno");
+  EXPECT_EQ(l.list_type, "allow");
+  ASSERT_EQ(l.entries.size(), 2u);
+  EXPECT_EQ(l.entries[0].value, "5.6.7.0/24");
+  EXPECT_EQ(l.entries[0].comments, "changed");
+  EXPECT_EQ(l.entries[1].value, "9.9.9.9");
+  auto audit = store_->ReadAudit("acct1", "L1", 0, 10);
+  ASSERT_EQ(audit->size(), 2u);
+  EXPECT_EQ((*audit)[0].action, "update");  // newest first
+  EXPECT_EQ(*store_->CountAudit("acct1", ""), 2);
+  EXPECT_EQ(store_->ReadAudit("acct1", "", 1, 10)->size(), 1u);
+}
+
+TEST_P(StoreContract, DuplicateListNameIsRejectedPerKindIgnoringCase) {
+  ASSERT_TRUE(store_->CreateAccount({"acct1", "a", 1}));
+  ASSERT_TRUE(store_->Apply(Create("L1", "one")));
+  auto dup = store_->Apply(Create("L2", "ONE"));
+  ASSERT_FALSE(dup);
+  EXPECT_EQ(dup.error().ext, 19000);
+  ListChange other = Create("L3", "one");
+  other.list.kind = "domain";
+  other.upserts = {};
+  EXPECT_TRUE(store_->Apply(other));
+}
+
+TEST_P(StoreContract, FailedChangeLeavesNothingBehind) {
+  ASSERT_TRUE(store_->CreateAccount({"acct1", "a", 1}));
+  ListChange upd = Create("missing", "x");
+  upd.op = ListChange::Op::kUpdate;  // the list does not exist: the whole change must roll back
+  EXPECT_FALSE(store_->Apply(upd));
+  EXPECT_EQ(*store_->CountAudit("acct1", ""), 0);
+  EXPECT_TRUE(store_->LoadLists("acct1")->empty());
+}
+
+TEST_P(StoreContract, ReplaceAndDeleteCascade) {
+  ASSERT_TRUE(store_->CreateAccount({"acct1", "a", 1}));
+  ASSERT_TRUE(store_->Apply(Create("L1", "one")));
+  ListChange put = Create("L1", "one");
+  put.op = ListChange::Op::kUpdate;
+  put.replace_entries = true;
+  put.upserts = {{"8.8.8.8", "ip", "", std::nullopt, 3}};
+  ASSERT_TRUE(store_->Apply(put));
+  EXPECT_EQ((*store_->LoadLists("acct1"))[0].entries.size(), 1u);
+  ListChange del = Create("L1", "one");
+  del.op = ListChange::Op::kDelete;
+  del.upserts = {};
+  ASSERT_TRUE(store_->Apply(del));
+  EXPECT_TRUE(store_->LoadLists("acct1")->empty());
+  EXPECT_EQ(*store_->CountAudit("acct1", "L1"), 3);
+}
+
+TEST_P(StoreContract, SurvivesReopen) {
+  ASSERT_TRUE(store_->CreateAccount({"acct1", "a", 1}));
+  ASSERT_TRUE(store_->Apply(Create("L1", "one")));
+  store_.reset();
+  store_ = Open();
+  auto lists = store_->LoadLists("acct1");
+  if (!GetParam().persistent) {  // documented: ":memory:" is private to the connection
+    EXPECT_TRUE(lists->empty());
+    return;
+  }
+  ASSERT_EQ(lists->size(), 1u);
+  EXPECT_EQ((*lists)[0].entries.size(), 2u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreContract,
+                         ::testing::Values(Backend{"sqlite_file", true}, Backend{"sqlite_memory", false}),
+                         [](const auto& info) { return info.param.name; });
+
+}  // namespace
+}  // namespace rampart::store
