@@ -1,0 +1,31 @@
+#include "userlists/check_ioc.hpp"
+
+#include "base/strings.hpp"
+#include "net/domain_name.hpp"
+
+namespace rampart::userlists {
+
+Result<Ioc> ParseIoc(std::string_view raw) {
+  raw = Trim(raw);
+  if (auto a = net::IpAddress::Parse(raw)) return Ioc{a->ToString(), true, *a};
+  auto d = net::NormalizeDomain(raw, 253);
+  if (!d.ok) {
+    return Error::Invalid(code::kBadParameters, "not an IP address or domain name " + QuoteForDetail(raw));
+  }
+  return Ioc{std::move(d.value), false, {}};
+}
+
+IocResult CheckIoc(const AccountLists& lists, const Ioc& ioc, SysTime now) {
+  IocResult out{ioc, {}};
+  for (const auto& list : lists.lists) {
+    if (ioc.is_ip != (list->kind == ListKind::kIp)) continue;
+    auto hit = ioc.is_ip ? list->compiled->MatchIp(ioc.ip) : list->compiled->MatchDomain(ioc.text);
+    if (!hit) continue;
+    const Entry& e = list->entries[*hit];
+    // An expired entry that the sweeper has not purged yet does not match.
+    if (list->IsActive(e, now)) out.matches.push_back({list, &e});
+  }
+  return out;
+}
+
+}  // namespace rampart::userlists

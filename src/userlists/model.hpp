@@ -1,0 +1,76 @@
+#pragma once
+// The in-memory read model: immutable per-account snapshots of every list, each with its own
+// compiled matcher. Writers build a new UserList off to the side and publish a new AccountLists;
+// readers pin a snapshot and never lock.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "base/clock.hpp"
+#include "base/date.hpp"
+#include "net/ip_matcher.hpp"
+#include "userlists/values.hpp"
+
+namespace rampart::userlists {
+
+struct Entry {
+  EntryValue parsed;
+  std::string comments;
+  std::optional<Date> expires;  // the entry's own override
+  int64_t seq = 0;
+};
+
+// Matches IOCs against one list's entries (by index into UserList::entries).
+class CompiledList {
+ public:
+  static std::shared_ptr<const CompiledList> Build(ListKind kind, const std::vector<Entry>& entries);
+  std::optional<uint32_t> MatchIp(const net::IpAddress& a) const { return ips_.Match(a); }
+  // Exact name or the nearest listed parent domain.
+  std::optional<uint32_t> MatchDomain(std::string_view name) const;
+
+ private:
+  net::IpMatcher ips_;
+  std::unordered_map<std::string, uint32_t> domains_;
+};
+
+struct UserList {
+  std::string id;
+  std::string account_id;
+  ListKind kind = ListKind::kIp;
+  std::string name;
+  std::string list_type = "block";
+  std::string description;
+  std::optional<Date> expires;  // default for entries without their own
+  int64_t created_at_ms = 0;
+  std::vector<Entry> entries;  // insertion (seq) order
+  std::unordered_map<std::string, uint32_t> index;  // value -> position in entries
+  std::shared_ptr<const CompiledList> compiled;
+
+  std::optional<Date> EffectiveExpiry(const Entry& e) const { return e.expires ? e.expires : expires; }
+  // An entry is active through the end of its expiry day (UTC).
+  bool IsActive(const Entry& e, SysTime now) const {
+    auto d = EffectiveExpiry(e);
+    return !d || now < d->EndOfDay();
+  }
+  void Reindex();  // rebuilds `index` and `compiled` from `entries`
+};
+
+struct Counts {
+  uint64_t records = 0;
+  net::U128 addresses = 0;
+};
+Counts CountActive(const UserList& l, SysTime now);
+
+struct AccountLists {
+  std::vector<std::shared_ptr<const UserList>> lists;  // creation order
+
+  std::shared_ptr<const UserList> Find(ListKind kind, std::string_view id) const;
+  std::shared_ptr<const UserList> FindByName(ListKind kind, std::string_view name) const;
+};
+
+using AccountListsPtr = std::shared_ptr<const AccountLists>;
+
+}  // namespace rampart::userlists

@@ -1,0 +1,294 @@
+#include "userlists/service.hpp"
+
+#include <unordered_set>
+
+#include "base/strings.hpp"
+#include "crypto/crypto.hpp"
+#include "userlists/convert.hpp"
+
+namespace rampart::userlists {
+namespace {
+
+struct EntryChanges {
+  std::vector<std::string> added, removed, updated;
+};
+
+void UpdateFields(const EntryInput& in, Entry& e) {
+  if (in.comments) e.comments = *in.comments;
+  if (in.has_expires) e.expires = in.expires;
+}
+
+}  // namespace
+
+UserListService::UserListService(store::ListStore& store, const Clock& clock, ServiceOptions opts)
+    : store_(store), clock_(clock), opts_(opts) {}
+
+std::shared_ptr<UserListService::Slot> UserListService::SlotFor(const std::string& account_id) {
+  std::lock_guard lock(slots_mu_);
+  auto& slot = slots_[account_id];
+  if (!slot) slot = std::make_shared<Slot>();
+  return slot;
+}
+
+AccountListsPtr UserListService::Snapshot(const std::string& account_id) const {
+  std::lock_guard lock(slots_mu_);
+  auto it = slots_.find(account_id);
+  return it == slots_.end() ? nullptr : it->second->current.load();
+}
+
+Result<AccountListsPtr> UserListService::Load(const std::string& account_id) {
+  auto slot = SlotFor(account_id);
+  if (auto cur = slot->current.load()) return cur;
+  std::lock_guard lock(slot->write_mu);
+  return LoadLocked(*slot, account_id);
+}
+
+Result<AccountListsPtr> UserListService::LoadLocked(Slot& slot, const std::string& account_id) {
+  if (auto cur = slot.current.load()) return cur;
+  RAMPART_TRY(records, store_.LoadLists(account_id));
+  auto all = std::make_shared<AccountLists>();
+  for (const store::ListRecord& r : records) {
+    RAMPART_TRY(list, FromRecord(r));
+    all->lists.push_back(std::make_shared<const UserList>(std::move(list)));
+  }
+  AccountListsPtr published = all;
+  slot.current.store(published);
+  return published;
+}
+
+Result<ListPtr> UserListService::Create(const Actor& actor, ListKind kind, const ListInput& in) {
+  auto slot = SlotFor(actor.account_id);
+  std::lock_guard lock(slot->write_mu);
+  RAMPART_TRY(base, LoadLocked(*slot, actor.account_id));
+  UserList l;
+  l.id = crypto::NewUuidV4();
+  l.account_id = actor.account_id;
+  l.kind = kind;
+  l.created_at_ms = UnixMillis(clock_.Now());
+  RAMPART_CHECK(ApplySettings(*base, in, l));
+  store::ListChange change;
+  change.op = store::ListChange::Op::kCreate;
+  change.audit.action = "create";
+  RAMPART_CHECK(ApplyEntries(in.addresses.value_or(std::vector<EntryInput>{}), false, l, change));
+  change.audit.token_id = actor.token_id;
+  return Commit(*slot, *base, std::move(l), std::move(change), false);
+}
+
+Result<ListPtr> UserListService::Patch(const Actor& actor, ListKind kind, const std::string& id,
+                                       const ListInput& in) {
+  return Modify(actor, kind, id, in, false);
+}
+
+Result<ListPtr> UserListService::Replace(const Actor& actor, ListKind kind, const std::string& id,
+                                         const ListInput& in) {
+  return Modify(actor, kind, id, in, true);
+}
+
+Result<ListPtr> UserListService::Modify(const Actor& actor, ListKind kind, const std::string& id,
+                                        const ListInput& in, bool replace) {
+  auto slot = SlotFor(actor.account_id);
+  std::lock_guard lock(slot->write_mu);
+  RAMPART_TRY(base, LoadLocked(*slot, actor.account_id));
+  ListPtr current = base->Find(kind, id);
+  if (!current) return Error::NotFound(code::kNotFound, "no such list " + QuoteForDetail(id));
+  if (in.object_id && *in.object_id != id) {
+    return Error::Invalid(code::kBadParameters, "object_id in the body does not match the URL");
+  }
+  UserList next = *current;
+  RAMPART_CHECK(ApplySettings(*base, in, next));
+  store::ListChange change;
+  change.op = store::ListChange::Op::kUpdate;
+  change.audit.action = replace ? "replace" : "update";
+  if (in.addresses || replace) {
+    RAMPART_CHECK(ApplyEntries(in.addresses.value_or(std::vector<EntryInput>{}), replace, next, change));
+  } else {
+    change.audit.changes_json = ChangesJson({}, {}, {});
+  }
+  change.audit.token_id = actor.token_id;
+  return Commit(*slot, *base, std::move(next), std::move(change), false);
+}
+
+Result<ListPtr> UserListService::Delete(const Actor& actor, ListKind kind, const std::string& id) {
+  auto slot = SlotFor(actor.account_id);
+  std::lock_guard lock(slot->write_mu);
+  RAMPART_TRY(base, LoadLocked(*slot, actor.account_id));
+  ListPtr current = base->Find(kind, id);
+  if (!current) return Error::NotFound(code::kNotFound, "no such list " + QuoteForDetail(id));
+  store::ListChange change;
+  change.op = store::ListChange::Op::kDelete;
+  change.audit.action = "delete";
+  std::vector<std::string> removed;
+  for (const Entry& e : current->entries) removed.push_back(e.parsed.value);
+  change.audit.changes_json = ChangesJson({}, removed, {});
+  change.audit.token_id = actor.token_id;
+  return Commit(*slot, *base, *current, std::move(change), true);
+}
+
+Result<void> UserListService::ApplySettings(const AccountLists& all, const ListInput& in, UserList& l) const {
+  if (in.name) {
+    ListPtr other = all.FindByName(l.kind, *in.name);
+    if (other && other->id != l.id) {
+      return Error::Invalid(code::kNameInUse, "User List name already in use: " + QuoteForDetail(*in.name));
+    }
+    l.name = *in.name;
+  }
+  if (in.list_type) l.list_type = *in.list_type;
+  if (in.description) l.description = *in.description;
+  if (in.has_expires) l.expires = in.expires;
+  return {};
+}
+
+Result<void> UserListService::ApplyEntries(const std::vector<EntryInput>& inputs, bool replace,
+                                           UserList& l, store::ListChange& change) const {
+  std::unordered_set<std::string> before;
+  for (const Entry& e : l.entries) before.insert(e.parsed.value);
+  std::vector<std::optional<Entry>> work;
+  std::unordered_map<std::string, size_t> pos;
+  int64_t next_seq = 1;
+  if (!replace) {
+    work.assign(l.entries.begin(), l.entries.end());
+    for (const Entry& e : l.entries) next_seq = std::max(next_seq, e.seq + 1);
+    for (size_t i = 0; i < work.size(); ++i) pos.emplace(work[i]->parsed.value, i);
+  }
+  std::unordered_set<std::string> touched;
+  for (const EntryInput& in : inputs) {
+    const std::string& value = in.value.value;
+    auto it = pos.find(value);
+    if (in.action == Action::kRemove) {
+      if (it != pos.end()) {
+        work[it->second].reset();
+        pos.erase(it);
+        touched.erase(value);
+      }
+      continue;
+    }
+    if (it != pos.end()) {
+      UpdateFields(in, *work[it->second]);
+    } else if (in.action == Action::kUpdate) {
+      return Error::Invalid(code::kBadParameters,
+                            "no entry " + QuoteForDetail(value) + " to update (use \"action\": \"add\")");
+    } else {
+      Entry e{in.value, in.comments.value_or(""), in.has_expires ? in.expires : std::nullopt, next_seq++};
+      pos.emplace(value, work.size());
+      work.push_back(std::move(e));
+    }
+    touched.insert(value);
+  }
+  l.entries.clear();
+  for (auto& e : work) {
+    if (e) l.entries.push_back(std::move(*e));
+  }
+  if (l.entries.size() > kMaxRecords) {
+    return Error::Invalid(code::kTooManyRecords, std::to_string(l.entries.size()) +
+                                                     " records after this request; the maximum is 32000");
+  }
+  EntryChanges audit;
+  for (const Entry& e : l.entries) {
+    const std::string& v = e.parsed.value;
+    bool existed = before.count(v) > 0;
+    if (replace || touched.count(v)) {
+      change.upserts.push_back(ToRecord(e));
+      (existed ? audit.updated : audit.added).push_back(v);
+    }
+    before.erase(v);
+  }
+  for (const std::string& v : before) {  // present before, absent now
+    if (!replace) change.removals.push_back(v);
+    audit.removed.push_back(v);
+  }
+  change.replace_entries = replace;
+  change.audit.changes_json = ChangesJson(audit.added, audit.removed, audit.updated);
+  return {};
+}
+
+Result<ListPtr> UserListService::Commit(Slot& slot, const AccountLists& base, UserList next,
+                                        store::ListChange change, bool removed) {
+  change.list = ToRecord(next);
+  change.audit.account_id = next.account_id;
+  change.audit.list_id = next.id;
+  change.audit.list_kind = KindName(next.kind);
+  change.audit.list_name = next.name;
+  change.audit.at_ms = UnixMillis(clock_.Now());
+  if (!removed) next.Reindex();
+  RAMPART_CHECK(store_.Apply(change));  // nothing is published unless the commit succeeded
+
+  auto published = std::make_shared<AccountLists>();
+  auto list = std::make_shared<const UserList>(std::move(next));
+  bool replaced = false;
+  for (const ListPtr& l : base.lists) {
+    if (l->id != list->id) {
+      published->lists.push_back(l);
+    } else if (!removed) {
+      published->lists.push_back(list);
+      replaced = true;
+    }
+  }
+  if (!removed && !replaced) published->lists.push_back(list);
+  slot.current.store(AccountListsPtr(published));
+  return ListPtr(list);
+}
+
+Result<size_t> UserListService::SweepExpired() {
+  std::vector<std::shared_ptr<Slot>> slots;
+  {
+    std::lock_guard lock(slots_mu_);
+    for (auto& [id, slot] : slots_) slots.push_back(slot);
+  }
+  const SysTime now = clock_.Now();
+  size_t purged = 0;
+  for (auto& slot : slots) {
+    std::lock_guard lock(slot->write_mu);
+    AccountListsPtr cur = slot->current.load();
+    if (!cur) continue;
+    for (const ListPtr& list : cur->lists) {
+      UserList next = *list;
+      store::ListChange change;
+      std::vector<std::string> expired;
+      next.entries.clear();
+      for (const Entry& e : list->entries) {
+        if (list->IsActive(e, now)) {
+          next.entries.push_back(e);
+        } else {
+          expired.push_back(e.parsed.value);
+        }
+      }
+      bool list_default_passed = list->expires && now >= list->expires->EndOfDay();
+      if (expired.empty() && !list_default_passed) continue;
+      if (list_default_passed) next.expires.reset();  // later entries must not inherit a past date
+      change.op = store::ListChange::Op::kUpdate;
+      change.removals = expired;
+      change.audit.action = "expire";
+      change.audit.token_id = "system";
+      change.audit.changes_json = ChangesJson({}, expired, {});
+      RAMPART_CHECK(Commit(*slot, *slot->current.load(), std::move(next), std::move(change), false));
+      purged += expired.size();
+    }
+  }
+  return purged;
+}
+
+Result<HistoryPage> UserListService::History(const std::string& account_id, ListKind kind,
+                                             const std::string& id, int64_t page, int64_t per_page) {
+  RAMPART_TRY(all, Load(account_id));
+  if (!all->Find(kind, id)) return Error::NotFound(code::kNotFound, "no such list " + QuoteForDetail(id));
+  HistoryPage out;
+  RAMPART_TRY(records, store_.ReadAudit(account_id, id, (page - 1) * per_page, per_page));
+  RAMPART_TRY(total, store_.CountAudit(account_id, id));
+  out.records = std::move(records);
+  out.total = total;
+  return out;
+}
+
+ServiceStats UserListService::Stats() const {
+  ServiceStats s;
+  std::lock_guard lock(slots_mu_);
+  for (const auto& [id, slot] : slots_) {
+    AccountListsPtr cur = slot->current.load();
+    if (!cur) continue;
+    s.lists += cur->lists.size();
+    for (const auto& l : cur->lists) s.entries += l->entries.size();
+  }
+  return s;
+}
+
+}  // namespace rampart::userlists
