@@ -1,0 +1,194 @@
+#include "http/server.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+
+#include <list>
+#include <mutex>
+
+namespace rampart::http {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using tcp = asio::ip::tcp;
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+
+// A live connection, as seen by Stop(): closed from its own strand when it is idle.
+struct SessionCtl {
+  asio::any_io_executor strand;
+  std::function<void()> close;  // only touched on `strand`
+  bool busy = false;            // only touched on `strand`
+};
+
+struct Server::State {
+  asio::io_context& ioc;
+  ServerLimits limits;
+  Handler handler;
+  ErrorRenderer errors;
+  asio::ssl::context* tls;
+  tcp::acceptor acceptor;
+  std::atomic<bool> stopping{false};
+  std::atomic<size_t> active{0};
+  std::mutex mu;
+  std::list<std::shared_ptr<SessionCtl>> sessions;
+
+  State(asio::io_context& io, ServerLimits l, Handler h, ErrorRenderer e, asio::ssl::context* t)
+      : ioc(io), limits(l), handler(std::move(h)), errors(std::move(e)), tls(t), acceptor(io) {}
+};
+
+namespace {
+
+Error ReadError(const beast::error_code& ec) {
+  if (ec == beast_http::error::header_limit) return {Errc::kHeadersTooLarge, 10003, "request headers too large"};
+  if (ec == beast_http::error::body_limit) return {Errc::kPayloadTooLarge, 10003, "request body too large"};
+  if (ec == beast::error::timeout) return {Errc::kTimeout, 10003, "request not received in time"};
+  return {Errc::kInvalidArgument, 10003, "malformed HTTP request: " + ec.message()};
+}
+
+template <class Stream>
+asio::awaitable<void> WriteAndClose(Stream& stream, Response&& res) {
+  res.keep_alive(false);
+  res.prepare_payload();
+  co_await beast_http::async_write(stream, res, kTuple);
+}
+
+// One connection: read a request, answer it, repeat. Responses go out in request order.
+template <class Stream>
+asio::awaitable<void> ServeRequests(std::shared_ptr<Server::State> st, std::shared_ptr<SessionCtl> ctl,
+                                    Stream& stream, ConnectionInfo info) {
+  beast::flat_buffer buffer;
+  while (!st->stopping.load()) {
+    beast_http::request_parser<beast_http::string_body> parser;
+    parser.header_limit(static_cast<uint32_t>(st->limits.header_bytes));
+    parser.body_limit(st->limits.body_bytes);
+    beast::get_lowest_layer(stream).expires_after(st->limits.read_timeout);
+    auto [ec, n] = co_await beast_http::async_read(stream, buffer, parser, kTuple);
+    if (ec) {
+      bool idle_close = ec == beast_http::error::end_of_stream || ec == asio::error::operation_aborted ||
+                        (ec == beast::error::timeout && !parser.got_some() && buffer.size() == 0);
+      if (!idle_close && ec != asio::error::connection_reset) {
+        Response err = st->errors(ReadError(ec));  // named: GCC 12 mishandles temporaries in co_await
+        co_await WriteAndClose(stream, std::move(err));
+      }
+      co_return;
+    }
+    ctl->busy = true;
+    beast::get_lowest_layer(stream).expires_never();
+    Request req = parser.release();
+    const bool keep_alive = req.keep_alive();
+    Response res = co_await st->handler(std::move(req), info);
+    res.keep_alive(keep_alive && !st->stopping.load());
+    res.prepare_payload();
+    beast::get_lowest_layer(stream).expires_after(st->limits.read_timeout);
+    auto [wec, wn] = co_await beast_http::async_write(stream, res, kTuple);
+    ctl->busy = false;
+    if (wec || !res.keep_alive()) co_return;
+  }
+}
+
+template <class Stream>
+void Track(const std::shared_ptr<SessionCtl>& ctl, Stream& stream) {
+  ctl->close = [&stream] {
+    beast::error_code ignored;
+    beast::get_lowest_layer(stream).socket().close(ignored);
+  };
+}
+
+asio::awaitable<void> RunSession(std::shared_ptr<Server::State> st, tcp::socket socket) {
+  ConnectionInfo info;
+  beast::error_code ec;
+  auto remote = socket.remote_endpoint(ec);
+  info.remote_address = ec ? "" : remote.address().to_string();
+  auto ctl = std::make_shared<SessionCtl>(SessionCtl{socket.get_executor(), [] {}, false});
+  std::list<std::shared_ptr<SessionCtl>>::iterator pos;
+  {
+    std::lock_guard lock(st->mu);
+    pos = st->sessions.insert(st->sessions.end(), ctl);
+  }
+  beast::tcp_stream tcp_stream(std::move(socket));
+  if (st->active.fetch_add(1) >= st->limits.max_connections) {
+    Response err = st->errors({Errc::kUnavailable, 10100, "too many connections"});
+    co_await WriteAndClose(tcp_stream, std::move(err));
+  } else if (st->tls) {
+    info.tls = true;
+    beast::ssl_stream<beast::tcp_stream> tls_stream(std::move(tcp_stream), *st->tls);
+    Track(ctl, tls_stream);
+    beast::get_lowest_layer(tls_stream).expires_after(st->limits.read_timeout);
+    auto [hec] = co_await tls_stream.async_handshake(asio::ssl::stream_base::server, kTuple);
+    if (!hec) {
+      co_await ServeRequests(st, ctl, tls_stream, info);
+      beast::get_lowest_layer(tls_stream).expires_after(std::chrono::seconds(5));
+      co_await tls_stream.async_shutdown(kTuple);
+    }
+    ctl->close = [] {};
+  } else {
+    Track(ctl, tcp_stream);
+    co_await ServeRequests(st, ctl, tcp_stream, info);
+    beast::error_code ignored;
+    tcp_stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    ctl->close = [] {};
+  }
+  {
+    std::lock_guard lock(st->mu);
+    st->sessions.erase(pos);
+  }
+  st->active.fetch_sub(1);
+}
+
+asio::awaitable<void> Accept(std::shared_ptr<Server::State> st) {
+  while (!st->stopping.load()) {
+    auto [ec, socket] = co_await st->acceptor.async_accept(asio::make_strand(st->ioc), kTuple);
+    if (ec) {
+      if (ec == asio::error::operation_aborted || !st->acceptor.is_open()) co_return;
+      continue;  // e.g. EMFILE: keep serving the connections we have
+    }
+    auto ex = socket.get_executor();
+    asio::co_spawn(ex, RunSession(st, std::move(socket)), asio::detached);
+  }
+}
+
+}  // namespace
+
+Server::Server(asio::io_context& ioc, ServerLimits limits, Handler handler, ErrorRenderer errors,
+               asio::ssl::context* tls)
+    : state_(std::make_shared<State>(ioc, limits, std::move(handler), std::move(errors), tls)) {}
+
+Server::~Server() { Stop(); }
+
+Result<uint16_t> Server::Listen(const tcp::endpoint& ep) {
+  beast::error_code ec;
+  auto& acc = state_->acceptor;
+  acc.open(ep.protocol(), ec);
+  if (!ec) acc.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acc.bind(ep, ec);
+  if (!ec) acc.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return Error::Unavailable("listen on " + ep.address().to_string() + ":" + std::to_string(ep.port()) +
+                                    ": " + ec.message());
+  asio::co_spawn(acc.get_executor(), Accept(state_), asio::detached);
+  return acc.local_endpoint().port();
+}
+
+void Server::Stop() {
+  if (state_->stopping.exchange(true)) return;
+  asio::post(state_->acceptor.get_executor(), [st = state_] {
+    beast::error_code ec;
+    st->acceptor.close(ec);
+  });
+  std::lock_guard lock(state_->mu);
+  for (auto& ctl : state_->sessions) {
+    asio::post(ctl->strand, [ctl] {
+      if (!ctl->busy) ctl->close();
+    });
+  }
+}
+
+size_t Server::active_connections() const { return state_->active.load(); }
+
+}  // namespace rampart::http

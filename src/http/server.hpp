@@ -1,0 +1,52 @@
+#pragma once
+// HTTP/1.1 server: accepts connections (optionally TLS), reads requests with limits, hands each
+// to the application handler and writes responses in request order (keep-alive and pipelining).
+// It knows nothing about the APIs: protocol-level failures are rendered by `ErrorRenderer` so
+// that they come out in the API's error shape.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+
+#include "base/result.hpp"
+#include "http/types.hpp"
+
+namespace rampart::http {
+
+struct ServerLimits {
+  size_t header_bytes = 16 * 1024;
+  size_t body_bytes = 16 * 1024 * 1024;
+  std::chrono::milliseconds read_timeout{30000};
+  size_t max_connections = 10000;
+};
+
+using Handler = std::function<boost::asio::awaitable<Response>(Request&&, const ConnectionInfo&)>;
+// Renders a protocol error (408, 413, 431, 400, 503) for a request that never reached the handler.
+using ErrorRenderer = std::function<Response(const Error&)>;
+
+class Server {
+ public:
+  Server(boost::asio::io_context& ioc, ServerLimits limits, Handler handler, ErrorRenderer errors,
+         boost::asio::ssl::context* tls);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds and starts accepting; returns the bound port (useful with port 0).
+  Result<uint16_t> Listen(const boost::asio::ip::tcp::endpoint& ep);
+  // Stops accepting; idle connections are closed, busy ones finish their current response.
+  void Stop();
+  size_t active_connections() const;
+
+  struct State;  // shared with sessions (public for the session implementation in server.cpp)
+
+ private:
+  std::shared_ptr<State> state_;
+};
+
+}  // namespace rampart::http

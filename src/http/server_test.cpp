@@ -1,0 +1,134 @@
+// Server behaviour over real loopback sockets (port 0): ordering, limits, shutdown.
+#include "http/server.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+
+#include <thread>
+
+#include "http/status.hpp"
+
+namespace rampart::http {
+namespace {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+class ServerTest : public ::testing::Test {
+ protected:
+  void Start(ServerLimits limits) {
+    server_ = std::make_unique<Server>(
+        ioc_, limits,
+        [](Request&& req, const ConnectionInfo&) -> asio::awaitable<Response> {
+          Response res{Status::ok, req.version()};
+          res.body() = std::string(req.target()) + "|" + std::to_string(req.body().size());
+          co_return res;
+        },
+        [](const Error& e) {
+          Response res{StatusFor(e.code), 11};
+          res.body() = "error " + std::to_string(e.ext);
+          return res;
+        },
+        nullptr);
+    auto port = server_->Listen({asio::ip::make_address("127.0.0.1"), 0});
+    ASSERT_TRUE(port);
+    port_ = *port;
+    thread_ = std::thread([this] { ioc_.run(); });
+  }
+  void TearDown() override {
+    server_->Stop();
+    work_.reset();
+    ioc_.stop();
+    thread_.join();
+  }
+  // Sends raw bytes, then reads until the server closes or `until` occurrences of "HTTP/1.1".
+  std::string Exchange(const std::string& bytes, int until) {
+    asio::io_context cio;
+    tcp::socket s(cio);
+    s.connect({asio::ip::make_address("127.0.0.1"), port_});
+    asio::write(s, asio::buffer(bytes));
+    std::string got;
+    char buf[4096];
+    boost::system::error_code ec;
+    while (true) {
+      size_t n = s.read_some(asio::buffer(buf), ec);
+      if (ec) break;
+      got.append(buf, n);
+      size_t count = 0;
+      for (size_t p = got.find("HTTP/1.1 "); p != std::string::npos; p = got.find("HTTP/1.1 ", p + 1)) ++count;
+      if (static_cast<int>(count) >= until && got.find("\r\n\r\n", got.rfind("HTTP/1.1 ")) != std::string::npos &&
+          got.back() != '\n' && got.size() > got.rfind("\r\n\r\n") + 4)
+        break;
+    }
+    return got;
+  }
+
+  asio::io_context ioc_;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work_{ioc_.get_executor()};
+  std::unique_ptr<Server> server_;
+  std::thread thread_;
+  uint16_t port_ = 0;
+};
+
+TEST_F(ServerTest, PipelinedResponsesComeBackInOrder) {
+  Start({});
+  std::string got = Exchange(
+      "GET /first HTTP/1.1\r\nHost: x\r\n\r\n"
+      "POST /second HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc"
+      "GET /third HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+      3);
+  size_t a = got.find("/first|0"), b = got.find("/second|3"), c = got.find("/third|0");
+  ASSERT_NE(a, std::string::npos) << got;
+  ASSERT_NE(b, std::string::npos) << got;
+  ASSERT_NE(c, std::string::npos) << got;
+  EXPECT_LT(a, b);
+  EXPECT_LT(b, c);
+}
+
+TEST_F(ServerTest, LimitsAnswerInErrorShape) {
+  ServerLimits limits;
+  limits.header_bytes = 256;
+  limits.body_bytes = 10;
+  Start(limits);
+  std::string big_header = "GET / HTTP/1.1\r\nHost: x\r\nX-Pad: " + std::string(400, 'a') + "\r\n\r\n";
+  std::string got = Exchange(big_header, 1);
+  EXPECT_EQ(got.rfind("HTTP/1.1 431", 0), 0u) << got;
+  got = Exchange("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 11\r\n\r\nhello world", 1);
+  EXPECT_EQ(got.rfind("HTTP/1.1 413", 0), 0u) << got;
+  EXPECT_NE(got.find("error 10003"), std::string::npos);
+  got = Exchange("NOT HTTP AT ALL\r\n\r\n", 1);
+  EXPECT_EQ(got.rfind("HTTP/1.1 400", 0), 0u) << got;
+}
+
+TEST_F(ServerTest, ConnectionLimit) {
+  ServerLimits limits;
+  limits.max_connections = 1;
+  Start(limits);
+  asio::io_context cio;
+  tcp::socket hold(cio);
+  hold.connect({asio::ip::make_address("127.0.0.1"), port_});
+  asio::write(hold, asio::buffer(std::string("GET /a HTTP/1.1\r\nHost: x\r\n\r\n")));
+  char buf[512];
+  hold.read_some(asio::buffer(buf));  // the first connection is established and served
+  std::string got = Exchange("GET /b HTTP/1.1\r\nHost: x\r\n\r\n", 1);
+  EXPECT_EQ(got.rfind("HTTP/1.1 503", 0), 0u) << got;
+}
+
+TEST_F(ServerTest, StopClosesIdleKeepAliveConnections) {
+  Start({});
+  asio::io_context cio;
+  tcp::socket s(cio);
+  s.connect({asio::ip::make_address("127.0.0.1"), port_});
+  asio::write(s, asio::buffer(std::string("GET /a HTTP/1.1\r\nHost: x\r\n\r\n")));
+  char buf[512];
+  s.read_some(asio::buffer(buf));
+  server_->Stop();
+  boost::system::error_code ec;
+  s.read_some(asio::buffer(buf), ec);  // returns once the server closes the idle connection
+  EXPECT_TRUE(ec == asio::error::eof || ec == asio::error::connection_reset) << ec.message();
+}
+
+}  // namespace
+}  // namespace rampart::http
