@@ -1,0 +1,205 @@
+// `rampart admin …`: accounts, API tokens and the audit trail, straight in the data directory
+// (safe while the server runs: SQLite WAL with a busy timeout).
+#include <boost/json.hpp>
+
+#include <charconv>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+
+#include "auth/bearer.hpp"
+#include "base/date.hpp"
+#include "commands.hpp"
+#include "crypto/crypto.hpp"
+#include "store/store.hpp"
+
+namespace rampart::cli {
+namespace json = boost::json;
+namespace {
+
+struct Common {
+  std::string data_dir = "data";
+  bool json_out = false;
+};
+
+[[noreturn]] void Fail(const std::string& why) {
+  std::fprintf(stderr, "rampart: %s\n", why.c_str());
+  std::exit(1);
+}
+
+std::unique_ptr<store::Store> Open(const Common& c) {
+  std::error_code ec;
+  std::filesystem::create_directories(c.data_dir, ec);
+  auto s = store::OpenSqliteStore({(std::filesystem::path(c.data_dir) / "rampart.db").string()});
+  if (!s) Fail(s.error().detail);
+  return std::move(*s);
+}
+
+template <class T>
+T Must(Result<T> r) {
+  if (!r) Fail(r.error().detail);
+  return std::move(*r);
+}
+
+void Print(const Common& c, const json::value& v, const std::string& text) {
+  std::printf("%s\n", c.json_out ? json::serialize(v).c_str() : text.c_str());
+  std::exit(0);
+}
+
+store::AccountRecord FindAccount(store::Store& s, const std::string& key) {
+  auto a = Must(s.FindAccount(key));
+  if (!a) Fail("no such account: " + key);
+  return *a;
+}
+
+// "30d", "12h", "45m" from now, or an absolute YYYY-MM-DD (end of that day, UTC).
+SysTime ParseExpires(const std::string& v, SysTime now) {
+  if (v.size() >= 2) {
+    int64_t n = 0;
+    auto [p, ec] = std::from_chars(v.data(), v.data() + v.size() - 1, n);
+    if (ec == std::errc() && p == v.data() + v.size() - 1 && n > 0) {
+      switch (v.back()) {
+        case 'd': return now + std::chrono::hours(24 * n);
+        case 'h': return now + std::chrono::hours(n);
+        case 'm': return now + std::chrono::minutes(n);
+        default: break;
+      }
+    }
+  }
+  if (auto d = ParseIsoDate(v)) return d->EndOfDay();
+  Fail("--expires: expected e.g. 30d, 12h, 90m or YYYY-MM-DD, got '" + v + "'");
+}
+
+json::object TokenJson(const store::TokenRecord& t) {
+  return {{"id", t.id},
+          {"account_id", t.account_id},
+          {"perm", t.perm},
+          {"description", t.description},
+          {"created_at_ms", t.created_at_ms},
+          {"expires_at_ms", t.expires_at_ms ? json::value(*t.expires_at_ms) : json::value(nullptr)},
+          {"revoked", t.revoked_at_ms.has_value()}};
+}
+
+void AddCommon(CLI::App* cmd, Common& c) {
+  cmd->add_option("--data-dir", c.data_dir, "data directory (holds rampart.db)");
+  cmd->add_flag("--json", c.json_out, "machine-readable output");
+}
+
+void AddAccountCommands(CLI::App* admin) {
+  CLI::App* account = admin->add_subcommand("account", "Manage accounts")->require_subcommand(1);
+  auto c = std::make_shared<Common>();
+  auto name = std::make_shared<std::string>();
+  CLI::App* create = account->add_subcommand("create", "Create an account");
+  create->add_option("name", *name, "account name (unique)")->required();
+  AddCommon(create, *c);
+  create->callback([c, name] {
+    auto s = Open(*c);
+    store::AccountRecord a{crypto::NewUuidV4(), *name, UnixMillis(SystemClock().Now())};
+    if (auto r = s->CreateAccount(a); !r) Fail(r.error().ext == 19000 ? "account name already in use: " + *name : r.error().detail);
+    Print(*c, json::object{{"id", a.id}, {"name", a.name}}, "created account " + a.name + " (" + a.id + ")");
+  });
+  CLI::App* list = account->add_subcommand("list", "List accounts");
+  AddCommon(list, *c);
+  list->callback([c] {
+    auto s = Open(*c);
+    json::array arr;
+    std::string text;
+    for (const auto& a : Must(s->ListAccounts())) {
+      arr.push_back(json::object{{"id", a.id}, {"name", a.name}, {"created_at_ms", a.created_at_ms}});
+      text += a.id + "  " + a.name + "\n";
+    }
+    if (!text.empty()) text.pop_back();
+    Print(*c, arr, text);
+  });
+}
+
+void AddTokenCommands(CLI::App* admin) {
+  CLI::App* token = admin->add_subcommand("token", "Manage API tokens")->require_subcommand(1);
+  auto c = std::make_shared<Common>();
+  struct Args {
+    std::string account, perm, expires, description, id;
+  };
+  auto a = std::make_shared<Args>();
+  CLI::App* create = token->add_subcommand("create", "Create a token (shown once)");
+  create->add_option("--account", a->account, "account id or name")->required();
+  create->add_option("--perm", a->perm, "userlists:read or userlists:write")
+      ->required()
+      ->check(CLI::IsMember({auth::kPermRead, auth::kPermWrite}));
+  create->add_option("--expires", a->expires, "lifetime (30d, 12h, 90m) or YYYY-MM-DD");
+  create->add_option("--description", a->description, "what the token is for");
+  AddCommon(create, *c);
+  create->callback([c, a] {
+    auto s = Open(*c);
+    auto acct = FindAccount(*s, a->account);
+    SysTime now = SystemClock().Now();
+    std::optional<SysTime> expires;
+    if (!a->expires.empty()) expires = ParseExpires(a->expires, now);
+    auth::IssuedToken t = auth::IssueToken(acct.id, a->perm, a->description, expires, now);
+    if (auto r = s->CreateToken(t.record); !r) Fail(r.error().detail);
+    json::object o = TokenJson(t.record);
+    o["token"] = t.token;
+    Print(*c, o, t.token);
+  });
+  CLI::App* list = token->add_subcommand("list", "List an account's tokens (never their secrets)");
+  list->add_option("--account", a->account, "account id or name")->required();
+  AddCommon(list, *c);
+  list->callback([c, a] {
+    auto s = Open(*c);
+    json::array arr;
+    std::string text;
+    for (const auto& t : Must(s->ListTokens(FindAccount(*s, a->account).id))) {
+      arr.push_back(TokenJson(t));
+      text += t.id + "  " + t.perm + (t.revoked_at_ms ? "  revoked" : "") + "  " + t.description + "\n";
+    }
+    if (!text.empty()) text.pop_back();
+    Print(*c, arr, text);
+  });
+  CLI::App* revoke = token->add_subcommand("revoke", "Revoke a token");
+  revoke->add_option("id", a->id, "token id (the 16 hex characters after rpt_)")->required();
+  AddCommon(revoke, *c);
+  revoke->callback([c, a] {
+    auto s = Open(*c);
+    if (!Must(s->RevokeToken(a->id, UnixMillis(SystemClock().Now())))) Fail("no such active token: " + a->id);
+    Print(*c, json::object{{"id", a->id}, {"revoked", true}}, "revoked " + a->id);
+  });
+}
+
+void AddAuditCommand(CLI::App* admin) {
+  auto c = std::make_shared<Common>();
+  auto account = std::make_shared<std::string>();
+  auto list = std::make_shared<std::string>();
+  auto limit = std::make_shared<int64_t>(50);
+  CLI::App* audit = admin->add_subcommand("audit", "Read the audit trail, newest first");
+  audit->add_option("--account", *account, "account id or name")->required();
+  audit->add_option("--list", *list, "only this list (object id)");
+  audit->add_option("--limit", *limit, "how many records")->check(CLI::Range(1, 100000));
+  AddCommon(audit, *c);
+  audit->callback([c, account, list, limit] {
+    auto s = Open(*c);
+    json::array arr;
+    std::string text;
+    for (const auto& r : Must(s->ReadAudit(FindAccount(*s, *account).id, *list, 0, *limit))) {
+      json::error_code ec;
+      json::value changes = json::parse(r.changes_json, ec);
+      arr.push_back(json::object{{"id", r.id}, {"at_ms", r.at_ms}, {"action", r.action}, {"list_id", r.list_id},
+                                 {"list_kind", r.list_kind}, {"list_name", r.list_name}, {"token_id", r.token_id},
+                                 {"changes", ec ? json::value(nullptr) : changes}});
+      text += std::to_string(r.at_ms) + "  " + r.action + "  " + r.list_kind + "/" + r.list_name + "  by " +
+              r.token_id + "  " + r.changes_json + "\n";
+    }
+    if (!text.empty()) text.pop_back();
+    Print(*c, arr, text);
+  });
+}
+
+}  // namespace
+
+void AddAdmin(CLI::App& root) {
+  CLI::App* admin = root.add_subcommand("admin", "Accounts, API tokens and the audit trail")->require_subcommand(1);
+  AddAccountCommands(admin);
+  AddTokenCommands(admin);
+  AddAuditCommand(admin);
+}
+
+}  // namespace rampart::cli

@@ -1,0 +1,78 @@
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <map>
+#include <memory>
+
+#include "app/app.hpp"
+#include "app/config.hpp"
+#include "commands.hpp"
+
+namespace rampart::cli {
+namespace {
+
+struct ServeArgs {
+  std::string config_file;
+  std::map<std::string, std::string> flags;  // setting key -> value, only those given
+};
+
+[[noreturn]] void Fail(const std::string& why) {
+  std::fprintf(stderr, "rampart: %s\n", why.c_str());
+  std::exit(2);
+}
+
+void Serve(const ServeArgs& args, char** envp) {
+  app::Config cfg;
+  if (!args.config_file.empty()) {
+    if (auto r = app::ApplyTomlFile(cfg, args.config_file); !r) Fail(r.error().detail);
+  }
+  if (auto r = app::ApplyEnvironment(cfg, envp); !r) Fail(r.error().detail);
+  if (auto r = app::ApplySettings(cfg, args.flags, "command line"); !r) Fail(r.error().detail);
+  if (auto r = app::Validate(cfg); !r) Fail(r.error().detail);
+  spdlog::set_level(spdlog::level::from_str(cfg.log_level));
+  spdlog::set_default_logger(spdlog::stderr_logger_mt("rampart"));
+
+  if (cfg.create_demo) {
+    auto token = app::EnsureDemoAccount(cfg);
+    if (!token) Fail(token.error().detail);
+    if (!token->empty()) {
+      auto [host, port] = *cfg.ListenEndpoint();
+      std::printf(
+          "First start: created account 'demo' with a read/write API token (shown once, store it now):\n"
+          "  %s\n"
+          "Try:\n  curl -s -H 'Authorization: Bearer %s' http://%s:%u/v4.0/user_ip_lists\n",
+          token->c_str(), token->c_str(), host.c_str(), port);
+    }
+  }
+  auto app = app::App::Create(cfg);
+  if (!app) Fail(app.error().detail);
+  auto port = (*app)->Start();
+  if (!port) Fail(port.error().detail);
+  auto [host, configured_port] = *cfg.ListenEndpoint();
+  std::printf("rampart listening on %s://%s:%u\n", cfg.tls_cert.empty() ? "http" : "https", host.c_str(), *port);
+  std::fflush(stdout);
+  (*app)->Run();
+  std::exit(0);
+}
+
+}  // namespace
+
+void AddServe(CLI::App& root, char** envp) {
+  auto args = std::make_shared<ServeArgs>();
+  CLI::App* cmd = root.add_subcommand("serve", "Run the API server (settings: flags > RAMPART_* env > --config file)");
+  cmd->add_option("--config", args->config_file, "TOML file with settings (same keys, snake_case)")
+      ->check(CLI::ExistingFile);
+  for (const auto& s : app::ListSettings()) {
+    std::string flag = "--" + s.key, env = "RAMPART_" + s.key;
+    for (char& c : flag) c = c == '_' ? '-' : c;
+    for (char& c : env) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    cmd->add_option_function<std::string>(
+        flag, [args, key = s.key](const std::string& v) { args->flags[key] = v; }, s.help + " [" + env + "]");
+  }
+  cmd->callback([args, envp] { Serve(*args, envp); });
+}
+
+}  // namespace rampart::cli

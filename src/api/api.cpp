@@ -1,0 +1,204 @@
+#include "api/api.hpp"
+
+#include <boost/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "api/errors.hpp"
+#include "api/userlists_handlers.hpp"
+#include "base/strings.hpp"
+#include "crypto/crypto.hpp"
+#include "http/blocking.hpp"
+
+namespace rampart::api {
+namespace asio = boost::asio;
+namespace json = boost::json;
+namespace code = userlists::code;
+using http::beast_http::field;
+
+namespace {
+
+bool SafeToken(std::string_view s, size_t max) {
+  if (s.empty() || s.size() > max) return false;
+  for (char c : s) {
+    if (!(IsAsciiAlnum(c) || c == '-' || c == '_' || c == '.' || c == ':' || c == '[' || c == ']')) return false;
+  }
+  return true;
+}
+
+std::string RequestId(const http::Request& req) {
+  std::string_view given = req["X-Request-Id"];
+  if (SafeToken(given, 64)) return std::string(given);
+  std::array<uint8_t, 8> b{};
+  crypto::RandomBytes(b);
+  return crypto::HexEncode(b);
+}
+
+http::Response Render(Reply& r, unsigned version) {
+  http::Response res{r.status, version};
+  res.set(field::content_type, r.content_type);
+  res.body() = r.content_type == "application/json" ? json::serialize(r.body) : std::move(r.text);
+  return res;
+}
+
+std::string AllowHeader(const std::vector<http::Verb>& verbs) {
+  std::string out;
+  for (auto v : verbs) {
+    if (!out.empty()) out += ", ";
+    out += std::string(http::beast_http::to_string(v));
+  }
+  return out;
+}
+
+}  // namespace
+
+Api::Api(ApiConfig cfg, ApiDeps deps) : cfg_(std::move(cfg)), deps_(std::move(deps)) {
+  while (!cfg_.public_base_url.empty() && cfg_.public_base_url.back() == '/') cfg_.public_base_url.pop_back();
+  AddOperationalRoutes();
+  AddUserListRoutes(router_, deps_.lists);
+}
+
+void Api::AddOperationalRoutes() {
+  router_.Add(http::Verb::get, "/healthz", {"healthz", false, false, false, [](Call&) -> Result<Reply> {
+                return Reply{http::Status::ok, json::object{{"status", "ok"}}, "application/json", {}};
+              }});
+  router_.Add(http::Verb::get, "/readyz", {"readyz", false, false, false, [this](Call&) -> Result<Reply> {
+                if (deps_.ready && !deps_.ready()) return Error::Unavailable("not ready");
+                return Reply{http::Status::ok, json::object{{"status", "ready"}}, "application/json", {}};
+              }});
+  router_.Add(http::Verb::get, "/metrics", {"metrics", false, false, false, [this](Call&) -> Result<Reply> {
+                return Reply{http::Status::ok, nullptr, "text/plain; version=0.0.4", deps_.metrics.Render()};
+              }});
+  if (!deps_.test_clock) return;
+  // Test hook: set or advance the injected clock, then run the expiry sweep.
+  router_.Add(http::Verb::post, "/_test/clock", {"test.clock", false, false, true, [this](Call& c) -> Result<Reply> {
+                RAMPART_TRY(body, ParseJsonBody(c.req));
+                const json::object* o = body.if_object();
+                const json::value* adv = o ? o->if_contains("advance_seconds") : nullptr;
+                if (!adv || !adv->is_int64()) return Error::Invalid(code::kBadParameters, "advance_seconds required");
+                deps_.test_clock->Advance(std::chrono::seconds(adv->get_int64()));
+                RAMPART_TRY(purged, deps_.lists.SweepExpired());
+                return Reply{http::Status::ok,
+                             json::object{{"now_ms", UnixMillis(deps_.test_clock->Now())}, {"purged", purged}},
+                             "application/json", {}};
+              }});
+}
+
+asio::awaitable<http::Response> Api::Handle(http::Request&& req, const http::ConnectionInfo& conn) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const std::string request_id = RequestId(req);
+  Outcome out{Error::Internal("no outcome")};
+  try {
+    co_await Dispatch(req, conn, out);
+  } catch (const std::exception& e) {  // the one catch-all of the request path
+    if (deps_.error_log) deps_.error_log->error("request {} failed: {}", request_id, e.what());
+    out.reply = Error::Internal(e.what());
+  }
+  http::Response res;
+  if (out.reply) {
+    res = Render(*out.reply, req.version());
+  } else {
+    if (out.reply.error().code == Errc::kInternal && deps_.error_log) {
+      deps_.error_log->error("request {}: {}", request_id, out.reply.error().detail);
+    }
+    res = RenderThreatstopError(out.reply.error(), req.version());
+    if (!out.allowed.empty()) res.set(field::allow, AllowHeader(out.allowed));
+  }
+  res.set("X-Request-Id", request_id);
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  deps_.metrics.ObserveRequest(out.route, http::beast_http::to_string(req.method()), res.result_int(), secs);
+  Log(req, res, out, request_id, conn, secs);
+  co_return res;
+}
+
+asio::awaitable<void> Api::Dispatch(const http::Request& req, const http::ConnectionInfo& conn, Outcome& out) {
+  const auto segs = http::PathSegments(req.target());
+  auto match = router_.Find(req.method(), segs);
+  if (!match.value) {
+    out.allowed = match.allowed;
+    out.reply = match.allowed.empty() ? Error{Errc::kNotFound, 10000, "no such service: " + QuoteForDetail(req.target().substr(0, 200))}
+                                      : MethodMismatch(req, segs);
+    if (out.reply.error().code != Errc::kMethodNotAllowed) out.allowed.clear();
+    co_return;
+  }
+  const Route& route = *match.value;
+  out.route = route.name;
+  Call call{req, std::move(match.params), std::nullopt, BaseUrl(req, conn)};
+  if (route.auth) {
+    Result<auth::Principal> who = co_await Authenticate(req);
+    if (!who) {
+      out.reply = who.error();
+      co_return;
+    }
+    out.account_id = who->account_id;
+    if (route.write && !who->can_write) {
+      out.reply = Error{Errc::kForbidden, code::kPermissionDenied, "this token is read-only"};
+      co_return;
+    }
+    call.principal = *who;
+    if (!deps_.lists.Snapshot(who->account_id)) {  // first request of this account: load off-thread
+      std::string account = who->account_id;
+      auto loaded = co_await http::RunBlocking(deps_.pool, [&] { return deps_.lists.Load(account); });
+      if (!loaded) {
+        out.reply = loaded.error();
+        co_return;
+      }
+    }
+  }
+  if (req.method() == http::Verb::get && !req.body().empty()) {
+    out.reply = Error::Invalid(code::kBadRequest, "a GET request must not carry a body");
+    co_return;
+  }
+  if (route.blocking) {
+    auto t0 = std::chrono::steady_clock::now();
+    out.reply = co_await http::RunBlocking(deps_.pool, [&] { return route.fn(call); });
+    deps_.metrics.ObserveStore(route.name, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  } else {
+    out.reply = route.fn(call);
+  }
+}
+
+asio::awaitable<Result<auth::Principal>> Api::Authenticate(const http::Request& req) {
+  std::string header(req[field::authorization]);
+  if (auto cached = deps_.auth.TryCached(header)) co_return *cached;
+  co_return co_await http::RunBlocking(deps_.pool, [&] { return deps_.auth.Authenticate(header); });
+}
+
+Error Api::MethodMismatch(const http::Request& req, const std::vector<std::string_view>& segs) const {
+  const bool v4 = !segs.empty() && segs[0] == "v4.0";
+  if (v4 && segs.size() == 2 && req.method() == http::Verb::delete_) {
+    return {Errc::kMethodNotAllowed, code::kCollectionDelete, "a collection cannot be deleted"};
+  }
+  if (v4 && segs.size() == 3 && req.method() == http::Verb::post) {
+    return Error::Invalid(code::kObjectIdInPost, "POST request with an object id in the URL");
+  }
+  return {Errc::kMethodNotAllowed, code::kMethodNotAllowed,
+          "method " + std::string(http::beast_http::to_string(req.method())) + " not allowed here"};
+}
+
+std::string Api::BaseUrl(const http::Request& req, const http::ConnectionInfo& conn) const {
+  if (!cfg_.public_base_url.empty()) return cfg_.public_base_url;
+  std::string_view host = req[field::host];
+  if (!SafeToken(host, 255)) host = "localhost";
+  return std::string(conn.tls ? "https://" : "http://") + std::string(host);
+}
+
+void Api::Log(const http::Request& req, const http::Response& res, const Outcome& out,
+              const std::string& request_id, const http::ConnectionInfo& conn, double seconds) const {
+  if (!deps_.access_log) return;
+  std::string_view target = req.target();
+  json::object line{{"request_id", request_id},
+                    {"remote", conn.remote_address},
+                    {"method", http::beast_http::to_string(req.method())},
+                    {"path", target.substr(0, std::min(target.find('?'), size_t{512}))},
+                    {"route", out.route},
+                    {"status", res.result_int()},
+                    {"bytes", res.body().size()},
+                    {"duration_ms", seconds * 1000.0},
+                    {"account_id", out.account_id}};
+  if (!out.reply) line["error_code"] = out.reply.error().ext;
+  deps_.access_log->info(json::serialize(line));
+}
+
+}  // namespace rampart::api

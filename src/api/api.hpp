@@ -1,0 +1,65 @@
+#pragma once
+// The HTTP application: one route table for everything rampart serves, and the fixed pipeline
+// every request goes through: request id -> route -> auth -> handler -> error rendering ->
+// access log + metrics. I/O threads run it; anything that may block hops to the blocking pool.
+#include <boost/asio/thread_pool.hpp>
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "api/call.hpp"
+#include "auth/bearer.hpp"
+#include "base/clock.hpp"
+#include "http/metrics.hpp"
+#include "http/router.hpp"
+#include "http/types.hpp"
+#include "userlists/service.hpp"
+
+namespace spdlog {
+class logger;
+}
+
+namespace rampart::api {
+
+struct ApiConfig {
+  std::string public_base_url;  // e.g. https://rampart.example.com; empty: from the Host header
+};
+
+struct ApiDeps {
+  userlists::UserListService& lists;
+  auth::TokenAuthenticator& auth;
+  boost::asio::thread_pool& pool;
+  http::Metrics& metrics;
+  std::shared_ptr<spdlog::logger> access_log;  // null: no access log
+  std::shared_ptr<spdlog::logger> error_log;
+  std::function<bool()> ready;
+  FakeClock* test_clock = nullptr;  // non-null only in builds and runs with test hooks enabled
+};
+
+class Api {
+ public:
+  Api(ApiConfig cfg, ApiDeps deps);
+  boost::asio::awaitable<http::Response> Handle(http::Request&& req, const http::ConnectionInfo& conn);
+
+ private:
+  struct Outcome {
+    Result<Reply> reply;
+    std::string route = "unmatched";
+    std::string account_id;
+    std::vector<http::Verb> allowed;
+  };
+  boost::asio::awaitable<void> Dispatch(const http::Request& req, const http::ConnectionInfo& conn, Outcome& out);
+  boost::asio::awaitable<Result<auth::Principal>> Authenticate(const http::Request& req);
+  Error MethodMismatch(const http::Request& req, const std::vector<std::string_view>& segs) const;
+  std::string BaseUrl(const http::Request& req, const http::ConnectionInfo& conn) const;
+  void AddOperationalRoutes();
+  void Log(const http::Request& req, const http::Response& res, const Outcome& out,
+           const std::string& request_id, const http::ConnectionInfo& conn, double seconds) const;
+
+  ApiConfig cfg_;
+  ApiDeps deps_;
+  http::Router<Route> router_;
+};
+
+}  // namespace rampart::api

@@ -1,0 +1,41 @@
+#pragma once
+// What a handler sees (Call) and returns (Reply). Handlers are plain functions
+// `Result<Reply> (Call&)`: no sockets, no Beast types beyond the parsed request.
+#include <boost/json/value.hpp>
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "auth/bearer.hpp"
+#include "base/result.hpp"
+#include "http/types.hpp"
+
+namespace rampart::api {
+
+struct Call {
+  const http::Request& req;
+  std::vector<std::string_view> params;  // route parameters, in template order
+  std::optional<auth::Principal> principal;
+  std::string base_url;  // scheme://host[:port] for _links
+};
+
+struct Reply {
+  http::Status status = http::Status::ok;
+  boost::json::value body;
+  std::string content_type = "application/json";
+  std::string text;  // used instead of `body` when content_type is not JSON
+};
+
+using HandlerFn = std::function<Result<Reply>(Call&)>;
+
+struct Route {
+  std::string name;        // stable label for logs and metrics
+  bool auth = true;        // requires a bearer token
+  bool write = false;      // requires userlists:write
+  bool blocking = false;   // runs on the blocking pool (it calls the store or parses big bodies)
+  HandlerFn fn;
+};
+
+}  // namespace rampart::api

@@ -1,0 +1,171 @@
+// Handlers for the ThreatSTOP v4.0 user lists API: decode, call the service, render.
+#include "api/userlists_handlers.hpp"
+
+#include <boost/json.hpp>
+#include <boost/url/parse.hpp>
+
+#include <charconv>
+
+#include "api/userlists_wire.hpp"
+#include "base/strings.hpp"
+#include "userlists/check_ioc.hpp"
+
+namespace rampart::api {
+namespace json = boost::json;
+using userlists::BodyKind;
+using userlists::ListKind;
+using userlists::UserListService;
+namespace code = userlists::code;
+
+namespace {
+
+userlists::Actor ActorOf(const Call& c) { return {c.principal->account_id, c.principal->token_id}; }
+
+Result<userlists::AccountListsPtr> Lists(UserListService& svc, const Call& c) {
+  if (auto snap = svc.Snapshot(c.principal->account_id)) return snap;
+  return svc.Load(c.principal->account_id);  // only reached on the blocking pool (see api.cpp)
+}
+
+Result<userlists::ListInput> Decode(UserListService& svc, const Call& c, ListKind kind, BodyKind what) {
+  RAMPART_TRY(body, ParseJsonBody(c.req));
+  return userlists::ParseListBody(body, kind, what, svc.CurrentParseOptions());
+}
+
+Reply Json(http::Status s, json::object body) { return {s, std::move(body), "application/json", {}}; }
+
+// ?name=value from the query string; nullopt when absent.
+std::optional<std::string> QueryParam(const http::Request& req, std::string_view name) {
+  auto url = boost::urls::parse_origin_form(req.target());
+  if (!url) return std::nullopt;
+  auto params = url->params();
+  auto it = params.find(name);
+  if (it == params.end()) return std::nullopt;
+  return std::string((*it).value);
+}
+
+Result<int64_t> IntParam(const http::Request& req, std::string_view name, int64_t def, int64_t lo, int64_t hi) {
+  auto v = QueryParam(req, name);
+  if (!v) return def;
+  int64_t n = 0;
+  auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
+  if (ec != std::errc() || p != v->data() + v->size() || n < lo || n > hi) {
+    return Error::Invalid(code::kBadParameters, std::string(name) + " must be an integer from " +
+                                                    std::to_string(lo) + " to " + std::to_string(hi));
+  }
+  return n;
+}
+
+void AddKind(http::Router<Route>& r, UserListService& svc, ListKind kind) {
+  const std::string base = std::string("/v4.0/") + CollectionName(kind);
+  const std::string tag = CollectionName(kind);
+  auto now = [&svc] { return svc.clock().Now(); };
+
+  r.Add(http::Verb::get, base, {tag + ".list", true, false, false, [=, &svc](Call& c) -> Result<Reply> {
+          RAMPART_TRY(all, Lists(svc, c));
+          return Json(http::Status::ok, ListCollection(*all, kind, now(), c.base_url));
+        }});
+  r.Add(http::Verb::post, base, {tag + ".create", true, true, true, [=, &svc](Call& c) -> Result<Reply> {
+          RAMPART_TRY(in, Decode(svc, c, kind, BodyKind::kCreate));
+          RAMPART_TRY(list, svc.Create(ActorOf(c), kind, in));
+          return Json(http::Status::created, SingleList(*list, now(), c.base_url, false));
+        }});
+  r.Add(http::Verb::get, base + "/{id}", {tag + ".get", true, false, false, [=, &svc](Call& c) -> Result<Reply> {
+          RAMPART_TRY(all, Lists(svc, c));
+          auto list = all->Find(kind, c.params[0]);
+          if (!list) return Error::NotFound(code::kNotFound, "no such list " + QuoteForDetail(c.params[0]));
+          return Json(http::Status::ok, SingleList(*list, now(), c.base_url, true));
+        }});
+  r.Add(http::Verb::patch, base + "/{id}", {tag + ".patch", true, true, true, [=, &svc](Call& c) -> Result<Reply> {
+          RAMPART_TRY(in, Decode(svc, c, kind, BodyKind::kPatch));
+          RAMPART_TRY(list, svc.Patch(ActorOf(c), kind, std::string(c.params[0]), in));
+          return Json(http::Status::ok, SingleList(*list, now(), c.base_url, true));
+        }});
+  r.Add(http::Verb::put, base + "/{id}", {tag + ".put", true, true, true, [=, &svc](Call& c) -> Result<Reply> {
+          RAMPART_TRY(in, Decode(svc, c, kind, BodyKind::kPut));
+          RAMPART_TRY(list, svc.Replace(ActorOf(c), kind, std::string(c.params[0]), in));
+          return Json(http::Status::ok, SingleList(*list, now(), c.base_url, true));
+        }});
+  r.Add(http::Verb::delete_, base + "/{id}", {tag + ".delete", true, true, true, [=, &svc](Call& c) -> Result<Reply> {
+          RAMPART_TRY(list, svc.Delete(ActorOf(c), kind, std::string(c.params[0])));
+          json::object o = ListObject(*list, now(), c.base_url, false);
+          o.erase("_meta");
+          return Json(http::Status::ok, {{"_data", json::array{std::move(o)}},
+                                         {"_links", {{"self", {{"href", CollectionUrl(c.base_url, kind)}}}}}});
+        }});
+  r.Add(http::Verb::get, base + "/{id}/history", {tag + ".history", true, false, true, [=, &svc](Call& c) -> Result<Reply> {
+          RAMPART_TRY(page, IntParam(c.req, "page", 1, 1, 1000000));
+          RAMPART_TRY(per_page, IntParam(c.req, "per_page", 50, 1, 500));
+          RAMPART_TRY(h, svc.History(c.principal->account_id, kind, std::string(c.params[0]), page, per_page));
+          json::array data;
+          for (const auto& rec : h.records) data.push_back(AuditEntry(rec));
+          std::string self = CollectionUrl(c.base_url, kind) + "/" + std::string(c.params[0]) + "/history";
+          return Json(http::Status::ok, {{"_data", std::move(data)},
+                                         {"_links", {{"self", {{"href", self}}}}},
+                                         {"_meta", {{"count", h.records.size()}, {"page", page},
+                                                    {"per_page", per_page}, {"total", h.total}}}});
+        }});
+}
+
+Result<Reply> CheckIocs(UserListService& svc, Call& c, const std::vector<std::string>& raw) {
+  if (raw.empty() || raw.size() > userlists::kMaxIocsPerRequest) {
+    return Error::Invalid(code::kBadParameters, "between 1 and 10 IOCs per request");
+  }
+  RAMPART_TRY(all, Lists(svc, c));
+  json::array data;
+  SysTime now = svc.clock().Now();
+  for (const auto& text : raw) {
+    RAMPART_TRY(ioc, userlists::ParseIoc(text));
+    data.push_back(IocResultJson(userlists::CheckIoc(*all, ioc, now), c.base_url));
+  }
+  size_t count = data.size();
+  return Json(http::Status::ok, {{"_data", std::move(data)},
+                                 {"_links", {{"self", {{"href", c.base_url + "/v4.0/check_ioc"}}}}},
+                                 {"_meta", {{"count", count}}}});
+}
+
+Result<std::vector<std::string>> IocsFromBody(const json::value& body) {
+  auto bad = [] { return Error::Invalid(code::kBadParameters, R"(expected {"iocs":[{"ioc":"…"}]})"); };
+  const json::object* obj = body.if_object();
+  const json::value* iocs = obj ? obj->if_contains("iocs") : nullptr;
+  if (!iocs || !iocs->is_array() || obj->size() != 1) return bad();
+  std::vector<std::string> out;
+  for (const json::value& v : iocs->get_array()) {
+    const json::object* item = v.if_object();
+    const json::value* ioc = item ? item->if_contains("ioc") : nullptr;
+    if (!ioc || !ioc->is_string() || item->size() != 1) return bad();
+    out.emplace_back(ioc->get_string());
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<json::value> ParseJsonBody(const http::Request& req) {
+  std::string ct = AsciiLower(req[http::beast_http::field::content_type]);
+  std::string_view media = Trim(std::string_view(ct).substr(0, ct.find(';')));
+  if (media != "application/json") {
+    return Error{Errc::kUnsupportedMediaType, code::kContentType,
+                 "Content-Type must be application/json, got " + QuoteForDetail(media)};
+  }
+  json::error_code ec;
+  json::value v = json::parse(req.body(), ec);
+  if (ec) return Error::Invalid(code::kBadRequest, "malformed JSON body: " + ec.message());
+  return v;
+}
+
+void AddUserListRoutes(http::Router<Route>& r, UserListService& svc) {
+  AddKind(r, svc, ListKind::kIp);
+  AddKind(r, svc, ListKind::kDomain);
+  r.Add(http::Verb::post, "/v4.0/check_ioc", {"check_ioc", true, false, false, [&svc](Call& c) -> Result<Reply> {
+          RAMPART_TRY(body, ParseJsonBody(c.req));
+          RAMPART_TRY(iocs, IocsFromBody(body));
+          return CheckIocs(svc, c, iocs);
+        }});
+  r.Add(http::Verb::get, "/v4.0/check_ioc", {"check_ioc.get", true, false, false, [&svc](Call& c) -> Result<Reply> {
+          auto ioc = QueryParam(c.req, "ioc");
+          if (!ioc) return Error::Invalid(code::kBadParameters, "missing query parameter 'ioc'");
+          return CheckIocs(svc, c, {*ioc});
+        }});
+}
+
+}  // namespace rampart::api

@@ -1,0 +1,15 @@
+#pragma once
+#include "api/call.hpp"
+#include "http/router.hpp"
+#include "userlists/service.hpp"
+
+namespace rampart::api {
+
+// Registers /v4.0/user_ip_lists, /v4.0/user_domain_lists (+ /{id}, /{id}/history) and
+// /v4.0/check_ioc. `lists` must outlive the router.
+void AddUserListRoutes(http::Router<Route>& router, userlists::UserListService& lists);
+
+// 11401 unless Content-Type is application/json; 10003 for malformed JSON.
+Result<boost::json::value> ParseJsonBody(const http::Request& req);
+
+}  // namespace rampart::api

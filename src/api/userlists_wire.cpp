@@ -1,0 +1,109 @@
+#include "api/userlists_wire.hpp"
+
+#include <boost/json.hpp>
+
+namespace rampart::api {
+namespace json = boost::json;
+using userlists::ListKind;
+using userlists::UserList;
+
+const char* CollectionName(ListKind kind) {
+  return kind == ListKind::kIp ? "user_ip_lists" : "user_domain_lists";
+}
+
+std::string CollectionUrl(const std::string& base_url, ListKind kind) {
+  return base_url + "/v4.0/" + CollectionName(kind);
+}
+
+json::value AddressCount(net::U128 n) {
+  if (n <= net::U128(UINT64_MAX)) return json::value(static_cast<uint64_t>(n));
+  return json::value(static_cast<double>(n));  // IPv6 spans beyond 2^64: a JSON number all the same
+}
+
+json::object MetaAddresses(const UserList& l, SysTime now) {
+  userlists::Counts c = userlists::CountActive(l, now);
+  return {{"address_count", AddressCount(c.addresses)}, {"record_count", c.records}};
+}
+
+json::object ListObject(const UserList& l, SysTime now, const std::string& base_url, bool addresses) {
+  json::object o;
+  o["_links"] = {{"self", {{"href", CollectionUrl(base_url, l.kind) + "/" + l.id}}}};
+  o["_meta"] = {{"addresses", MetaAddresses(l, now)}};
+  if (addresses) {
+    json::array arr;
+    arr.reserve(l.entries.size());
+    for (const auto& e : l.entries) {
+      if (!l.IsActive(e, now)) continue;
+      auto exp = l.EffectiveExpiry(e);
+      arr.push_back(json::object{{"address_type", e.parsed.address_type},
+                                 {"comments", e.comments},
+                                 {"expires", exp ? json::value(exp->ToString()) : json::value(nullptr)},
+                                 {"value", e.parsed.value}});
+    }
+    o["addresses"] = std::move(arr);
+  }
+  o["description"] = l.description;
+  o["expires"] = l.expires ? json::value(l.expires->ToString()) : json::value(nullptr);
+  o["list_name"] = l.name;
+  o["list_type"] = l.list_type;
+  o["object_id"] = l.id;
+  o["shared"] = false;
+  return o;
+}
+
+json::object SingleList(const UserList& l, SysTime now, const std::string& base_url, bool meta) {
+  json::object out{{"_data", json::array{ListObject(l, now, base_url, true)}},
+                   {"_links", {{"self", {{"href", CollectionUrl(base_url, l.kind)}}}}}};
+  if (meta) out["_meta"] = {{"addresses", MetaAddresses(l, now)}};
+  return out;
+}
+
+json::object ListCollection(const userlists::AccountLists& all, ListKind kind, SysTime now,
+                            const std::string& base_url) {
+  json::array data;
+  for (const auto& l : all.lists) {
+    if (l->kind == kind) data.push_back(ListObject(*l, now, base_url, false));
+  }
+  size_t count = data.size();
+  return {{"_data", std::move(data)},
+          {"_links", {{"self", {{"href", CollectionUrl(base_url, kind)}}}}},
+          {"_meta", {{"count", count}}}};
+}
+
+json::object AuditEntry(const store::AuditRecord& r) {
+  json::error_code ec;
+  json::value changes = json::parse(r.changes_json, ec);
+  if (ec) changes = json::object{};
+  auto secs = r.at_ms / 1000;
+  std::time_t t = static_cast<std::time_t>(secs);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char when[40];
+  std::strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
+  char ms[8];
+  std::snprintf(ms, sizeof ms, ".%03dZ", static_cast<int>(r.at_ms % 1000));
+  return {{"action", r.action},
+          {"at", std::string(when) + ms},
+          {"changes", std::move(changes)},
+          {"list_name", r.list_name},
+          {"object_id", r.list_id},
+          {"token_id", r.token_id}};
+}
+
+json::object IocResultJson(const userlists::IocResult& r, const std::string& base_url) {
+  json::array matches;
+  for (const auto& m : r.matches) {
+    matches.push_back(json::object{
+        {"_links", {{"self", {{"href", CollectionUrl(base_url, m.list->kind) + "/" + m.list->id}}}}},
+        {"list_name", m.list->name},
+        {"list_type", m.list->list_type},
+        {"matched_value", m.entry->parsed.value},
+        {"object_id", m.list->id},
+        {"type", CollectionName(m.list->kind)}});
+  }
+  bool listed = !r.matches.empty();
+  return {{"ioc", r.ioc.text}, {"ioc_type", r.ioc.is_ip ? "ip" : "domain"}, {"listed", listed},
+          {"matches", std::move(matches)}};
+}
+
+}  // namespace rampart::api

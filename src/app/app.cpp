@@ -1,0 +1,197 @@
+#include "app/app.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <thread>
+
+#include "api/api.hpp"
+#include "api/errors.hpp"
+#include "auth/bearer.hpp"
+#include "crypto/crypto.hpp"
+#include "http/blocking.hpp"
+#include "http/server.hpp"
+#include "store/store.hpp"
+#include "userlists/service.hpp"
+
+namespace rampart::app {
+namespace asio = boost::asio;
+
+namespace {
+
+Result<std::unique_ptr<store::Store>> OpenStore(const Config& cfg) {
+  std::error_code ec;
+  std::filesystem::create_directories(cfg.data_dir, ec);
+  if (ec) return Error::Unavailable("cannot create data dir " + cfg.data_dir + ": " + ec.message());
+  ::chmod(cfg.data_dir.c_str(), 0700);
+  return store::OpenSqliteStore({(std::filesystem::path(cfg.data_dir) / "rampart.db").string()});
+}
+
+std::shared_ptr<spdlog::logger> MakeAccessLog(const std::string& where) {
+  if (where == "off") return nullptr;
+  std::shared_ptr<spdlog::logger> log =
+      where == "stdout" ? std::make_shared<spdlog::logger>("access", std::make_shared<spdlog::sinks::stdout_sink_mt>())
+                        : std::make_shared<spdlog::logger>(
+                              "access", std::make_shared<spdlog::sinks::basic_file_sink_mt>(where));
+  log->set_pattern("%v");
+  log->flush_on(spdlog::level::info);
+  return log;
+}
+
+}  // namespace
+
+struct App::Impl {
+  Config cfg;
+  std::unique_ptr<Clock> clock;
+  FakeClock* test_clock = nullptr;
+  std::unique_ptr<store::Store> store;
+  asio::io_context ioc;
+  asio::thread_pool pool;
+  std::unique_ptr<asio::ssl::context> tls;
+  http::Metrics metrics;
+  std::unique_ptr<userlists::UserListService> lists;
+  std::unique_ptr<auth::TokenAuthenticator> auth;
+  std::unique_ptr<api::Api> api;
+  std::unique_ptr<http::Server> server;
+  std::shared_ptr<spdlog::logger> log;
+  std::atomic<bool> stopping{false};
+
+  explicit Impl(const Config& c)
+      : cfg(c), ioc(c.io_threads > 0 ? c.io_threads : std::max(1u, std::thread::hardware_concurrency())),
+        pool(static_cast<size_t>(c.blocking_threads)) {}
+
+  asio::awaitable<void> Sweeper() {
+    asio::steady_timer timer(ioc);
+    while (!stopping.load()) {
+      timer.expires_after(std::chrono::seconds(cfg.sweep_interval_s));
+      co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+      if (stopping.load()) break;
+      auto purged = co_await http::RunBlocking(pool, [this] { return lists->SweepExpired(); });
+      if (!purged) log->warn("expiry sweep failed: {}", purged.error().detail);
+      else if (*purged > 0) log->info("expiry sweep removed {} entries", *purged);
+    }
+  }
+
+  asio::awaitable<void> DrainAndStop() {
+    server->Stop();
+    asio::steady_timer timer(ioc);
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (server->active_connections() > 0 && std::chrono::steady_clock::now() < deadline) {
+      timer.expires_after(std::chrono::milliseconds(20));
+      co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+    ioc.stop();
+  }
+};
+
+App::App(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+App::~App() {
+  if (impl_) impl_->pool.join();
+}
+
+Result<std::unique_ptr<App>> App::Create(const Config& cfg) {
+  RAMPART_CHECK(Validate(cfg));
+  auto impl = std::make_unique<Impl>(cfg);
+  impl->log = spdlog::default_logger();
+  if (cfg.enable_test_hooks) {
+    auto fake = std::make_unique<FakeClock>(std::chrono::system_clock::now());
+    impl->test_clock = fake.get();
+    impl->clock = std::move(fake);
+    impl->log->warn("TEST HOOKS ENABLED: the clock is injected and can be moved over HTTP");
+  } else {
+    impl->clock = std::make_unique<SystemClock>();
+  }
+  RAMPART_TRY(store, OpenStore(cfg));
+  impl->store = std::move(store);
+  userlists::ServiceOptions opts;
+  opts.date_order = cfg.expires_date_order == "dmy" ? userlists::DateOrder::kDmy : userlists::DateOrder::kMdy;
+  impl->lists = std::make_unique<userlists::UserListService>(*impl->store, *impl->clock, opts);
+  impl->auth = std::make_unique<auth::TokenAuthenticator>(*impl->store, *impl->clock,
+                                                          std::chrono::milliseconds(cfg.token_cache_ttl_ms));
+  // Load every account's lists now, so the first requests and the sweeper see everything.
+  RAMPART_TRY(accounts, impl->store->ListAccounts());
+  for (const auto& a : accounts) RAMPART_CHECK(impl->lists->Load(a.id));
+  if (!cfg.tls_cert.empty()) {
+    impl->tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+    impl->tls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_tlsv1 |
+                           asio::ssl::context::no_tlsv1_1);
+    boost::system::error_code ec;
+    impl->tls->use_certificate_chain_file(cfg.tls_cert, ec);
+    if (!ec) impl->tls->use_private_key_file(cfg.tls_key, asio::ssl::context::pem, ec);
+    if (ec) return Error::Invalid(0, "TLS: " + ec.message());
+  }
+  Impl* raw = impl.get();
+  impl->metrics.SetGauges([raw] {
+    auto s = raw->lists->Stats();
+    return http::Metrics::Gauges{{"rampart_userlists_lists", static_cast<double>(s.lists)},
+                                 {"rampart_userlists_entries", static_cast<double>(s.entries)},
+                                 {"rampart_http_connections", static_cast<double>(raw->server->active_connections())}};
+  });
+  api::ApiDeps deps{*impl->lists, *impl->auth, impl->pool, impl->metrics, MakeAccessLog(cfg.access_log),
+                    impl->log, [raw] { return !raw->stopping.load(); }, impl->test_clock};
+  impl->api = std::make_unique<api::Api>(api::ApiConfig{cfg.public_base_url}, std::move(deps));
+  http::ServerLimits limits{static_cast<size_t>(cfg.max_header_bytes), static_cast<size_t>(cfg.max_body_bytes),
+                            std::chrono::milliseconds(cfg.read_timeout_ms), static_cast<size_t>(cfg.max_connections)};
+  impl->server = std::make_unique<http::Server>(
+      impl->ioc, limits,
+      [raw](http::Request&& req, const http::ConnectionInfo& conn) { return raw->api->Handle(std::move(req), conn); },
+      [](const Error& e) { return api::RenderThreatstopError(e); }, impl->tls.get());
+  return std::unique_ptr<App>(new App(std::move(impl)));
+}
+
+Result<uint16_t> App::Start() {
+  RAMPART_TRY(hp, impl_->cfg.ListenEndpoint());
+  boost::system::error_code ec;
+  auto addr = asio::ip::make_address(hp.first, ec);
+  if (ec) return Error::Invalid(0, "listen: bad address " + hp.first);
+  return impl_->server->Listen({addr, hp.second});
+}
+
+void App::RequestStop() {
+  if (impl_->stopping.exchange(true)) return;
+  asio::co_spawn(impl_->ioc, impl_->DrainAndStop(), asio::detached);
+}
+
+void App::Run() {
+  asio::signal_set signals(impl_->ioc, SIGINT, SIGTERM);
+  signals.async_wait([this](const boost::system::error_code& ec, int) {
+    if (!ec) RequestStop();
+  });
+  asio::co_spawn(impl_->ioc, impl_->Sweeper(), asio::detached);
+  const int n = impl_->cfg.io_threads > 0 ? impl_->cfg.io_threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<std::thread> threads;
+  for (int i = 1; i < n; ++i) threads.emplace_back([this] { impl_->ioc.run(); });
+  impl_->ioc.run();
+  for (auto& t : threads) t.join();
+  impl_->pool.join();  // in-flight store calls finish before the store closes
+  impl_->server.reset();
+  impl_->store.reset();
+  impl_->log->info("stopped cleanly");
+}
+
+Result<std::string> EnsureDemoAccount(const Config& cfg) {
+  RAMPART_TRY(store, OpenStore(cfg));
+  RAMPART_TRY(accounts, store->ListAccounts());
+  if (!accounts.empty()) return std::string();
+  SystemClock clock;
+  store::AccountRecord acct{crypto::NewUuidV4(), "demo", UnixMillis(clock.Now())};
+  RAMPART_CHECK(store->CreateAccount(acct));
+  auth::IssuedToken tok = auth::IssueToken(acct.id, auth::kPermWrite, "demo token (first start)", std::nullopt, clock.Now());
+  RAMPART_CHECK(store->CreateToken(tok.record));
+  return tok.token;
+}
+
+}  // namespace rampart::app

@@ -1,0 +1,35 @@
+#pragma once
+// The composition root: the only place that picks concrete implementations (SQLite store,
+// system or test clock), wires services, the API and the servers, and owns the threads.
+#include <memory>
+#include <string>
+
+#include "app/config.hpp"
+#include "base/result.hpp"
+
+namespace rampart::app {
+
+class App {
+ public:
+  static Result<std::unique_ptr<App>> Create(const Config& cfg);
+  ~App();
+
+  // Binds the listener; returns the bound port.
+  Result<uint16_t> Start();
+  // Serves until SIGINT/SIGTERM or RequestStop(); then stops accepting, lets in-flight requests
+  // finish (bounded), stops the sweeper, and closes the store.
+  void Run();
+  void RequestStop();
+
+  struct Impl;
+
+ private:
+  explicit App(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// First start: if the store has no account, creates "demo" with a read/write token. Returns the
+// token text (shown once) or an empty string when accounts already exist.
+Result<std::string> EnsureDemoAccount(const Config& cfg);
+
+}  // namespace rampart::app

@@ -1,0 +1,176 @@
+#include "app/config.hpp"
+
+#include <toml++/toml.h>
+
+#include <charconv>
+#include <functional>
+#include <vector>
+
+#include "base/strings.hpp"
+
+namespace rampart::app {
+namespace {
+
+struct Setting {
+  const char* key;
+  const char* help;
+  std::function<Result<void>(Config&, const std::string&)> set;
+};
+
+Error Bad(const std::string& source, const std::string& key, const std::string& why) {
+  return Error::Invalid(0, source + ": " + key + ": " + why);
+}
+
+template <class T>
+std::function<Result<void>(Config&, const std::string&)> Int(T Config::*field, int64_t lo, int64_t hi) {
+  return [=](Config& c, const std::string& v) -> Result<void> {
+    int64_t n = 0;
+    auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+    if (ec != std::errc() || p != v.data() + v.size() || n < lo || n > hi) {
+      return Error::Invalid(0, "must be an integer from " + std::to_string(lo) + " to " + std::to_string(hi) +
+                                   ", got " + QuoteForDetail(v));
+    }
+    c.*field = static_cast<T>(n);
+    return {};
+  };
+}
+
+std::function<Result<void>(Config&, const std::string&)> Str(std::string Config::*field) {
+  return [=](Config& c, const std::string& v) -> Result<void> {
+    c.*field = v;
+    return {};
+  };
+}
+
+std::function<Result<void>(Config&, const std::string&)> Bool(bool Config::*field) {
+  return [=](Config& c, const std::string& v) -> Result<void> {
+    std::string l = AsciiLower(v);
+    if (l == "true" || l == "1" || l == "yes") {
+      c.*field = true;
+    } else if (l == "false" || l == "0" || l == "no") {
+      c.*field = false;
+    } else {
+      return Error::Invalid(0, "must be true or false, got " + QuoteForDetail(v));
+    }
+    return {};
+  };
+}
+
+const std::vector<Setting>& Settings() {
+  static const std::vector<Setting> kSettings = {
+      {"listen", "HOST:PORT to serve HTTP on (port 0 picks a free port)", Str(&Config::listen)},
+      {"data_dir", "directory for rampart.db (created on first start)", Str(&Config::data_dir)},
+      {"public_base_url", "scheme://host[:port] used in _links (default: from the Host header)",
+       Str(&Config::public_base_url)},
+      {"io_threads", "I/O threads (0 = one per core)", Int(&Config::io_threads, 0, 256)},
+      {"blocking_threads", "threads for store calls", Int(&Config::blocking_threads, 1, 256)},
+      {"max_header_bytes", "request header limit (431 past it)", Int(&Config::max_header_bytes, 1024, 1 << 20)},
+      {"max_body_bytes", "request body limit (413 past it)", Int(&Config::max_body_bytes, 1024, int64_t{1} << 30)},
+      {"read_timeout_ms", "time allowed to receive a request (408 past it)", Int(&Config::read_timeout_ms, 100, 3600000)},
+      {"max_connections", "concurrent connections (503 past it)", Int(&Config::max_connections, 1, 1000000)},
+      {"tls_cert", "PEM certificate chain; enables TLS with tls_key", Str(&Config::tls_cert)},
+      {"tls_key", "PEM private key", Str(&Config::tls_key)},
+      {"expires_date_order", "mdy or dmy: how to read ambiguous slash dates", Str(&Config::expires_date_order)},
+      {"sweep_interval_s", "seconds between expiry sweeps (1-60)", Int(&Config::sweep_interval_s, 1, 60)},
+      {"token_cache_ttl_ms", "how long a token lookup is cached (revocation delay)", Int(&Config::token_cache_ttl_ms, 0, 60000)},
+      {"access_log", "stdout, off, or a file path", Str(&Config::access_log)},
+      {"log_level", "trace, debug, info, warn, error", Str(&Config::log_level)},
+      {"enable_test_hooks", "test-only injected clock; refused by production builds", Bool(&Config::enable_test_hooks)},
+      {"create_demo", "create a demo account and token on first start", Bool(&Config::create_demo)},
+  };
+  return kSettings;
+}
+
+}  // namespace
+
+Result<std::pair<std::string, uint16_t>> Config::ListenEndpoint() const {
+  auto colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0) return Error::Invalid(0, "listen: expected HOST:PORT, got " + QuoteForDetail(listen));
+  std::string host = listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  int port = -1;
+  std::string p = listen.substr(colon + 1);
+  auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), port);
+  if (ec != std::errc() || end != p.data() + p.size() || port < 0 || port > 65535) {
+    return Error::Invalid(0, "listen: bad port in " + QuoteForDetail(listen));
+  }
+  return std::pair{host, static_cast<uint16_t>(port)};
+}
+
+Result<void> ApplySettings(Config& cfg, const std::map<std::string, std::string>& values, const std::string& source) {
+  for (const auto& [key, value] : values) {
+    const Setting* found = nullptr;
+    for (const Setting& s : Settings()) {
+      if (key == s.key) found = &s;
+    }
+    if (!found) return Bad(source, key, "unknown setting");
+    auto r = found->set(cfg, value);
+    if (!r) return Bad(source, key, r.error().detail);
+  }
+  return {};
+}
+
+Result<void> ApplyTomlFile(Config& cfg, const std::string& path) {
+  toml::table parsed;
+  try {  // config loading is start-up code: toml++ reports errors by exception
+    parsed = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    return Error::Invalid(0, path + ": " + std::string(e.description()));
+  }
+  std::map<std::string, std::string> values;
+  for (const auto& [k, node] : parsed) {
+    std::string key(k.str());
+    if (auto s = node.value<std::string>(); s && node.is_string()) {
+      values[key] = *s;
+    } else if (auto i = node.value<int64_t>(); i && node.is_integer()) {
+      values[key] = std::to_string(*i);
+    } else if (auto b = node.value<bool>(); b && node.is_boolean()) {
+      values[key] = *b ? "true" : "false";
+    } else {
+      return Bad(path, key, "expected a string, integer or boolean");
+    }
+  }
+  return ApplySettings(cfg, values, path);
+}
+
+Result<void> ApplyEnvironment(Config& cfg, char** envp) {
+  std::map<std::string, std::string> values;
+  for (char** e = envp; e && *e; ++e) {
+    std::string_view kv(*e);
+    if (!kv.starts_with("RAMPART_")) continue;
+    auto eq = kv.find('=');
+    if (eq == std::string_view::npos) continue;
+    std::string key = AsciiLower(kv.substr(8, eq - 8));
+    bool known = false;
+    for (const Setting& s : Settings()) known = known || key == s.key;
+    if (known) values[key] = std::string(kv.substr(eq + 1));  // other RAMPART_* vars are not settings
+  }
+  return ApplySettings(cfg, values, "environment");
+}
+
+Result<void> Validate(const Config& cfg) {
+  RAMPART_CHECK(cfg.ListenEndpoint());
+  if (cfg.expires_date_order != "mdy" && cfg.expires_date_order != "dmy") {
+    return Error::Invalid(0, "expires_date_order must be mdy or dmy");
+  }
+  if (cfg.tls_cert.empty() != cfg.tls_key.empty()) return Error::Invalid(0, "tls_cert and tls_key go together");
+  if (cfg.data_dir.empty()) return Error::Invalid(0, "data_dir must not be empty");
+  if (!cfg.public_base_url.empty() && !cfg.public_base_url.starts_with("http://") &&
+      !cfg.public_base_url.starts_with("https://")) {
+    return Error::Invalid(0, "public_base_url must start with http:// or https://");
+  }
+#ifndef RAMPART_TEST_HOOKS
+  if (cfg.enable_test_hooks) {
+    return Error::Invalid(0, "enable_test_hooks: this is a production build; test hooks are compiled out");
+  }
+#endif
+  return {};
+}
+
+std::vector<SettingInfo> ListSettings() {
+  std::vector<SettingInfo> out;
+  for (const Setting& s : Settings()) out.push_back({s.key, s.help});
+  return out;
+}
+
+}  // namespace rampart::app

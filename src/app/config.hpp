@@ -1,0 +1,52 @@
+#pragma once
+// Server configuration. Sources, lowest precedence first: built-in defaults, the TOML file
+// (--config), RAMPART_* environment variables, command-line flags. Loaded and validated once at
+// start; an invalid value stops the server with a one-line reason.
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/result.hpp"
+
+namespace rampart::app {
+
+struct Config {
+  std::string listen = "127.0.0.1:8080";
+  std::string data_dir = "data";
+  std::string public_base_url;
+  int io_threads = 0;        // 0: one per core
+  int blocking_threads = 4;  // store calls and large-body parsing
+  int64_t max_header_bytes = 16 * 1024;
+  int64_t max_body_bytes = 16 * 1024 * 1024;
+  int64_t read_timeout_ms = 30000;
+  int64_t max_connections = 10000;
+  std::string tls_cert;
+  std::string tls_key;
+  std::string expires_date_order = "mdy";
+  int64_t sweep_interval_s = 30;
+  int64_t token_cache_ttl_ms = 5000;
+  std::string access_log = "stdout";  // stdout | off | a file path
+  std::string log_level = "info";
+  bool enable_test_hooks = false;
+  bool create_demo = true;  // first start: create a demo account and token
+
+  // Splits `listen` into host and port; error if malformed.
+  Result<std::pair<std::string, uint16_t>> ListenEndpoint() const;
+};
+
+// Every setting's key, as used in TOML (key), env (RAMPART_KEY upper-cased) and flags (--key).
+// Applies `values` (key -> text) onto `cfg`; unknown keys and bad values are errors.
+Result<void> ApplySettings(Config& cfg, const std::map<std::string, std::string>& values, const std::string& source);
+Result<void> ApplyTomlFile(Config& cfg, const std::string& path);
+Result<void> ApplyEnvironment(Config& cfg, char** envp);
+Result<void> Validate(const Config& cfg);
+struct SettingInfo {
+  std::string key;
+  std::string help;
+};
+std::vector<SettingInfo> ListSettings();
+
+}  // namespace rampart::app
