@@ -88,7 +88,7 @@ void Api::AddOperationalRoutes() {
 asio::awaitable<http::Response> Api::Handle(http::Request&& req, const http::ConnectionInfo& conn) {
   const auto t0 = std::chrono::steady_clock::now();
   const std::string request_id = RequestId(req);
-  Outcome out{Error::Internal("no outcome")};
+  Outcome out{Error::Internal("no outcome"), "unmatched", {}, {}};
   try {
     co_await Dispatch(req, conn, out);
   } catch (const std::exception& e) {  // the one catch-all of the request path

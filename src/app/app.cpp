@@ -117,6 +117,7 @@ Result<std::unique_ptr<App>> App::Create(const Config& cfg) {
   RAMPART_TRY(store, OpenStore(cfg));
   impl->store = std::move(store);
   userlists::ServiceOptions opts;
+  opts.max_name_length = static_cast<size_t>(cfg.list_name_max_length);
   opts.date_order = cfg.expires_date_order == "dmy" ? userlists::DateOrder::kDmy : userlists::DateOrder::kMdy;
   impl->lists = std::make_unique<userlists::UserListService>(*impl->store, *impl->clock, opts);
   impl->auth = std::make_unique<auth::TokenAuthenticator>(*impl->store, *impl->clock,

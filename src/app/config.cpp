@@ -71,6 +71,7 @@ const std::vector<Setting>& Settings() {
       {"tls_cert", "PEM certificate chain; enables TLS with tls_key", Str(&Config::tls_cert)},
       {"tls_key", "PEM private key", Str(&Config::tls_key)},
       {"expires_date_order", "mdy or dmy: how to read ambiguous slash dates", Str(&Config::expires_date_order)},
+      {"list_name_max_length", "longest accepted list_name (documented: 8)", Int(&Config::list_name_max_length, 1, 64)},
       {"sweep_interval_s", "seconds between expiry sweeps (1-60)", Int(&Config::sweep_interval_s, 1, 60)},
       {"token_cache_ttl_ms", "how long a token lookup is cached (revocation delay)", Int(&Config::token_cache_ttl_ms, 0, 60000)},
       {"access_log", "stdout, off, or a file path", Str(&Config::access_log)},

@@ -26,6 +26,7 @@ struct Config {
   std::string tls_cert;
   std::string tls_key;
   std::string expires_date_order = "mdy";
+  int64_t list_name_max_length = 8;
   int64_t sweep_interval_s = 30;
   int64_t token_cache_ttl_ms = 5000;
   std::string access_log = "stdout";  // stdout | off | a file path

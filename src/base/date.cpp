@@ -61,7 +61,7 @@ Date Date::Of(SysTime t) {
 std::string Date::ToString() const {
   int y, m, d;
   CivilFromDays(days_, y, m, d);
-  char buf[16];
+  char buf[48];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
   return buf;
 }

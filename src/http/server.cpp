@@ -3,7 +3,9 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -56,6 +58,7 @@ template <class Stream>
 asio::awaitable<void> WriteAndClose(Stream& stream, Response&& res) {
   res.keep_alive(false);
   res.prepare_payload();
+  beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(10));
   co_await beast_http::async_write(stream, res, kTuple);
 }
 
@@ -64,30 +67,49 @@ template <class Stream>
 asio::awaitable<void> ServeRequests(std::shared_ptr<Server::State> st, std::shared_ptr<SessionCtl> ctl,
                                     Stream& stream, ConnectionInfo info) {
   beast::flat_buffer buffer;
+  // The read deadline cancels the read without closing the socket, so a 408 can still be sent.
+  asio::steady_timer deadline(co_await asio::this_coro::executor);
+  bool timed_out = false;
+  uint64_t generation = 0;  // a timer firing after its read completed must not touch the next one
   while (!st->stopping.load()) {
+    timed_out = false;
+    const uint64_t my_generation = ++generation;
     beast_http::request_parser<beast_http::string_body> parser;
     parser.header_limit(static_cast<uint32_t>(st->limits.header_bytes));
     parser.body_limit(st->limits.body_bytes);
-    beast::get_lowest_layer(stream).expires_after(st->limits.read_timeout);
+    deadline.expires_after(st->limits.read_timeout);
+    deadline.async_wait([&stream, &timed_out, &generation, my_generation](const beast::error_code& ec) {
+      if (ec || generation != my_generation) return;  // the read finished first
+      timed_out = true;
+      beast::error_code ignored;
+      beast::get_lowest_layer(stream).socket().cancel(ignored);
+    });
     auto [ec, n] = co_await beast_http::async_read(stream, buffer, parser, kTuple);
+    deadline.cancel();
     if (ec) {
-      bool idle_close = ec == beast_http::error::end_of_stream || ec == asio::error::operation_aborted ||
-                        (ec == beast::error::timeout && !parser.got_some() && buffer.size() == 0);
-      if (!idle_close && ec != asio::error::connection_reset) {
+      const bool partial = parser.got_some() || buffer.size() > 0;
+      if (timed_out && partial) {
+        Response err = st->errors(ReadError(beast::error::timeout));
+        co_await WriteAndClose(stream, std::move(err));
+        co_return;
+      }
+      bool quiet = timed_out || ec == beast_http::error::end_of_stream || ec == asio::error::operation_aborted ||
+                   ec == asio::error::connection_reset || ec == asio::error::eof;
+      if (!quiet) {
         Response err = st->errors(ReadError(ec));  // named: GCC 12 mishandles temporaries in co_await
         co_await WriteAndClose(stream, std::move(err));
       }
       co_return;
     }
     ctl->busy = true;
-    beast::get_lowest_layer(stream).expires_never();
     Request req = parser.release();
     const bool keep_alive = req.keep_alive();
     Response res = co_await st->handler(std::move(req), info);
     res.keep_alive(keep_alive && !st->stopping.load());
     res.prepare_payload();
-    beast::get_lowest_layer(stream).expires_after(st->limits.read_timeout);
+    beast::get_lowest_layer(stream).expires_after(st->limits.read_timeout);  // write deadline
     auto [wec, wn] = co_await beast_http::async_write(stream, res, kTuple);
+    beast::get_lowest_layer(stream).expires_never();
     ctl->busy = false;
     if (wec || !res.keep_alive()) co_return;
   }
@@ -122,6 +144,7 @@ asio::awaitable<void> RunSession(std::shared_ptr<Server::State> st, tcp::socket 
     Track(ctl, tls_stream);
     beast::get_lowest_layer(tls_stream).expires_after(st->limits.read_timeout);
     auto [hec] = co_await tls_stream.async_handshake(asio::ssl::stream_base::server, kTuple);
+    beast::get_lowest_layer(tls_stream).expires_never();
     if (!hec) {
       co_await ServeRequests(st, ctl, tls_stream, info);
       beast::get_lowest_layer(tls_stream).expires_after(std::chrono::seconds(5));

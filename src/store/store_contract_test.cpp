@@ -152,7 +152,7 @@ TEST_P(StoreContract, SurvivesReopen) {
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreContract,
                          ::testing::Values(Backend{"sqlite_file", true}, Backend{"sqlite_memory", false}),
-                         [](const auto& info) { return info.param.name; });
+                         [](const auto& param_info) { return param_info.param.name; });
 
 }  // namespace
 }  // namespace rampart::store

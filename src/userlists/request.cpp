@@ -25,8 +25,8 @@ Result<std::optional<Date>> Expiry(const json::value& v, std::string_view field,
   return std::optional<Date>(date);
 }
 
-bool ValidName(std::string_view n) {
-  if (n.empty() || n.size() > 8) return false;
+bool ValidName(std::string_view n, size_t max_len) {
+  if (n.empty() || n.size() > max_len) return false;
   for (char c : n) {
     if (!IsAsciiAlnum(c)) return false;
   }
@@ -92,7 +92,10 @@ Result<void> ParseField(std::string_view key, const json::value& field, ListKind
     in.object_id = std::move(id);
   } else if (key == "list_name") {
     RAMPART_TRY(name, String(field, key));
-    if (!ValidName(name)) return Bad("list_name must be 1-8 alphanumeric characters: " + QuoteForDetail(name));
+    if (!ValidName(name, o.max_name_length)) {
+      return Bad("list_name must be 1-" + std::to_string(o.max_name_length) +
+                 " alphanumeric characters: " + QuoteForDetail(name));
+    }
     in.name = std::move(name);
   } else if (key == "list_type") {
     RAMPART_TRY(t, String(field, key));

@@ -29,6 +29,7 @@ struct Actor {
 
 struct ServiceOptions {
   DateOrder date_order = DateOrder::kMdy;
+  size_t max_name_length = 8;
 };
 
 using ListPtr = std::shared_ptr<const UserList>;
@@ -68,7 +69,9 @@ class UserListService {
   Result<HistoryPage> History(const std::string& account_id, ListKind kind, const std::string& id,
                               int64_t page, int64_t per_page);
 
-  ParseOptions CurrentParseOptions() const { return {opts_.date_order, Date::Of(clock_.Now())}; }
+  ParseOptions CurrentParseOptions() const {
+    return {opts_.date_order, Date::Of(clock_.Now()), opts_.max_name_length};
+  }
   const Clock& clock() const { return clock_; }
   ServiceStats Stats() const;
 

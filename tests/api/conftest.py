@@ -1,0 +1,143 @@
+"""Black-box harness: runs the real rampart binary on 127.0.0.1 with a free port and a temp data dir."""
+import json
+import os
+import re
+import signal
+import subprocess
+import time
+
+import pytest
+import requests
+
+BIN = os.environ.get("RAMPART_BIN", "")
+
+
+class Server:
+    def __init__(self, data_dir, extra_args=()):
+        self.data_dir = str(data_dir)
+        self.extra_args = list(extra_args)
+        self.proc = None
+        self.port = None
+        self.demo_token = None
+        self.access_log = os.path.join(self.data_dir, "access.log")
+
+    def start(self):
+        assert BIN and os.path.exists(BIN), "set RAMPART_BIN to the rampart binary (scripts/test does)"
+        os.makedirs(self.data_dir, exist_ok=True)
+        args = [BIN, "serve", "--listen", "127.0.0.1:0", "--data-dir", self.data_dir,
+                "--access-log", self.access_log, "--enable-test-hooks", "true",
+                "--sweep-interval-s", "60", "--log-level", "warn"] + self.extra_args
+        self.stderr = open(os.path.join(self.data_dir, "stderr.log"), "ab")
+        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=self.stderr, text=True)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            line = self.proc.stdout.readline()
+            if not line:
+                raise RuntimeError("rampart exited early: %s" % self.proc.wait())
+            m = re.search(r"\b(rpt_[0-9a-f]{16}_[A-Za-z0-9_-]{43})\b", line)
+            if m and not self.demo_token:
+                self.demo_token = m.group(1)
+            m = re.search(r"listening on http://127\.0\.0\.1:(\d+)", line)
+            if m:
+                self.port = int(m.group(1))
+                return self
+        raise RuntimeError("rampart did not start in time")
+
+    @property
+    def url(self):
+        return "http://127.0.0.1:%d" % self.port
+
+    def stop(self, sig=signal.SIGTERM):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            self.proc.wait(timeout=30)
+        if self.proc and self.proc.stdout:
+            self.proc.stdout.close()
+        return self.proc.returncode if self.proc else None
+
+    def restart(self):
+        self.stop()
+        return self.start()
+
+    def kill9(self):
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(timeout=30)
+        self.proc.stdout.close()
+
+    def admin(self, *args, check=True):
+        out = subprocess.run([BIN, "admin", *args, "--data-dir", self.data_dir, "--json"],
+                             capture_output=True, text=True, timeout=30)
+        if check:
+            assert out.returncode == 0, out.stderr
+            return json.loads(out.stdout)
+        return out
+
+    def new_account(self, name, perm="userlists:write", **kw):
+        acct = self.admin("account", "create", name)
+        tok = self.admin("token", "create", "--account", name, "--perm", perm,
+                         *sum((["--" + k, v] for k, v in kw.items()), []))
+        return acct["id"], tok["token"]
+
+    def token(self, account, perm, *extra):
+        return self.admin("token", "create", "--account", account, "--perm", perm, *extra)["token"]
+
+    def advance_clock(self, seconds):
+        r = requests.post(self.url + "/_test/clock", json={"advance_seconds": seconds}, timeout=30)
+        assert r.status_code == 200, r.text
+        return r.json()
+
+
+class Client:
+    """A tiny wrapper that always sends the bearer token and JSON."""
+
+    def __init__(self, base, token):
+        self.base = base
+        self.token = token
+
+    def req(self, method, path, body=None, token=None, headers=None, raw=None):
+        h = {"Authorization": "Bearer " + (token or self.token)}
+        if headers:
+            h.update(headers)
+        if body is not None:
+            return requests.request(method, self.base + path, json=body, headers=h, timeout=60)
+        return requests.request(method, self.base + path, data=raw, headers=h, timeout=60)
+
+    def get(self, path, **kw):
+        return self.req("GET", path, **kw)
+
+    def post(self, path, body=None, **kw):
+        return self.req("POST", path, body, **kw)
+
+    def patch(self, path, body=None, **kw):
+        return self.req("PATCH", path, body, **kw)
+
+    def put(self, path, body=None, **kw):
+        return self.req("PUT", path, body, **kw)
+
+    def delete(self, path, **kw):
+        return self.req("DELETE", path, **kw)
+
+
+@pytest.fixture
+def server(tmp_path):
+    s = Server(tmp_path / "data").start()
+    yield s
+    s.stop()
+
+
+@pytest.fixture
+def client(server):
+    return Client(server.url, server.demo_token)
+
+
+def assert_error(resp, status, code):
+    """Every error has the seed's shape and names the status twice, consistently."""
+    assert resp.status_code == status, (resp.status_code, resp.text)
+    assert resp.headers["Content-Type"].startswith("application/json")
+    body = resp.json()
+    assert set(body) == {"additional_info", "error_description", "status_code"}, body
+    assert body["status_code"] == status
+    assert body["additional_info"]["error_code"] == code, body
+    assert isinstance(body["additional_info"]["detail"], str)
+    assert body["error_description"]
+    return body

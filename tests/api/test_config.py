@@ -1,0 +1,59 @@
+"""Configuration: precedence of flags > environment > file, and fast failure on bad values."""
+import os
+import subprocess
+
+import requests
+
+from conftest import BIN, Server
+
+
+def run_serve(tmp_path, *args, env=None):
+    return subprocess.run([BIN, "serve", "--data-dir", str(tmp_path / "d"), *args], capture_output=True,
+                          text=True, timeout=30, env=env)
+
+
+def test_invalid_config_fails_fast(tmp_path):
+    for args, needle in ((["--listen", "nohostport"], "listen"),
+                         (["--max-body-bytes", "lots"], "max_body_bytes"),
+                         (["--expires-date-order", "ymd"], "expires_date_order"),
+                         (["--tls-cert", "/nonexistent"], "tls_cert and tls_key")):
+        out = run_serve(tmp_path, *args)
+        assert out.returncode == 2, out
+        assert needle in out.stderr and len(out.stderr.strip().splitlines()) == 1, out.stderr
+    cfg = tmp_path / "bad.toml"
+    cfg.write_text('no_such_setting = 1\n')
+    out = run_serve(tmp_path, "--config", str(cfg))
+    assert out.returncode == 2 and "no_such_setting" in out.stderr
+    env = dict(os.environ, RAMPART_READ_TIMEOUT_MS="soon")
+    out = run_serve(tmp_path, env=env)
+    assert out.returncode == 2 and "environment" in out.stderr
+
+
+def test_precedence_flags_over_env_over_file(tmp_path, monkeypatch):
+    cfg = tmp_path / "rampart.toml"
+    cfg.write_text('public_base_url = "https://from-file.example"\nlist_name_max_length = 3\n')
+    monkeypatch.setenv("RAMPART_PUBLIC_BASE_URL", "https://from-env.example")
+    s = Server(tmp_path / "d", ["--config", str(cfg)]).start()
+    h = {"Authorization": "Bearer " + s.demo_token}
+    r = requests.get(s.url + "/v4.0/user_ip_lists", headers=h)
+    assert r.json()["_links"]["self"]["href"].startswith("https://from-env.example/")
+    r = requests.post(s.url + "/v4.0/user_ip_lists", json={"list_name": "abcd"}, headers=h)
+    assert r.status_code == 400  # the file's limit of 3 applies
+    s.stop()
+    s = Server(tmp_path / "d", ["--config", str(cfg), "--public-base-url", "https://from-flag.example"]).start()
+    r = requests.get(s.url + "/v4.0/user_ip_lists", headers=h)
+    assert r.json()["_links"]["self"]["href"].startswith("https://from-flag.example/")
+    s.stop()
+
+
+def test_help_lists_every_setting():
+    out = subprocess.run([BIN, "serve", "--help"], capture_output=True, text=True, timeout=30)
+    for flag in ("--listen", "--data-dir", "--config", "--tls-cert", "--tls-key", "--max-body-bytes",
+                 "--expires-date-order", "--public-base-url", "--access-log"):
+        assert flag in out.stdout
+
+
+def test_admin_errors_are_one_line(tmp_path):
+    out = subprocess.run([BIN, "admin", "token", "create", "--account", "ghost", "--perm", "userlists:read",
+                          "--data-dir", str(tmp_path)], capture_output=True, text=True, timeout=30)
+    assert out.returncode == 1 and out.stderr.strip() == "rampart: no such account: ghost"

@@ -1,0 +1,79 @@
+"""Server-level behaviour: limits in the API's error shape, health, metrics, request ids, pipelining."""
+import re
+import socket
+
+import requests
+
+from conftest import Client, Server, assert_error
+
+
+def test_health_ready_metrics(server, client):
+    assert requests.get(server.url + "/healthz").json() == {"status": "ok"}
+    assert requests.get(server.url + "/readyz").status_code == 200
+    client.get("/v4.0/user_ip_lists")
+    client.post("/v4.0/user_ip_lists", {"list_name": "m", "addresses": [{"value": "1.2.3.4"}]})
+    text = requests.get(server.url + "/metrics").text
+    assert 'rampart_http_requests_total{route="user_ip_lists.list",method="GET",status="200"} 1' in text
+    assert "rampart_http_request_duration_seconds_bucket" in text
+    assert 'rampart_store_duration_seconds_count{op="user_ip_lists.create"} 1' in text
+    assert "rampart_userlists_entries 1" in text
+
+
+def test_request_id_echoed_or_generated(server):
+    r = requests.get(server.url + "/healthz", headers={"X-Request-Id": "abc-123"})
+    assert r.headers["X-Request-Id"] == "abc-123"
+    r = requests.get(server.url + "/healthz", headers={"X-Request-Id": "bad id\twith junk"})
+    assert len(r.headers["X-Request-Id"]) == 16
+
+
+def test_body_and_header_limits(tmp_path):
+    s = Server(tmp_path / "d", ["--max-body-bytes", "2048", "--max-header-bytes", "2048"]).start()
+    h = {"Authorization": "Bearer " + s.demo_token, "Content-Type": "application/json"}
+    r = requests.post(s.url + "/v4.0/user_ip_lists", data="x" * 5000, headers=h)
+    assert_error(r, 413, 10003)
+    r = requests.get(s.url + "/v4.0/user_ip_lists", headers=dict(h, **{"X-Pad": "p" * 4000}))
+    assert_error(r, 431, 10003)
+    s.stop()
+
+
+def test_read_timeout_is_408(tmp_path):
+    s = Server(tmp_path / "d", ["--read-timeout-ms", "300"]).start()
+    sock = socket.create_connection(("127.0.0.1", s.port))
+    sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")  # headers never finish
+    sock.settimeout(10)
+    data = b""
+    while True:
+        chunk = sock.recv(4096)
+        if not chunk:
+            break
+        data += chunk
+    assert data.startswith(b"HTTP/1.1 408"), data
+    assert b'"error_code":10003' in data
+    s.stop()
+
+
+def test_pipelined_requests_answered_in_order(server):
+    sock = socket.create_connection(("127.0.0.1", server.port))
+    tok = server.demo_token.encode()
+    reqs = b"".join([
+        b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n",
+        b"GET /v4.0/user_ip_lists HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + tok + b"\r\n\r\n",
+        b"GET /v4.0/nowhere HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + tok + b"\r\nConnection: close\r\n\r\n",
+    ])
+    sock.sendall(reqs)
+    sock.settimeout(10)
+    data = b""
+    while True:
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    statuses = re.findall(rb"HTTP/1\.1 (\d{3}) ", data)
+    assert statuses == [b"200", b"200", b"404"]
+
+
+def test_public_base_url_in_links(tmp_path):
+    s = Server(tmp_path / "d", ["--public-base-url", "https://lists.example.org/"]).start()
+    r = Client(s.url, s.demo_token).get("/v4.0/user_ip_lists")
+    assert r.json()["_links"]["self"]["href"] == "https://lists.example.org/v4.0/user_ip_lists"
+    s.stop()
