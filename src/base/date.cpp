@@ -53,9 +53,11 @@ std::optional<Date> Date::FromYmd(int y, int m, int d) {
 }
 
 Date Date::Of(SysTime t) {
-  auto secs = std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
-  int64_t days = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
-  return Date(days);
+  return FromUnixSeconds(std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count());
+}
+
+Date Date::FromUnixSeconds(int64_t secs) {
+  return Date(secs >= 0 ? secs / 86400 : -((-(secs + 1)) / 86400) - 1);
 }
 
 std::string Date::ToString() const {
@@ -67,6 +69,9 @@ std::string Date::ToString() const {
 }
 
 SysTime Date::EndOfDay() const {
+  const int64_t max_days =
+      std::chrono::duration_cast<std::chrono::seconds>(SysTime::max().time_since_epoch()).count() / 86400;
+  if (days_ + 1 >= max_days) return SysTime::max();
   return SysTime(std::chrono::seconds((days_ + 1) * 86400));
 }
 

@@ -17,10 +17,13 @@ class Date {
   static Date FromDays(int64_t days) { return Date(days); }
   // The UTC calendar day containing t.
   static Date Of(SysTime t);
+  // The UTC calendar day containing the Unix time `secs` (any int64, no overflow).
+  static Date FromUnixSeconds(int64_t secs);
 
   int64_t days() const { return days_; }
   std::string ToString() const;  // YYYY-MM-DD
-  // First instant of the next day: an entry expiring on this date is active before it.
+  // First instant of the next day; saturates at SysTime::max() for days past its range
+  // (system_clock counts nanoseconds, so about year 2262).
   SysTime EndOfDay() const;
 
   friend auto operator<=>(const Date&, const Date&) = default;

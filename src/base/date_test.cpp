@@ -32,6 +32,14 @@ TEST(Date, EpochAndEndOfDay) {
   EXPECT_EQ(Date::Of(d.EndOfDay() - std::chrono::seconds(1)), d);
   EXPECT_EQ(Date::Of(d.EndOfDay()).days(), d.days() + 1);
   EXPECT_EQ(Date::Of(SysTime(std::chrono::seconds(-1))).days(), -1);
+  EXPECT_EQ(Date::FromUnixSeconds(-86400).days(), -1);
+  EXPECT_EQ(Date::FromUnixSeconds(-86401).days(), -2);
+}
+
+TEST(Date, FarFutureDoesNotOverflow) {  // found by userlists_body_fuzz
+  Date d = *Date::FromYmd(9999, 12, 31);
+  EXPECT_EQ(d.EndOfDay(), SysTime::max());
+  EXPECT_EQ(Date::FromUnixSeconds(d.days() * 86400 + 100).days(), d.days());
 }
 
 }  // namespace rampart

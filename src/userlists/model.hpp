@@ -53,7 +53,7 @@ struct UserList {
   // An entry is active through the end of its expiry day (UTC).
   bool IsActive(const Entry& e, SysTime now) const {
     auto d = EffectiveExpiry(e);
-    return !d || now < d->EndOfDay();
+    return !d || Date::Of(now) <= *d;
   }
   void Reindex();  // rebuilds `index` and `compiled` from `entries`
 };

@@ -252,7 +252,7 @@ Result<size_t> UserListService::SweepExpired() {
           expired.push_back(e.parsed.value);
         }
       }
-      bool list_default_passed = list->expires && now >= list->expires->EndOfDay();
+      bool list_default_passed = list->expires && Date::Of(now) > *list->expires;
       if (expired.empty() && !list_default_passed) continue;
       if (list_default_passed) next.expires.reset();  // later entries must not inherit a past date
       change.op = store::ListChange::Op::kUpdate;

@@ -173,7 +173,9 @@ Result<Date> ParseExpiryDate(std::string_view raw, DateOrder order) {
     return bad();
   }
   int64_t secs = day->days() * 86400 + *hh * 3600 + *mm * 60 + ss - offset_min * 60;
-  return Date::Of(SysTime(std::chrono::seconds(secs)));
+  Date date = Date::FromUnixSeconds(secs);
+  if (date > *Date::FromYmd(9999, 12, 31)) return bad();  // must stay representable as YYYY-MM-DD
+  return date;
 }
 
 }  // namespace rampart::userlists

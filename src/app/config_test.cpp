@@ -1,0 +1,52 @@
+#include "app/config.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+namespace rampart::app {
+
+TEST(Config, ListenEndpoint) {
+  Config c;
+  c.listen = "[::1]:9000";
+  auto ep = c.ListenEndpoint();
+  ASSERT_TRUE(ep);
+  EXPECT_EQ(ep->first, "::1");
+  EXPECT_EQ(ep->second, 9000);
+  c.listen = "127.0.0.1:70000";
+  EXPECT_FALSE(c.ListenEndpoint());
+  c.listen = "nocolon";
+  EXPECT_FALSE(c.ListenEndpoint());
+}
+
+TEST(Config, PrecedenceIsWhateverIsAppliedLast) {
+  Config c;
+  std::string path = ::testing::TempDir() + "/rampart_test.toml";
+  std::ofstream(path) << "listen = \"127.0.0.1:1\"\nmax_connections = 5\naccess_log = \"off\"\n";
+  ASSERT_TRUE(ApplyTomlFile(c, path));
+  EXPECT_EQ(c.max_connections, 5);
+  char env1[] = "RAMPART_LISTEN=127.0.0.1:2";
+  char env2[] = "RAMPART_UNRELATED=1";  // not a setting: ignored
+  char* envp[] = {env1, env2, nullptr};
+  ASSERT_TRUE(ApplyEnvironment(c, envp));
+  EXPECT_EQ(c.listen, "127.0.0.1:2");
+  ASSERT_TRUE(ApplySettings(c, {{"listen", "127.0.0.1:3"}}, "flags"));
+  EXPECT_EQ(c.listen, "127.0.0.1:3");
+  EXPECT_EQ(c.access_log, "off");
+}
+
+TEST(Config, RejectsBadValuesWithTheKeyInTheMessage) {
+  Config c;
+  auto r = ApplySettings(c, {{"max_body_bytes", "12x"}}, "flags");
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().detail.find("max_body_bytes"), std::string::npos);
+  EXPECT_FALSE(ApplySettings(c, {{"nope", "1"}}, "flags"));
+  EXPECT_FALSE(ApplySettings(c, {{"sweep_interval_s", "61"}}, "flags"));
+  c.expires_date_order = "ymd";
+  EXPECT_FALSE(Validate(c));
+  std::string path = ::testing::TempDir() + "/rampart_bad.toml";
+  std::ofstream(path) << "listen = [1, 2]\n";
+  EXPECT_FALSE(ApplyTomlFile(c, path));
+}
+
+}  // namespace rampart::app
