@@ -38,7 +38,7 @@ std::string RequestId(const http::Request& req) {
 http::Response Render(Reply& r, unsigned version) {
   http::Response res{r.status, version};
   res.set(field::content_type, r.content_type);
-  res.body() = r.content_type == "application/json" ? json::serialize(r.body) : std::move(r.text);
+  res.body() = r.text.empty() ? json::serialize(r.body) : std::move(r.text);
   return res;
 }
 

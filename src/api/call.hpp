@@ -25,7 +25,7 @@ struct Reply {
   http::Status status = http::Status::ok;
   boost::json::value body;
   std::string content_type = "application/json";
-  std::string text;  // used instead of `body` when content_type is not JSON
+  std::string text;  // when non-empty, sent as-is instead of `body` (pre-serialized JSON, or text)
 };
 
 using HandlerFn = std::function<Result<Reply>(Call&)>;

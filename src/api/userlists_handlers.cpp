@@ -33,6 +33,10 @@ Result<userlists::ListInput> Decode(UserListService& svc, const Call& c, ListKin
 
 Reply Json(http::Status s, json::object body) { return {s, std::move(body), "application/json", {}}; }
 
+Reply Serialized(http::Status s, const std::shared_ptr<const std::string>& body) {
+  return {s, nullptr, "application/json", *body};
+}
+
 // ?name=value from the query string; nullopt when absent.
 std::optional<std::string> QueryParam(const http::Request& req, std::string_view name) {
   auto url = boost::urls::parse_origin_form(req.target());
@@ -67,27 +71,27 @@ void AddKind(http::Router<Route>& r, UserListService& svc, ListKind kind) {
   r.Add(http::Verb::post, base, {tag + ".create", true, true, true, [=, &svc](Call& c) -> Result<Reply> {
           RAMPART_TRY(in, Decode(svc, c, kind, BodyKind::kCreate));
           RAMPART_TRY(list, svc.Create(ActorOf(c), kind, in));
-          return Json(http::Status::created, SingleList(*list, now(), c.base_url, false));
+          return Serialized(http::Status::created, SingleListBody(*list, now(), c.base_url, false));
         }});
   r.Add(http::Verb::get, base + "/{id}", {tag + ".get", true, false, false, [=, &svc](Call& c) -> Result<Reply> {
           RAMPART_TRY(all, Lists(svc, c));
           auto list = all->Find(kind, c.params[0]);
           if (!list) return Error::NotFound(code::kNotFound, "no such list " + QuoteForDetail(c.params[0]));
-          return Json(http::Status::ok, SingleList(*list, now(), c.base_url, true));
+          return Serialized(http::Status::ok, SingleListBody(*list, now(), c.base_url, true));
         }});
   r.Add(http::Verb::patch, base + "/{id}", {tag + ".patch", true, true, true, [=, &svc](Call& c) -> Result<Reply> {
           RAMPART_TRY(in, Decode(svc, c, kind, BodyKind::kPatch));
           RAMPART_TRY(list, svc.Patch(ActorOf(c), kind, std::string(c.params[0]), in));
-          return Json(http::Status::ok, SingleList(*list, now(), c.base_url, true));
+          return Serialized(http::Status::ok, SingleListBody(*list, now(), c.base_url, true));
         }});
   r.Add(http::Verb::put, base + "/{id}", {tag + ".put", true, true, true, [=, &svc](Call& c) -> Result<Reply> {
           RAMPART_TRY(in, Decode(svc, c, kind, BodyKind::kPut));
           RAMPART_TRY(list, svc.Replace(ActorOf(c), kind, std::string(c.params[0]), in));
-          return Json(http::Status::ok, SingleList(*list, now(), c.base_url, true));
+          return Serialized(http::Status::ok, SingleListBody(*list, now(), c.base_url, true));
         }});
   r.Add(http::Verb::delete_, base + "/{id}", {tag + ".delete", true, true, true, [=, &svc](Call& c) -> Result<Reply> {
           RAMPART_TRY(list, svc.Delete(ActorOf(c), kind, std::string(c.params[0])));
-          json::object o = ListObject(*list, now(), c.base_url, false);
+          json::object o = ListObject(*list, now(), c.base_url);
           o.erase("_meta");
           return Json(http::Status::ok, {{"_data", json::array{std::move(o)}},
                                          {"_links", {{"self", {{"href", CollectionUrl(c.base_url, kind)}}}}}});

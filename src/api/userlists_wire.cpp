@@ -2,6 +2,8 @@
 
 #include <boost/json.hpp>
 
+#include "api/json_writer.hpp"
+
 namespace rampart::api {
 namespace json = boost::json;
 using userlists::ListKind;
@@ -25,23 +27,10 @@ json::object MetaAddresses(const UserList& l, SysTime now) {
   return {{"address_count", AddressCount(c.addresses)}, {"record_count", c.records}};
 }
 
-json::object ListObject(const UserList& l, SysTime now, const std::string& base_url, bool addresses) {
+json::object ListObject(const UserList& l, SysTime now, const std::string& base_url) {
   json::object o;
   o["_links"] = {{"self", {{"href", CollectionUrl(base_url, l.kind) + "/" + l.id}}}};
   o["_meta"] = {{"addresses", MetaAddresses(l, now)}};
-  if (addresses) {
-    json::array arr;
-    arr.reserve(l.entries.size());
-    for (const auto& e : l.entries) {
-      if (!l.IsActive(e, now)) continue;
-      auto exp = l.EffectiveExpiry(e);
-      arr.push_back(json::object{{"address_type", e.parsed.address_type},
-                                 {"comments", e.comments},
-                                 {"expires", exp ? json::value(exp->ToString()) : json::value(nullptr)},
-                                 {"value", e.parsed.value}});
-    }
-    o["addresses"] = std::move(arr);
-  }
   o["description"] = l.description;
   o["expires"] = l.expires ? json::value(l.expires->ToString()) : json::value(nullptr);
   o["list_name"] = l.name;
@@ -51,18 +40,61 @@ json::object ListObject(const UserList& l, SysTime now, const std::string& base_
   return o;
 }
 
-json::object SingleList(const UserList& l, SysTime now, const std::string& base_url, bool meta) {
-  json::object out{{"_data", json::array{ListObject(l, now, base_url, true)}},
-                   {"_links", {{"self", {{"href", CollectionUrl(base_url, l.kind)}}}}}};
-  if (meta) out["_meta"] = {{"addresses", MetaAddresses(l, now)}};
+namespace {
+
+void WriteOptionalDate(JsonWriter& w, const std::optional<Date>& d) {
+  if (d) {
+    w.String(d->ToString());
+  } else {
+    w.Null();
+  }
+}
+
+std::string RenderSingleList(const UserList& l, SysTime now, const std::string& base_url, bool meta) {
+  const std::string meta_json = json::serialize(json::object{{"addresses", MetaAddresses(l, now)}});
+  std::string out;
+  out.reserve(256 + l.entries.size() * 96);
+  JsonWriter w(out);
+  w.Open().Key("_data").OpenArray().Open();
+  w.Key("_links").Open().Key("self").Open().Key("href").String(CollectionUrl(base_url, l.kind) + "/" + l.id).Close().Close();
+  w.Key("_meta").Literal(meta_json);
+  w.Key("addresses").OpenArray();
+  for (const auto& e : l.entries) {
+    if (!l.IsActive(e, now)) continue;  // expired, not yet swept
+    auto exp = l.EffectiveExpiry(e);
+    w.Open().Key("address_type").String(e.parsed.address_type).Key("comments").String(e.comments);
+    w.Key("expires");
+    WriteOptionalDate(w, exp);
+    w.Key("value").String(e.parsed.value).Close();
+  }
+  w.CloseArray();
+  w.Key("description").String(l.description).Key("expires");
+  WriteOptionalDate(w, l.expires);
+  w.Key("list_name").String(l.name).Key("list_type").String(l.list_type);
+  w.Key("object_id").String(l.id).Key("shared").Bool(false);
+  w.Close().CloseArray();
+  w.Key("_links").Open().Key("self").Open().Key("href").String(CollectionUrl(base_url, l.kind)).Close().Close();
+  if (meta) w.Key("_meta").Literal(meta_json);
+  w.Close();
   return out;
+}
+
+}  // namespace
+
+std::shared_ptr<const std::string> SingleListBody(const UserList& l, SysTime now, const std::string& base_url,
+                                                  bool meta) {
+  std::string key = base_url + "|" + std::to_string(Date::Of(now).days()) + (meta ? "|m" : "|");
+  if (auto hit = l.memo.Find(key)) return hit;
+  auto body = std::make_shared<const std::string>(RenderSingleList(l, now, base_url, meta));
+  l.memo.Store(std::move(key), body);
+  return body;
 }
 
 json::object ListCollection(const userlists::AccountLists& all, ListKind kind, SysTime now,
                             const std::string& base_url) {
   json::array data;
   for (const auto& l : all.lists) {
-    if (l->kind == kind) data.push_back(ListObject(*l, now, base_url, false));
+    if (l->kind == kind) data.push_back(ListObject(*l, now, base_url));
   }
   size_t count = data.size();
   return {{"_data", std::move(data)},

@@ -16,12 +16,13 @@ std::string CollectionUrl(const std::string& base_url, userlists::ListKind kind)
 
 boost::json::value AddressCount(net::U128 n);
 boost::json::object MetaAddresses(const userlists::UserList& l, SysTime now);
-// One list object. `addresses` adds the active entries.
-boost::json::object ListObject(const userlists::UserList& l, SysTime now, const std::string& base_url,
-                               bool addresses);
-// {"_data":[obj],"_links":{"self":collection}} plus top-level _meta.addresses when `meta`.
-boost::json::object SingleList(const userlists::UserList& l, SysTime now, const std::string& base_url,
-                               bool meta);
+// One list object without its addresses (collection listings, DELETE).
+boost::json::object ListObject(const userlists::UserList& l, SysTime now, const std::string& base_url);
+// The serialized body {"_data":[obj with addresses],"_links":…} plus top-level _meta.addresses
+// when `meta`. Memoized on the list per (base_url, UTC day, meta): entries only change state at
+// day boundaries, and a list version never changes.
+std::shared_ptr<const std::string> SingleListBody(const userlists::UserList& l, SysTime now,
+                                                  const std::string& base_url, bool meta);
 boost::json::object ListCollection(const userlists::AccountLists& all, userlists::ListKind kind, SysTime now,
                                    const std::string& base_url);
 boost::json::object AuditEntry(const store::AuditRecord& r);

@@ -4,6 +4,7 @@
 // readers pin a snapshot and never lock.
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -36,6 +37,31 @@ class CompiledList {
   std::unordered_map<std::string, uint32_t> domains_;
 };
 
+// Memoizes one rendering of an immutable list (its JSON body, say) under a key that names
+// everything else the rendering depends on. Thread-safe. Copying a list yields an empty memo: a
+// copy is about to become a different version of the list.
+class RenderMemo {
+ public:
+  RenderMemo() = default;
+  RenderMemo(const RenderMemo&) {}
+  RenderMemo& operator=(const RenderMemo&) { return *this; }
+
+  std::shared_ptr<const std::string> Find(std::string_view key) const {
+    std::lock_guard lock(mu_);
+    return key == key_ ? value_ : nullptr;
+  }
+  void Store(std::string key, std::shared_ptr<const std::string> value) const {
+    std::lock_guard lock(mu_);
+    key_ = std::move(key);
+    value_ = std::move(value);
+  }
+
+ private:
+  mutable std::mutex mu_;
+  mutable std::string key_;
+  mutable std::shared_ptr<const std::string> value_;
+};
+
 struct UserList {
   std::string id;
   std::string account_id;
@@ -48,6 +74,7 @@ struct UserList {
   std::vector<Entry> entries;  // insertion (seq) order
   std::unordered_map<std::string, uint32_t> index;  // value -> position in entries
   std::shared_ptr<const CompiledList> compiled;
+  RenderMemo memo;  // the single-object JSON body of this version
 
   std::optional<Date> EffectiveExpiry(const Entry& e) const { return e.expires ? e.expires : expires; }
   // An entry is active through the end of its expiry day (UTC).

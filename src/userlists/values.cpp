@@ -44,6 +44,13 @@ constexpr std::array kForbiddenV6 = {
     Forbidden{"2001:db8::/32", "documentation range"},
 };
 
+template <size_t N>
+std::vector<std::pair<IpRange, const Forbidden*>> Compile(const std::array<Forbidden, N>& table) {
+  std::vector<std::pair<IpRange, const Forbidden*>> out;
+  for (const Forbidden& fb : table) out.emplace_back(net::RangeOf(*IpNetwork::Parse(fb.cidr)), &fb);
+  return out;
+}
+
 // Largest span allowed: a /12 for IPv4 and a /32 for IPv6.
 U128 MaxSpan(Family f) { return f == Family::kV4 ? (U128(1) << 20) : (U128(1) << 96); }
 
@@ -96,11 +103,9 @@ std::optional<std::string> ForbiddenReason(const IpRange& r) {
   if (r.Size() > MaxSpan(f)) {
     return std::string("larger than a /") + (f == Family::kV4 ? "12" : "32");
   }
-  for (const Forbidden& fb : (f == Family::kV4 ? std::span<const Forbidden>(kForbiddenV4)
-                                               : std::span<const Forbidden>(kForbiddenV6))) {
-    if (r.Overlaps(net::RangeOf(*IpNetwork::Parse(fb.cidr)))) {
-      return std::string(fb.why) + ", overlaps " + fb.cidr;
-    }
+  static const auto kV4 = Compile(kForbiddenV4), kV6 = Compile(kForbiddenV6);
+  for (const auto& [range, fb] : f == Family::kV4 ? kV4 : kV6) {
+    if (r.Overlaps(range)) return std::string(fb->why) + ", overlaps " + fb->cidr;
   }
   if (f == Family::kV4 && r.last.bits == 0xffffffffu) return std::string("limited broadcast");
   return std::nullopt;
