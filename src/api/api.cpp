@@ -3,7 +3,9 @@
 #include <boost/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <chrono>
+#include <cstdio>
 
 #include "api/errors.hpp"
 #include "api/userlists_handlers.hpp"
@@ -30,9 +32,16 @@ bool SafeToken(std::string_view s, size_t max) {
 std::string RequestId(const http::Request& req) {
   std::string_view given = req["X-Request-Id"];
   if (SafeToken(given, 64)) return std::string(given);
-  std::array<uint8_t, 8> b{};
-  crypto::RandomBytes(b);
-  return crypto::HexEncode(b);
+  // Unique, not secret: a random per-process prefix and a counter (no CSPRNG call per request).
+  static const std::string prefix = [] {
+    std::array<uint8_t, 4> b{};
+    crypto::RandomBytes(b);
+    return crypto::HexEncode(b);
+  }();
+  static std::atomic<uint64_t> counter{0};
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%08llx", static_cast<unsigned long long>(counter.fetch_add(1) & 0xffffffffu));
+  return prefix + buf;
 }
 
 http::Response Render(Reply& r, unsigned version) {

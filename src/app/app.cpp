@@ -57,7 +57,11 @@ struct App::Impl {
   std::unique_ptr<Clock> clock;
   FakeClock* test_clock = nullptr;
   std::unique_ptr<store::Store> store;
-  asio::io_context ioc;
+  // One io_context per I/O thread: a connection lives on one thread and needs no strand.
+  // ioc() (the first) also runs the acceptor, signals, the sweeper and shutdown.
+  std::vector<std::unique_ptr<asio::io_context>> iocs;
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
+  std::atomic<size_t> next_ioc{0};
   asio::thread_pool pool;
   std::unique_ptr<asio::ssl::context> tls;
   http::Metrics metrics;
@@ -69,11 +73,19 @@ struct App::Impl {
   std::atomic<bool> stopping{false};
 
   explicit Impl(const Config& c)
-      : cfg(c), ioc(c.io_threads > 0 ? c.io_threads : std::max(1u, std::thread::hardware_concurrency())),
-        pool(static_cast<size_t>(c.blocking_threads)) {}
+      : cfg(c), pool(static_cast<size_t>(c.blocking_threads)) {
+    const int n = c.io_threads > 0 ? c.io_threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    for (int i = 0; i < n; ++i) {
+      iocs.push_back(std::make_unique<asio::io_context>(1));
+      guards.push_back(asio::make_work_guard(*iocs.back()));
+    }
+  }
+
+  asio::io_context& ioc() { return *iocs.front(); }
+  asio::any_io_executor PickExecutor() { return iocs[next_ioc.fetch_add(1) % iocs.size()]->get_executor(); }
 
   asio::awaitable<void> Sweeper() {
-    asio::steady_timer timer(ioc);
+    asio::steady_timer timer(ioc());
     while (!stopping.load()) {
       timer.expires_after(std::chrono::seconds(cfg.sweep_interval_s));
       co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
@@ -86,13 +98,14 @@ struct App::Impl {
 
   asio::awaitable<void> DrainAndStop() {
     server->Stop();
-    asio::steady_timer timer(ioc);
+    asio::steady_timer timer(ioc());
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (server->active_connections() > 0 && std::chrono::steady_clock::now() < deadline) {
       timer.expires_after(std::chrono::milliseconds(20));
       co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
     }
-    ioc.stop();
+    guards.clear();
+    for (auto& io : iocs) io->stop();
   }
 };
 
@@ -147,7 +160,7 @@ Result<std::unique_ptr<App>> App::Create(const Config& cfg) {
   http::ServerLimits limits{static_cast<size_t>(cfg.max_header_bytes), static_cast<size_t>(cfg.max_body_bytes),
                             std::chrono::milliseconds(cfg.read_timeout_ms), static_cast<size_t>(cfg.max_connections)};
   impl->server = std::make_unique<http::Server>(
-      impl->ioc, limits,
+      impl->ioc(), [raw] { return raw->PickExecutor(); }, limits,
       [raw](http::Request&& req, const http::ConnectionInfo& conn) { return raw->api->Handle(std::move(req), conn); },
       [](const Error& e) { return api::RenderThreatstopError(e); }, impl->tls.get());
   return std::unique_ptr<App>(new App(std::move(impl)));
@@ -163,19 +176,18 @@ Result<uint16_t> App::Start() {
 
 void App::RequestStop() {
   if (impl_->stopping.exchange(true)) return;
-  asio::co_spawn(impl_->ioc, impl_->DrainAndStop(), asio::detached);
+  asio::co_spawn(impl_->ioc(), impl_->DrainAndStop(), asio::detached);
 }
 
 void App::Run() {
-  asio::signal_set signals(impl_->ioc, SIGINT, SIGTERM);
+  asio::signal_set signals(impl_->ioc(), SIGINT, SIGTERM);
   signals.async_wait([this](const boost::system::error_code& ec, int) {
     if (!ec) RequestStop();
   });
-  asio::co_spawn(impl_->ioc, impl_->Sweeper(), asio::detached);
-  const int n = impl_->cfg.io_threads > 0 ? impl_->cfg.io_threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  asio::co_spawn(impl_->ioc(), impl_->Sweeper(), asio::detached);
   std::vector<std::thread> threads;
-  for (int i = 1; i < n; ++i) threads.emplace_back([this] { impl_->ioc.run(); });
-  impl_->ioc.run();
+  for (size_t i = 1; i < impl_->iocs.size(); ++i) threads.emplace_back([io = impl_->iocs[i].get()] { io->run(); });
+  impl_->ioc().run();
   for (auto& t : threads) t.join();
   impl_->pool.join();  // in-flight store calls finish before the store closes
   impl_->server.reset();

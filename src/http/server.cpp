@@ -31,6 +31,7 @@ struct SessionCtl {
 
 struct Server::State {
   asio::io_context& ioc;
+  ExecutorPicker pick;
   ServerLimits limits;
   Handler handler;
   ErrorRenderer errors;
@@ -41,8 +42,8 @@ struct Server::State {
   std::mutex mu;
   std::list<std::shared_ptr<SessionCtl>> sessions;
 
-  State(asio::io_context& io, ServerLimits l, Handler h, ErrorRenderer e, asio::ssl::context* t)
-      : ioc(io), limits(l), handler(std::move(h)), errors(std::move(e)), tls(t), acceptor(io) {}
+  State(asio::io_context& io, ExecutorPicker p, ServerLimits l, Handler h, ErrorRenderer e, asio::ssl::context* t)
+      : ioc(io), pick(std::move(p)), limits(l), handler(std::move(h)), errors(std::move(e)), tls(t), acceptor(io) {}
 };
 
 namespace {
@@ -167,7 +168,7 @@ asio::awaitable<void> RunSession(std::shared_ptr<Server::State> st, tcp::socket 
 
 asio::awaitable<void> Accept(std::shared_ptr<Server::State> st) {
   while (!st->stopping.load()) {
-    auto [ec, socket] = co_await st->acceptor.async_accept(asio::make_strand(st->ioc), kTuple);
+    auto [ec, socket] = co_await st->acceptor.async_accept(st->pick(), kTuple);
     if (ec) {
       if (ec == asio::error::operation_aborted || !st->acceptor.is_open()) co_return;
       continue;  // e.g. EMFILE: keep serving the connections we have
@@ -179,9 +180,9 @@ asio::awaitable<void> Accept(std::shared_ptr<Server::State> st) {
 
 }  // namespace
 
-Server::Server(asio::io_context& ioc, ServerLimits limits, Handler handler, ErrorRenderer errors,
-               asio::ssl::context* tls)
-    : state_(std::make_shared<State>(ioc, limits, std::move(handler), std::move(errors), tls)) {}
+Server::Server(asio::io_context& ioc, ExecutorPicker pick, ServerLimits limits, Handler handler,
+               ErrorRenderer errors, asio::ssl::context* tls)
+    : state_(std::make_shared<State>(ioc, std::move(pick), limits, std::move(handler), std::move(errors), tls)) {}
 
 Server::~Server() { Stop(); }
 

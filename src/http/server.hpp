@@ -29,10 +29,16 @@ using Handler = std::function<boost::asio::awaitable<Response>(Request&&, const 
 // Renders a protocol error (408, 413, 431, 400, 503) for a request that never reached the handler.
 using ErrorRenderer = std::function<Response(const Error&)>;
 
+// Picks the executor a new connection runs on. With one io_context per thread (what app/ does)
+// it hands them out round-robin and a connection never needs a strand; with a single
+// multi-threaded io_context it must return a strand.
+using ExecutorPicker = std::function<boost::asio::any_io_executor()>;
+
 class Server {
  public:
-  Server(boost::asio::io_context& ioc, ServerLimits limits, Handler handler, ErrorRenderer errors,
-         boost::asio::ssl::context* tls);
+  // `ioc` runs the acceptor.
+  Server(boost::asio::io_context& ioc, ExecutorPicker pick, ServerLimits limits, Handler handler,
+         ErrorRenderer errors, boost::asio::ssl::context* tls);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

@@ -20,7 +20,7 @@ class ServerTest : public ::testing::Test {
  protected:
   void Start(ServerLimits limits) {
     server_ = std::make_unique<Server>(
-        ioc_, limits,
+        ioc_, [this] { return boost::asio::any_io_executor(boost::asio::make_strand(ioc_)); }, limits,
         [](Request&& req, const ConnectionInfo&) -> asio::awaitable<Response> {
           Response res{Status::ok, req.version()};
           res.body() = std::string(req.target()) + "|" + std::to_string(req.body().size());
