@@ -7,6 +7,16 @@ import requests
 from conftest import Client, Server, assert_error
 
 
+def read_until_closed(sock):
+    sock.settimeout(10)
+    data = b""
+    while True:
+        chunk = sock.recv(65536)
+        if not chunk:
+            return data
+        data += chunk
+
+
 def test_health_ready_metrics(server, client):
     assert requests.get(server.url + "/healthz").json() == {"status": "ok"}
     assert requests.get(server.url + "/readyz").status_code == 200
@@ -40,13 +50,7 @@ def test_read_timeout_is_408(tmp_path):
     s = Server(tmp_path / "d", ["--read-timeout-ms", "300"]).start()
     sock = socket.create_connection(("127.0.0.1", s.port))
     sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")  # headers never finish
-    sock.settimeout(10)
-    data = b""
-    while True:
-        chunk = sock.recv(4096)
-        if not chunk:
-            break
-        data += chunk
+    data = read_until_closed(sock)
     assert data.startswith(b"HTTP/1.1 408"), data
     assert b'"error_code":10003' in data
     s.stop()
@@ -61,13 +65,7 @@ def test_pipelined_requests_answered_in_order(server):
         b"GET /v4.0/nowhere HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + tok + b"\r\nConnection: close\r\n\r\n",
     ])
     sock.sendall(reqs)
-    sock.settimeout(10)
-    data = b""
-    while True:
-        chunk = sock.recv(65536)
-        if not chunk:
-            break
-        data += chunk
+    data = read_until_closed(sock)
     statuses = re.findall(rb"HTTP/1\.1 (\d{3}) ", data)
     assert statuses == [b"200", b"200", b"404"]
 

@@ -12,12 +12,12 @@ inline constexpr const char* kFindAccount =
 inline constexpr const char* kInsertToken =
     "INSERT INTO api_tokens(id, account_id, secret_hash, perm, description, created_at_ms,"
     " expires_at_ms, revoked_at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
-inline constexpr const char* kFindToken =
-    "SELECT id, account_id, secret_hash, perm, description, created_at_ms, expires_at_ms,"
-    " revoked_at_ms FROM api_tokens WHERE id = ?1";
-inline constexpr const char* kListTokens =
-    "SELECT id, account_id, secret_hash, perm, description, created_at_ms, expires_at_ms,"
-    " revoked_at_ms FROM api_tokens WHERE account_id = ?1 ORDER BY created_at_ms, id";
+#define RAMPART_SELECT_TOKEN                                                                 \
+  "SELECT id, account_id, secret_hash, perm, description, created_at_ms, expires_at_ms," \
+  " revoked_at_ms FROM api_tokens "
+inline constexpr const char* kFindToken = RAMPART_SELECT_TOKEN "WHERE id = ?1";
+inline constexpr const char* kListTokens = RAMPART_SELECT_TOKEN "WHERE account_id = ?1 ORDER BY created_at_ms, id";
+#undef RAMPART_SELECT_TOKEN
 inline constexpr const char* kRevokeToken =
     "UPDATE api_tokens SET revoked_at_ms = ?2 WHERE id = ?1 AND revoked_at_ms IS NULL";
 

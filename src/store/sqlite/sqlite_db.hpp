@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/result.hpp"
 
@@ -57,6 +58,20 @@ class Stmt {
   Db& db_;
   sqlite3_stmt* stmt_ = nullptr;
 };
+
+// Steps `s` to the end, appending read(s) for every row.
+template <class T, class Read>
+Result<std::vector<T>> CollectRows(Stmt& s, Read read) {
+  std::vector<T> out;
+  while (true) {
+    auto row = s.Step();
+    if (!row) return row.error();
+    if (!*row) break;
+    out.push_back(read(s));
+  }
+  s.Reset();
+  return out;
+}
 
 // BEGIN IMMEDIATE on construction; ROLLBACK in the destructor unless Commit() succeeded.
 class Txn {

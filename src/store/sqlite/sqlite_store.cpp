@@ -50,13 +50,7 @@ class SqliteStore final : public Store {
   Result<std::vector<AccountRecord>> ListAccounts() override {
     auto [lock, db] = Reader();
     Stmt s(db, sqlite::q::kListAccounts);
-    std::vector<AccountRecord> out;
-    while (true) {
-      RAMPART_TRY(row, s.Step());
-      if (!row) break;
-      out.push_back(ReadAccount(s));
-    }
-    return out;
+    return sqlite::CollectRows<AccountRecord>(s, ReadAccount);
   }
 
   Result<std::optional<AccountRecord>> FindAccount(const std::string& key) override {
@@ -89,13 +83,7 @@ class SqliteStore final : public Store {
     auto [lock, db] = Reader();
     Stmt s(db, sqlite::q::kListTokens);
     s.Bind(1, account_id);
-    std::vector<TokenRecord> out;
-    while (true) {
-      RAMPART_TRY(row, s.Step());
-      if (!row) break;
-      out.push_back(ReadToken(s));
-    }
-    return out;
+    return sqlite::CollectRows<TokenRecord>(s, ReadToken);
   }
 
   Result<bool> RevokeToken(const std::string& id, int64_t at_ms) override {
@@ -129,14 +117,9 @@ class SqliteStore final : public Store {
     auto [lock, db] = Reader();
     Stmt s(db, sqlite::q::kReadAudit);
     s.Bind(1, account_id).Bind(2, list_id).Bind(3, offset).Bind(4, limit);
-    std::vector<AuditRecord> out;
-    while (true) {
-      RAMPART_TRY(row, s.Step());
-      if (!row) break;
-      out.push_back({s.Int(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5), s.Text(6),
-                     s.Int(7), s.Text(8)});
-    }
-    return out;
+    return sqlite::CollectRows<AuditRecord>(s, [](const Stmt& r) {
+      return AuditRecord{r.Int(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4), r.Text(5), r.Text(6), r.Int(7), r.Text(8)};
+    });
   }
 
   Result<int64_t> CountAudit(const std::string& account_id, const std::string& list_id) override {
@@ -156,23 +139,16 @@ class SqliteStore final : public Store {
   Result<std::vector<ListRecord>> LoadListsLocked(Db& db, const std::string& account_id) {
     Stmt lists(db, sqlite::q::kLoadLists);
     lists.Bind(1, account_id);
-    std::vector<ListRecord> out;
-    while (true) {
-      RAMPART_TRY(row, lists.Step());
-      if (!row) break;
-      out.push_back({lists.Text(0), lists.Text(1), lists.Text(2), lists.Text(3), lists.Text(4),
-                     lists.Text(5), lists.OptText(6), lists.Int(7), {}});
-    }
+    RAMPART_TRY(out, sqlite::CollectRows<ListRecord>(lists, [](const Stmt& r) {
+      return ListRecord{r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4), r.Text(5), r.OptText(6), r.Int(7), {}};
+    }));
     Stmt entries(db, sqlite::q::kLoadEntries);
     for (ListRecord& l : out) {
       entries.Bind(1, l.id);
-      while (true) {
-        RAMPART_TRY(row, entries.Step());
-        if (!row) break;
-        l.entries.push_back(
-            {entries.Text(0), entries.Text(1), entries.Text(2), entries.OptText(3), entries.Int(4)});
-      }
-      entries.Reset();
+      RAMPART_TRY(rows, sqlite::CollectRows<EntryRecord>(entries, [](const Stmt& r) {
+        return EntryRecord{r.Text(0), r.Text(1), r.Text(2), r.OptText(3), r.Int(4)};
+      }));
+      l.entries = std::move(rows);
     }
     return out;
   }
