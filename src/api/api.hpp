@@ -45,7 +45,7 @@ class Api {
  private:
   struct Outcome {
     Result<Reply> reply;
-    std::string route = "unmatched";
+    std::string_view route = "unmatched";  // a Route's name: owned by the router, never freed
     std::string account_id;
     std::vector<http::Verb> allowed;
   };

@@ -115,16 +115,14 @@ Result<Reply> CheckIocs(UserListService& svc, Call& c, const std::vector<std::st
     return Error::Invalid(code::kBadParameters, "between 1 and 10 IOCs per request");
   }
   RAMPART_TRY(all, Lists(svc, c));
-  json::array data;
+  std::vector<userlists::IocResult> results;
+  results.reserve(raw.size());
   SysTime now = svc.clock().Now();
   for (const auto& text : raw) {
     RAMPART_TRY(ioc, userlists::ParseIoc(text));
-    data.push_back(IocResultJson(userlists::CheckIoc(*all, ioc, now), c.base_url));
+    results.push_back(userlists::CheckIoc(*all, ioc, now));
   }
-  size_t count = data.size();
-  return Json(http::Status::ok, {{"_data", std::move(data)},
-                                 {"_links", {{"self", {{"href", c.base_url + "/v4.0/check_ioc"}}}}},
-                                 {"_meta", {{"count", count}}}});
+  return Reply{http::Status::ok, nullptr, "application/json", CheckIocBody(results, c.base_url)};
 }
 
 Result<std::vector<std::string>> IocsFromBody(const json::value& body) {
@@ -144,7 +142,7 @@ Result<std::vector<std::string>> IocsFromBody(const json::value& body) {
 
 }  // namespace
 
-Result<json::value> ParseJsonBody(const http::Request& req) {
+Result<json::value> ParseJsonBody(const http::Request& req, json::storage_ptr sp) {
   std::string ct = AsciiLower(req[http::beast_http::field::content_type]);
   std::string_view media = Trim(std::string_view(ct).substr(0, ct.find(';')));
   if (media != "application/json") {
@@ -152,7 +150,7 @@ Result<json::value> ParseJsonBody(const http::Request& req) {
                  "Content-Type must be application/json, got " + QuoteForDetail(media)};
   }
   json::error_code ec;
-  json::value v = json::parse(req.body(), ec);
+  json::value v = json::parse(req.body(), ec, std::move(sp));
   if (ec) return Error::Invalid(code::kBadRequest, "malformed JSON body: " + ec.message());
   return v;
 }
@@ -161,7 +159,9 @@ void AddUserListRoutes(http::Router<Route>& r, UserListService& svc) {
   AddKind(r, svc, ListKind::kIp);
   AddKind(r, svc, ListKind::kDomain);
   r.Add(http::Verb::post, "/v4.0/check_ioc", {"check_ioc", true, false, false, [&svc](Call& c) -> Result<Reply> {
-          RAMPART_TRY(body, ParseJsonBody(c.req));
+          unsigned char buffer[4096];  // small bodies parse without touching the heap
+          json::monotonic_resource mr(buffer, sizeof buffer);
+          RAMPART_TRY(body, ParseJsonBody(c.req, &mr));
           RAMPART_TRY(iocs, IocsFromBody(body));
           return CheckIocs(svc, c, iocs);
         }});

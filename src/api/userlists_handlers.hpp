@@ -10,6 +10,7 @@ namespace rampart::api {
 void AddUserListRoutes(http::Router<Route>& router, userlists::UserListService& lists);
 
 // 11401 unless Content-Type is application/json; 10003 for malformed JSON.
-Result<boost::json::value> ParseJsonBody(const http::Request& req);
+// `sp` is where the parsed value lives (default: the heap); it must outlive the value.
+Result<boost::json::value> ParseJsonBody(const http::Request& req, boost::json::storage_ptr sp = {});
 
 }  // namespace rampart::api

@@ -122,20 +122,28 @@ json::object AuditEntry(const store::AuditRecord& r) {
           {"token_id", r.token_id}};
 }
 
-json::object IocResultJson(const userlists::IocResult& r, const std::string& base_url) {
-  json::array matches;
-  for (const auto& m : r.matches) {
-    matches.push_back(json::object{
-        {"_links", {{"self", {{"href", CollectionUrl(base_url, m.list->kind) + "/" + m.list->id}}}}},
-        {"list_name", m.list->name},
-        {"list_type", m.list->list_type},
-        {"matched_value", m.entry->parsed.value},
-        {"object_id", m.list->id},
-        {"type", CollectionName(m.list->kind)}});
+std::string CheckIocBody(const std::vector<userlists::IocResult>& results, const std::string& base_url) {
+  std::string out;
+  out.reserve(256 * results.size() + 128);
+  JsonWriter w(out);
+  w.Open().Key("_data").OpenArray();
+  for (const auto& r : results) {
+    w.Open().Key("ioc").String(r.ioc.text).Key("ioc_type").String(r.ioc.is_ip ? "ip" : "domain");
+    w.Key("listed").Bool(!r.matches.empty()).Key("matches").OpenArray();
+    for (const auto& m : r.matches) {
+      w.Open().Key("_links").Open().Key("self").Open().Key("href");
+      w.String(CollectionUrl(base_url, m.list->kind) + "/" + m.list->id).Close().Close();
+      w.Key("list_name").String(m.list->name).Key("list_type").String(m.list->list_type);
+      w.Key("matched_value").String(m.entry->parsed.value).Key("object_id").String(m.list->id);
+      w.Key("type").String(CollectionName(m.list->kind)).Close();
+    }
+    w.CloseArray().Close();
   }
-  bool listed = !r.matches.empty();
-  return {{"ioc", r.ioc.text}, {"ioc_type", r.ioc.is_ip ? "ip" : "domain"}, {"listed", listed},
-          {"matches", std::move(matches)}};
+  w.CloseArray();
+  w.Key("_links").Open().Key("self").Open().Key("href").String(base_url + "/v4.0/check_ioc").Close().Close();
+  w.Key("_meta").Open().Key("count").Uint(results.size()).Close();
+  w.Close();
+  return out;
 }
 
 }  // namespace rampart::api

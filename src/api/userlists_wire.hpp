@@ -26,6 +26,7 @@ std::shared_ptr<const std::string> SingleListBody(const userlists::UserList& l, 
 boost::json::object ListCollection(const userlists::AccountLists& all, userlists::ListKind kind, SysTime now,
                                    const std::string& base_url);
 boost::json::object AuditEntry(const store::AuditRecord& r);
-boost::json::object IocResultJson(const userlists::IocResult& r, const std::string& base_url);
+// The check_ioc response body for `results`, serialized.
+std::string CheckIocBody(const std::vector<userlists::IocResult>& results, const std::string& base_url);
 
 }  // namespace rampart::api

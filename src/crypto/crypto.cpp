@@ -17,9 +17,11 @@ void RandomBytes(std::span<uint8_t> out) {
 }
 
 Sha256Digest Sha256(std::string_view data) {
+  // Fetched once: OpenSSL 3's implicit fetch (EVP_sha256()) takes a global lock on every call.
+  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
   Sha256Digest d{};
   unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), d.data(), &len, EVP_sha256(), nullptr);
+  EVP_Digest(data.data(), data.size(), d.data(), &len, md, nullptr);
   return d;
 }
 

@@ -22,11 +22,9 @@ void Metrics::Histogram::Observe(double v) {
 }
 
 void Metrics::ObserveRequest(std::string_view route, std::string_view method, int status, double seconds) {
-  std::string route_label = "route=\"" + std::string(route) + "\"";
-  std::string labels = route_label + ",method=\"" + std::string(method) + "\",status=\"" + std::to_string(status) + "\"";
   std::lock_guard lock(mu_);
-  ++requests_[labels];
-  latency_[route_label].Observe(seconds);
+  ++requests_[{route, method, status}];
+  latency_[route].Observe(seconds);
 }
 
 void Metrics::ObserveStore(std::string_view op, double seconds) {
@@ -58,12 +56,16 @@ std::string Metrics::Render() const {
     gauges = gauges_;
     out += "# HELP rampart_http_requests_total HTTP requests by route, method and status.\n";
     out += "# TYPE rampart_http_requests_total counter\n";
-    for (const auto& [labels, n] : requests_) {
-      out += "rampart_http_requests_total{" + labels + "} " + std::to_string(n) + "\n";
+    for (const auto& [key, n] : requests_) {
+      const auto& [route, method, status] = key;
+      out += "rampart_http_requests_total{route=\"" + std::string(route) + "\",method=\"" + std::string(method) +
+             "\",status=\"" + std::to_string(status) + "\"} " + std::to_string(n) + "\n";
     }
     out += "# HELP rampart_http_request_duration_seconds Time from request parsed to response ready.\n";
     out += "# TYPE rampart_http_request_duration_seconds histogram\n";
-    for (const auto& [labels, h] : latency_) RenderHistogram(out, "rampart_http_request_duration_seconds", labels, h);
+    for (const auto& [route, h] : latency_) {
+      RenderHistogram(out, "rampart_http_request_duration_seconds", "route=\"" + std::string(route) + "\"", h);
+    }
     out += "# HELP rampart_store_duration_seconds Store call latency by operation.\n";
     out += "# TYPE rampart_store_duration_seconds histogram\n";
     for (const auto& [labels, h] : store_) RenderHistogram(out, "rampart_store_duration_seconds", labels, h);

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -16,6 +17,8 @@ class Metrics {
  public:
   using Gauges = std::vector<std::pair<std::string, double>>;  // "name{labels}" -> value
 
+  // `route` and `method` must outlive this object (route names and Beast's method strings are
+  // static): they are kept as views so that counting a request allocates nothing.
   void ObserveRequest(std::string_view route, std::string_view method, int status, double seconds);
   void ObserveStore(std::string_view op, double seconds);
   void SetGauges(std::function<Gauges()> fn);
@@ -34,8 +37,8 @@ class Metrics {
                               const Histogram& h);
 
   mutable std::mutex mu_;
-  std::map<std::string, uint64_t> requests_;  // labels -> count
-  std::map<std::string, Histogram> latency_;  // route labels -> histogram
+  std::map<std::tuple<std::string_view, std::string_view, int>, uint64_t> requests_;  // route, method, status
+  std::map<std::string_view, Histogram> latency_;                                      // by route
   std::map<std::string, Histogram> store_;    // op labels -> histogram
   std::function<Gauges()> gauges_;
 };

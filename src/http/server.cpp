@@ -9,6 +9,8 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
@@ -63,6 +65,23 @@ asio::awaitable<void> WriteAndClose(Stream& stream, Response&& res) {
   co_await beast_http::async_write(stream, res, kTuple);
 }
 
+// Reads one request. Honours "Expect: 100-continue" (curl sends it for bodies over 1 MiB and
+// otherwise waits a second before sending the body).
+template <class Stream>
+asio::awaitable<beast::error_code> ReadRequest(Stream& stream, beast::flat_buffer& buffer,
+                                               beast_http::request_parser<beast_http::string_body>& parser) {
+  auto [ec, n] = co_await beast_http::async_read_header(stream, buffer, parser, kTuple);
+  if (ec || parser.is_done()) co_return ec;
+  const auto& req = parser.get();
+  if (req.version() >= 11 && beast::iequals(req[beast_http::field::expect], "100-continue")) {
+    beast_http::response<beast_http::empty_body> cont{Status::continue_, 11};
+    auto [wec, wn] = co_await beast_http::async_write(stream, cont, kTuple);
+    if (wec) co_return wec;
+  }
+  auto [bec, bn] = co_await beast_http::async_read(stream, buffer, parser, kTuple);
+  co_return bec;
+}
+
 // One connection: read a request, answer it, repeat. Responses go out in request order.
 template <class Stream>
 asio::awaitable<void> ServeRequests(std::shared_ptr<Server::State> st, std::shared_ptr<SessionCtl> ctl,
@@ -85,7 +104,7 @@ asio::awaitable<void> ServeRequests(std::shared_ptr<Server::State> st, std::shar
       beast::error_code ignored;
       beast::get_lowest_layer(stream).socket().cancel(ignored);
     });
-    auto [ec, n] = co_await beast_http::async_read(stream, buffer, parser, kTuple);
+    beast::error_code ec = co_await ReadRequest(stream, buffer, parser);
     deadline.cancel();
     if (ec) {
       const bool partial = parser.got_some() || buffer.size() > 0;

@@ -9,9 +9,7 @@
 namespace rampart::userlists {
 namespace {
 
-struct EntryChanges {
-  std::vector<std::string> added, removed, updated;
-};
+const std::vector<EntryInput> kNoEntries;
 
 void UpdateFields(const EntryInput& in, Entry& e) {
   if (in.comments) e.comments = *in.comments;
@@ -69,7 +67,7 @@ Result<ListPtr> UserListService::Create(const Actor& actor, ListKind kind, const
   store::ListChange change;
   change.op = store::ListChange::Op::kCreate;
   change.audit.action = "create";
-  RAMPART_CHECK(ApplyEntries(in.addresses.value_or(std::vector<EntryInput>{}), false, l, change));
+  RAMPART_CHECK(ApplyEntries(in.addresses ? *in.addresses : kNoEntries, false, l, change));
   change.audit.token_id = actor.token_id;
   return Commit(*slot, *base, std::move(l), std::move(change), false);
 }
@@ -100,7 +98,7 @@ Result<ListPtr> UserListService::Modify(const Actor& actor, ListKind kind, const
   change.op = store::ListChange::Op::kUpdate;
   change.audit.action = replace ? "replace" : "update";
   if (in.addresses || replace) {
-    RAMPART_CHECK(ApplyEntries(in.addresses.value_or(std::vector<EntryInput>{}), replace, next, change));
+    RAMPART_CHECK(ApplyEntries(in.addresses ? *in.addresses : kNoEntries, replace, next, change));
   } else {
     change.audit.changes_json = ChangesJson({}, {}, {});
   }
@@ -138,66 +136,80 @@ Result<void> UserListService::ApplySettings(const AccountLists& all, const ListI
   return {};
 }
 
+// Applies `inputs` in order to the list's entries and records what changed in `change` (rows to
+// upsert and delete, and the audit summary). Works on slots so that no entry is copied: `pos`
+// maps a value to its slot through views into the slots' own strings, which stay put because
+// `work` is reserved up front and never reallocates.
 Result<void> UserListService::ApplyEntries(const std::vector<EntryInput>& inputs, bool replace,
                                            UserList& l, store::ListChange& change) const {
-  std::unordered_set<std::string> before;
-  for (const Entry& e : l.entries) before.insert(e.parsed.value);
+  std::vector<Entry> old = std::move(l.entries);
+  l.entries.clear();
   std::vector<std::optional<Entry>> work;
-  std::unordered_map<std::string, size_t> pos;
+  std::vector<bool> touched;
+  work.reserve((replace ? 0 : old.size()) + inputs.size());
+  std::unordered_map<std::string_view, size_t> pos;
+  pos.reserve(work.capacity());
   int64_t next_seq = 1;
   if (!replace) {
-    work.assign(l.entries.begin(), l.entries.end());
-    for (const Entry& e : l.entries) next_seq = std::max(next_seq, e.seq + 1);
-    for (size_t i = 0; i < work.size(); ++i) pos.emplace(work[i]->parsed.value, i);
+    for (Entry& e : old) {
+      next_seq = std::max(next_seq, e.seq + 1);
+      work.emplace_back(std::move(e));
+      touched.push_back(false);
+      pos.emplace(work.back()->parsed.value, work.size() - 1);
+    }
   }
-  std::unordered_set<std::string> touched;
+  const size_t n_old = work.size();
+  std::vector<std::string> removed;
   for (const EntryInput& in : inputs) {
-    const std::string& value = in.value.value;
-    auto it = pos.find(value);
+    auto it = pos.find(in.value.value);
     if (in.action == Action::kRemove) {
-      if (it != pos.end()) {
-        work[it->second].reset();
-        pos.erase(it);
-        touched.erase(value);
-      }
+      if (it == pos.end()) continue;  // removing an absent entry is a no-op
+      size_t idx = it->second;
+      pos.erase(it);
+      if (idx < n_old) removed.push_back(std::move(work[idx]->parsed.value));
+      work[idx].reset();
       continue;
     }
     if (it != pos.end()) {
       UpdateFields(in, *work[it->second]);
+      touched[it->second] = true;
     } else if (in.action == Action::kUpdate) {
       return Error::Invalid(code::kBadParameters,
-                            "no entry " + QuoteForDetail(value) + " to update (use \"action\": \"add\")");
+                            "no entry " + QuoteForDetail(in.value.value) + " to update (use \"action\": \"add\")");
     } else {
-      Entry e{in.value, in.comments.value_or(""), in.has_expires ? in.expires : std::nullopt, next_seq++};
-      pos.emplace(value, work.size());
-      work.push_back(std::move(e));
+      work.emplace_back(Entry{in.value, in.comments.value_or(""), in.has_expires ? in.expires : std::nullopt, next_seq++});
+      touched.push_back(true);
+      pos.emplace(work.back()->parsed.value, work.size() - 1);
     }
-    touched.insert(value);
   }
-  l.entries.clear();
-  for (auto& e : work) {
-    if (e) l.entries.push_back(std::move(*e));
+  if (pos.size() > kMaxRecords) {
+    return Error::Invalid(code::kTooManyRecords,
+                          std::to_string(pos.size()) + " records after this request; the maximum is 32000");
   }
-  if (l.entries.size() > kMaxRecords) {
-    return Error::Invalid(code::kTooManyRecords, std::to_string(l.entries.size()) +
-                                                     " records after this request; the maximum is 32000");
+  std::unordered_set<std::string_view> old_values;  // replace mode: what existed before
+  if (replace) {
+    old_values.reserve(old.size());
+    for (const Entry& e : old) old_values.insert(e.parsed.value);
   }
-  EntryChanges audit;
-  for (const Entry& e : l.entries) {
-    const std::string& v = e.parsed.value;
-    bool existed = before.count(v) > 0;
-    if (replace || touched.count(v)) {
+  std::vector<std::string> added, updated;
+  l.entries.reserve(pos.size());
+  for (size_t idx = 0; idx < work.size(); ++idx) {
+    if (!work[idx]) continue;
+    Entry& e = *work[idx];
+    if (replace || touched[idx]) {
       change.upserts.push_back(ToRecord(e));
-      (existed ? audit.updated : audit.added).push_back(v);
+      bool existed = replace ? old_values.erase(e.parsed.value) > 0 : idx < n_old;
+      (existed ? updated : added).push_back(e.parsed.value);
     }
-    before.erase(v);
+    l.entries.push_back(std::move(e));
   }
-  for (const std::string& v : before) {  // present before, absent now
-    if (!replace) change.removals.push_back(v);
-    audit.removed.push_back(v);
+  if (replace) {
+    for (std::string_view v : old_values) removed.emplace_back(v);  // those not re-sent
+  } else {
+    change.removals = removed;
   }
   change.replace_entries = replace;
-  change.audit.changes_json = ChangesJson(audit.added, audit.removed, audit.updated);
+  change.audit.changes_json = ChangesJson(added, removed, updated);
   return {};
 }
 

@@ -33,7 +33,7 @@ def test_request_id_echoed_or_generated(server):
     r = requests.get(server.url + "/healthz", headers={"X-Request-Id": "abc-123"})
     assert r.headers["X-Request-Id"] == "abc-123"
     r = requests.get(server.url + "/healthz", headers={"X-Request-Id": "bad id\twith junk"})
-    assert len(r.headers["X-Request-Id"]) == 16
+    assert re.fullmatch(r"[0-9a-f]{14}", r.headers["X-Request-Id"])
 
 
 def test_body_and_header_limits(tmp_path):
@@ -75,3 +75,18 @@ def test_public_base_url_in_links(tmp_path):
     r = Client(s.url, s.demo_token).get("/v4.0/user_ip_lists")
     assert r.json()["_links"]["self"]["href"] == "https://lists.example.org/v4.0/user_ip_lists"
     s.stop()
+
+
+def test_expect_100_continue(server):
+    body = b'{"list_name": "big"}'
+    sock = socket.create_connection(("127.0.0.1", server.port))
+    sock.sendall(b"POST /v4.0/user_ip_lists HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + server.demo_token.encode() +
+                 b"\r\nContent-Type: application/json\r\nExpect: 100-continue\r\nContent-Length: %d\r\n\r\n" % len(body))
+    sock.settimeout(10)
+    interim = sock.recv(4096)
+    assert interim.startswith(b"HTTP/1.1 100 Continue\r\n"), interim  # before any body byte was sent
+    sock.sendall(body)
+    rest = b""
+    while b"\r\n\r\n" not in rest:
+        rest += sock.recv(65536)
+    assert rest.startswith(b"HTTP/1.1 201"), rest
