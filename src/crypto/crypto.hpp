@@ -2,6 +2,7 @@
 // Thin, allocation-light wrappers over OpenSSL: CSPRNG, SHA-256, constant-time compare, encodings.
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -18,7 +19,31 @@ Sha256Digest Sha256(std::string_view data);
 // Constant-time equality (CRYPTO_memcmp); sizes are not secret.
 bool ConstantTimeEqual(std::span<const uint8_t> a, std::span<const uint8_t> b);
 
+enum class HashAlg { kSha1, kSha256 };
+
+// Plain digest and HMAC with the chosen algorithm (raw bytes out).
+std::string Digest(HashAlg alg, std::string_view data);
+std::string Hmac(HashAlg alg, std::string_view key, std::string_view data);
+// Incremental digest, for hashing a prefix, a body and a suffix without concatenating them.
+class Hasher {
+ public:
+  explicit Hasher(HashAlg alg);
+  ~Hasher();
+  Hasher(const Hasher&) = delete;
+  Hasher& operator=(const Hasher&) = delete;
+  Hasher& Update(std::string_view data);
+  std::string Final();  // raw bytes
+
+ private:
+  void* ctx_;  // EVP_MD_CTX
+};
+
+bool ConstantTimeEqual(std::string_view a, std::string_view b);
+
 std::string HexEncode(std::span<const uint8_t> bytes);
+std::string Base64Encode(std::string_view bytes);  // RFC 4648 §4, with padding
+// RFC 4648 §5 without padding; nullopt on any other character (including '=').
+std::optional<std::string> Base64UrlDecode(std::string_view text);
 std::string Base64UrlEncode(std::span<const uint8_t> bytes);  // no padding
 
 // A random RFC 4122 version-4 UUID in canonical lower-case text.

@@ -23,6 +23,29 @@ TEST(Crypto, Base64UrlMatchesRfc4648Vectors) {
   EXPECT_EQ(enc("\xfb\xff"), "-_8");
 }
 
+TEST(Crypto, Base64StandardAndUrlDecode) {
+  EXPECT_EQ(Base64Encode(""), "");
+  EXPECT_EQ(Base64Encode("f"), "Zg==");
+  EXPECT_EQ(Base64Encode("fo"), "Zm8=");
+  EXPECT_EQ(Base64Encode("foobar"), "Zm9vYmFy");
+  EXPECT_EQ(Base64Encode("\xfb\xff"), "+/8=");
+  EXPECT_EQ(*Base64UrlDecode("Zm9vYmFy"), "foobar");
+  EXPECT_EQ(*Base64UrlDecode("Zm8"), "fo");
+  EXPECT_EQ(*Base64UrlDecode("-_8"), "\xfb\xff");
+  EXPECT_FALSE(Base64UrlDecode("Zm8="));  // padding is not base64url here
+  EXPECT_FALSE(Base64UrlDecode("Zm+v"));
+  EXPECT_FALSE(Base64UrlDecode("Z"));
+}
+
+TEST(Crypto, HmacRfc4231Case2) {
+  std::string mac = Hmac(HashAlg::kSha256, "Jefe", "what do ya want for nothing?");
+  EXPECT_EQ(HexEncode({reinterpret_cast<const uint8_t*>(mac.data()), mac.size()}),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  Hasher h(HashAlg::kSha1);
+  std::string d = h.Update("a").Update("bc").Final();
+  EXPECT_EQ(d, Digest(HashAlg::kSha1, "abc"));
+}
+
 TEST(Crypto, UuidV4IsWellFormedAndUnique) {
   std::set<std::string> seen;
   for (int i = 0; i < 1000; ++i) {
