@@ -1,0 +1,48 @@
+#include "crypto/secretbox.hpp"
+
+#include <gtest/gtest.h>
+
+#include "crypto/crypto.hpp"
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <fstream>
+
+namespace rampart::crypto {
+
+TEST(SecretBox, SealOpenAndTamperDetection) {
+  std::array<uint8_t, 32> key{};
+  key[0] = 7;
+  SecretBox box(key);
+  std::string sealed = box.Seal("hawk key material");
+  EXPECT_EQ(sealed.find("hawk"), std::string::npos);
+  EXPECT_EQ(*box.Open(sealed), "hawk key material");
+  EXPECT_NE(box.Seal("hawk key material"), sealed);  // fresh nonce each time
+  std::string raw = *Base64Decode(sealed);
+  raw.back() ^= 1;
+  EXPECT_FALSE(box.Open(Base64Encode(raw)));
+  key[0] = 8;
+  EXPECT_FALSE(SecretBox(key).Open(sealed));
+  EXPECT_FALSE(box.Open("not base64!"));
+}
+
+TEST(SecretBox, KeyFileIsCreatedPrivateAndReloaded) {
+  std::string path = ::testing::TempDir() + "/rampart_master_key_test";
+  std::remove(path.c_str());
+  auto created = SecretBox::FromKeyFile(path, true);
+  ASSERT_TRUE(created);
+  struct stat st {};
+  ASSERT_EQ(::stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  std::string sealed = created->Seal("x");
+  auto again = SecretBox::FromKeyFile(path, false);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(*again->Open(sealed), "x");
+  ::chmod(path.c_str(), 0644);
+  EXPECT_FALSE(SecretBox::FromKeyFile(path, false));
+  std::remove(path.c_str());
+  EXPECT_FALSE(SecretBox::FromKeyFile(path, false));
+  EXPECT_FALSE(SecretBox::FromBase64("c2hvcnQ="));
+}
+
+}  // namespace rampart::crypto
