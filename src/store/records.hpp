@@ -67,4 +67,31 @@ struct ListChange {
   AuditRecord audit;
 };
 
+// Threat Stack identity. Ids are 24 lower-case hex characters.
+struct OrgRecord {
+  std::string id;
+  std::string name;
+  int64_t created_at_ms = 0;
+};
+
+struct UserRecord {
+  std::string id;
+  std::string email;
+  int64_t created_at_ms = 0;
+};
+
+struct MembershipRecord {
+  std::string user_id;
+  std::string org_id;
+  std::string role;  // owner | user | reader
+};
+
+struct HawkKeyRecord {
+  int64_t id = 0;
+  std::string user_id;
+  std::string sealed_key;  // crypto::SecretBox output; the key itself is never stored in clear
+  int64_t created_at_ms = 0;
+  std::optional<int64_t> valid_until_ms;  // set when rotated: the grace period's end
+};
+
 }  // namespace rampart::store

@@ -40,7 +40,25 @@ class ListStore {
   virtual Result<int64_t> CountAudit(const std::string& account_id, const std::string& list_id) = 0;
 };
 
-class Store : public AccountStore, public ListStore {};
+class IdentityStore {
+ public:
+  virtual ~IdentityStore() = default;
+  // Conflict (ext 19000) when the name / email is taken.
+  virtual Result<void> CreateOrg(const OrgRecord& o) = 0;
+  virtual Result<std::optional<OrgRecord>> FindOrg(const std::string& id_or_name) = 0;
+  virtual Result<void> CreateUser(const UserRecord& u) = 0;
+  virtual Result<std::optional<UserRecord>> FindUser(const std::string& id_or_email) = 0;
+  // Adds the membership or changes its role.
+  virtual Result<void> PutMembership(const MembershipRecord& m) = 0;
+  virtual Result<std::vector<MembershipRecord>> MembershipsOfUser(const std::string& user_id) = 0;
+  // Adds a key. With `retire_others_at`, every other key of the user without an end gets that
+  // end (rotation with a grace period), in the same transaction.
+  virtual Result<void> AddHawkKey(const HawkKeyRecord& k, std::optional<int64_t> retire_others_at) = 0;
+  // Keys of the user still valid at `now_ms`, newest first.
+  virtual Result<std::vector<HawkKeyRecord>> ValidHawkKeys(const std::string& user_id, int64_t now_ms) = 0;
+};
+
+class Store : public AccountStore, public ListStore, public IdentityStore {};
 
 struct SqliteOptions {
   std::string path;       // file path, or ":memory:" for a private in-memory database

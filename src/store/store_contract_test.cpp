@@ -150,6 +150,30 @@ TEST_P(StoreContract, SurvivesReopen) {
   EXPECT_EQ((*lists)[0].entries.size(), 2u);
 }
 
+TEST_P(StoreContract, IdentityOrgsUsersMembershipsKeys) {
+  ASSERT_TRUE(store_->CreateOrg({"0123456789abcdef01234567", "Acme", 1}));
+  EXPECT_EQ(store_->CreateOrg({"0123456789abcdef01234568", "ACME", 1}).error().ext, 19000);
+  ASSERT_TRUE(store_->CreateUser({"aaaaaaaaaaaaaaaaaaaaaaaa", "sec@acme.example", 1}));
+  EXPECT_FALSE(store_->CreateUser({"bbbbbbbbbbbbbbbbbbbbbbbb", "SEC@acme.example", 1}));
+  EXPECT_EQ((*store_->FindUser("sec@acme.example"))->id, "aaaaaaaaaaaaaaaaaaaaaaaa");
+  EXPECT_EQ((*store_->FindOrg("acme"))->id, "0123456789abcdef01234567");
+  ASSERT_TRUE(store_->PutMembership({"aaaaaaaaaaaaaaaaaaaaaaaa", "0123456789abcdef01234567", "reader"}));
+  ASSERT_TRUE(store_->PutMembership({"aaaaaaaaaaaaaaaaaaaaaaaa", "0123456789abcdef01234567", "owner"}));
+  auto ms = store_->MembershipsOfUser("aaaaaaaaaaaaaaaaaaaaaaaa");
+  ASSERT_EQ(ms->size(), 1u);
+  EXPECT_EQ((*ms)[0].role, "owner");
+  EXPECT_FALSE(store_->PutMembership({"aaaaaaaaaaaaaaaaaaaaaaaa", "nosuchorg", "owner"}));  // foreign key
+  ASSERT_TRUE(store_->AddHawkKey({0, "aaaaaaaaaaaaaaaaaaaaaaaa", "sealed-1", 10, std::nullopt}, std::nullopt));
+  // Rotation: the old key keeps working until the grace period ends.
+  ASSERT_TRUE(store_->AddHawkKey({0, "aaaaaaaaaaaaaaaaaaaaaaaa", "sealed-2", 20, std::nullopt}, int64_t{100}));
+  auto keys = store_->ValidHawkKeys("aaaaaaaaaaaaaaaaaaaaaaaa", 50);
+  ASSERT_EQ(keys->size(), 2u);
+  EXPECT_EQ((*keys)[0].sealed_key, "sealed-2");
+  keys = store_->ValidHawkKeys("aaaaaaaaaaaaaaaaaaaaaaaa", 100);
+  ASSERT_EQ(keys->size(), 1u);
+  EXPECT_EQ((*keys)[0].sealed_key, "sealed-2");
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreContract,
                          ::testing::Values(Backend{"sqlite_file", true}, Backend{"sqlite_memory", false}),
                          [](const auto& param_info) { return param_info.param.name; });

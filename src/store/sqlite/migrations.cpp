@@ -58,6 +58,33 @@ CREATE TABLE audit_log (
 );
 CREATE INDEX audit_by_list ON audit_log(account_id, list_id, id);
 )sql",
+    // V2: Threat Stack identity: organizations, users, memberships, Hawk API keys (sealed).
+    R"sql(
+CREATE TABLE orgs (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  created_at_ms INTEGER NOT NULL
+);
+CREATE TABLE users (
+  id TEXT PRIMARY KEY,
+  email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  created_at_ms INTEGER NOT NULL
+);
+CREATE TABLE memberships (
+  user_id TEXT NOT NULL REFERENCES users(id),
+  org_id TEXT NOT NULL REFERENCES orgs(id),
+  role TEXT NOT NULL CHECK (role IN ('owner', 'user', 'reader')),
+  PRIMARY KEY (user_id, org_id)
+) WITHOUT ROWID;
+CREATE TABLE hawk_keys (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  user_id TEXT NOT NULL REFERENCES users(id),
+  sealed_key TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  valid_until_ms INTEGER
+);
+CREATE INDEX hawk_keys_user ON hawk_keys(user_id);
+)sql",
 };
 
 }  // namespace

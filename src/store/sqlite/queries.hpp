@@ -51,4 +51,23 @@ inline constexpr const char* kReadAudit =
 inline constexpr const char* kCountAudit =
     "SELECT COUNT(*) FROM audit_log WHERE account_id = ?1 AND (?2 = '' OR list_id = ?2)";
 
+inline constexpr const char* kInsertOrg = "INSERT INTO orgs(id, name, created_at_ms) VALUES (?1, ?2, ?3)";
+inline constexpr const char* kFindOrg =
+    "SELECT id, name, created_at_ms FROM orgs WHERE id = ?1 OR name = ?1 LIMIT 1";
+inline constexpr const char* kInsertUser = "INSERT INTO users(id, email, created_at_ms) VALUES (?1, ?2, ?3)";
+inline constexpr const char* kFindUser =
+    "SELECT id, email, created_at_ms FROM users WHERE id = ?1 OR email = ?1 LIMIT 1";
+inline constexpr const char* kPutMembership =
+    "INSERT INTO memberships(user_id, org_id, role) VALUES (?1, ?2, ?3)"
+    " ON CONFLICT(user_id, org_id) DO UPDATE SET role = excluded.role";
+inline constexpr const char* kMembershipsOfUser =
+    "SELECT user_id, org_id, role FROM memberships WHERE user_id = ?1 ORDER BY org_id";
+inline constexpr const char* kRetireHawkKeys =
+    "UPDATE hawk_keys SET valid_until_ms = ?2 WHERE user_id = ?1 AND valid_until_ms IS NULL";
+inline constexpr const char* kInsertHawkKey =
+    "INSERT INTO hawk_keys(user_id, sealed_key, created_at_ms, valid_until_ms) VALUES (?1, ?2, ?3, ?4)";
+inline constexpr const char* kValidHawkKeys =
+    "SELECT id, user_id, sealed_key, created_at_ms, valid_until_ms FROM hawk_keys"
+    " WHERE user_id = ?1 AND (valid_until_ms IS NULL OR valid_until_ms > ?2) ORDER BY id DESC";
+
 }  // namespace rampart::store::sqlite::q

@@ -122,6 +122,76 @@ class SqliteStore final : public Store {
     });
   }
 
+  // IdentityStore
+  Result<void> CreateOrg(const OrgRecord& o) override {
+    std::lock_guard lock(write_mu_);
+    Stmt s(writer_, sqlite::q::kInsertOrg);
+    return s.Bind(1, o.id).Bind(2, o.name).Bind(3, o.created_at_ms).Run();
+  }
+
+  Result<std::optional<OrgRecord>> FindOrg(const std::string& key) override {
+    auto [lock, db] = Reader();
+    Stmt s(db, sqlite::q::kFindOrg);
+    s.Bind(1, key);
+    RAMPART_TRY(rows, sqlite::CollectRows<OrgRecord>(s, [](const Stmt& r) {
+      return OrgRecord{r.Text(0), r.Text(1), r.Int(2)};
+    }));
+    return rows.empty() ? std::optional<OrgRecord>() : std::optional<OrgRecord>(rows[0]);
+  }
+
+  Result<void> CreateUser(const UserRecord& u) override {
+    std::lock_guard lock(write_mu_);
+    Stmt s(writer_, sqlite::q::kInsertUser);
+    return s.Bind(1, u.id).Bind(2, u.email).Bind(3, u.created_at_ms).Run();
+  }
+
+  Result<std::optional<UserRecord>> FindUser(const std::string& key) override {
+    auto [lock, db] = Reader();
+    Stmt s(db, sqlite::q::kFindUser);
+    s.Bind(1, key);
+    RAMPART_TRY(rows, sqlite::CollectRows<UserRecord>(s, [](const Stmt& r) {
+      return UserRecord{r.Text(0), r.Text(1), r.Int(2)};
+    }));
+    return rows.empty() ? std::optional<UserRecord>() : std::optional<UserRecord>(rows[0]);
+  }
+
+  Result<void> PutMembership(const MembershipRecord& m) override {
+    std::lock_guard lock(write_mu_);
+    Stmt s(writer_, sqlite::q::kPutMembership);
+    return s.Bind(1, m.user_id).Bind(2, m.org_id).Bind(3, m.role).Run();
+  }
+
+  Result<std::vector<MembershipRecord>> MembershipsOfUser(const std::string& user_id) override {
+    auto [lock, db] = Reader();
+    Stmt s(db, sqlite::q::kMembershipsOfUser);
+    s.Bind(1, user_id);
+    return sqlite::CollectRows<MembershipRecord>(s, [](const Stmt& r) {
+      return MembershipRecord{r.Text(0), r.Text(1), r.Text(2)};
+    });
+  }
+
+  Result<void> AddHawkKey(const HawkKeyRecord& k, std::optional<int64_t> retire_others_at) override {
+    std::lock_guard lock(write_mu_);
+    Txn txn(writer_);
+    if (!txn.begun()) return txn.begun().error();
+    if (retire_others_at) {
+      Stmt retire(writer_, sqlite::q::kRetireHawkKeys);
+      RAMPART_CHECK(retire.Bind(1, k.user_id).Bind(2, *retire_others_at).Run());
+    }
+    Stmt s(writer_, sqlite::q::kInsertHawkKey);
+    RAMPART_CHECK(s.Bind(1, k.user_id).Bind(2, k.sealed_key).Bind(3, k.created_at_ms).Bind(4, k.valid_until_ms).Run());
+    return txn.Commit();
+  }
+
+  Result<std::vector<HawkKeyRecord>> ValidHawkKeys(const std::string& user_id, int64_t now_ms) override {
+    auto [lock, db] = Reader();
+    Stmt s(db, sqlite::q::kValidHawkKeys);
+    s.Bind(1, user_id).Bind(2, now_ms);
+    return sqlite::CollectRows<HawkKeyRecord>(s, [](const Stmt& r) {
+      return HawkKeyRecord{r.Int(0), r.Text(1), r.Text(2), r.Int(3), r.OptInt(4)};
+    });
+  }
+
   Result<int64_t> CountAudit(const std::string& account_id, const std::string& list_id) override {
     auto [lock, db] = Reader();
     Stmt s(db, sqlite::q::kCountAudit);
