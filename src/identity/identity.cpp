@@ -1,0 +1,121 @@
+#include "identity/identity.hpp"
+
+#include "base/strings.hpp"
+#include "crypto/crypto.hpp"
+
+namespace rampart::identity {
+namespace {
+
+Error NotFound(const std::string& what) { return Error::NotFound(0, what); }
+
+bool ValidEmail(std::string_view e) {
+  auto at = e.find('@');
+  return e.size() <= 254 && at != std::string_view::npos && at > 0 && at + 1 < e.size() &&
+         e.find_first_of(" \t\r\n\"<>") == std::string_view::npos;
+}
+
+}  // namespace
+
+std::optional<Role> ParseRole(std::string_view s) {
+  if (s == "owner") return Role::kOwner;
+  if (s == "user") return Role::kUser;
+  if (s == "reader") return Role::kReader;
+  return std::nullopt;
+}
+
+const char* RoleName(Role r) { return r == Role::kOwner ? "owner" : r == Role::kUser ? "user" : "reader"; }
+
+std::string NewHexId() {
+  std::array<uint8_t, 12> b{};
+  crypto::RandomBytes(b);
+  return crypto::HexEncode(b);
+}
+
+std::string IdentityService::NewKey() const {
+  std::array<uint8_t, 30> b{};
+  crypto::RandomBytes(b);
+  return crypto::Base64UrlEncode(b);  // 40 characters, all allowed in Hawk attributes
+}
+
+Result<store::OrgRecord> IdentityService::CreateOrg(const std::string& name) {
+  if (name.empty() || name.size() > 200) return Error::Invalid(0, "organization name must be 1-200 characters");
+  store::OrgRecord o{NewHexId(), name, UnixMillis(clock_.Now())};
+  RAMPART_CHECK(store_.CreateOrg(o));
+  return o;
+}
+
+Result<ClientCredentials> IdentityService::CreateUser(const std::string& org, Role role, const std::string& email) {
+  if (!ValidEmail(email)) return Error::Invalid(0, "not an email address: " + QuoteForDetail(email));
+  RAMPART_TRY(o, store_.FindOrg(org));
+  if (!o) return NotFound("no such organization: " + org);
+  store::UserRecord u{NewHexId(), email, UnixMillis(clock_.Now())};
+  RAMPART_CHECK(store_.CreateUser(u));
+  RAMPART_CHECK(store_.PutMembership({u.id, o->id, RoleName(role)}));
+  std::string key = NewKey();
+  RAMPART_CHECK(store_.AddHawkKey({0, u.id, box_.Seal(key), u.created_at_ms, std::nullopt}, std::nullopt));
+  return ClientCredentials{key, o->id, u.id};
+}
+
+Result<void> IdentityService::AddToOrg(const std::string& user, const std::string& org, Role role) {
+  RAMPART_TRY(u, store_.FindUser(user));
+  if (!u) return NotFound("no such user: " + user);
+  RAMPART_TRY(o, store_.FindOrg(org));
+  if (!o) return NotFound("no such organization: " + org);
+  return store_.PutMembership({u->id, o->id, RoleName(role)});
+}
+
+Result<ClientCredentials> IdentityService::Key(const std::string& user, const std::string& org, bool rotate,
+                                               std::chrono::seconds grace) {
+  RAMPART_TRY(u, store_.FindUser(user));
+  if (!u) return NotFound("no such user: " + user);
+  RAMPART_TRY(memberships, store_.MembershipsOfUser(u->id));
+  std::string org_id;
+  for (const auto& m : memberships) {
+    if (org.empty() || m.org_id == org) org_id = m.org_id;
+  }
+  if (org_id.empty()) {
+    RAMPART_TRY(o, store_.FindOrg(org));
+    if (o) {
+      for (const auto& m : memberships) {
+        if (m.org_id == o->id) org_id = o->id;
+      }
+    }
+  }
+  if (org_id.empty()) return NotFound("user " + user + " is in no such organization");
+  const int64_t now = UnixMillis(clock_.Now());
+  if (rotate) {
+    std::string key = NewKey();
+    int64_t grace_end = now + std::chrono::duration_cast<std::chrono::milliseconds>(grace).count();
+    RAMPART_CHECK(store_.AddHawkKey({0, u->id, box_.Seal(key), now, std::nullopt}, grace_end));
+    return ClientCredentials{key, org_id, u->id};
+  }
+  RAMPART_TRY(keys, store_.ValidHawkKeys(u->id, now));
+  for (const auto& k : keys) {
+    if (k.valid_until_ms) continue;  // retired, in its grace period
+    auto key = box_.Open(k.sealed_key);
+    if (!key) return Error::Internal("a stored key does not open with this master key");
+    return ClientCredentials{*key, org_id, u->id};
+  }
+  return NotFound("user " + user + " has no valid key (use --rotate)");
+}
+
+std::vector<auth::hawk::Credentials> IdentityService::CredentialsFor(std::string_view user_id) {
+  std::vector<auth::hawk::Credentials> out;
+  auto keys = store_.ValidHawkKeys(std::string(user_id), UnixMillis(clock_.Now()));
+  if (!keys) return out;
+  for (const auto& k : *keys) {
+    if (auto key = box_.Open(k.sealed_key)) out.push_back({std::string(user_id), *key, "sha256", std::string(user_id)});
+  }
+  return out;
+}
+
+std::optional<Role> IdentityService::RoleIn(const std::string& user_id, const std::string& org_id) {
+  auto ms = store_.MembershipsOfUser(user_id);
+  if (!ms) return std::nullopt;
+  for (const auto& m : *ms) {
+    if (m.org_id == org_id) return ParseRole(m.role);
+  }
+  return std::nullopt;
+}
+
+}  // namespace rampart::identity

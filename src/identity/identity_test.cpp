@@ -1,0 +1,55 @@
+#include "identity/identity.hpp"
+
+#include <gtest/gtest.h>
+
+namespace rampart::identity {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(IdentityIds, HexIds) {
+  std::string id = NewHexId();
+  EXPECT_EQ(id.size(), 24u);
+  EXPECT_EQ(id.find_first_not_of("0123456789abcdef"), std::string::npos);
+}
+
+TEST(Identity, UserKeysRotationAndRoles) {
+  FakeClock clock{SysTime(1700000000s)};
+  auto db = std::move(*store::OpenSqliteStore({":memory:"}));
+  crypto::SecretBox box(std::array<uint8_t, 32>{1, 2, 3});
+  IdentityService svc(*db, box, clock);
+  auto org = svc.CreateOrg("Acme");
+  ASSERT_TRUE(org);
+  EXPECT_FALSE(svc.CreateUser("Acme", Role::kUser, "not-an-email"));
+  auto creds = svc.CreateUser("Acme", Role::kReader, "soc@acme.example");
+  ASSERT_TRUE(creds) << creds.error().detail;
+  EXPECT_EQ(creds->org_id, org->id);
+  EXPECT_EQ(creds->api_key.size(), 40u);
+  EXPECT_EQ(*svc.RoleIn(creds->user_id, org->id), Role::kReader);
+  // The key is stored sealed, and the same key is shown again on request.
+  auto again = svc.Key(creds->user_id, "", false, 0s);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->api_key, creds->api_key);
+  auto lookup = svc.CredentialsFor(creds->user_id);
+  ASSERT_EQ(lookup.size(), 1u);
+  EXPECT_EQ(*lookup[0].key, creds->api_key);
+  // Rotation keeps the old key for the grace period, then drops it.
+  auto rotated = svc.Key(creds->user_id, org->id, true, 3600s);
+  ASSERT_TRUE(rotated);
+  EXPECT_NE(rotated->api_key, creds->api_key);
+  EXPECT_EQ(svc.CredentialsFor(creds->user_id).size(), 2u);
+  EXPECT_EQ(svc.Key(creds->user_id, "", false, 0s)->api_key, rotated->api_key);
+  clock.Advance(3600s);
+  auto after = svc.CredentialsFor(creds->user_id);
+  ASSERT_EQ(after.size(), 1u);
+  EXPECT_EQ(*after[0].key, rotated->api_key);
+  // Another organization.
+  ASSERT_TRUE(svc.CreateOrg("Beta"));
+  EXPECT_FALSE(svc.RoleIn(creds->user_id, (*db->FindOrg("Beta"))->id));
+  ASSERT_TRUE(svc.AddToOrg("soc@acme.example", "Beta", Role::kOwner));
+  EXPECT_EQ(*svc.RoleIn(creds->user_id, (*db->FindOrg("Beta"))->id), Role::kOwner);
+  EXPECT_FALSE(svc.Key("nobody@x.example", "", false, 0s));
+}
+
+}  // namespace
+}  // namespace rampart::identity
