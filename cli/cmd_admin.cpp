@@ -200,6 +200,7 @@ void AddAdmin(CLI::App& root) {
   AddAccountCommands(admin);
   AddTokenCommands(admin);
   AddAuditCommand(admin);
+  AddIdentity(admin);
 }
 
 }  // namespace rampart::cli

@@ -7,5 +7,7 @@ namespace rampart::cli {
 // its status (0, or 1 with a one-line reason on stderr).
 void AddServe(CLI::App& app, char** envp);
 void AddAdmin(CLI::App& app);
+// Registers `org` and `user` under `admin`.
+void AddIdentity(CLI::App* admin);
 
 }  // namespace rampart::cli

@@ -14,6 +14,7 @@
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <thread>
 
@@ -21,6 +22,7 @@
 #include "api/errors.hpp"
 #include "auth/bearer.hpp"
 #include "crypto/crypto.hpp"
+#include "crypto/secretbox.hpp"
 #include "http/blocking.hpp"
 #include "http/server.hpp"
 #include "store/store.hpp"
@@ -57,6 +59,7 @@ struct App::Impl {
   std::unique_ptr<Clock> clock;
   FakeClock* test_clock = nullptr;
   std::unique_ptr<store::Store> store;
+  std::unique_ptr<crypto::SecretBox> secret_box;  // seals Hawk keys (used by the v2 API, next issue)
   // One io_context per I/O thread: a connection lives on one thread and needs no strand.
   // ioc() (the first) also runs the acceptor, signals, the sweeper and shutdown.
   std::vector<std::unique_ptr<asio::io_context>> iocs;
@@ -129,6 +132,13 @@ Result<std::unique_ptr<App>> App::Create(const Config& cfg) {
   }
   RAMPART_TRY(store, OpenStore(cfg));
   impl->store = std::move(store);
+  // The master key seals Hawk keys at rest; created (0600) on first start unless given in the
+  // environment.
+  const char* master_env = std::getenv("RAMPART_MASTER_KEY");
+  RAMPART_TRY(box, master_env ? crypto::SecretBox::FromBase64(master_env)
+                              : crypto::SecretBox::FromKeyFile(
+                                    (std::filesystem::path(cfg.data_dir) / "master.key").string(), true));
+  impl->secret_box = std::make_unique<crypto::SecretBox>(box);
   userlists::ServiceOptions opts;
   opts.max_name_length = static_cast<size_t>(cfg.list_name_max_length);
   opts.date_order = cfg.expires_date_order == "dmy" ? userlists::DateOrder::kDmy : userlists::DateOrder::kMdy;

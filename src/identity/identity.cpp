@@ -40,7 +40,9 @@ std::string IdentityService::NewKey() const {
 Result<store::OrgRecord> IdentityService::CreateOrg(const std::string& name) {
   if (name.empty() || name.size() > 200) return Error::Invalid(0, "organization name must be 1-200 characters");
   store::OrgRecord o{NewHexId(), name, UnixMillis(clock_.Now())};
-  RAMPART_CHECK(store_.CreateOrg(o));
+  if (auto r = store_.CreateOrg(o); !r) {
+    return r.error().ext == 19000 ? Error::Invalid(19000, "organization name already in use: " + name) : r.error();
+  }
   return o;
 }
 
@@ -49,7 +51,9 @@ Result<ClientCredentials> IdentityService::CreateUser(const std::string& org, Ro
   RAMPART_TRY(o, store_.FindOrg(org));
   if (!o) return NotFound("no such organization: " + org);
   store::UserRecord u{NewHexId(), email, UnixMillis(clock_.Now())};
-  RAMPART_CHECK(store_.CreateUser(u));
+  if (auto r = store_.CreateUser(u); !r) {
+    return r.error().ext == 19000 ? Error::Invalid(19000, "email already in use: " + email) : r.error();
+  }
   RAMPART_CHECK(store_.PutMembership({u.id, o->id, RoleName(role)}));
   std::string key = NewKey();
   RAMPART_CHECK(store_.AddHawkKey({0, u.id, box_.Seal(key), u.created_at_ms, std::nullopt}, std::nullopt));
