@@ -12,6 +12,7 @@
 #include "base/strings.hpp"
 #include "crypto/crypto.hpp"
 #include "http/blocking.hpp"
+#include "http/status.hpp"
 
 namespace rampart::api {
 namespace asio = boost::asio;
@@ -68,6 +69,7 @@ Api::Api(ApiConfig cfg, ApiDeps deps) : cfg_(std::move(cfg)), deps_(std::move(de
   while (!cfg_.public_base_url.empty() && cfg_.public_base_url.back() == '/') cfg_.public_base_url.pop_back();
   AddOperationalRoutes();
   AddUserListRoutes(router_, deps_.lists);
+  if (deps_.v2) AddV2Routes(router_);
 }
 
 void Api::AddOperationalRoutes() {
@@ -99,28 +101,70 @@ void Api::AddOperationalRoutes() {
 asio::awaitable<http::Response> Api::Handle(http::Request&& req, const http::ConnectionInfo& conn) {
   const auto t0 = std::chrono::steady_clock::now();
   const std::string request_id = RequestId(req);
-  Outcome out{Error::Internal("no outcome"), "unmatched", {}, {}};  // NOLINT: views a literal
+  Outcome out{Error::Internal("no outcome"), "unmatched", {}, {}, false, {}, {}, {}, false};
+  out.v2 = deps_.v2 && IsV2Path(req.target());
   try {
-    co_await Dispatch(req, conn, out);
+    if (out.v2) {  // per client IP, before anything else is spent on the request
+      out.rate = deps_.v2->ip_limit.Take(conn.remote_address);
+      out.rate_limited = !out.rate->allowed;
+    }
+    if (!out.rate_limited) co_await Dispatch(req, conn, out);
   } catch (const std::exception& e) {  // the one catch-all of the request path
     if (deps_.error_log) deps_.error_log->error("request {} failed: {}", request_id, e.what());
     out.reply = Error::Internal(e.what());
   }
-  http::Response res;
-  if (out.reply) {
-    res = Render(*out.reply, req.version());
-  } else {
-    if (out.reply.error().code == Errc::kInternal && deps_.error_log) {
-      deps_.error_log->error("request {}: {}", request_id, out.reply.error().detail);
-    }
-    res = RenderThreatstopError(out.reply.error(), req.version());
-    if (!out.allowed.empty()) res.set(field::allow, AllowHeader(out.allowed));
-  }
-  res.set("X-Request-Id", request_id);
+  http::Response res = RenderOutcome(out, req, request_id);
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   deps_.metrics.ObserveRequest(out.route, http::beast_http::to_string(req.method()), res.result_int(), secs);
   Log(req, res, out, request_id, conn, secs);
   co_return res;
+}
+
+http::Response Api::RenderOutcome(Outcome& out, const http::Request& req, const std::string& request_id) const {
+  http::Response res;
+  if (out.rate_limited) {
+    res = TooManyRequests(*out.rate, req.version());
+  } else if (out.reply) {
+    res = Render(*out.reply, req.version());
+    if (out.verified && res.result_int() < 300) SignResponse(res, *out.verified);
+  } else {
+    const Error& e = out.reply.error();
+    if (e.code == Errc::kInternal && deps_.error_log) deps_.error_log->error("request {}: {}", request_id, e.detail);
+    if (!out.v2) {
+      res = RenderThreatstopError(e, req.version());
+    } else if (out.hawk_failure) {
+      res = RenderThreatstackError(out.hawk_failure->status, out.hawk_failure->message,
+                                   out.hawk_failure->www_authenticate, req.version());
+    } else {
+      res = RenderThreatstackError(static_cast<int>(http::StatusFor(e.code)),
+                                   e.code == Errc::kInternal ? "internal server error" : e.detail, "", req.version());
+    }
+    if (!out.allowed.empty()) res.set(field::allow, AllowHeader(out.allowed));
+  }
+  if (out.v2 && out.rate) SetRateLimitHeaders(res, *out.rate);
+  res.set("X-Request-Id", request_id);
+  return res;
+}
+
+asio::awaitable<bool> Api::AuthenticateV2(const http::Request& req, const http::ConnectionInfo& conn,
+                                          const Route& route, Outcome& out, Call& call) {
+  HawkAuth a = co_await http::RunBlocking(
+      deps_.pool, [&] { return AuthenticateHawk(req, conn, route.write, cfg_.v2, *deps_.v2); });
+  if (!a.principal) {
+    out.hawk_failure = a.failure;
+    out.reply = Error{a.failure.status == 403 ? Errc::kForbidden : Errc::kUnauthenticated, 0, a.failure.message};
+    co_return false;
+  }
+  out.account_id = a.principal->account_id;
+  ratelimit::Decision org = deps_.v2->org_limit.Take(a.principal->account_id);
+  out.rate = ratelimit::Tighter(*out.rate, org);
+  if (!org.allowed) {
+    out.rate_limited = true;
+    co_return false;
+  }
+  call.principal = *a.principal;
+  out.verified = std::move(a.verified);
+  co_return true;
 }
 
 asio::awaitable<void> Api::Dispatch(const http::Request& req, const http::ConnectionInfo& conn, Outcome& out) {
@@ -130,13 +174,16 @@ asio::awaitable<void> Api::Dispatch(const http::Request& req, const http::Connec
     out.allowed = match.allowed;
     out.reply = match.allowed.empty() ? Error{Errc::kNotFound, 10000, "no such service: " + QuoteForDetail(req.target().substr(0, 200))}
                                       : MethodMismatch(req, segs);
+    if (out.v2 && match.allowed.empty()) out.reply = Error{Errc::kNotFound, 0, "Not Found"};
     if (out.reply.error().code != Errc::kMethodNotAllowed) out.allowed.clear();
     co_return;
   }
   const Route& route = *match.value;
   out.route = route.name;
   Call call{req, std::move(match.params), std::nullopt, BaseUrl(req, conn)};
-  if (route.auth) {
+  if (route.auth && route.surface == Surface::kThreatstack) {
+    if (!co_await AuthenticateV2(req, conn, route, out, call)) co_return;
+  } else if (route.auth) {
     Result<auth::Principal> who = co_await Authenticate(req);
     if (!who) {
       out.reply = who.error();

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "api/call.hpp"
+#include "api/v2.hpp"
 #include "auth/bearer.hpp"
 #include "base/clock.hpp"
 #include "http/metrics.hpp"
@@ -24,6 +25,7 @@ namespace rampart::api {
 
 struct ApiConfig {
   std::string public_base_url;  // e.g. https://rampart.example.com; empty: from the Host header
+  V2Config v2;
 };
 
 struct ApiDeps {
@@ -35,6 +37,7 @@ struct ApiDeps {
   std::shared_ptr<spdlog::logger> error_log;
   std::function<bool()> ready;
   FakeClock* test_clock = nullptr;  // non-null only in builds and runs with test hooks enabled
+  V2Deps* v2 = nullptr;             // null: the Threat Stack surface is not served
 };
 
 class Api {
@@ -48,7 +51,16 @@ class Api {
     std::string_view route = "unmatched";  // a Route's name: owned by the router, never freed
     std::string account_id;
     std::vector<http::Verb> allowed;
+    // Threat Stack surface only:
+    bool v2 = false;
+    std::optional<auth::hawk::Failure> hawk_failure;
+    std::optional<auth::hawk::Verified> verified;
+    std::optional<ratelimit::Decision> rate;
+    bool rate_limited = false;
   };
+  http::Response RenderOutcome(Outcome& out, const http::Request& req, const std::string& request_id) const;
+  boost::asio::awaitable<bool> AuthenticateV2(const http::Request& req, const http::ConnectionInfo& conn,
+                                              const Route& route, Outcome& out, Call& call);
   boost::asio::awaitable<void> Dispatch(const http::Request& req, const http::ConnectionInfo& conn, Outcome& out);
   boost::asio::awaitable<Result<auth::Principal>> Authenticate(const http::Request& req);
   Error MethodMismatch(const http::Request& req, const std::vector<std::string_view>& segs) const;

@@ -30,12 +30,19 @@ struct Reply {
 
 using HandlerFn = std::function<Result<Reply>(Call&)>;
 
+// Which API a route belongs to: decides authentication, error shape and rate limiting.
+enum class Surface {
+  kThreatstop,  // /v4.0: Bearer tokens, ThreatSTOP error body
+  kThreatstack, // /v2, /help: Hawk, {"errors":[…]}, rate limits, Server-Authorization
+};
+
 struct Route {
   std::string name;        // stable label for logs and metrics
-  bool auth = true;        // requires a bearer token
+  bool auth = true;        // requires credentials (Bearer or Hawk, by surface)
   bool write = false;      // requires userlists:write
   bool blocking = false;   // runs on the blocking pool (it calls the store or parses big bodies)
   HandlerFn fn;
+  Surface surface = Surface::kThreatstop;
 };
 
 }  // namespace rampart::api

@@ -25,6 +25,7 @@
 #include "crypto/secretbox.hpp"
 #include "http/blocking.hpp"
 #include "http/server.hpp"
+#include "identity/identity.hpp"
 #include "store/store.hpp"
 #include "userlists/service.hpp"
 
@@ -59,7 +60,11 @@ struct App::Impl {
   std::unique_ptr<Clock> clock;
   FakeClock* test_clock = nullptr;
   std::unique_ptr<store::Store> store;
-  std::unique_ptr<crypto::SecretBox> secret_box;  // seals Hawk keys (used by the v2 API, next issue)
+  std::unique_ptr<crypto::SecretBox> secret_box;  // seals Hawk keys
+  std::unique_ptr<identity::IdentityService> identity;
+  std::unique_ptr<auth::NonceCache> nonces;
+  std::unique_ptr<ratelimit::KeyedLimiter> ip_limit, org_limit;
+  std::unique_ptr<api::V2Deps> v2;
   // One io_context per I/O thread: a connection lives on one thread and needs no strand.
   // ioc() (the first) also runs the acceptor, signals, the sweeper and shutdown.
   std::vector<std::unique_ptr<asio::io_context>> iocs;
@@ -139,6 +144,19 @@ Result<std::unique_ptr<App>> App::Create(const Config& cfg) {
                               : crypto::SecretBox::FromKeyFile(
                                     (std::filesystem::path(cfg.data_dir) / "master.key").string(), true));
   impl->secret_box = std::make_unique<crypto::SecretBox>(box);
+  impl->identity = std::make_unique<identity::IdentityService>(*impl->store, *impl->secret_box, *impl->clock);
+  impl->nonces = std::make_unique<auth::NonceCache>(static_cast<size_t>(cfg.nonce_cache_capacity));
+  const auto max_keys = static_cast<size_t>(cfg.rate_limit_max_keys);
+  impl->ip_limit = std::make_unique<ratelimit::KeyedLimiter>(
+      ratelimit::LimitConfig{static_cast<uint32_t>(cfg.rate_limit_ip_per_min), std::chrono::minutes(1),
+                             std::chrono::seconds(cfg.rate_limit_ip_lockout_s)},
+      *impl->clock, max_keys);
+  impl->org_limit = std::make_unique<ratelimit::KeyedLimiter>(
+      ratelimit::LimitConfig{static_cast<uint32_t>(cfg.rate_limit_org_per_min), std::chrono::minutes(1),
+                             std::chrono::seconds(0)},
+      *impl->clock, max_keys);
+  impl->v2 = std::make_unique<api::V2Deps>(
+      api::V2Deps{*impl->identity, *impl->nonces, *impl->ip_limit, *impl->org_limit, *impl->clock});
   userlists::ServiceOptions opts;
   opts.max_name_length = static_cast<size_t>(cfg.list_name_max_length);
   opts.date_order = cfg.expires_date_order == "dmy" ? userlists::DateOrder::kDmy : userlists::DateOrder::kMdy;
@@ -165,8 +183,9 @@ Result<std::unique_ptr<App>> App::Create(const Config& cfg) {
                                  {"rampart_http_connections", static_cast<double>(raw->server->active_connections())}};
   });
   api::ApiDeps deps{*impl->lists, *impl->auth, impl->pool, impl->metrics, MakeAccessLog(cfg.access_log),
-                    impl->log, [raw] { return !raw->stopping.load(); }, impl->test_clock};
-  impl->api = std::make_unique<api::Api>(api::ApiConfig{cfg.public_base_url}, std::move(deps));
+                    impl->log, [raw] { return !raw->stopping.load(); }, impl->test_clock, impl->v2.get()};
+  api::V2Config v2cfg{cfg.hawk_skew_s * 1000, cfg.hawk_external_host, cfg.hawk_external_port};
+  impl->api = std::make_unique<api::Api>(api::ApiConfig{cfg.public_base_url, v2cfg}, std::move(deps));
   http::ServerLimits limits{static_cast<size_t>(cfg.max_header_bytes), static_cast<size_t>(cfg.max_body_bytes),
                             std::chrono::milliseconds(cfg.read_timeout_ms), static_cast<size_t>(cfg.max_connections)};
   impl->server = std::make_unique<http::Server>(

@@ -31,6 +31,15 @@ struct Config {
   int64_t token_cache_ttl_ms = 5000;
   std::string access_log = "stdout";  // stdout | off | a file path
   std::string log_level = "info";
+  // Threat Stack v2 surface
+  int64_t hawk_skew_s = 60;
+  std::string hawk_external_host;  // sign with this host (behind a proxy), else the Host header's
+  std::string hawk_external_port;  // sign with this port, e.g. 443 behind a TLS-terminating proxy
+  int64_t rate_limit_org_per_min = 200;
+  int64_t rate_limit_ip_per_min = 1000;
+  int64_t rate_limit_ip_lockout_s = 900;
+  int64_t rate_limit_max_keys = 1000000;  // per limiter; least recently seen keys are evicted
+  int64_t nonce_cache_capacity = 2000000;
   bool enable_test_hooks = false;
   bool create_demo = true;  // first start: create a demo account and token
 

@@ -1,0 +1,98 @@
+#include "api/v2.hpp"
+
+#include <boost/json.hpp>
+
+namespace rampart::api {
+namespace json = boost::json;
+using http::beast_http::field;
+namespace hawk = auth::hawk;
+
+namespace {
+
+HawkAuth Fail(int status, std::string message, std::string www = "") {
+  return {std::nullopt, std::nullopt, {status, std::move(message), std::move(www)}};
+}
+
+}  // namespace
+
+bool IsV2Path(std::string_view target) {
+  auto segs = http::PathSegments(target);
+  return !segs.empty() && (segs[0] == "v2" || segs[0] == "help");
+}
+
+HawkAuth AuthenticateHawk(const http::Request& req, const http::ConnectionInfo& conn, bool write,
+                          const V2Config& cfg, V2Deps& deps) {
+  hawk::HostPort hp;
+  if (cfg.external_host.empty() || cfg.external_port.empty()) {
+    auto resolved = hawk::ResolveHost(req[field::host], conn.tls);
+    if (!resolved) return {std::nullopt, std::nullopt, resolved.failure};
+    hp = *resolved;
+  }
+  if (!cfg.external_host.empty()) hp.host = cfg.external_host;
+  if (!cfg.external_port.empty()) hp.port = cfg.external_port;
+  const int64_t now = UnixMillis(deps.clock.Now());
+  const std::string authz(req[field::authorization]);
+  const std::string ct(req[field::content_type]);
+  hawk::RequestView view{http::beast_http::to_string(req.method()), req.target(), authz, ct,
+                         std::optional<std::string_view>(req.body()), hp};
+  // A user may hold two valid keys during a rotation's grace period: try each.
+  auto parsed = hawk::ParseAuthorization(authz);
+  if (!parsed) return {std::nullopt, std::nullopt, parsed.failure};
+  std::vector<hawk::Credentials> keys = deps.identity.CredentialsFor(parsed->id);
+  hawk::NonceCheck nonces = [&](std::string_view id, std::string_view nonce, std::string_view ts, int64_t until) {
+    return deps.nonces.Insert(id, nonce, ts, until, now) == auth::NonceCache::Verdict::kFresh;
+  };
+  hawk::Outcome<hawk::Verified> v = hawk::Outcome<hawk::Verified>::Fail({401, "Unknown credentials",
+                                                                          "Hawk error=\"Unknown credentials\""});
+  for (const auto& k : keys) {
+    v = hawk::Verify(view, [&k](std::string_view) { return std::optional(k); }, {cfg.skew_ms}, now, nonces);
+    if (v || v.failure.message != "Bad mac") break;
+  }
+  if (!v) return {std::nullopt, std::nullopt, v.failure};
+  const std::string org = v->artifacts.ext.value_or("");
+  if (org.empty()) return Fail(403, "the Hawk ext attribute must carry the organization id");
+  auto role = deps.identity.RoleIn(v->credentials.id, org);
+  if (!role) return Fail(403, "not a member of organization " + org.substr(0, 64));
+  if (write && *role == identity::Role::kReader) return Fail(403, "readers cannot make changes");
+  return {auth::Principal{org, v->credentials.id, *role != identity::Role::kReader}, *v, {}};
+}
+
+http::Response RenderThreatstackError(int status, const std::string& message, const std::string& www,
+                                      unsigned version) {
+  http::Response res{static_cast<http::Status>(status), version};
+  res.set(field::content_type, "application/json");
+  if (!www.empty()) res.set(field::www_authenticate, www);
+  res.body() = json::serialize(json::object{{"errors", json::array{json::value(message)}}});
+  return res;
+}
+
+http::Response TooManyRequests(const ratelimit::Decision& d, unsigned version) {
+  http::Response res{http::Status::too_many_requests, version};
+  res.set(field::content_type, "text/plain");
+  res.set(field::retry_after, std::to_string((d.reset_ms + 999) / 1000));
+  res.body() = "Too Many Requests\n";
+  return res;
+}
+
+void SetRateLimitHeaders(http::Response& res, const ratelimit::Decision& d) {
+  res.set("x-rate-limit-limit", std::to_string(d.limit));
+  res.set("x-rate-limit-remaining", std::to_string(d.remaining));
+  res.set("x-rate-limit-reset", std::to_string(d.reset_ms));
+}
+
+void SignResponse(http::Response& res, const hawk::Verified& v) {
+  std::string ct(res[field::content_type]);
+  res.set("Server-Authorization",
+          hawk::ServerAuthorization(v, hawk::PayloadHash(v.alg, ct, res.body()), std::nullopt));
+}
+
+void AddV2Routes(http::Router<Route>& r) {
+  r.Add(http::Verb::get, "/help/hawk/self-test",
+        {"v2.hawk_self_test", true, false, false,
+         [](Call&) -> Result<Reply> {
+           return Reply{http::Status::ok, json::object{{"authenticated", true}}, "application/json", {}};
+         },
+         Surface::kThreatstack});
+}
+
+}  // namespace rampart::api

@@ -1,0 +1,58 @@
+#pragma once
+// The Threat Stack v2 surface: Hawk authentication against the identity store (the Hawk id is
+// the user id, `ext` names the organization), per-IP and per-organization rate limits with their
+// headers on every response, `{"errors":[…]}` error bodies, and Server-Authorization on 2xx.
+#include <optional>
+#include <string>
+
+#include "api/call.hpp"
+#include "auth/hawk.hpp"
+#include "auth/nonce_cache.hpp"
+#include "base/clock.hpp"
+#include "http/router.hpp"
+#include "http/types.hpp"
+#include "identity/identity.hpp"
+#include "ratelimit/keyed_limiter.hpp"
+
+namespace rampart::api {
+
+struct V2Config {
+  int64_t skew_ms = 60000;
+  std::string external_host;  // non-empty: sign with this host instead of the Host header's
+  std::string external_port;  // non-empty: sign with this port (TLS-terminating proxy: "443")
+};
+
+struct V2Deps {
+  identity::IdentityService& identity;
+  auth::NonceCache& nonces;
+  ratelimit::KeyedLimiter& ip_limit;
+  ratelimit::KeyedLimiter& org_limit;
+  const Clock& clock;
+};
+
+// A v2 request's authentication: the principal and what the response signature needs, or the
+// reference's rejection (status, message, WWW-Authenticate).
+struct HawkAuth {
+  std::optional<auth::Principal> principal;
+  std::optional<auth::hawk::Verified> verified;
+  auth::hawk::Failure failure;
+};
+
+// Blocking (identity lookups). `write`: the route changes data, so readers get 403.
+HawkAuth AuthenticateHawk(const http::Request& req, const http::ConnectionInfo& conn, bool write,
+                          const V2Config& cfg, V2Deps& deps);
+
+http::Response RenderThreatstackError(int status, const std::string& message, const std::string& www_authenticate,
+                                      unsigned version);
+// 429 with a short text body and Retry-After, as the reference's clients expect.
+http::Response TooManyRequests(const ratelimit::Decision& d, unsigned version);
+void SetRateLimitHeaders(http::Response& res, const ratelimit::Decision& d);
+void SignResponse(http::Response& res, const auth::hawk::Verified& v);
+
+// The v2 routes that exist so far.
+void AddV2Routes(http::Router<Route>& router);
+
+// True for paths of the v2 surface (/v2/…, /help/…), so unknown ones get its error shape.
+bool IsV2Path(std::string_view target);
+
+}  // namespace rampart::api

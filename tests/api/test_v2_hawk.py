@@ -1,0 +1,98 @@
+"""The Threat Stack surface with the reference Hawk client (@hapi/hawk 8.0.0, run by node):
+signatures, Server-Authorization, replay, stale timestamps, organizations, rate limits."""
+import json
+import os
+import subprocess
+import time
+
+import requests
+
+from conftest import Server
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CLIENT = os.path.join(HERE, "..", "hawk_client", "request.js")
+
+
+def hawk(url, creds, method="GET", **extra):
+    spec = {"url": url, "method": method, "id": creds["user_id"], "key": creds["api_key"],
+            "ext": creds["org_id"], **extra}
+    out = subprocess.run(["node", CLIENT, json.dumps(spec)], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stdout + out.stderr
+    return json.loads(out.stdout)
+
+
+def make_user(server, role="user", org="Acme", email="soc@acme.example"):
+    server.admin("org", "create", org, check=False)
+    return server.admin("user", "create", "--org", org, "--role", role, "--email", email)
+
+
+def test_self_test_with_reference_client(server):
+    creds = make_user(server)
+    r = hawk(server.url + "/help/hawk/self-test", creds)
+    assert r["status"] == 200, r
+    assert json.loads(r["body"]) == {"authenticated": True}
+    assert r["verified"] is True, r  # the client checked Server-Authorization's mac and hash
+    assert r["headers"]["content-type"] == "application/json"
+    assert "server-authorization" in r["headers"]
+    for h in ("x-rate-limit-limit", "x-rate-limit-remaining", "x-rate-limit-reset"):
+        assert h in r["headers"]
+    # query strings are signed as received
+    r = hawk(server.url + "/help/hawk/self-test?b=2&a=1&x=%20y", creds)
+    assert r["status"] == 200 and r["verified"] is True
+
+
+def test_rejections(server):
+    creds = make_user(server)
+    url = server.url + "/help/hawk/self-test"
+    bad = dict(creds, api_key="x" * 40)
+    r = hawk(url, bad)
+    assert r["status"] == 401 and r["headers"]["www-authenticate"] == 'Hawk error="Bad mac"'
+    assert json.loads(r["body"]) == {"errors": ["Bad mac"]}
+    r = hawk(url, dict(creds, user_id="0" * 24))
+    assert r["status"] == 401
+    r = hawk(url, creds, nonce="abc123", repeat=True)
+    assert r["status"] == 401 and json.loads(r["body"]) == {"errors": ["Invalid nonce"]}
+    # stale: the client validates the server's signed time (tsm) before believing it
+    r = hawk(url, creds, timestamp=int(time.time()) - 3600)
+    assert r["status"] == 401 and "Stale timestamp" in r["headers"]["www-authenticate"]
+    assert r["verified"] is True, r
+    r = requests.get(url)
+    assert r.status_code == 401 and r.headers["WWW-Authenticate"] == "Hawk"
+    r = requests.get(url, headers={"Authorization": 'Hawk id="a"'})
+    assert r.status_code == 400 and r.json() == {"errors": ["Missing attributes"]}
+
+
+def test_organizations_and_roles(server):
+    creds = make_user(server)
+    other = server.admin("org", "create", "Other")
+    r = hawk(server.url + "/help/hawk/self-test", dict(creds, org_id=other["id"]))
+    assert r["status"] == 403 and "errors" in json.loads(r["body"])
+    r = hawk(server.url + "/help/hawk/self-test", dict(creds, org_id=""))
+    assert r["status"] == 403
+
+
+def test_unknown_v2_route_is_404_errors(server):
+    r = requests.get(server.url + "/v2/nothing-here")
+    assert r.status_code == 404 and r.json() == {"errors": ["Not Found"]}
+    assert "x-rate-limit-remaining" in r.headers
+
+
+def test_rate_limits_exact_at_the_boundary(tmp_path):
+    s = Server(tmp_path / "d", ["--rate-limit-org-per-min", "5", "--rate-limit-ip-per-min", "8",
+                                "--rate-limit-ip-lockout-s", "900"]).start()
+    creds = make_user(s)
+    url = s.url + "/help/hawk/self-test"
+    statuses = [hawk(url, creds)["status"] for _ in range(6)]
+    assert statuses == [200] * 5 + [429]  # request 6 of 5/min is the first refusal
+    r = requests.get(url)  # 7th request from this IP: org limit does not apply (no auth yet)
+    assert r.status_code == 401 and r.headers["x-rate-limit-remaining"] == "1"
+    requests.get(url)  # 8th: the last one the IP may make
+    r = requests.get(url)  # 9th: over the IP limit -> locked out
+    assert r.status_code == 429
+    assert r.headers["Content-Type"] == "text/plain" and int(r.headers["x-rate-limit-reset"]) == 900000
+    assert int(r.headers["Retry-After"]) == 900
+    s.advance_clock(60)  # a new minute does not end the IP lockout
+    assert requests.get(url).status_code == 429
+    s.advance_clock(900)
+    assert requests.get(url).status_code == 401  # lockout over; back to normal handling
+    s.stop()

@@ -1,0 +1,52 @@
+// Sends one request signed by the reference Hawk client (@hapi/hawk) and checks the server's
+// reply the way that client does. Input: a JSON spec as argv[2]. Output: one JSON line.
+//   {url, method, id, key, ext, payload?, contentType?, timestamp?, nonce?, repeat?}
+// repeat: send the identical signed request twice (a replay) and report the second answer.
+'use strict';
+const Hawk = require('@hapi/hawk');
+const http = require('http');
+
+const spec = JSON.parse(process.argv[2]);
+const credentials = { id: spec.id, key: spec.key, algorithm: 'sha256' };
+
+function send(header) {
+  return new Promise((resolve, reject) => {
+    const u = new URL(spec.url);
+    const headers = { Authorization: header };
+    if (spec.payload !== undefined) {
+      headers['Content-Type'] = spec.contentType || 'application/json';
+      headers['Content-Length'] = Buffer.byteLength(spec.payload);
+    }
+    const req = http.request({ host: u.hostname, port: u.port, path: u.pathname + u.search, method: spec.method, headers },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c) => { body += c; });
+        res.on('end', () => resolve({ res, body }));
+      });
+    req.on('error', reject);
+    if (spec.payload !== undefined) req.write(spec.payload);
+    req.end();
+  });
+}
+
+(async () => {
+  const options = { credentials, ext: spec.ext };
+  if (spec.payload !== undefined) { options.payload = spec.payload; options.contentType = spec.contentType || 'application/json'; }
+  if (spec.timestamp !== undefined) options.timestamp = spec.timestamp;
+  if (spec.nonce !== undefined) options.nonce = spec.nonce;
+  const { header, artifacts } = Hawk.client.header(spec.url, spec.method, options);
+  let { res, body } = await send(header);
+  if (spec.repeat) ({ res, body } = await send(header));
+  const out = { status: res.statusCode, headers: res.headers, body };
+  try {
+    // Validates Server-Authorization (mac and, given the payload, its hash) and, on a 401 with
+    // ts/tsm, the server's signed timestamp.
+    await Hawk.client.authenticate(res, credentials, artifacts, { payload: body, required: res.statusCode < 300 });
+    out.verified = true;
+  } catch (err) {
+    out.verified = false;
+    out.error = err.message;
+  }
+  process.stdout.write(JSON.stringify(out) + '\n');
+})().catch((err) => { process.stdout.write(JSON.stringify({ fatal: err.message }) + '\n'); process.exit(1); });
