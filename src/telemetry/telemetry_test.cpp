@@ -1,0 +1,62 @@
+#include <gtest/gtest.h>
+
+#include "crypto/crypto.hpp"
+#include "crypto/secretbox.hpp"
+#include "telemetry/page_token.hpp"
+#include "telemetry/v2_time.hpp"
+
+namespace rampart::telemetry {
+
+TEST(V2Time, EveryFormClientsSend) {
+  const int64_t day = 1556668800000;  // 2019-05-01T00:00:00Z
+  EXPECT_EQ(ParseInstant("2019-05-01"), day);
+  EXPECT_EQ(ParseInstant("2019-05-01T12"), day + 12 * 3600000);
+  EXPECT_EQ(ParseInstant("2019-05-01T12:34"), day + 12 * 3600000 + 34 * 60000);
+  EXPECT_EQ(ParseInstant("2019-05-01T12:34:56"), day + 45296000);
+  EXPECT_EQ(ParseInstant("2019-05-01T12:34:56.789012"), day + 45296789);  // Python isoformat()
+  EXPECT_EQ(ParseInstant("2019-05-01T12:34:56.7Z"), day + 45296700);
+  EXPECT_EQ(ParseInstant("2019-05-01T12:34:56+02:00"), day + 45296000 - 7200000);
+  EXPECT_EQ(ParseInstant("2019-05-01T12:34:56-0130"), day + 45296000 + 5400000);
+  EXPECT_EQ(ParseInstant("2019-05-01 12:34:56+00:00"), day + 45296000);
+  for (const char* bad : {"", "2019-5-01", "2019-05-01T", "2019-05-01T24", "2019-05-01T12:60", "yesterday",
+                          "2019-05-01T12:34:56.", "2019-05-01T12:34:56+2", "2019-02-30", "2019-05-01Tx"}) {
+    EXPECT_FALSE(ParseInstant(bad)) << bad;
+  }
+  EXPECT_EQ(FormatInstant(1558886068452), "2019-05-26T15:54:28.452Z");
+  EXPECT_EQ(ParseInstant(FormatInstant(1558886068452)), 1558886068452);
+}
+
+TEST(PageToken, RoundTripsAndRejectsTampering) {
+  PageTokenCodec codec("server key");
+  PageCursor c{"8b0f0b28-7fce-11e9-a123-99cdd68cb066", 1558886068452, "status=online\x01weird,bytes"};
+  std::string t = codec.Encode(c);
+  EXPECT_EQ(t.find_first_of("+/"), std::string::npos);
+  auto back = codec.Decode(t);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->last_id, c.last_id);
+  EXPECT_EQ(back->last_created_ms, c.last_created_ms);
+  EXPECT_EQ(back->filter, c.filter);
+  EXPECT_FALSE(PageTokenCodec("other key").Decode(t));
+  std::string raw = *crypto::Base64Decode(t);
+  raw[3] = raw[3] == 'a' ? 'b' : 'a';
+  EXPECT_FALSE(codec.Decode(crypto::Base64Encode(raw)));
+  EXPECT_FALSE(codec.Decode("garbage"));
+  EXPECT_FALSE(codec.Decode(""));
+}
+
+TEST(PageToken, AlphabetNeverEncodesToPlusOrSlash) {
+  // Every 3-character group of the token alphabet, at every alignment, encodes without '+'/'/'.
+  const std::string alpha = "0123456789abcdef,:.TZ-";
+  for (char a : alpha) {
+    for (char b : alpha) {
+      for (char c : alpha) {
+        std::string s{a, b, c};
+        for (size_t n = 1; n <= 3; ++n) {
+          ASSERT_EQ(crypto::Base64Encode(s.substr(0, n)).find_first_of("+/"), std::string::npos) << s;
+        }
+      }
+    }
+  }
+}
+
+}  // namespace rampart::telemetry
