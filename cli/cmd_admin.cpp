@@ -201,6 +201,7 @@ void AddAdmin(CLI::App& root) {
   AddTokenCommands(admin);
   AddAuditCommand(admin);
   AddIdentity(admin);
+  AddImport(admin);
 }
 
 }  // namespace rampart::cli

@@ -9,5 +9,6 @@ void AddServe(CLI::App& app, char** envp);
 void AddAdmin(CLI::App& app);
 // Registers `org` and `user` under `admin`.
 void AddIdentity(CLI::App* admin);
+void AddImport(CLI::App* admin);
 
 }  // namespace rampart::cli

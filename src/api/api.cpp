@@ -69,7 +69,7 @@ Api::Api(ApiConfig cfg, ApiDeps deps) : cfg_(std::move(cfg)), deps_(std::move(de
   while (!cfg_.public_base_url.empty() && cfg_.public_base_url.back() == '/') cfg_.public_base_url.pop_back();
   AddOperationalRoutes();
   AddUserListRoutes(router_, deps_.lists);
-  if (deps_.v2) AddV2Routes(router_);
+  if (deps_.v2) AddV2Routes(router_, *deps_.v2);
 }
 
 void Api::AddOperationalRoutes() {

@@ -6,6 +6,7 @@
 
 #include <charconv>
 
+#include "api/query.hpp"
 #include "api/userlists_wire.hpp"
 #include "base/strings.hpp"
 #include "userlists/check_ioc.hpp"
@@ -35,16 +36,6 @@ Reply Json(http::Status s, json::object body) { return {s, std::move(body), "app
 
 Reply Serialized(http::Status s, const std::shared_ptr<const std::string>& body) {
   return {s, nullptr, "application/json", *body};
-}
-
-// ?name=value from the query string; nullopt when absent.
-std::optional<std::string> QueryParam(const http::Request& req, std::string_view name) {
-  auto url = boost::urls::parse_origin_form(req.target());
-  if (!url) return std::nullopt;
-  auto params = url->params();
-  auto it = params.find(name);
-  if (it == params.end()) return std::nullopt;
-  return std::string((*it).value);
 }
 
 Result<int64_t> IntParam(const http::Request& req, std::string_view name, int64_t def, int64_t lo, int64_t hi) {

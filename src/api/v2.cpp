@@ -2,6 +2,9 @@
 
 #include <boost/json.hpp>
 
+#include "api/query.hpp"
+#include "telemetry/agents.hpp"
+
 namespace rampart::api {
 namespace json = boost::json;
 using http::beast_http::field;
@@ -86,7 +89,23 @@ void SignResponse(http::Response& res, const hawk::Verified& v) {
           hawk::ServerAuthorization(v, hawk::PayloadHash(v.alg, ct, res.body()), std::nullopt));
 }
 
-void AddV2Routes(http::Router<Route>& r) {
+void AddV2Routes(http::Router<Route>& r, V2Deps& deps) {
+  r.Add(http::Verb::get, "/v2/agents",
+        {"v2.agents.list", true, false, true,
+         [&deps](Call& c) -> Result<Reply> {
+           RAMPART_TRY(body, telemetry::ListAgentsBody(deps.telemetry, deps.tokens, c.principal->account_id,
+                                                       QueryParam(c.req, "status"), QueryParam(c.req, "token")));
+           return Reply{http::Status::ok, nullptr, "application/json", std::move(body)};
+         },
+         Surface::kThreatstack});
+  r.Add(http::Verb::get, "/v2/agents/{id}",
+        {"v2.agents.get", true, false, true,
+         [&deps](Call& c) -> Result<Reply> {
+           RAMPART_TRY(agent, deps.telemetry.GetAgent(c.principal->account_id, std::string(c.params[0])));
+           if (!agent) return Error::NotFound(0, "Agent not found");
+           return Reply{http::Status::ok, nullptr, "application/json", agent->doc};
+         },
+         Surface::kThreatstack});
   r.Add(http::Verb::get, "/help/hawk/self-test",
         {"v2.hawk_self_test", true, false, false,
          [](Call&) -> Result<Reply> {

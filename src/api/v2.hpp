@@ -13,6 +13,8 @@
 #include "http/types.hpp"
 #include "identity/identity.hpp"
 #include "ratelimit/keyed_limiter.hpp"
+#include "store/store.hpp"
+#include "telemetry/page_token.hpp"
 
 namespace rampart::api {
 
@@ -28,6 +30,8 @@ struct V2Deps {
   ratelimit::KeyedLimiter& ip_limit;
   ratelimit::KeyedLimiter& org_limit;
   const Clock& clock;
+  store::TelemetryStore& telemetry;
+  const telemetry::PageTokenCodec& tokens;
 };
 
 // A v2 request's authentication: the principal and what the response signature needs, or the
@@ -49,8 +53,8 @@ http::Response TooManyRequests(const ratelimit::Decision& d, unsigned version);
 void SetRateLimitHeaders(http::Response& res, const ratelimit::Decision& d);
 void SignResponse(http::Response& res, const auth::hawk::Verified& v);
 
-// The v2 routes that exist so far.
-void AddV2Routes(http::Router<Route>& router);
+// The v2 routes that exist so far. `deps` must outlive the router.
+void AddV2Routes(http::Router<Route>& router, V2Deps& deps);
 
 // True for paths of the v2 surface (/v2/…, /help/…), so unknown ones get its error shape.
 bool IsV2Path(std::string_view target);

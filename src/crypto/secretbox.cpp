@@ -75,6 +75,10 @@ std::string SecretBox::Seal(std::string_view plaintext) const {
   return Base64Encode(out);
 }
 
+std::string SecretBox::DeriveKey(std::string_view label) const {
+  return Hmac(HashAlg::kSha256, std::string_view(reinterpret_cast<const char*>(key_.data()), key_.size()), label);
+}
+
 std::optional<std::string> SecretBox::Open(std::string_view sealed) const {
   auto raw = Base64Decode(sealed);
   if (!raw || raw->size() < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES) return std::nullopt;

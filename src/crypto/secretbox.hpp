@@ -24,6 +24,8 @@ class SecretBox {
   static Result<SecretBox> FromBase64(std::string_view text);
 
   std::string Seal(std::string_view plaintext) const;
+  // A subkey for another purpose: HMAC-SHA256(master key, label).
+  std::string DeriveKey(std::string_view label) const;
   std::optional<std::string> Open(std::string_view sealed) const;
 
  private:

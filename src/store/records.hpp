@@ -94,4 +94,22 @@ struct HawkKeyRecord {
   std::optional<int64_t> valid_until_ms;  // set when rotated: the grace period's end
 };
 
+// Telemetry documents are stored as the JSON the API returns, with the fields that queries
+// filter and page on copied into columns.
+struct AgentRecord {
+  std::string org_id;
+  std::string id;
+  std::string status;  // online | offline
+  int64_t created_at_ms = 0;
+  std::string doc;  // the agent object, compact JSON
+};
+
+// Keyset page: items strictly after (created_at_ms, id) in newest-first order.
+struct PageQuery {
+  std::string org_id;
+  std::string status;
+  std::optional<std::pair<int64_t, std::string>> after;
+  int64_t limit = 100;
+};
+
 }  // namespace rampart::store

@@ -58,7 +58,17 @@ class IdentityStore {
   virtual Result<std::vector<HawkKeyRecord>> ValidHawkKeys(const std::string& user_id, int64_t now_ms) = 0;
 };
 
-class Store : public AccountStore, public ListStore, public IdentityStore {};
+class TelemetryStore {
+ public:
+  virtual ~TelemetryStore() = default;
+  // Inserts or replaces, all in one transaction.
+  virtual Result<void> PutAgents(const std::vector<AgentRecord>& agents) = 0;
+  // Newest first by (created_at_ms, id).
+  virtual Result<std::vector<AgentRecord>> ListAgents(const PageQuery& q) = 0;
+  virtual Result<std::optional<AgentRecord>> GetAgent(const std::string& org_id, const std::string& id) = 0;
+};
+
+class Store : public AccountStore, public ListStore, public IdentityStore, public TelemetryStore {};
 
 struct SqliteOptions {
   std::string path;       // file path, or ":memory:" for a private in-memory database

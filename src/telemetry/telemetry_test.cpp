@@ -60,3 +60,52 @@ TEST(PageToken, AlphabetNeverEncodesToPlusOrSlash) {
 }
 
 }  // namespace rampart::telemetry
+
+#include <boost/json.hpp>
+#include <set>
+
+#include "telemetry/agents.hpp"
+
+namespace rampart::telemetry {
+
+TEST(Agents, PaginationWalkIsCompleteWithoutDuplicates) {
+  auto db = std::move(*store::OpenSqliteStore({":memory:"}));
+  ASSERT_TRUE(db->CreateOrg({"aaaaaaaaaaaaaaaaaaaaaaaa", "acme", 0}));
+  std::vector<store::AgentRecord> agents;
+  for (int i = 0; i < 250; ++i) {
+    // 50 agents share each timestamp, so the id tie-break matters.
+    std::string created = FormatInstant(1558886068000 + (i / 50) * 1000);
+    auto rec = AgentFromJson(boost::json::parse("{\"id\":\"agent-" + std::to_string(i) +
+                                                 "\",\"status\":\"" + (i % 5 ? "online" : "offline") +
+                                                 "\",\"createdAt\":\"" + created + "\",\"hostname\":\"h\"}"),
+                             "aaaaaaaaaaaaaaaaaaaaaaaa");
+    ASSERT_TRUE(rec) << rec.error().detail;
+    agents.push_back(*rec);
+  }
+  ASSERT_TRUE(db->PutAgents(agents));
+  PageTokenCodec codec("k");
+  std::set<std::string> seen;
+  std::optional<std::string> token;
+  int pages = 0;
+  do {
+    auto body = ListAgentsBody(*db, codec, "aaaaaaaaaaaaaaaaaaaaaaaa", std::nullopt, token);
+    ASSERT_TRUE(body) << body.error().detail;
+    boost::json::object page = boost::json::parse(*body).as_object();
+    ASSERT_EQ(page.size(), 2u);  // exactly {"agents", "token"}
+    for (const auto& a : page.at("agents").as_array()) {
+      EXPECT_EQ(a.at("status").as_string(), "online");
+      EXPECT_TRUE(seen.insert(std::string(a.at("id").as_string())).second) << "duplicate";
+      EXPECT_EQ(a.as_object().size(), 15u);
+    }
+    token = page.at("token").is_null() ? std::nullopt : std::optional<std::string>(page.at("token").as_string());
+    ++pages;
+  } while (token);
+  EXPECT_EQ(seen.size(), 200u);  // every online agent, once
+  EXPECT_EQ(pages, 2);
+  EXPECT_FALSE(ListAgentsBody(*db, codec, "aaaaaaaaaaaaaaaaaaaaaaaa", std::nullopt, std::string("bogus")));
+  EXPECT_FALSE(ListAgentsBody(*db, codec, "aaaaaaaaaaaaaaaaaaaaaaaa", std::string("sleeping"), std::nullopt));
+  EXPECT_FALSE(AgentFromJson(boost::json::parse(R"({"id":"x","status":"online","createdAt":"2020-01-01","color":1})"), "o"));
+  EXPECT_FALSE(AgentFromJson(boost::json::parse(R"({"id":"x","status":"away","createdAt":"2020-01-01"})"), "o"));
+}
+
+}  // namespace rampart::telemetry

@@ -96,3 +96,50 @@ def test_rate_limits_exact_at_the_boundary(tmp_path):
     s.advance_clock(900)
     assert requests.get(url).status_code == 401  # lockout over; back to normal handling
     s.stop()
+
+
+def test_agents_import_list_paginate_and_get(server, tmp_path):
+    creds = make_user(server)
+    lines = []
+    for i in range(150):
+        lines.append(json.dumps({"kind": "agent", "data": {
+            "id": "agent-%03d" % i, "status": "online" if i < 120 else "offline",
+            "createdAt": "2024-01-01T00:%02d:%02d.000Z" % (i // 60, i % 60), "hostname": "host-%d" % i,
+            "agentType": "investigate", "ipAddresses": {"private": ["10.0.0.%d/24" % i], "link_local": [], "public": []}}}))
+    f = tmp_path / "agents.jsonl"
+    f.write_text("\n".join(lines) + "\n")
+    assert server.admin("import", "--org", "Acme", str(f)) == {"agents": 150}
+    url = server.url + "/v2/agents"
+    first = hawk(url, creds)
+    assert first["status"] == 200 and first["verified"] is True, first
+    page = json.loads(first["body"])
+    assert list(page) == ["agents", "token"] and len(page["agents"]) == 100
+    assert page["agents"][0]["id"] == "agent-119"  # newest first
+    # the token alone continues the same query (status=online), appended raw as clients do
+    second = json.loads(hawk(url + "?token=" + page["token"], creds)["body"])
+    assert len(second["agents"]) == 20 and second["token"] is None
+    ids = [a["id"] for a in page["agents"] + second["agents"]]
+    assert len(set(ids)) == 120
+    offline = json.loads(hawk(url + "?status=offline", creds)["body"])
+    assert len(offline["agents"]) == 30 and offline["token"] is None
+    one = hawk(url + "/agent-007", creds)
+    assert one["status"] == 200 and json.loads(one["body"])["hostname"] == "host-7"
+    missing = hawk(url + "/nope", creds)
+    assert missing["status"] == 404 and json.loads(missing["body"]) == {"errors": ["Agent not found"]}
+    bad = hawk(url + "?token=garbage", creds)
+    assert bad["status"] == 400 and "errors" in json.loads(bad["body"])
+    # another organization sees none of them
+    server.admin("org", "create", "Other")
+    other = server.admin("user", "create", "--org", "Other", "--role", "user", "--email", "x@other.example")
+    assert json.loads(hawk(url, other)["body"]) == {"agents": [], "token": None}
+    assert hawk(url + "/agent-007", other)["status"] == 404
+
+
+def test_import_is_all_or_nothing(server, tmp_path):
+    creds = make_user(server)
+    f = tmp_path / "bad.jsonl"
+    f.write_text(json.dumps({"kind": "agent", "data": {"id": "a1", "status": "online", "createdAt": "2024-01-01"}}) +
+                 "\n" + json.dumps({"kind": "agent", "data": {"id": "a2", "status": "sleepy", "createdAt": "2024-01-01"}}))
+    out = server.admin("import", "--org", "Acme", str(f), check=False)
+    assert out.returncode == 1 and "line 2" in out.stderr
+    assert hawk(server.url + "/v2/agents/a1", creds)["status"] == 404  # line 1 was not applied either

@@ -85,6 +85,18 @@ CREATE TABLE hawk_keys (
 );
 CREATE INDEX hawk_keys_user ON hawk_keys(user_id);
 )sql",
+    // V3: agents (the wire document, plus the columns queries filter and page on).
+    R"sql(
+CREATE TABLE agents (
+  org_id TEXT NOT NULL REFERENCES orgs(id),
+  id TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('online', 'offline')),
+  created_at_ms INTEGER NOT NULL,
+  doc TEXT NOT NULL,
+  PRIMARY KEY (org_id, id)
+) WITHOUT ROWID;
+CREATE INDEX agents_page ON agents(org_id, status, created_at_ms DESC, id DESC);
+)sql",
 };
 
 }  // namespace

@@ -70,4 +70,15 @@ inline constexpr const char* kValidHawkKeys =
     "SELECT id, user_id, sealed_key, created_at_ms, valid_until_ms FROM hawk_keys"
     " WHERE user_id = ?1 AND (valid_until_ms IS NULL OR valid_until_ms > ?2) ORDER BY id DESC";
 
+inline constexpr const char* kPutAgent =
+    "INSERT INTO agents(org_id, id, status, created_at_ms, doc) VALUES (?1, ?2, ?3, ?4, ?5)"
+    " ON CONFLICT(org_id, id) DO UPDATE SET status = excluded.status, created_at_ms = excluded.created_at_ms,"
+    " doc = excluded.doc";
+inline constexpr const char* kListAgents =
+    "SELECT org_id, id, status, created_at_ms, doc FROM agents WHERE org_id = ?1 AND status = ?2"
+    " AND (?3 IS NULL OR created_at_ms < ?3 OR (created_at_ms = ?3 AND id < ?4))"
+    " ORDER BY created_at_ms DESC, id DESC LIMIT ?5";
+inline constexpr const char* kGetAgent =
+    "SELECT org_id, id, status, created_at_ms, doc FROM agents WHERE org_id = ?1 AND id = ?2";
+
 }  // namespace rampart::store::sqlite::q

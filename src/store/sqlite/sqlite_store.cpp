@@ -21,6 +21,8 @@ TokenRecord ReadToken(const Stmt& s) {
 
 AccountRecord ReadAccount(const Stmt& s) { return {s.Text(0), s.Text(1), s.Int(2)}; }
 
+AgentRecord ReadAgent(const Stmt& s) { return {s.Text(0), s.Text(1), s.Text(2), s.Int(3), s.Text(4)}; }
+
 Result<void> Configure(Db& db) {
   RAMPART_CHECK(db.Exec("PRAGMA journal_mode = WAL"));
   RAMPART_CHECK(db.Exec("PRAGMA synchronous = FULL"));
@@ -190,6 +192,35 @@ class SqliteStore final : public Store {
     return sqlite::CollectRows<HawkKeyRecord>(s, [](const Stmt& r) {
       return HawkKeyRecord{r.Int(0), r.Text(1), r.Text(2), r.Int(3), r.OptInt(4)};
     });
+  }
+
+  // TelemetryStore
+  Result<void> PutAgents(const std::vector<AgentRecord>& agents) override {
+    std::lock_guard lock(write_mu_);
+    Txn txn(writer_);
+    if (!txn.begun()) return txn.begun().error();
+    Stmt s(writer_, sqlite::q::kPutAgent);
+    for (const AgentRecord& a : agents) {
+      RAMPART_CHECK(s.Bind(1, a.org_id).Bind(2, a.id).Bind(3, a.status).Bind(4, a.created_at_ms).Bind(5, a.doc).Run());
+    }
+    return txn.Commit();
+  }
+
+  Result<std::vector<AgentRecord>> ListAgents(const PageQuery& q) override {
+    auto [lock, db] = Reader();
+    Stmt s(db, sqlite::q::kListAgents);
+    s.Bind(1, q.org_id).Bind(2, q.status);
+    s.Bind(3, q.after ? std::optional<int64_t>(q.after->first) : std::nullopt);
+    s.Bind(4, q.after ? std::optional<std::string>(q.after->second) : std::nullopt).Bind(5, q.limit);
+    return sqlite::CollectRows<AgentRecord>(s, ReadAgent);
+  }
+
+  Result<std::optional<AgentRecord>> GetAgent(const std::string& org_id, const std::string& id) override {
+    auto [lock, db] = Reader();
+    Stmt s(db, sqlite::q::kGetAgent);
+    s.Bind(1, org_id).Bind(2, id);
+    RAMPART_TRY(rows, sqlite::CollectRows<AgentRecord>(s, ReadAgent));
+    return rows.empty() ? std::optional<AgentRecord>() : std::optional<AgentRecord>(rows[0]);
   }
 
   Result<int64_t> CountAudit(const std::string& account_id, const std::string& list_id) override {
