@@ -1,6 +1,7 @@
 // `rampart admin import --org ORG FILE.jsonl`: telemetry from JSON lines, until agents report
-// by themselves. One object per line: {"kind":"agent","data":{…agent fields…}}. The whole file
-// is applied in one transaction, or nothing is (the first bad line is reported).
+// by themselves. One object per line: {"kind":"agent"|"alert","data":{…}} (an alert's data may
+// hold an "events" array). Nothing is written unless every line is valid (the first bad line is
+// reported); agents, then alerts, are each written in one transaction.
 #include <boost/json.hpp>
 
 #include <cstdio>
@@ -12,6 +13,7 @@
 #include "commands.hpp"
 #include "store/store.hpp"
 #include "telemetry/agents.hpp"
+#include "telemetry/alerts.hpp"
 
 namespace rampart::cli {
 namespace json = boost::json;
@@ -40,6 +42,7 @@ void AddImport(CLI::App* admin) {
     std::ifstream in(a->file);
     std::string line;
     std::vector<store::AgentRecord> agents;
+    std::vector<store::AlertRecord> alerts;
     for (int n = 1; std::getline(in, line); ++n) {
       if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
       json::error_code ec;
@@ -48,16 +51,23 @@ void AddImport(CLI::App* admin) {
       const json::value* kind = o ? o->if_contains("kind") : nullptr;
       const json::value* data = o ? o->if_contains("data") : nullptr;
       if (!kind || !data || !kind->is_string()) fail("line " + std::to_string(n) + ": expected {\"kind\":…,\"data\":{…}}");
-      if (kind->get_string() != "agent") {
+      if (kind->get_string() == "agent") {
+        auto rec = telemetry::AgentFromJson(*data, (*org)->id);
+        if (!rec) fail("line " + std::to_string(n) + ": " + rec.error().detail);
+        agents.push_back(std::move(*rec));
+      } else if (kind->get_string() == "alert") {
+        auto rec = telemetry::AlertFromJson(*data, (*org)->id);
+        if (!rec) fail("line " + std::to_string(n) + ": " + rec.error().detail);
+        alerts.push_back(std::move(*rec));
+      } else {
         fail("line " + std::to_string(n) + ": kind '" + std::string(kind->get_string()) + "' is not importable yet");
       }
-      auto rec = telemetry::AgentFromJson(*data, (*org)->id);
-      if (!rec) fail("line " + std::to_string(n) + ": " + rec.error().detail);
-      agents.push_back(std::move(*rec));
     }
     if (auto r = (*store)->PutAgents(agents); !r) fail(r.error().detail);
-    std::printf("%s\n", a->json_out ? json::serialize(json::object{{"agents", agents.size()}}).c_str()
-                                    : ("imported " + std::to_string(agents.size()) + " agents").c_str());
+    if (auto r = (*store)->PutAlerts(alerts); !r) fail(r.error().detail);
+    std::printf("%s\n", a->json_out ? json::serialize(json::object{{"agents", agents.size()}, {"alerts", alerts.size()}}).c_str()
+                                    : ("imported " + std::to_string(agents.size()) + " agents, " +
+                                       std::to_string(alerts.size()) + " alerts").c_str());
     std::exit(0);
   });
 }

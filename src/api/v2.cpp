@@ -4,6 +4,7 @@
 
 #include "api/query.hpp"
 #include "telemetry/agents.hpp"
+#include "telemetry/alerts.hpp"
 
 namespace rampart::api {
 namespace json = boost::json;
@@ -89,7 +90,50 @@ void SignResponse(http::Response& res, const hawk::Verified& v) {
           hawk::ServerAuthorization(v, hawk::PayloadHash(v.alg, ct, res.body()), std::nullopt));
 }
 
+namespace {
+
+void AddAlertRoutes(http::Router<Route>& r, V2Deps& deps) {
+  r.Add(http::Verb::get, "/v2/alerts",
+        {"v2.alerts.list", true, false, true,
+         [&deps](Call& c) -> Result<Reply> {
+           telemetry::AlertParams p{QueryParam(c.req, "status"), QueryParam(c.req, "severity"),
+                                    QueryParam(c.req, "ruleId"),  QueryParam(c.req, "agentId"),
+                                    QueryParam(c.req, "from"),    QueryParam(c.req, "until"),
+                                    QueryParam(c.req, "token")};
+           RAMPART_TRY(body, telemetry::ListAlertsBody(deps.telemetry, deps.tokens, c.principal->account_id, p));
+           return Reply{http::Status::ok, nullptr, "application/json", std::move(body)};
+         },
+         Surface::kThreatstack});
+  // Before /v2/alerts/{id}: the first matching template wins.
+  r.Add(http::Verb::get, "/v2/alerts/severity-counts",
+        {"v2.alerts.severity_counts", true, false, true,
+         [&deps](Call& c) -> Result<Reply> {
+           RAMPART_TRY(body, telemetry::SeverityCountsBody(deps.telemetry, c.principal->account_id,
+                                                           QueryParam(c.req, "from"), QueryParam(c.req, "until")));
+           return Reply{http::Status::ok, nullptr, "application/json", std::move(body)};
+         },
+         Surface::kThreatstack});
+  r.Add(http::Verb::get, "/v2/alerts/{id}",
+        {"v2.alerts.get", true, false, true,
+         [&deps](Call& c) -> Result<Reply> {
+           RAMPART_TRY(alert, deps.telemetry.GetAlert(c.principal->account_id, std::string(c.params[0])));
+           if (!alert) return Error::NotFound(0, "Alert not found");
+           return Reply{http::Status::ok, nullptr, "application/json", alert->doc};
+         },
+         Surface::kThreatstack});
+  r.Add(http::Verb::get, "/v2/alerts/{id}/events",
+        {"v2.alerts.events", true, false, true,
+         [&deps](Call& c) -> Result<Reply> {
+           RAMPART_TRY(body, telemetry::AlertEventsBody(deps.telemetry, c.principal->account_id, std::string(c.params[0])));
+           return Reply{http::Status::ok, nullptr, "application/json", std::move(body)};
+         },
+         Surface::kThreatstack});
+}
+
+}  // namespace
+
 void AddV2Routes(http::Router<Route>& r, V2Deps& deps) {
+  AddAlertRoutes(r, deps);
   r.Add(http::Verb::get, "/v2/agents",
         {"v2.agents.list", true, false, true,
          [&deps](Call& c) -> Result<Reply> {

@@ -104,6 +104,27 @@ struct AgentRecord {
   std::string doc;  // the agent object, compact JSON
 };
 
+struct AlertRecord {
+  std::string org_id;
+  std::string id;
+  int64_t created_at_ms = 0;
+  bool dismissed = false;
+  int severity = 3;
+  std::optional<std::string> rule_id, agent_id;
+  std::string doc;     // the alert object, compact JSON
+  std::string events;  // JSON array of raw event objects
+};
+
+struct AlertQuery {
+  std::string org_id;
+  bool dismissed = false;
+  std::optional<int> severity;
+  std::optional<std::string> rule_id, agent_id;
+  std::optional<int64_t> from_ms, until_ms;  // inclusive bounds on created_at_ms
+  std::optional<std::pair<int64_t, std::string>> after;
+  int64_t limit = 100;
+};
+
 // Keyset page: items strictly after (created_at_ms, id) in newest-first order.
 struct PageQuery {
   std::string org_id;

@@ -66,6 +66,14 @@ class TelemetryStore {
   // Newest first by (created_at_ms, id).
   virtual Result<std::vector<AgentRecord>> ListAgents(const PageQuery& q) = 0;
   virtual Result<std::optional<AgentRecord>> GetAgent(const std::string& org_id, const std::string& id) = 0;
+  virtual Result<void> PutAlerts(const std::vector<AlertRecord>& alerts) = 0;
+  // Newest first by (created_at_ms, id), filtered.
+  virtual Result<std::vector<AlertRecord>> ListAlerts(const AlertQuery& q) = 0;
+  virtual Result<std::optional<AlertRecord>> GetAlert(const std::string& org_id, const std::string& id) = 0;
+  // (severity, count) of active alerts in the window, severities with no alert omitted.
+  virtual Result<std::vector<std::pair<int, int64_t>>> AlertSeverityCounts(const std::string& org_id,
+                                                                            std::optional<int64_t> from_ms,
+                                                                            std::optional<int64_t> until_ms) = 0;
 };
 
 class Store : public AccountStore, public ListStore, public IdentityStore, public TelemetryStore {};

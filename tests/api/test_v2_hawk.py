@@ -108,7 +108,7 @@ def test_agents_import_list_paginate_and_get(server, tmp_path):
             "agentType": "investigate", "ipAddresses": {"private": ["10.0.0.%d/24" % i], "link_local": [], "public": []}}}))
     f = tmp_path / "agents.jsonl"
     f.write_text("\n".join(lines) + "\n")
-    assert server.admin("import", "--org", "Acme", str(f)) == {"agents": 150}
+    assert server.admin("import", "--org", "Acme", str(f)) == {"agents": 150, "alerts": 0}
     url = server.url + "/v2/agents"
     first = hawk(url, creds)
     assert first["status"] == 200 and first["verified"] is True, first
@@ -143,3 +143,70 @@ def test_import_is_all_or_nothing(server, tmp_path):
     out = server.admin("import", "--org", "Acme", str(f), check=False)
     assert out.returncode == 1 and "line 2" in out.stderr
     assert hawk(server.url + "/v2/agents/a1", creds)["status"] == 404  # line 1 was not applied either
+
+
+def alert_line(i, created, severity=None, rule="rule-a", agent="agent-1", dismissed=False):
+    return json.dumps({"kind": "alert", "data": {
+        "id": "alert-%06d" % i, "title": "Alert %d" % i, "dataSource": "auditd", "createdAt": created,
+        "isDismissed": dismissed, "severity": severity or (i % 3) + 1, "agentId": agent, "ruleId": rule,
+        "rulesetId": "rs-1", "aggregates": [], "events": [{"n": i}]}})
+
+
+def test_alerts_filters_counts_events(server, tmp_path):
+    creds = make_user(server)
+    lines = [alert_line(i, "2024-01-01T00:00:%02dZ" % i, rule="rule-b" if i % 2 else "rule-a") for i in range(30)]
+    lines.append(alert_line(99, "2024-01-02T00:00:00Z", severity=1, dismissed=True))
+    f = tmp_path / "alerts.jsonl"
+    f.write_text("\n".join(lines))
+    assert server.admin("import", "--org", "Acme", str(f)) == {"agents": 0, "alerts": 31}
+    base = server.url + "/v2/alerts"
+    page = json.loads(hawk(base, creds)["body"])
+    assert list(page) == ["alerts", "token"] and len(page["alerts"]) == 30 and page["token"] is None
+    assert page["alerts"][0]["id"] == "alert-000029"
+    sev2 = json.loads(hawk(base + "?severity=2", creds)["body"])["alerts"]
+    assert len(sev2) == 10 and all(a["severity"] == 2 for a in sev2)
+    rule_b = json.loads(hawk(base + "?ruleId=rule-b&from=2024-01-01T00:00:10&until=2024-01-01T00%3A00%3A19Z", creds)["body"])
+    assert [a["id"] for a in rule_b["alerts"]] == ["alert-%06d" % i for i in (19, 17, 15, 13, 11)]
+    dismissed = json.loads(hawk(base + "?status=dismissed", creds)["body"])["alerts"]
+    assert [a["id"] for a in dismissed] == ["alert-000099"] and dismissed[0]["isDismissed"] is True
+    counts = json.loads(hawk(base + "/severity-counts", creds)["body"])
+    assert counts == {"severityCounts": [{"severity": 1, "count": 10}, {"severity": 2, "count": 10},
+                                         {"severity": 3, "count": 10}]}
+    events = hawk(base + "/alert-000007/events", creds)
+    assert json.loads(events["body"]) == {"events": [{"n": 7}]} and events["verified"] is True
+    assert json.loads(hawk(base + "/alert-000007", creds)["body"])["title"] == "Alert 7"
+    for bad in ("?severity=4", "?from=yesterday", "?from=2024-02-01&until=2024-01-01", "?status=open"):
+        r = hawk(base + bad, creds)
+        assert r["status"] == 400 and "errors" in json.loads(r["body"]), bad
+    assert hawk(base + "/nope", creds)["status"] == 404
+
+
+def test_pagination_walk_while_another_client_inserts(server, tmp_path):
+    creds = make_user(server)
+    total = 10050
+    f = tmp_path / "many.jsonl"
+    f.write_text("\n".join(alert_line(i, "2024-01-01T00:00:00.000Z" if i % 7 == 0 else
+                                      "2024-01-01T%02d:%02d:%02d.%03dZ" % (i // 3600 % 24, i // 60 % 60, i % 60, i % 1000))
+                           for i in range(total)))
+    assert server.admin("import", "--org", "Acme", str(f))["alerts"] == total
+    # Another client keeps adding newer alerts while the walk runs.
+    inserts = []
+    for batch in range(5):
+        g = tmp_path / ("new%d.jsonl" % batch)
+        g.write_text("\n".join(alert_line(100000 + batch * 50 + j, "2030-01-01T00:00:%02dZ" % j) for j in range(50)))
+        inserts.append(subprocess.Popen([os.environ["RAMPART_BIN"], "admin", "import", "--org", "Acme", str(g),
+                                         "--data-dir", server.data_dir], stdout=subprocess.DEVNULL))
+        if batch == 0:
+            walker = subprocess.Popen(["node", CLIENT, json.dumps({
+                "url": server.url + "/v2/alerts?status=active", "method": "GET", "id": creds["user_id"],
+                "key": creds["api_key"], "ext": creds["org_id"], "walk": "alerts"})], stdout=subprocess.PIPE, text=True)
+    for p in inserts:
+        assert p.wait(timeout=120) == 0
+    out, _ = walker.communicate(timeout=300)
+    result = json.loads(out)
+    assert result["status"] == 200 and result["verified"] is True
+    assert len(result["ids"]) == len(set(result["ids"])), "duplicates in the walk"
+    ids = [i for i in result["ids"] if not i.startswith("alert-1000") and not i.startswith("alert-1001")
+           and not i.startswith("alert-1002")]
+    assert len(ids) == len(set(ids)), "duplicates in the walk"
+    assert set(ids) == {"alert-%06d" % i for i in range(total)}, "gaps in the walk"

@@ -97,6 +97,22 @@ CREATE TABLE agents (
 ) WITHOUT ROWID;
 CREATE INDEX agents_page ON agents(org_id, status, created_at_ms DESC, id DESC);
 )sql",
+    // V4: alerts and their events.
+    R"sql(
+CREATE TABLE alerts (
+  org_id TEXT NOT NULL REFERENCES orgs(id),
+  id TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  is_dismissed INTEGER NOT NULL CHECK (is_dismissed IN (0, 1)),
+  severity INTEGER NOT NULL CHECK (severity BETWEEN 1 AND 3),
+  rule_id TEXT,
+  agent_id TEXT,
+  doc TEXT NOT NULL,
+  events TEXT NOT NULL,
+  PRIMARY KEY (org_id, id)
+) WITHOUT ROWID;
+CREATE INDEX alerts_page ON alerts(org_id, is_dismissed, created_at_ms DESC, id DESC);
+)sql",
 };
 
 }  // namespace

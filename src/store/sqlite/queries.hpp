@@ -81,4 +81,23 @@ inline constexpr const char* kListAgents =
 inline constexpr const char* kGetAgent =
     "SELECT org_id, id, status, created_at_ms, doc FROM agents WHERE org_id = ?1 AND id = ?2";
 
+inline constexpr const char* kPutAlert =
+    "INSERT INTO alerts(org_id, id, created_at_ms, is_dismissed, severity, rule_id, agent_id, doc, events)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT(org_id, id) DO UPDATE SET"
+    " created_at_ms = excluded.created_at_ms, is_dismissed = excluded.is_dismissed, severity = excluded.severity,"
+    " rule_id = excluded.rule_id, agent_id = excluded.agent_id, doc = excluded.doc, events = excluded.events";
+#define RAMPART_SELECT_ALERT \
+  "SELECT org_id, id, created_at_ms, is_dismissed, severity, rule_id, agent_id, doc, events FROM alerts "
+inline constexpr const char* kListAlerts = RAMPART_SELECT_ALERT
+    "WHERE org_id = ?1 AND is_dismissed = ?2 AND (?3 IS NULL OR severity = ?3) AND (?4 IS NULL OR rule_id = ?4)"
+    " AND (?5 IS NULL OR agent_id = ?5) AND (?6 IS NULL OR created_at_ms >= ?6) AND (?7 IS NULL OR created_at_ms <= ?7)"
+    " AND (?8 IS NULL OR created_at_ms < ?8 OR (created_at_ms = ?8 AND id < ?9))"
+    " ORDER BY created_at_ms DESC, id DESC LIMIT ?10";
+inline constexpr const char* kGetAlert = RAMPART_SELECT_ALERT "WHERE org_id = ?1 AND id = ?2";
+#undef RAMPART_SELECT_ALERT
+inline constexpr const char* kAlertSeverityCounts =
+    "SELECT severity, COUNT(*) FROM alerts WHERE org_id = ?1 AND is_dismissed = 0"
+    " AND (?2 IS NULL OR created_at_ms >= ?2) AND (?3 IS NULL OR created_at_ms <= ?3)"
+    " GROUP BY severity ORDER BY severity";
+
 }  // namespace rampart::store::sqlite::q

@@ -23,6 +23,11 @@ AccountRecord ReadAccount(const Stmt& s) { return {s.Text(0), s.Text(1), s.Int(2
 
 AgentRecord ReadAgent(const Stmt& s) { return {s.Text(0), s.Text(1), s.Text(2), s.Int(3), s.Text(4)}; }
 
+AlertRecord ReadAlert(const Stmt& s) {
+  return {s.Text(0), s.Text(1), s.Int(2), s.Int(3) != 0, static_cast<int>(s.Int(4)), s.OptText(5), s.OptText(6),
+          s.Text(7), s.Text(8)};
+}
+
 Result<void> Configure(Db& db) {
   RAMPART_CHECK(db.Exec("PRAGMA journal_mode = WAL"));
   RAMPART_CHECK(db.Exec("PRAGMA synchronous = FULL"));
@@ -221,6 +226,47 @@ class SqliteStore final : public Store {
     s.Bind(1, org_id).Bind(2, id);
     RAMPART_TRY(rows, sqlite::CollectRows<AgentRecord>(s, ReadAgent));
     return rows.empty() ? std::optional<AgentRecord>() : std::optional<AgentRecord>(rows[0]);
+  }
+
+  Result<void> PutAlerts(const std::vector<AlertRecord>& alerts) override {
+    std::lock_guard lock(write_mu_);
+    Txn txn(writer_);
+    if (!txn.begun()) return txn.begun().error();
+    Stmt s(writer_, sqlite::q::kPutAlert);
+    for (const AlertRecord& a : alerts) {
+      s.Bind(1, a.org_id).Bind(2, a.id).Bind(3, a.created_at_ms).Bind(4, int64_t{a.dismissed}).Bind(5, int64_t{a.severity});
+      RAMPART_CHECK(s.Bind(6, a.rule_id).Bind(7, a.agent_id).Bind(8, a.doc).Bind(9, a.events).Run());
+    }
+    return txn.Commit();
+  }
+
+  Result<std::vector<AlertRecord>> ListAlerts(const AlertQuery& q) override {
+    auto [lock, db] = Reader();
+    Stmt s(db, sqlite::q::kListAlerts);
+    s.Bind(1, q.org_id).Bind(2, int64_t{q.dismissed});
+    s.Bind(3, q.severity ? std::optional<int64_t>(*q.severity) : std::nullopt).Bind(4, q.rule_id).Bind(5, q.agent_id);
+    s.Bind(6, q.from_ms).Bind(7, q.until_ms);
+    s.Bind(8, q.after ? std::optional<int64_t>(q.after->first) : std::nullopt);
+    s.Bind(9, q.after ? std::optional<std::string>(q.after->second) : std::nullopt).Bind(10, q.limit);
+    return sqlite::CollectRows<AlertRecord>(s, ReadAlert);
+  }
+
+  Result<std::optional<AlertRecord>> GetAlert(const std::string& org_id, const std::string& id) override {
+    auto [lock, db] = Reader();
+    Stmt s(db, sqlite::q::kGetAlert);
+    s.Bind(1, org_id).Bind(2, id);
+    RAMPART_TRY(rows, sqlite::CollectRows<AlertRecord>(s, ReadAlert));
+    return rows.empty() ? std::optional<AlertRecord>() : std::optional<AlertRecord>(rows[0]);
+  }
+
+  Result<std::vector<std::pair<int, int64_t>>> AlertSeverityCounts(const std::string& org_id,
+                                                                    std::optional<int64_t> from_ms,
+                                                                    std::optional<int64_t> until_ms) override {
+    auto [lock, db] = Reader();
+    Stmt s(db, sqlite::q::kAlertSeverityCounts);
+    s.Bind(1, org_id).Bind(2, from_ms).Bind(3, until_ms);
+    return sqlite::CollectRows<std::pair<int, int64_t>>(
+        s, [](const Stmt& r) { return std::pair<int, int64_t>(static_cast<int>(r.Int(0)), r.Int(1)); });
   }
 
   Result<int64_t> CountAudit(const std::string& account_id, const std::string& list_id) override {
