@@ -105,7 +105,8 @@ asio::awaitable<http::Response> Api::Handle(http::Request&& req, const http::Con
   out.v2 = deps_.v2 && IsV2Path(req.target());
   try {
     if (out.v2) {  // per client IP, before anything else is spent on the request
-      out.rate = deps_.v2->ip_limit.Take(conn.remote_address);
+      out.rate = deps_.v2->ip_limit.Take(
+          cfg_.trusted_proxies.ClientAddress(conn.remote_address, req["X-Forwarded-For"]));
       out.rate_limited = !out.rate->allowed;
     }
     if (!out.rate_limited) co_await Dispatch(req, conn, out);

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "api/call.hpp"
+#include "api/client_ip.hpp"
 #include "api/v2.hpp"
 #include "auth/bearer.hpp"
 #include "base/clock.hpp"
@@ -26,6 +27,7 @@ namespace rampart::api {
 struct ApiConfig {
   std::string public_base_url;  // e.g. https://rampart.example.com; empty: from the Host header
   V2Config v2;
+  TrustedProxies trusted_proxies;  // whose X-Forwarded-For is believed (rate limits)
 };
 
 struct ApiDeps {

@@ -188,7 +188,8 @@ Result<std::unique_ptr<App>> App::Create(const Config& cfg) {
   api::ApiDeps deps{*impl->lists, *impl->auth, impl->pool, impl->metrics, MakeAccessLog(cfg.access_log),
                     impl->log, [raw] { return !raw->stopping.load(); }, impl->test_clock, impl->v2.get()};
   api::V2Config v2cfg{cfg.hawk_skew_s * 1000, cfg.hawk_external_host, cfg.hawk_external_port};
-  impl->api = std::make_unique<api::Api>(api::ApiConfig{cfg.public_base_url, v2cfg}, std::move(deps));
+  RAMPART_TRY(proxies, api::TrustedProxies::Parse(cfg.trusted_proxies));
+  impl->api = std::make_unique<api::Api>(api::ApiConfig{cfg.public_base_url, v2cfg, proxies}, std::move(deps));
   http::ServerLimits limits{static_cast<size_t>(cfg.max_header_bytes), static_cast<size_t>(cfg.max_body_bytes),
                             std::chrono::milliseconds(cfg.read_timeout_ms), static_cast<size_t>(cfg.max_connections)};
   impl->server = std::make_unique<http::Server>(

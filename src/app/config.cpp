@@ -84,6 +84,7 @@ const std::vector<Setting>& Settings() {
       {"rate_limit_ip_lockout_s", "lockout of an IP over its limit, seconds (0: none)", Int(&Config::rate_limit_ip_lockout_s, 0, 86400)},
       {"rate_limit_max_keys", "keys tracked per limiter (LRU beyond)", Int(&Config::rate_limit_max_keys, 16, 100000000)},
       {"nonce_cache_capacity", "Hawk nonces remembered at once (fails closed when full)", Int(&Config::nonce_cache_capacity, 16, 100000000)},
+      {"trusted_proxies", "addresses/CIDRs of proxies whose X-Forwarded-For is believed", Str(&Config::trusted_proxies)},
       {"enable_test_hooks", "test-only injected clock; refused by production builds", Bool(&Config::enable_test_hooks)},
       {"create_demo", "create a demo account and token on first start", Bool(&Config::create_demo)},
   };

@@ -40,6 +40,7 @@ struct Config {
   int64_t rate_limit_ip_lockout_s = 900;
   int64_t rate_limit_max_keys = 1000000;  // per limiter; least recently seen keys are evicted
   int64_t nonce_cache_capacity = 2000000;
+  std::string trusted_proxies;  // comma-separated addresses/CIDRs whose X-Forwarded-For is believed
   bool enable_test_hooks = false;
   bool create_demo = true;  // first start: create a demo account and token
 

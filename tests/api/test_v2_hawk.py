@@ -210,3 +210,17 @@ def test_pagination_walk_while_another_client_inserts(server, tmp_path):
            and not i.startswith("alert-1002")]
     assert len(ids) == len(set(ids)), "duplicates in the walk"
     assert set(ids) == {"alert-%06d" % i for i in range(total)}, "gaps in the walk"
+
+
+def test_x_forwarded_for_only_from_trusted_proxies(tmp_path):
+    url_path = "/v2/anything"
+    for trusted, expect_b in (("127.0.0.1", 404), ("", 429)):
+        args = ["--rate-limit-ip-per-min", "2"] + (["--trusted-proxies", trusted] if trusted else [])
+        s = Server(tmp_path / ("d" + trusted), args).start()
+        for _ in range(3):
+            requests.get(s.url + url_path, headers={"X-Forwarded-For": "198.51.100.1"})
+        a = requests.get(s.url + url_path, headers={"X-Forwarded-For": "198.51.100.1"})
+        b = requests.get(s.url + url_path, headers={"X-Forwarded-For": "198.51.100.2"})
+        assert a.status_code == 429
+        assert b.status_code == expect_b, trusted  # behind a trusted proxy, B is a different client
+        s.stop()

@@ -1,0 +1,47 @@
+#include "api/client_ip.hpp"
+
+#include "base/strings.hpp"
+
+namespace rampart::api {
+
+Result<TrustedProxies> TrustedProxies::Parse(std::string_view list) {
+  TrustedProxies out;
+  while (!list.empty()) {
+    size_t comma = list.find(',');
+    std::string_view item = Trim(list.substr(0, comma));
+    list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
+    if (item.empty()) continue;
+    if (auto n = net::IpNetwork::Parse(item)) {
+      out.nets_.push_back(*n);
+    } else if (auto a = net::IpAddress::Parse(item)) {
+      out.nets_.push_back({*a, net::BitWidth(a->family)});
+    } else {
+      return Error::Invalid(0, "trusted_proxies: not an address or network: " + QuoteForDetail(item));
+    }
+  }
+  return out;
+}
+
+bool TrustedProxies::Contains(std::string_view address) const {
+  auto a = net::IpAddress::Parse(address);
+  if (!a) return false;
+  for (const auto& n : nets_) {
+    if (n.Contains(*a)) return true;
+  }
+  return false;
+}
+
+std::string TrustedProxies::ClientAddress(std::string_view peer, std::string_view xff) const {
+  if (xff.empty() || !Contains(peer)) return std::string(peer);
+  std::string_view rest = xff;
+  while (!rest.empty()) {
+    size_t comma = rest.rfind(',');
+    std::string_view hop = Trim(comma == std::string_view::npos ? rest : rest.substr(comma + 1));
+    rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(0, comma);
+    if (!net::IpAddress::Parse(hop)) return std::string(peer);  // garbage: do not trust the header
+    if (!Contains(hop)) return std::string(hop);
+  }
+  return std::string(peer);
+}
+
+}  // namespace rampart::api
