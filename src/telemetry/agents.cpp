@@ -62,21 +62,7 @@ Result<std::string> ListAgentsBody(store::TelemetryStore& store, const PageToken
     q.after = std::make_pair(cursor->last_created_ms, cursor->last_id);
   }
   RAMPART_TRY(rows, store.ListAgents(q));
-  const bool more = static_cast<int64_t>(rows.size()) > kAgentPageSize;
-  if (more) rows.resize(kAgentPageSize);
-  std::string body = "{\"agents\":[";
-  for (size_t i = 0; i < rows.size(); ++i) {
-    if (i) body += ',';
-    body += rows[i].doc;
-  }
-  body += "],\"token\":";
-  if (more) {
-    body += '"' + codec.Encode({rows.back().id, rows.back().created_at_ms, "status=" + q.status}) + '"';
-  } else {
-    body += "null";
-  }
-  body += '}';
-  return body;
+  return PageBody("agents", rows, kAgentPageSize, codec, "status=" + q.status);
 }
 
 }  // namespace rampart::telemetry

@@ -123,17 +123,7 @@ Result<std::string> ListAlertsBody(store::TelemetryStore& store, const PageToken
   }
   q.limit = kAlertPageSize + 1;
   RAMPART_TRY(rows, store.ListAlerts(q));
-  const bool more = static_cast<int64_t>(rows.size()) > kAlertPageSize;
-  if (more) rows.resize(kAlertPageSize);
-  std::string body = "{\"alerts\":[";
-  for (size_t i = 0; i < rows.size(); ++i) {
-    if (i) body += ',';
-    body += rows[i].doc;
-  }
-  body += "],\"token\":";
-  body += more ? '"' + codec.Encode({rows.back().id, rows.back().created_at_ms, FilterState(q)}) + '"' : "null";
-  body += '}';
-  return body;
+  return PageBody("alerts", rows, kAlertPageSize, codec, FilterState(q));
 }
 
 Result<std::string> AlertEventsBody(store::TelemetryStore& store, const std::string& org_id, const std::string& id) {

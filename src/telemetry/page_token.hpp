@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace rampart::telemetry {
 
@@ -27,5 +28,26 @@ class PageTokenCodec {
  private:
   std::string key_;
 };
+
+// `{"<collection>":[doc,…],"token":<string|null>}` for one page. `rows` holds up to page_size + 1
+// records (newest first, each with `doc`, `id`, `created_at_ms`): the extra one only says that
+// another page exists, and the token then points after the last row shown.
+template <class Row>
+std::string PageBody(std::string_view collection, std::vector<Row>& rows, size_t page_size,
+                     const PageTokenCodec& codec, const std::string& filter) {
+  const bool more = rows.size() > page_size;
+  if (more) rows.resize(page_size);
+  std::string body = "{\"";
+  body += collection;
+  body += "\":[";
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (i) body += ',';
+    body += rows[i].doc;
+  }
+  body += "],\"token\":";
+  body += more ? '"' + codec.Encode({rows.back().id, rows.back().created_at_ms, filter}) + '"' : std::string("null");
+  body += '}';
+  return body;
+}
 
 }  // namespace rampart::telemetry
