@@ -1,7 +1,5 @@
-// `rampart admin import --org ORG FILE.jsonl`: telemetry from JSON lines, until agents report
-// by themselves. One object per line: {"kind":"agent"|"alert","data":{…}} (an alert's data may
-// hold an "events" array). Nothing is written unless every line is valid (the first bad line is
-// reported); agents, then alerts, are each written in one transaction.
+// `rampart admin import --org ORG FILE.jsonl`: telemetry from JSON lines (telemetry/import.hpp),
+// until agents report by themselves. Nothing is written unless every line is valid.
 #include <boost/json.hpp>
 
 #include <cstdio>
@@ -12,8 +10,7 @@
 
 #include "commands.hpp"
 #include "store/store.hpp"
-#include "telemetry/agents.hpp"
-#include "telemetry/alerts.hpp"
+#include "telemetry/import.hpp"
 
 namespace rampart::cli {
 namespace json = boost::json;
@@ -40,34 +37,12 @@ void AddImport(CLI::App* admin) {
     if (!org) fail(org.error().detail);
     if (!*org) fail("no such organization: " + a->org);
     std::ifstream in(a->file);
-    std::string line;
-    std::vector<store::AgentRecord> agents;
-    std::vector<store::AlertRecord> alerts;
-    for (int n = 1; std::getline(in, line); ++n) {
-      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-      json::error_code ec;
-      json::value v = json::parse(line, ec);
-      const json::object* o = ec ? nullptr : v.if_object();
-      const json::value* kind = o ? o->if_contains("kind") : nullptr;
-      const json::value* data = o ? o->if_contains("data") : nullptr;
-      if (!kind || !data || !kind->is_string()) fail("line " + std::to_string(n) + ": expected {\"kind\":…,\"data\":{…}}");
-      if (kind->get_string() == "agent") {
-        auto rec = telemetry::AgentFromJson(*data, (*org)->id);
-        if (!rec) fail("line " + std::to_string(n) + ": " + rec.error().detail);
-        agents.push_back(std::move(*rec));
-      } else if (kind->get_string() == "alert") {
-        auto rec = telemetry::AlertFromJson(*data, (*org)->id);
-        if (!rec) fail("line " + std::to_string(n) + ": " + rec.error().detail);
-        alerts.push_back(std::move(*rec));
-      } else {
-        fail("line " + std::to_string(n) + ": kind '" + std::string(kind->get_string()) + "' is not importable yet");
-      }
-    }
-    if (auto r = (*store)->PutAgents(agents); !r) fail(r.error().detail);
-    if (auto r = (*store)->PutAlerts(alerts); !r) fail(r.error().detail);
-    std::printf("%s\n", a->json_out ? json::serialize(json::object{{"agents", agents.size()}, {"alerts", alerts.size()}}).c_str()
-                                    : ("imported " + std::to_string(agents.size()) + " agents, " +
-                                       std::to_string(alerts.size()) + " alerts").c_str());
+    auto counts = telemetry::ImportJsonLines(in, (*org)->id, **store);
+    if (!counts) fail(counts.error().detail);
+    std::printf("%s\n", a->json_out
+                            ? json::serialize(json::object{{"agents", counts->agents}, {"alerts", counts->alerts}}).c_str()
+                            : ("imported " + std::to_string(counts->agents) + " agents, " +
+                               std::to_string(counts->alerts) + " alerts").c_str());
     std::exit(0);
   });
 }

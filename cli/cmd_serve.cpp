@@ -47,6 +47,16 @@ void Serve(const ServeArgs& args, char** envp) {
           token->c_str(), token->c_str(), host.c_str(), port);
     }
   }
+  if (cfg.create_demo) {
+    auto hawk = app::EnsureDemoOrganization(cfg);
+    if (!hawk) Fail(hawk.error().detail);
+    if (*hawk) {
+      std::printf(
+          "First start: created Threat Stack organization 'demo' (Hawk credentials, shown once):\n"
+          "  TS_USER_ID=%s TS_ORGANIZATION_ID=%s TS_API_KEY=%s\n",
+          (*hawk)->user_id.c_str(), (*hawk)->org_id.c_str(), (*hawk)->api_key.c_str());
+    }
+  }
   auto app = app::App::Create(cfg);
   if (!app) Fail(app.error().detail);
   auto port = (*app)->Start();

@@ -16,6 +16,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "api/api.hpp"
@@ -26,6 +27,7 @@
 #include "http/blocking.hpp"
 #include "http/server.hpp"
 #include "identity/identity.hpp"
+#include "telemetry/import.hpp"
 #include "store/store.hpp"
 #include "userlists/service.hpp"
 
@@ -39,7 +41,17 @@ Result<std::unique_ptr<store::Store>> OpenStore(const Config& cfg) {
   std::filesystem::create_directories(cfg.data_dir, ec);
   if (ec) return Error::Unavailable("cannot create data dir " + cfg.data_dir + ": " + ec.message());
   ::chmod(cfg.data_dir.c_str(), 0700);
-  return store::OpenSqliteStore({(std::filesystem::path(cfg.data_dir) / "rampart.db").string()});
+  const mode_t old = ::umask(077);  // the database is created readable by its owner only
+  auto store = store::OpenSqliteStore({(std::filesystem::path(cfg.data_dir) / "rampart.db").string()});
+  ::umask(old);
+  return store;
+}
+
+// The master key seals Hawk keys at rest: RAMPART_MASTER_KEY (base64) if set, else
+// DATA_DIR/master.key, created (0600) on first start.
+Result<crypto::SecretBox> LoadMasterKey(const Config& cfg) {
+  if (const char* env = std::getenv("RAMPART_MASTER_KEY")) return crypto::SecretBox::FromBase64(env);
+  return crypto::SecretBox::FromKeyFile((std::filesystem::path(cfg.data_dir) / "master.key").string(), true);
 }
 
 std::shared_ptr<spdlog::logger> MakeAccessLog(const std::string& where) {
@@ -138,12 +150,7 @@ Result<std::unique_ptr<App>> App::Create(const Config& cfg) {
   }
   RAMPART_TRY(store, OpenStore(cfg));
   impl->store = std::move(store);
-  // The master key seals Hawk keys at rest; created (0600) on first start unless given in the
-  // environment.
-  const char* master_env = std::getenv("RAMPART_MASTER_KEY");
-  RAMPART_TRY(box, master_env ? crypto::SecretBox::FromBase64(master_env)
-                              : crypto::SecretBox::FromKeyFile(
-                                    (std::filesystem::path(cfg.data_dir) / "master.key").string(), true));
+  RAMPART_TRY(box, LoadMasterKey(cfg));
   impl->secret_box = std::make_unique<crypto::SecretBox>(box);
   impl->identity = std::make_unique<identity::IdentityService>(*impl->store, *impl->secret_box, *impl->clock);
   impl->nonces = std::make_unique<auth::NonceCache>(static_cast<size_t>(cfg.nonce_cache_capacity));
@@ -238,6 +245,20 @@ Result<std::string> EnsureDemoAccount(const Config& cfg) {
   auth::IssuedToken tok = auth::IssueToken(acct.id, auth::kPermWrite, "demo token (first start)", std::nullopt, clock.Now());
   RAMPART_CHECK(store->CreateToken(tok.record));
   return tok.token;
+}
+
+Result<std::optional<identity::ClientCredentials>> EnsureDemoOrganization(const Config& cfg) {
+  RAMPART_TRY(store, OpenStore(cfg));
+  RAMPART_TRY(existing, store->FindOrg("demo"));
+  if (existing) return std::optional<identity::ClientCredentials>();
+  RAMPART_TRY(box, LoadMasterKey(cfg));
+  SystemClock clock;
+  identity::IdentityService ids(*store, box, clock);
+  RAMPART_TRY(org, ids.CreateOrg("demo"));
+  RAMPART_TRY(creds, ids.CreateUser(org.id, identity::Role::kOwner, "demo@rampart.invalid"));
+  std::ifstream in(cfg.demo_data);
+  if (in) RAMPART_CHECK(telemetry::ImportJsonLines(in, org.id, *store));
+  return std::optional<identity::ClientCredentials>(creds);
 }
 
 }  // namespace rampart::app

@@ -6,6 +6,7 @@
 
 #include "app/config.hpp"
 #include "base/result.hpp"
+#include "identity/identity.hpp"
 
 namespace rampart::app {
 
@@ -31,5 +32,9 @@ class App {
 // First start: if the store has no account, creates "demo" with a read/write token. Returns the
 // token text (shown once) or an empty string when accounts already exist.
 Result<std::string> EnsureDemoAccount(const Config& cfg);
+
+// First start: if the store has no organization, creates "demo" with an owner whose Hawk
+// credentials are returned (shown once), and imports `cfg.demo_data` into it when that file exists.
+Result<std::optional<identity::ClientCredentials>> EnsureDemoOrganization(const Config& cfg);
 
 }  // namespace rampart::app

@@ -86,6 +86,7 @@ const std::vector<Setting>& Settings() {
       {"nonce_cache_capacity", "Hawk nonces remembered at once (fails closed when full)", Int(&Config::nonce_cache_capacity, 16, 100000000)},
       {"trusted_proxies", "addresses/CIDRs of proxies whose X-Forwarded-For is believed", Str(&Config::trusted_proxies)},
       {"enable_test_hooks", "test-only injected clock; refused by production builds", Bool(&Config::enable_test_hooks)},
+      {"demo_data", "JSON lines imported into the demo organization on first start (if present)", Str(&Config::demo_data)},
       {"create_demo", "create a demo account and token on first start", Bool(&Config::create_demo)},
   };
   return kSettings;

@@ -42,7 +42,8 @@ struct Config {
   int64_t nonce_cache_capacity = 2000000;
   std::string trusted_proxies;  // comma-separated addresses/CIDRs whose X-Forwarded-For is believed
   bool enable_test_hooks = false;
-  bool create_demo = true;  // first start: create a demo account and token
+  bool create_demo = true;  // first start: create a demo account and token, and a demo organization
+  std::string demo_data = "demo/threatstack.jsonl";  // telemetry imported into the demo organization
 
   // Splits `listen` into host and port; error if malformed.
   Result<std::pair<std::string, uint16_t>> ListenEndpoint() const;

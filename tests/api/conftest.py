@@ -10,6 +10,7 @@ import pytest
 import requests
 
 BIN = os.environ.get("RAMPART_BIN", "")
+DEMO_DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "demo", "threatstack.jsonl")
 
 
 class Server:
@@ -19,6 +20,7 @@ class Server:
         self.proc = None
         self.port = None
         self.demo_token = None
+        self.demo_hawk = None  # {"user_id","org_id","api_key"} of the demo organization
         self.access_log = os.path.join(self.data_dir, "access.log")
 
     def start(self):
@@ -26,7 +28,7 @@ class Server:
         os.makedirs(self.data_dir, exist_ok=True)
         args = [BIN, "serve", "--listen", "127.0.0.1:0", "--data-dir", self.data_dir,
                 "--access-log", self.access_log, "--enable-test-hooks", "true",
-                "--sweep-interval-s", "60", "--log-level", "warn"] + self.extra_args
+                "--sweep-interval-s", "60", "--log-level", "warn", "--demo-data", DEMO_DATA] + self.extra_args
         self.stderr = open(os.path.join(self.data_dir, "stderr.log"), "ab")
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=self.stderr, text=True)
         deadline = time.time() + 30
@@ -37,6 +39,9 @@ class Server:
             m = re.search(r"\b(rpt_[0-9a-f]{16}_[A-Za-z0-9_-]{43})\b", line)
             if m and not self.demo_token:
                 self.demo_token = m.group(1)
+            m = re.search(r"TS_USER_ID=(\w+) TS_ORGANIZATION_ID=(\w+) TS_API_KEY=([\w-]+)", line)
+            if m:
+                self.demo_hawk = {"user_id": m.group(1), "org_id": m.group(2), "api_key": m.group(3)}
             m = re.search(r"listening on http://127\.0\.0\.1:(\d+)", line)
             if m:
                 self.port = int(m.group(1))

@@ -224,3 +224,13 @@ def test_x_forwarded_for_only_from_trusted_proxies(tmp_path):
         assert a.status_code == 429
         assert b.status_code == expect_b, trusted  # behind a trusted proxy, B is a different client
         s.stop()
+
+
+def test_first_start_demo_organization_is_populated(server):
+    creds = server.demo_hawk
+    assert creds and len(creds["user_id"]) == 24 and len(creds["api_key"]) == 40
+    agents = json.loads(hawk(server.url + "/v2/agents", creds)["body"])
+    assert len(agents["agents"]) == 4 and agents["token"] is None  # the fifth demo agent is offline
+    alerts = json.loads(hawk(server.url + "/v2/alerts", creds)["body"])
+    assert len(alerts["alerts"]) == 21  # 24 demo alerts, 3 of them dismissed
+    assert os.stat(os.path.join(server.data_dir, "rampart.db")).st_mode & 0o077 == 0
