@@ -13,6 +13,9 @@ BIN = os.environ.get("RAMPART_BIN", "")
 DEMO_DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "demo", "threatstack.jsonl")
 
 
+_live_servers = []  # every started server; stopped after each test even when the test fails
+
+
 class Server:
     def __init__(self, data_dir, extra_args=()):
         self.data_dir = str(data_dir)
@@ -31,6 +34,7 @@ class Server:
                 "--sweep-interval-s", "60", "--log-level", "warn", "--demo-data", DEMO_DATA] + self.extra_args
         self.stderr = open(os.path.join(self.data_dir, "stderr.log"), "ab")
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=self.stderr, text=True)
+        _live_servers.append(self)
         deadline = time.time() + 30
         while time.time() < deadline:
             line = self.proc.stdout.readline()
@@ -121,6 +125,16 @@ class Client:
 
     def delete(self, path, **kw):
         return self.req("DELETE", path, **kw)
+
+
+@pytest.fixture(autouse=True)
+def _stop_servers_after_each_test():
+    yield
+    while _live_servers:
+        s = _live_servers.pop()
+        if s.proc and s.proc.poll() is None:
+            s.proc.kill()
+            s.proc.wait(timeout=30)
 
 
 @pytest.fixture
