@@ -10,6 +10,7 @@
 
 #include "auth/bearer.hpp"
 #include "base/date.hpp"
+#include "common.hpp"
 #include "commands.hpp"
 #include "crypto/crypto.hpp"
 #include "store/store.hpp"
@@ -23,24 +24,7 @@ struct Common {
   bool json_out = false;
 };
 
-[[noreturn]] void Fail(const std::string& why) {
-  std::fprintf(stderr, "rampart: %s\n", why.c_str());
-  std::exit(1);
-}
-
-std::unique_ptr<store::Store> Open(const Common& c) {
-  std::error_code ec;
-  std::filesystem::create_directories(c.data_dir, ec);
-  auto s = store::OpenSqliteStore({(std::filesystem::path(c.data_dir) / "rampart.db").string()});
-  if (!s) Fail(s.error().detail);
-  return std::move(*s);
-}
-
-template <class T>
-T Must(Result<T> r) {
-  if (!r) Fail(r.error().detail);
-  return std::move(*r);
-}
+std::unique_ptr<store::Store> Open(const Common& c) { return OpenDataStore(c.data_dir); }
 
 void Print(const Common& c, const json::value& v, const std::string& text) {
   std::printf("%s\n", c.json_out ? json::serialize(v).c_str() : text.c_str());

@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <memory>
 
+#include "app/app.hpp"
+#include "common.hpp"
 #include "commands.hpp"
 #include "crypto/secretbox.hpp"
 #include "identity/identity.hpp"
@@ -22,16 +24,6 @@ struct Ctx {
   bool json_out = false;
 };
 
-[[noreturn]] void Fail(const std::string& why) {
-  std::fprintf(stderr, "rampart: %s\n", why.c_str());
-  std::exit(1);
-}
-
-template <class T>
-T Must(Result<T> r) {
-  if (!r) Fail(r.error().detail);
-  return std::move(*r);
-}
 
 struct Opened {
   std::unique_ptr<store::Store> store;
@@ -41,15 +33,9 @@ struct Opened {
 };
 
 std::unique_ptr<Opened> Open(const Ctx& c) {
-  std::error_code ec;
-  std::filesystem::create_directories(c.data_dir, ec);
   auto o = std::make_unique<Opened>();
-  o->store = Must(store::OpenSqliteStore({(std::filesystem::path(c.data_dir) / "rampart.db").string()}));
-  const char* env = std::getenv("RAMPART_MASTER_KEY");
-  std::string file = c.master_key_file.empty() ? (std::filesystem::path(c.data_dir) / "master.key").string()
-                                               : c.master_key_file;
-  o->box = std::make_unique<crypto::SecretBox>(Must(env ? crypto::SecretBox::FromBase64(env)
-                                                        : crypto::SecretBox::FromKeyFile(file, true)));
+  o->store = OpenDataStore(c.data_dir);
+  o->box = std::make_unique<crypto::SecretBox>(Must(app::LoadMasterKey(c.data_dir, c.master_key_file)));
   o->svc = std::make_unique<identity::IdentityService>(*o->store, *o->box, o->clock);
   return o;
 }

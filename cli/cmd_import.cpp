@@ -8,6 +8,7 @@
 #include <fstream>
 #include <memory>
 
+#include "common.hpp"
 #include "commands.hpp"
 #include "store/store.hpp"
 #include "telemetry/import.hpp"
@@ -27,22 +28,15 @@ void AddImport(CLI::App* admin) {
   cmd->add_option("--data-dir", a->data_dir, "data directory (holds rampart.db)");
   cmd->add_flag("--json", a->json_out, "machine-readable output");
   cmd->callback([a] {
-    auto fail = [](const std::string& why) {
-      std::fprintf(stderr, "rampart: %s\n", why.c_str());
-      std::exit(1);
-    };
-    auto store = store::OpenSqliteStore({(std::filesystem::path(a->data_dir) / "rampart.db").string()});
-    if (!store) fail(store.error().detail);
-    auto org = (*store)->FindOrg(a->org);
-    if (!org) fail(org.error().detail);
-    if (!*org) fail("no such organization: " + a->org);
+    auto store = OpenDataStore(a->data_dir);
+    auto org = Must(store->FindOrg(a->org));
+    if (!org) Fail("no such organization: " + a->org);
     std::ifstream in(a->file);
-    auto counts = telemetry::ImportJsonLines(in, (*org)->id, **store);
-    if (!counts) fail(counts.error().detail);
+    auto counts = Must(telemetry::ImportJsonLines(in, org->id, *store));
     std::printf("%s\n", a->json_out
-                            ? json::serialize(json::object{{"agents", counts->agents}, {"alerts", counts->alerts}}).c_str()
-                            : ("imported " + std::to_string(counts->agents) + " agents, " +
-                               std::to_string(counts->alerts) + " alerts").c_str());
+                            ? json::serialize(json::object{{"agents", counts.agents}, {"alerts", counts.alerts}}).c_str()
+                            : ("imported " + std::to_string(counts.agents) + " agents, " +
+                               std::to_string(counts.alerts) + " alerts").c_str());
     std::exit(0);
   });
 }

@@ -9,6 +9,7 @@
 
 #include "app/app.hpp"
 #include "app/config.hpp"
+#include "common.hpp"
 #include "commands.hpp"
 
 namespace rampart::cli {
@@ -19,10 +20,8 @@ struct ServeArgs {
   std::map<std::string, std::string> flags;  // setting key -> value, only those given
 };
 
-[[noreturn]] void Fail(const std::string& why) {
-  std::fprintf(stderr, "rampart: %s\n", why.c_str());
-  std::exit(2);
-}
+// Start-up failures are configuration problems: exit status 2.
+[[noreturn]] void Fail(const std::string& why) { cli::Fail(why, 2); }
 
 void Serve(const ServeArgs& args, char** envp) {
   app::Config cfg;

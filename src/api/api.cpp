@@ -102,14 +102,15 @@ asio::awaitable<http::Response> Api::Handle(http::Request&& req, const http::Con
   const auto t0 = std::chrono::steady_clock::now();
   const std::string request_id = RequestId(req);
   Outcome out{Error::Internal("no outcome"), "unmatched", {}, {}, false, {}, {}, {}, false};
-  out.v2 = deps_.v2 && IsV2Path(req.target());
+  const std::vector<std::string_view> segs = http::PathSegments(req.target());  // parsed once
+  out.v2 = deps_.v2 && IsV2Path(segs);
   try {
     if (out.v2) {  // per client IP, before anything else is spent on the request
       out.rate = deps_.v2->ip_limit.Take(
           cfg_.trusted_proxies.ClientAddress(conn.remote_address, req["X-Forwarded-For"]));
       out.rate_limited = !out.rate->allowed;
     }
-    if (!out.rate_limited) co_await Dispatch(req, conn, out);
+    if (!out.rate_limited) co_await Dispatch(req, segs, conn, out);
   } catch (const std::exception& e) {  // the one catch-all of the request path
     if (deps_.error_log) deps_.error_log->error("request {} failed: {}", request_id, e.what());
     out.reply = Error::Internal(e.what());
@@ -168,8 +169,8 @@ asio::awaitable<bool> Api::AuthenticateV2(const http::Request& req, const http::
   co_return true;
 }
 
-asio::awaitable<void> Api::Dispatch(const http::Request& req, const http::ConnectionInfo& conn, Outcome& out) {
-  const auto segs = http::PathSegments(req.target());
+asio::awaitable<void> Api::Dispatch(const http::Request& req, const std::vector<std::string_view>& segs,
+                                     const http::ConnectionInfo& conn, Outcome& out) {
   auto match = router_.Find(req.method(), segs);
   if (!match.value) {
     out.allowed = match.allowed;

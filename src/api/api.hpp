@@ -63,7 +63,8 @@ class Api {
   http::Response RenderOutcome(Outcome& out, const http::Request& req, const std::string& request_id) const;
   boost::asio::awaitable<bool> AuthenticateV2(const http::Request& req, const http::ConnectionInfo& conn,
                                               const Route& route, Outcome& out, Call& call);
-  boost::asio::awaitable<void> Dispatch(const http::Request& req, const http::ConnectionInfo& conn, Outcome& out);
+  boost::asio::awaitable<void> Dispatch(const http::Request& req, const std::vector<std::string_view>& segs,
+                                        const http::ConnectionInfo& conn, Outcome& out);
   boost::asio::awaitable<Result<auth::Principal>> Authenticate(const http::Request& req);
   Error MethodMismatch(const http::Request& req, const std::vector<std::string_view>& segs) const;
   std::string BaseUrl(const http::Request& req, const http::ConnectionInfo& conn) const;

@@ -19,8 +19,7 @@ HawkAuth Fail(int status, std::string message, std::string www = "") {
 
 }  // namespace
 
-bool IsV2Path(std::string_view target) {
-  auto segs = http::PathSegments(target);
+bool IsV2Path(const std::vector<std::string_view>& segs) {
   return !segs.empty() && (segs[0] == "v2" || segs[0] == "help");
 }
 

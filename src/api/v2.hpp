@@ -57,6 +57,6 @@ void SignResponse(http::Response& res, const auth::hawk::Verified& v);
 void AddV2Routes(http::Router<Route>& router, V2Deps& deps);
 
 // True for paths of the v2 surface (/v2/…, /help/…), so unknown ones get its error shape.
-bool IsV2Path(std::string_view target);
+bool IsV2Path(const std::vector<std::string_view>& segments);
 
 }  // namespace rampart::api

@@ -47,13 +47,6 @@ Result<std::unique_ptr<store::Store>> OpenStore(const Config& cfg) {
   return store;
 }
 
-// The master key seals Hawk keys at rest: RAMPART_MASTER_KEY (base64) if set, else
-// DATA_DIR/master.key, created (0600) on first start.
-Result<crypto::SecretBox> LoadMasterKey(const Config& cfg) {
-  if (const char* env = std::getenv("RAMPART_MASTER_KEY")) return crypto::SecretBox::FromBase64(env);
-  return crypto::SecretBox::FromKeyFile((std::filesystem::path(cfg.data_dir) / "master.key").string(), true);
-}
-
 std::shared_ptr<spdlog::logger> MakeAccessLog(const std::string& where) {
   if (where == "off") return nullptr;
   std::shared_ptr<spdlog::logger> log =
@@ -150,7 +143,7 @@ Result<std::unique_ptr<App>> App::Create(const Config& cfg) {
   }
   RAMPART_TRY(store, OpenStore(cfg));
   impl->store = std::move(store);
-  RAMPART_TRY(box, LoadMasterKey(cfg));
+  RAMPART_TRY(box, LoadMasterKey(cfg.data_dir));
   impl->secret_box = std::make_unique<crypto::SecretBox>(box);
   impl->identity = std::make_unique<identity::IdentityService>(*impl->store, *impl->secret_box, *impl->clock);
   impl->nonces = std::make_unique<auth::NonceCache>(static_cast<size_t>(cfg.nonce_cache_capacity));
@@ -247,11 +240,17 @@ Result<std::string> EnsureDemoAccount(const Config& cfg) {
   return tok.token;
 }
 
+Result<crypto::SecretBox> LoadMasterKey(const std::string& data_dir, const std::string& key_file) {
+  if (const char* env = std::getenv("RAMPART_MASTER_KEY")) return crypto::SecretBox::FromBase64(env);
+  return crypto::SecretBox::FromKeyFile(
+      key_file.empty() ? (std::filesystem::path(data_dir) / "master.key").string() : key_file, true);
+}
+
 Result<std::optional<identity::ClientCredentials>> EnsureDemoOrganization(const Config& cfg) {
   RAMPART_TRY(store, OpenStore(cfg));
   RAMPART_TRY(existing, store->FindOrg("demo"));
   if (existing) return std::optional<identity::ClientCredentials>();
-  RAMPART_TRY(box, LoadMasterKey(cfg));
+  RAMPART_TRY(box, LoadMasterKey(cfg.data_dir));
   SystemClock clock;
   identity::IdentityService ids(*store, box, clock);
   RAMPART_TRY(org, ids.CreateOrg("demo"));
