@@ -150,8 +150,11 @@ http::Response Api::RenderOutcome(Outcome& out, const http::Request& req, const 
 
 asio::awaitable<bool> Api::AuthenticateV2(const http::Request& req, const http::ConnectionInfo& conn,
                                           const Route& route, Outcome& out, Call& call) {
-  HawkAuth a = co_await http::RunBlocking(
-      deps_.pool, [&] { return AuthenticateHawk(req, conn, route.write, cfg_.v2, *deps_.v2); });
+  // Known users verify on the I/O thread (cached keys: no store access); others load off-thread.
+  HawkAuth a = HawkUserCached(req, *deps_.v2)
+                   ? AuthenticateHawk(req, conn, route.write, cfg_.v2, *deps_.v2)
+                   : co_await http::RunBlocking(
+                         deps_.pool, [&] { return AuthenticateHawk(req, conn, route.write, cfg_.v2, *deps_.v2); });
   if (!a.principal) {
     out.hawk_failure = a.failure;
     out.reply = Error{a.failure.status == 403 ? Errc::kForbidden : Errc::kUnauthenticated, 0, a.failure.message};

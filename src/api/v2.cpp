@@ -23,6 +23,11 @@ bool IsV2Path(const std::vector<std::string_view>& segs) {
   return !segs.empty() && (segs[0] == "v2" || segs[0] == "help");
 }
 
+bool HawkUserCached(const http::Request& req, V2Deps& deps) {
+  auto parsed = hawk::ParseAuthorization(req[field::authorization]);
+  return parsed && deps.identity.IsCached(parsed->id);
+}
+
 HawkAuth AuthenticateHawk(const http::Request& req, const http::ConnectionInfo& conn, bool write,
                           const V2Config& cfg, V2Deps& deps) {
   hawk::HostPort hp;

@@ -46,6 +46,10 @@ struct HawkAuth {
 HawkAuth AuthenticateHawk(const http::Request& req, const http::ConnectionInfo& conn, bool write,
                           const V2Config& cfg, V2Deps& deps);
 
+// True when the Hawk id of the request names a user whose credentials are cached, so that
+// AuthenticateHawk will not block.
+bool HawkUserCached(const http::Request& req, V2Deps& deps);
+
 http::Response RenderThreatstackError(int status, const std::string& message, const std::string& www_authenticate,
                                       unsigned version);
 // 429 with a short text body and Retry-After, as the reference's clients expect.

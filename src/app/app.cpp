@@ -145,7 +145,8 @@ Result<std::unique_ptr<App>> App::Create(const Config& cfg) {
   impl->store = std::move(store);
   RAMPART_TRY(box, LoadMasterKey(cfg.data_dir));
   impl->secret_box = std::make_unique<crypto::SecretBox>(box);
-  impl->identity = std::make_unique<identity::IdentityService>(*impl->store, *impl->secret_box, *impl->clock);
+  impl->identity = std::make_unique<identity::IdentityService>(*impl->store, *impl->secret_box, *impl->clock,
+                                                                cfg.token_cache_ttl_ms);
   impl->nonces = std::make_unique<auth::NonceCache>(static_cast<size_t>(cfg.nonce_cache_capacity));
   const auto max_keys = static_cast<size_t>(cfg.rate_limit_max_keys);
   impl->ip_limit = std::make_unique<ratelimit::KeyedLimiter>(

@@ -65,7 +65,9 @@ Result<void> IdentityService::AddToOrg(const std::string& user, const std::strin
   if (!u) return NotFound("no such user: " + user);
   RAMPART_TRY(o, store_.FindOrg(org));
   if (!o) return NotFound("no such organization: " + org);
-  return store_.PutMembership({u->id, o->id, RoleName(role)});
+  RAMPART_CHECK(store_.PutMembership({u->id, o->id, RoleName(role)}));
+  Forget(u->id);
+  return {};
 }
 
 Result<ClientCredentials> IdentityService::Key(const std::string& user, const std::string& org, bool rotate,
@@ -91,6 +93,7 @@ Result<ClientCredentials> IdentityService::Key(const std::string& user, const st
     std::string key = NewKey();
     int64_t grace_end = now + std::chrono::duration_cast<std::chrono::milliseconds>(grace).count();
     RAMPART_CHECK(store_.AddHawkKey({0, u->id, box_.Seal(key), now, std::nullopt}, grace_end));
+    Forget(u->id);
     return ClientCredentials{key, org_id, u->id};
   }
   RAMPART_TRY(keys, store_.ValidHawkKeys(u->id, now));
@@ -103,21 +106,60 @@ Result<ClientCredentials> IdentityService::Key(const std::string& user, const st
   return NotFound("user " + user + " has no valid key (use --rotate)");
 }
 
+std::shared_ptr<const IdentityService::CachedUser> IdentityService::Lookup(const std::string& user_id) {
+  const int64_t now = UnixMillis(clock_.Now());
+  {
+    std::lock_guard lock(mu_);
+    auto it = cache_.find(user_id);
+    if (it != cache_.end() && now - it->second->loaded_ms < cache_ttl_ms_) return it->second;
+  }
+  auto fresh = std::make_shared<CachedUser>();
+  fresh->loaded_ms = now;
+  // Keys valid now or later (a rotated key stays until its grace ends: checked at use).
+  if (auto keys = store_.ValidHawkKeys(user_id, now)) {
+    for (const auto& k : *keys) {
+      if (auto key = box_.Open(k.sealed_key)) {
+        fresh->keys.push_back({{user_id, *key, "sha256", user_id}, k.valid_until_ms});
+      }
+    }
+  } else {
+    return fresh;  // a store error: answer from nothing, cache nothing
+  }
+  auto ms = store_.MembershipsOfUser(user_id);
+  if (!ms) return fresh;
+  for (const auto& m : *ms) {
+    if (auto role = ParseRole(m.role)) fresh->roles.push_back({m.org_id, *role});
+  }
+  std::lock_guard lock(mu_);
+  if (cache_.size() >= kMaxCachedUsers) cache_.clear();
+  cache_[user_id] = fresh;
+  return fresh;
+}
+
+bool IdentityService::IsCached(std::string_view user_id) {
+  const int64_t now = UnixMillis(clock_.Now());
+  std::lock_guard lock(mu_);
+  auto it = cache_.find(std::string(user_id));
+  return it != cache_.end() && now - it->second->loaded_ms < cache_ttl_ms_;
+}
+
+void IdentityService::Forget(const std::string& user_id) {
+  std::lock_guard lock(mu_);
+  cache_.erase(user_id);
+}
+
 std::vector<auth::hawk::Credentials> IdentityService::CredentialsFor(std::string_view user_id) {
   std::vector<auth::hawk::Credentials> out;
-  auto keys = store_.ValidHawkKeys(std::string(user_id), UnixMillis(clock_.Now()));
-  if (!keys) return out;
-  for (const auto& k : *keys) {
-    if (auto key = box_.Open(k.sealed_key)) out.push_back({std::string(user_id), *key, "sha256", std::string(user_id)});
+  const int64_t now = UnixMillis(clock_.Now());
+  for (const auto& [cred, until] : Lookup(std::string(user_id))->keys) {
+    if (!until || *until > now) out.push_back(cred);
   }
   return out;
 }
 
 std::optional<Role> IdentityService::RoleIn(const std::string& user_id, const std::string& org_id) {
-  auto ms = store_.MembershipsOfUser(user_id);
-  if (!ms) return std::nullopt;
-  for (const auto& m : *ms) {
-    if (m.org_id == org_id) return ParseRole(m.role);
+  for (const auto& [org, role] : Lookup(user_id)->roles) {
+    if (org == org_id) return role;
   }
   return std::nullopt;
 }

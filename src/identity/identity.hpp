@@ -3,8 +3,13 @@
 // keys stored sealed under the server master key. Provides the Hawk credentials lookup (Hawk id =
 // user id) and the organization check for the `ext` attribute. Blocking (calls the store).
 #include <chrono>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "auth/hawk.hpp"
 #include "base/clock.hpp"
@@ -27,8 +32,12 @@ struct ClientCredentials {
 
 class IdentityService {
  public:
-  IdentityService(store::IdentityStore& store, const crypto::SecretBox& box, const Clock& clock)
-      : store_(store), box_(box), clock_(clock) {}
+  // `cache_ttl_ms`: how long a user's opened keys and roles are reused before the store is read
+  // again. Changes made through this service take effect at once; changes made by another process
+  // (the CLI) within the TTL.
+  IdentityService(store::IdentityStore& store, const crypto::SecretBox& box, const Clock& clock,
+                  int64_t cache_ttl_ms = 5000)
+      : store_(store), box_(box), clock_(clock), cache_ttl_ms_(cache_ttl_ms) {}
 
   Result<store::OrgRecord> CreateOrg(const std::string& name);
   // Creates the user, adds it to `org` with `role` and issues its first key.
@@ -42,13 +51,30 @@ class IdentityService {
   std::vector<auth::hawk::Credentials> CredentialsFor(std::string_view user_id);
   // The user's role in `org_id`, or nullopt if not a member.
   std::optional<Role> RoleIn(const std::string& user_id, const std::string& org_id);
+  // True when CredentialsFor and RoleIn for this user would not touch the store: the request
+  // path then verifies on the I/O thread instead of hopping to the blocking pool.
+  bool IsCached(std::string_view user_id);
+  // Drops the cached entry (after a change to the user's keys or memberships).
+  void Forget(const std::string& user_id);
 
  private:
+  struct CachedUser {
+    std::vector<std::pair<auth::hawk::Credentials, std::optional<int64_t>>> keys;  // with valid_until_ms
+    std::vector<std::pair<std::string, Role>> roles;                              // org id, role
+    int64_t loaded_ms = 0;
+  };
   std::string NewKey() const;
+  // The cached entry, loading it from the store when absent or older than the TTL. Unknown
+  // users are cached too (empty), so a flood of bad ids costs one store read per id per TTL.
+  std::shared_ptr<const CachedUser> Lookup(const std::string& user_id);
 
   store::IdentityStore& store_;
   const crypto::SecretBox& box_;
   const Clock& clock_;
+  const int64_t cache_ttl_ms_;
+  static constexpr size_t kMaxCachedUsers = 100000;  // bound: cleared wholesale when reached
+  std::mutex mu_;
+  std::unordered_map<std::string, std::shared_ptr<const CachedUser>> cache_;
 };
 
 std::string NewHexId();  // 24 lower-case hex characters

@@ -51,5 +51,31 @@ TEST(Identity, UserKeysRotationAndRoles) {
   EXPECT_FALSE(svc.Key("nobody@x.example", "", false, 0s));
 }
 
+TEST(Identity, CacheServesWithinTtlAndSeesOutsideChangesAfterIt) {
+  FakeClock clock{SysTime(1700000000s)};
+  auto db = std::move(*store::OpenSqliteStore({":memory:"}));
+  crypto::SecretBox box(std::array<uint8_t, 32>{4});
+  IdentityService svc(*db, box, clock, 5000);
+  ASSERT_TRUE(svc.CreateOrg("Acme"));
+  auto creds = svc.CreateUser("Acme", Role::kUser, "a@acme.example");
+  ASSERT_TRUE(creds);
+  EXPECT_FALSE(svc.IsCached(creds->user_id));
+  EXPECT_EQ(svc.CredentialsFor(creds->user_id).size(), 1u);
+  EXPECT_TRUE(svc.IsCached(creds->user_id));
+  // A change written straight to the store (as another process would) is not seen within the TTL…
+  ASSERT_TRUE(db->PutMembership({creds->user_id, creds->org_id, "reader"}));
+  EXPECT_EQ(*svc.RoleIn(creds->user_id, creds->org_id), Role::kUser);
+  clock.Advance(5s);
+  // …and is seen after it.
+  EXPECT_FALSE(svc.IsCached(creds->user_id));
+  EXPECT_EQ(*svc.RoleIn(creds->user_id, creds->org_id), Role::kReader);
+  // Changes through the service apply at once.
+  ASSERT_TRUE(svc.AddToOrg(creds->user_id, "Acme", Role::kOwner));
+  EXPECT_EQ(*svc.RoleIn(creds->user_id, creds->org_id), Role::kOwner);
+  // Unknown users are remembered as unknown (no credentials), not retried per request.
+  EXPECT_TRUE(svc.CredentialsFor("0123456789abcdef01234567").empty());
+  EXPECT_TRUE(svc.IsCached("0123456789abcdef01234567"));
+}
+
 }  // namespace
 }  // namespace rampart::identity
