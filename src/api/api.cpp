@@ -127,8 +127,9 @@ http::Response Api::RenderOutcome(Outcome& out, const http::Request& req, const 
   if (out.rate_limited) {
     res = TooManyRequests(*out.rate, req.version());
   } else if (out.reply) {
+    std::string known_hash = std::move(out.reply->payload_hash);
     res = Render(*out.reply, req.version());
-    if (out.verified && res.result_int() < 300) SignResponse(res, *out.verified);
+    if (out.verified && res.result_int() < 300) SignResponse(res, *out.verified, known_hash);
   } else {
     const Error& e = out.reply.error();
     if (e.code == Errc::kInternal && deps_.error_log) deps_.error_log->error("request {}: {}", request_id, e.detail);
@@ -151,10 +152,14 @@ http::Response Api::RenderOutcome(Outcome& out, const http::Request& req, const 
 asio::awaitable<bool> Api::AuthenticateV2(const http::Request& req, const http::ConnectionInfo& conn,
                                           const Route& route, Outcome& out, Call& call) {
   // Known users verify on the I/O thread (cached keys: no store access); others load off-thread.
-  HawkAuth a = HawkUserCached(req, *deps_.v2)
-                   ? AuthenticateHawk(req, conn, route.write, cfg_.v2, *deps_.v2)
-                   : co_await http::RunBlocking(
-                         deps_.pool, [&] { return AuthenticateHawk(req, conn, route.write, cfg_.v2, *deps_.v2); });
+  // (An if, not a conditional expression: GCC 12 miscompiles co_await inside `?:`.)
+  HawkAuth a;
+  if (HawkUserCached(req, *deps_.v2)) {
+    a = AuthenticateHawk(req, conn, route.write, cfg_.v2, *deps_.v2);
+  } else {
+    a = co_await http::RunBlocking(
+        deps_.pool, [&] { return AuthenticateHawk(req, conn, route.write, cfg_.v2, *deps_.v2); });
+  }
   if (!a.principal) {
     out.hawk_failure = a.failure;
     out.reply = Error{a.failure.status == 403 ? Errc::kForbidden : Errc::kUnauthenticated, 0, a.failure.message};
@@ -212,6 +217,12 @@ asio::awaitable<void> Api::Dispatch(const http::Request& req, const std::vector<
   if (req.method() == http::Verb::get && !req.body().empty()) {
     out.reply = Error::Invalid(code::kBadRequest, "a GET request must not carry a body");
     co_return;
+  }
+  if (route.fast) {
+    if (auto quick = route.fast(call)) {
+      out.reply = std::move(*quick);
+      co_return;
+    }
   }
   if (route.blocking) {
     auto t0 = std::chrono::steady_clock::now();

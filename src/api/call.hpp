@@ -26,9 +26,13 @@ struct Reply {
   boost::json::value body;
   std::string content_type = "application/json";
   std::string text;  // when non-empty, sent as-is instead of `body` (pre-serialized JSON, or text)
+  std::string payload_hash;  // v2: Hawk payload hash of `text` when already known (else computed)
 };
 
 using HandlerFn = std::function<Result<Reply>(Call&)>;
+// A handler's non-blocking attempt: a reply when it can answer from memory, nullopt when the
+// blocking handler must run instead.
+using FastFn = std::function<std::optional<Result<Reply>>(Call&)>;
 
 // Which API a route belongs to: decides authentication, error shape and rate limiting.
 enum class Surface {
@@ -43,6 +47,7 @@ struct Route {
   bool blocking = false;   // runs on the blocking pool (it calls the store or parses big bodies)
   HandlerFn fn;
   Surface surface = Surface::kThreatstop;
+  FastFn fast;  // optional: tried on the I/O thread before a blocking `fn`
 };
 
 }  // namespace rampart::api

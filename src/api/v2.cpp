@@ -3,7 +3,6 @@
 #include <boost/json.hpp>
 
 #include "api/query.hpp"
-#include "telemetry/agents.hpp"
 #include "telemetry/alerts.hpp"
 
 namespace rampart::api {
@@ -12,6 +11,9 @@ using http::beast_http::field;
 namespace hawk = auth::hawk;
 
 namespace {
+
+using SnapshotHandler = std::function<Result<Reply>(Call&, const telemetry::AgentSnapshot&)>;
+SnapshotHandler HandlerOn(SnapshotHandler f) { return f; }
 
 HawkAuth Fail(int status, std::string message, std::string www = "") {
   return {std::nullopt, std::nullopt, {status, std::move(message), std::move(www)}};
@@ -88,10 +90,11 @@ void SetRateLimitHeaders(http::Response& res, const ratelimit::Decision& d) {
   res.set("x-rate-limit-reset", std::to_string(d.reset_ms));
 }
 
-void SignResponse(http::Response& res, const hawk::Verified& v) {
+void SignResponse(http::Response& res, const hawk::Verified& v, const std::string& known_hash) {
   std::string ct(res[field::content_type]);
+  const bool reuse = !known_hash.empty() && v.alg == crypto::HashAlg::kSha256 && ct == "application/json";
   res.set("Server-Authorization",
-          hawk::ServerAuthorization(v, hawk::PayloadHash(v.alg, ct, res.body()), std::nullopt));
+          hawk::ServerAuthorization(v, reuse ? known_hash : hawk::PayloadHash(v.alg, ct, res.body()), std::nullopt));
 }
 
 namespace {
@@ -138,22 +141,31 @@ void AddAlertRoutes(http::Router<Route>& r, V2Deps& deps) {
 
 void AddV2Routes(http::Router<Route>& r, V2Deps& deps) {
   AddAlertRoutes(r, deps);
-  r.Add(http::Verb::get, "/v2/agents",
-        {"v2.agents.list", true, false, true,
-         [&deps](Call& c) -> Result<Reply> {
-           RAMPART_TRY(body, telemetry::ListAgentsBody(deps.telemetry, deps.tokens, c.principal->account_id,
-                                                       QueryParam(c.req, "status"), QueryParam(c.req, "token")));
-           return Reply{http::Status::ok, nullptr, "application/json", std::move(body)};
-         },
-         Surface::kThreatstack});
-  r.Add(http::Verb::get, "/v2/agents/{id}",
-        {"v2.agents.get", true, false, true,
-         [&deps](Call& c) -> Result<Reply> {
-           RAMPART_TRY(agent, deps.telemetry.GetAgent(c.principal->account_id, std::string(c.params[0])));
-           if (!agent) return Error::NotFound(0, "Agent not found");
-           return Reply{http::Status::ok, nullptr, "application/json", agent->doc};
-         },
-         Surface::kThreatstack});
+  // Agents come from the organization's in-memory snapshot; only loading it blocks.
+  auto list = [&deps](Call& c, const telemetry::AgentSnapshot& snap) -> Result<Reply> {
+    RAMPART_TRY(page, deps.agents.ListBody(snap, QueryParam(c.req, "status"), QueryParam(c.req, "token")));
+    return Reply{http::Status::ok, nullptr, "application/json", std::move(page.body), std::move(page.payload_hash)};
+  };
+  auto get = [](Call& c, const telemetry::AgentSnapshot& snap) -> Result<Reply> {
+    const store::AgentRecord* agent = snap.Find(std::string(c.params[0]));
+    if (!agent) return Error::NotFound(0, "Agent not found");
+    return Reply{http::Status::ok, nullptr, "application/json", agent->doc};
+  };
+  for (auto [path, name, fn] : {std::tuple{"/v2/agents", "v2.agents.list", HandlerOn(list)},
+                                std::tuple{"/v2/agents/{id}", "v2.agents.get", HandlerOn(get)}}) {
+    Route route{name, true, false, true,
+                [&deps, fn](Call& c) -> Result<Reply> {
+                  RAMPART_TRY(snap, deps.agents.Load(c.principal->account_id));
+                  return fn(c, *snap);
+                },
+                Surface::kThreatstack};
+    route.fast = [&deps, fn](Call& c) -> std::optional<Result<Reply>> {
+      auto snap = deps.agents.Cached(c.principal->account_id);
+      if (!snap) return std::nullopt;
+      return fn(c, *snap);
+    };
+    r.Add(http::Verb::get, path, std::move(route));
+  }
   r.Add(http::Verb::get, "/help/hawk/self-test",
         {"v2.hawk_self_test", true, false, false,
          [](Call&) -> Result<Reply> {

@@ -14,6 +14,7 @@
 #include "identity/identity.hpp"
 #include "ratelimit/keyed_limiter.hpp"
 #include "store/store.hpp"
+#include "telemetry/agent_directory.hpp"
 #include "telemetry/page_token.hpp"
 
 namespace rampart::api {
@@ -32,6 +33,7 @@ struct V2Deps {
   const Clock& clock;
   store::TelemetryStore& telemetry;
   const telemetry::PageTokenCodec& tokens;
+  telemetry::AgentDirectory& agents;
 };
 
 // A v2 request's authentication: the principal and what the response signature needs, or the
@@ -55,7 +57,8 @@ http::Response RenderThreatstackError(int status, const std::string& message, co
 // 429 with a short text body and Retry-After, as the reference's clients expect.
 http::Response TooManyRequests(const ratelimit::Decision& d, unsigned version);
 void SetRateLimitHeaders(http::Response& res, const ratelimit::Decision& d);
-void SignResponse(http::Response& res, const auth::hawk::Verified& v);
+// `known_hash`: the body's payload hash if already computed (for application/json), else empty.
+void SignResponse(http::Response& res, const auth::hawk::Verified& v, const std::string& known_hash = "");
 
 // The v2 routes that exist so far. `deps` must outlive the router.
 void AddV2Routes(http::Router<Route>& router, V2Deps& deps);

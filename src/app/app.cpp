@@ -70,6 +70,7 @@ struct App::Impl {
   std::unique_ptr<auth::NonceCache> nonces;
   std::unique_ptr<ratelimit::KeyedLimiter> ip_limit, org_limit;
   std::unique_ptr<telemetry::PageTokenCodec> page_tokens;
+  std::unique_ptr<telemetry::AgentDirectory> agents;
   std::unique_ptr<api::V2Deps> v2;
   // One io_context per I/O thread: a connection lives on one thread and needs no strand.
   // ioc() (the first) also runs the acceptor, signals, the sweeper and shutdown.
@@ -158,9 +159,11 @@ Result<std::unique_ptr<App>> App::Create(const Config& cfg) {
                              std::chrono::seconds(0)},
       *impl->clock, max_keys);
   impl->page_tokens = std::make_unique<telemetry::PageTokenCodec>(impl->secret_box->DeriveKey("v2 page tokens"));
+  impl->agents = std::make_unique<telemetry::AgentDirectory>(*impl->store, *impl->page_tokens, *impl->clock,
+                                                             cfg.telemetry_cache_ttl_ms);
   impl->v2 = std::make_unique<api::V2Deps>(api::V2Deps{*impl->identity, *impl->nonces, *impl->ip_limit,
                                                        *impl->org_limit, *impl->clock, *impl->store,
-                                                       *impl->page_tokens});
+                                                       *impl->page_tokens, *impl->agents});
   userlists::ServiceOptions opts;
   opts.max_name_length = static_cast<size_t>(cfg.list_name_max_length);
   opts.date_order = cfg.expires_date_order == "dmy" ? userlists::DateOrder::kDmy : userlists::DateOrder::kMdy;

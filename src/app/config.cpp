@@ -74,6 +74,8 @@ const std::vector<Setting>& Settings() {
       {"list_name_max_length", "longest accepted list_name (documented: 8)", Int(&Config::list_name_max_length, 1, 64)},
       {"sweep_interval_s", "seconds between expiry sweeps (1-60)", Int(&Config::sweep_interval_s, 1, 60)},
       {"token_cache_ttl_ms", "how long a token lookup is cached (revocation delay)", Int(&Config::token_cache_ttl_ms, 0, 60000)},
+      {"telemetry_cache_ttl_ms", "how long an organization's agents snapshot is reused before re-reading (imports by another process show within it)",
+       Int(&Config::telemetry_cache_ttl_ms, 0, 600000)},
       {"access_log", "stdout, off, or a file path", Str(&Config::access_log)},
       {"log_level", "trace, debug, info, warn, error", Str(&Config::log_level)},
       {"hawk_skew_s", "Hawk timestamp skew allowed, seconds", Int(&Config::hawk_skew_s, 1, 3600)},

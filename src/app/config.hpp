@@ -29,6 +29,7 @@ struct Config {
   int64_t list_name_max_length = 8;
   int64_t sweep_interval_s = 30;
   int64_t token_cache_ttl_ms = 5000;
+  int64_t telemetry_cache_ttl_ms = 5000;
   std::string access_log = "stdout";  // stdout | off | a file path
   std::string log_level = "info";
   // Threat Stack v2 surface

@@ -48,21 +48,4 @@ Result<store::AgentRecord> AgentFromJson(const json::value& v, const std::string
                             json::serialize(doc)};
 }
 
-Result<std::string> ListAgentsBody(store::TelemetryStore& store, const PageTokenCodec& codec,
-                                   const std::string& org_id, const std::optional<std::string>& status,
-                                   const std::optional<std::string>& token) {
-  store::PageQuery q{org_id, status.value_or("online"), std::nullopt, kAgentPageSize + 1};
-  if (q.status != "online" && q.status != "offline") return Bad("status must be online or offline");
-  if (token) {
-    auto cursor = codec.Decode(*token);
-    if (!cursor) return Bad("invalid pagination token");
-    const std::string token_status = cursor->filter.substr(cursor->filter.find('=') + 1);
-    if (status && *status != token_status) return Bad("status does not match the pagination token");
-    q.status = token_status;
-    q.after = std::make_pair(cursor->last_created_ms, cursor->last_id);
-  }
-  RAMPART_TRY(rows, store.ListAgents(q));
-  return PageBody("agents", rows, kAgentPageSize, codec, "status=" + q.status);
-}
-
 }  // namespace rampart::telemetry

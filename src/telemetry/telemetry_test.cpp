@@ -2,6 +2,9 @@
 
 #include "crypto/crypto.hpp"
 #include "crypto/secretbox.hpp"
+#include "auth/hawk.hpp"
+#include "telemetry/agent_directory.hpp"
+#include "telemetry/agents.hpp"
 #include "telemetry/page_token.hpp"
 #include "telemetry/v2_time.hpp"
 
@@ -64,7 +67,6 @@ TEST(PageToken, AlphabetNeverEncodesToPlusOrSlash) {
 #include <boost/json.hpp>
 #include <set>
 
-#include "telemetry/agents.hpp"
 
 namespace rampart::telemetry {
 
@@ -84,13 +86,24 @@ TEST(Agents, PaginationWalkIsCompleteWithoutDuplicates) {
   }
   ASSERT_TRUE(db->PutAgents(agents));
   PageTokenCodec codec("k");
+  FakeClock clock{SysTime(std::chrono::seconds(1700000000))};
+  AgentDirectory dir(*db, codec, clock, 5000);
+  EXPECT_EQ(dir.Cached("aaaaaaaaaaaaaaaaaaaaaaaa"), nullptr);
+  auto loaded = dir.Load("aaaaaaaaaaaaaaaaaaaaaaaa");
+  ASSERT_TRUE(loaded);
+  const AgentSnapshot& snap = **loaded;
+  EXPECT_EQ(dir.Cached("aaaaaaaaaaaaaaaaaaaaaaaa"), *loaded);
   std::set<std::string> seen;
   std::optional<std::string> token;
   int pages = 0;
   do {
-    auto body = ListAgentsBody(*db, codec, "aaaaaaaaaaaaaaaaaaaaaaaa", std::nullopt, token);
+    auto body = dir.ListBody(snap, std::nullopt, token);
     ASSERT_TRUE(body) << body.error().detail;
-    boost::json::object page = boost::json::parse(*body).as_object();
+    // A precomputed payload hash, when given, is the hash of exactly this body.
+    if (!body->payload_hash.empty()) {
+      EXPECT_EQ(body->payload_hash, auth::hawk::PayloadHash(crypto::HashAlg::kSha256, "application/json", body->body));
+    }
+    boost::json::object page = boost::json::parse(body->body).as_object();
     ASSERT_EQ(page.size(), 2u);  // exactly {"agents", "token"}
     for (const auto& a : page.at("agents").as_array()) {
       EXPECT_EQ(a.at("status").as_string(), "online");
@@ -102,8 +115,19 @@ TEST(Agents, PaginationWalkIsCompleteWithoutDuplicates) {
   } while (token);
   EXPECT_EQ(seen.size(), 200u);  // every online agent, once
   EXPECT_EQ(pages, 2);
-  EXPECT_FALSE(ListAgentsBody(*db, codec, "aaaaaaaaaaaaaaaaaaaaaaaa", std::nullopt, std::string("bogus")));
-  EXPECT_FALSE(ListAgentsBody(*db, codec, "aaaaaaaaaaaaaaaaaaaaaaaa", std::string("sleeping"), std::nullopt));
+  EXPECT_FALSE(dir.ListBody(snap, std::nullopt, std::string("bogus")));
+  EXPECT_FALSE(dir.ListBody(snap, std::string("sleeping"), std::nullopt));
+  auto offline = dir.ListBody(snap, std::string("offline"), std::nullopt);
+  ASSERT_TRUE(offline);
+  EXPECT_EQ(boost::json::parse(offline->body).at("agents").as_array().size(), 50u);
+  EXPECT_NE(snap.Find("agent-5"), nullptr);
+  EXPECT_EQ(snap.Find("agent-999"), nullptr);
+  // Stale after the TTL; gone at once when invalidated.
+  clock.Advance(std::chrono::seconds(5));
+  EXPECT_EQ(dir.Cached("aaaaaaaaaaaaaaaaaaaaaaaa"), nullptr);
+  ASSERT_TRUE(dir.Load("aaaaaaaaaaaaaaaaaaaaaaaa"));
+  dir.Invalidate("aaaaaaaaaaaaaaaaaaaaaaaa");
+  EXPECT_EQ(dir.Cached("aaaaaaaaaaaaaaaaaaaaaaaa"), nullptr);
   EXPECT_FALSE(AgentFromJson(boost::json::parse(R"({"id":"x","status":"online","createdAt":"2020-01-01","color":1})"), "o"));
   EXPECT_FALSE(AgentFromJson(boost::json::parse(R"({"id":"x","status":"away","createdAt":"2020-01-01"})"), "o"));
 }

@@ -76,8 +76,7 @@ inline constexpr const char* kPutAgent =
     " doc = excluded.doc";
 inline constexpr const char* kListAgents =
     "SELECT org_id, id, status, created_at_ms, doc FROM agents WHERE org_id = ?1 AND status = ?2"
-    " AND (?3 IS NULL OR created_at_ms < ?3 OR (created_at_ms = ?3 AND id < ?4))"
-    " ORDER BY created_at_ms DESC, id DESC LIMIT ?5";
+    " AND (created_at_ms, id) < (?3, ?4) ORDER BY created_at_ms DESC, id DESC LIMIT ?5";
 inline constexpr const char* kGetAgent =
     "SELECT org_id, id, status, created_at_ms, doc FROM agents WHERE org_id = ?1 AND id = ?2";
 
@@ -88,11 +87,11 @@ inline constexpr const char* kPutAlert =
     " rule_id = excluded.rule_id, agent_id = excluded.agent_id, doc = excluded.doc, events = excluded.events";
 #define RAMPART_SELECT_ALERT \
   "SELECT org_id, id, created_at_ms, is_dismissed, severity, rule_id, agent_id, doc, events FROM alerts "
+// ?7/?8: exclusive keyset upper bound (created_at_ms, id); ?6 inclusive lower bound.
 inline constexpr const char* kListAlerts = RAMPART_SELECT_ALERT
-    "WHERE org_id = ?1 AND is_dismissed = ?2 AND (?3 IS NULL OR severity = ?3) AND (?4 IS NULL OR rule_id = ?4)"
-    " AND (?5 IS NULL OR agent_id = ?5) AND (?6 IS NULL OR created_at_ms >= ?6) AND (?7 IS NULL OR created_at_ms <= ?7)"
-    " AND (?8 IS NULL OR created_at_ms < ?8 OR (created_at_ms = ?8 AND id < ?9))"
-    " ORDER BY created_at_ms DESC, id DESC LIMIT ?10";
+    "WHERE org_id = ?1 AND is_dismissed = ?2 AND created_at_ms >= ?6 AND (created_at_ms, id) < (?7, ?8)"
+    " AND (?3 IS NULL OR severity = ?3) AND (?4 IS NULL OR rule_id = ?4) AND (?5 IS NULL OR agent_id = ?5)"
+    " ORDER BY created_at_ms DESC, id DESC LIMIT ?9";
 inline constexpr const char* kGetAlert = RAMPART_SELECT_ALERT "WHERE org_id = ?1 AND id = ?2";
 #undef RAMPART_SELECT_ALERT
 inline constexpr const char* kAlertSeverityCounts =

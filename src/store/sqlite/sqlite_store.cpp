@@ -1,6 +1,9 @@
 // SQLite backend: WAL, synchronous=FULL (an acknowledged commit survives power loss), foreign
 // keys on. One writer connection and one reader connection, each behind its own mutex, so reads
 // proceed while a large write commits (WAL readers never block on the writer).
+#include <array>
+#include <atomic>
+#include <limits>
 #include <mutex>
 
 #include "store/sqlite/migrations.hpp"
@@ -10,6 +13,10 @@
 
 namespace rampart::store {
 namespace {
+
+// Open bounds of keyset ranges (no stored time is this far out).
+constexpr int64_t kMaxMs = std::numeric_limits<int64_t>::max();
+constexpr int64_t kMinMs = std::numeric_limits<int64_t>::min();
 
 using sqlite::Db;
 using sqlite::Stmt;
@@ -42,9 +49,12 @@ class SqliteStore final : public Store {
     RAMPART_CHECK(Configure(writer_));
     RAMPART_CHECK(sqlite::Migrate(writer_));
     if (o.path == ":memory:") return {};  // a second connection would be a separate database
-    reader_ = std::make_unique<Db>();
-    RAMPART_CHECK(reader_->Open(o.path, o.busy_timeout_ms));
-    return Configure(*reader_);
+    for (auto& r : readers_) {
+      r.db = std::make_unique<Db>();
+      RAMPART_CHECK(r.db->Open(o.path, o.busy_timeout_ms));
+      RAMPART_CHECK(Configure(*r.db));
+    }
+    return {};
   }
 
   // AccountStore
@@ -215,8 +225,8 @@ class SqliteStore final : public Store {
     auto [lock, db] = Reader();
     Stmt s(db, sqlite::q::kListAgents);
     s.Bind(1, q.org_id).Bind(2, q.status);
-    s.Bind(3, q.after ? std::optional<int64_t>(q.after->first) : std::nullopt);
-    s.Bind(4, q.after ? std::optional<std::string>(q.after->second) : std::nullopt).Bind(5, q.limit);
+    auto upper = q.after.value_or(std::pair<int64_t, std::string>{kMaxMs, ""});
+    s.Bind(3, upper.first).Bind(4, upper.second).Bind(5, q.limit);
     return sqlite::CollectRows<AgentRecord>(s, ReadAgent);
   }
 
@@ -243,11 +253,14 @@ class SqliteStore final : public Store {
   Result<std::vector<AlertRecord>> ListAlerts(const AlertQuery& q) override {
     auto [lock, db] = Reader();
     Stmt s(db, sqlite::q::kListAlerts);
+    // One index range: created_at_ms >= from, (created_at_ms, id) < the tighter of the cursor
+    // and until (as (until + 1, "")).
+    std::pair<int64_t, std::string> upper{kMaxMs, ""};
+    if (q.until_ms && *q.until_ms < kMaxMs) upper = {*q.until_ms + 1, ""};
+    if (q.after && *q.after < upper) upper = *q.after;
     s.Bind(1, q.org_id).Bind(2, int64_t{q.dismissed});
     s.Bind(3, q.severity ? std::optional<int64_t>(*q.severity) : std::nullopt).Bind(4, q.rule_id).Bind(5, q.agent_id);
-    s.Bind(6, q.from_ms).Bind(7, q.until_ms);
-    s.Bind(8, q.after ? std::optional<int64_t>(q.after->first) : std::nullopt);
-    s.Bind(9, q.after ? std::optional<std::string>(q.after->second) : std::nullopt).Bind(10, q.limit);
+    s.Bind(6, q.from_ms.value_or(kMinMs)).Bind(7, upper.first).Bind(8, upper.second).Bind(9, q.limit);
     return sqlite::CollectRows<AlertRecord>(s, ReadAlert);
   }
 
@@ -279,8 +292,16 @@ class SqliteStore final : public Store {
 
  private:
   std::pair<std::unique_lock<std::mutex>, Db&> Reader() {
-    if (!reader_) return {std::unique_lock(write_mu_), writer_};
-    return {std::unique_lock(read_mu_), *reader_};
+    if (!readers_[0].db) return {std::unique_lock(write_mu_), writer_};
+    // A free reader if there is one, else wait for the next in turn.
+    const size_t start = next_reader_.fetch_add(1, std::memory_order_relaxed);
+    for (size_t i = 0; i < kReaders; ++i) {
+      ReaderConn& r = readers_[(start + i) % kReaders];
+      std::unique_lock lock(r.mu, std::try_to_lock);
+      if (lock.owns_lock()) return {std::move(lock), *r.db};
+    }
+    ReaderConn& r = readers_[start % kReaders];
+    return {std::unique_lock(r.mu), *r.db};
   }
 
   Result<std::vector<ListRecord>> LoadListsLocked(Db& db, const std::string& account_id) {
@@ -346,8 +367,14 @@ class SqliteStore final : public Store {
 
   std::mutex write_mu_;
   Db writer_;
-  std::mutex read_mu_;
-  std::unique_ptr<Db> reader_;
+  // Several read connections, so concurrent reads (one per blocking thread) do not queue.
+  struct ReaderConn {
+    std::mutex mu;
+    std::unique_ptr<Db> db;
+  };
+  static constexpr size_t kReaders = 4;
+  std::array<ReaderConn, kReaders> readers_;
+  std::atomic<size_t> next_reader_{0};
 };
 
 }  // namespace

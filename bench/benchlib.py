@@ -1,0 +1,84 @@
+"""Shared pieces of the benchmark harnesses: ports, the nginx ceiling, starting rampart, wrk."""
+import os
+import re
+import socket
+import subprocess
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BINARY = os.path.join(ROOT, "build", "release", "cli", "rampart")
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def wait_http(url, timeout=20):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            return
+        except Exception:
+            time.sleep(0.05)
+    raise RuntimeError("no answer from " + url)
+
+
+def start_nginx(work):
+    """nginx answering a fixed 200 on a free port: the ceiling. Returns (process, url)."""
+    port = free_port()
+    conf = open(os.path.join(ROOT, "bench", "nginx.conf.in")).read()
+    conf = conf.replace("@DIR@", work).replace("@PORT@", str(port)).replace("@WORKERS@", str(os.cpu_count()))
+    with open(os.path.join(work, "nginx.conf"), "w") as f:
+        f.write(conf)
+    proc = subprocess.Popen(["nginx", "-c", os.path.join(work, "nginx.conf"), "-p", work])
+    url = "http://127.0.0.1:%d/" % port
+    wait_http(url)
+    return proc, url
+
+
+def start_rampart(data_dir, extra=()):
+    """Release rampart on a free port, access log off. Returns (process, base URL, startup lines)."""
+    port = free_port()
+    proc = subprocess.Popen([BINARY, "serve", "--listen", "127.0.0.1:%d" % port, "--data-dir", data_dir,
+                             "--access-log", "off", "--log-level", "warn", *extra],
+                            stdout=subprocess.PIPE, text=True)
+    lines = []
+    for line in proc.stdout:
+        lines.append(line)
+        if "listening on" in line:
+            break
+    base = "http://127.0.0.1:%d" % port
+    wait_http(base + "/healthz")
+    return proc, base, "".join(lines)
+
+
+def parse_ms(text):
+    m = re.match(r"([\d.]+)(us|ms|s)", text)
+    v, unit = float(m.group(1)), m.group(2)
+    return v / 1000 if unit == "us" else v if unit == "ms" else v * 1000
+
+
+def wrk(url, seconds, connections, threads=1, lua=None, env_extra=None):
+    """Runs wrk; returns req/s, p50 and p99 in ms. Any non-2xx response aborts the benchmark."""
+    env = dict(os.environ, **(env_extra or {}))
+    cmd = ["wrk", "-t%d" % threads, "-c%d" % connections, "-d%ds" % seconds, "--latency",
+           "-s", lua or os.path.join(ROOT, "bench", "wrk_request.lua"), url]
+    out = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    lat = dict(re.findall(r"^\s+(50|99)%\s+(\S+)", out, re.M))
+    if re.search(r"Non-2xx or 3xx responses: (\d+)", out):
+        raise RuntimeError("non-2xx responses during benchmark of %s:\n%s" % (url, out))
+    return {"rps": rps, "p50": parse_ms(lat["50"]), "p99": parse_ms(lat["99"])}
+
+
+def stop_all(procs):
+    for p in procs:
+        p.terminate()
+    for p in procs:
+        p.wait(timeout=30)
