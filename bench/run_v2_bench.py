@@ -39,10 +39,11 @@ class Signer:
         return 'Hawk id="%s", ts="%s", nonce="%s", ext="%s", mac="%s"' % (
             self.creds["user_id"], ts, nonce, self.creds["org_id"], mac.decode())
 
-    def get(self, base, target):
+    def get(self, base, target, raw=False):
         req = urllib.request.Request(base + target, headers={"Authorization": self.header(target)})
         with urllib.request.urlopen(req, timeout=60) as r:
-            return json.loads(r.read())
+            body = r.read()
+        return body if raw else json.loads(body)
 
     def file(self, work, targets, count):
         path = os.path.join(work, "signed.txt")
@@ -102,7 +103,15 @@ def main():
         rp, base, _ = start_rampart(data, LIMITS)
         procs.append(rp)
         signer = Signer(creds, int(base.rsplit(":", 1)[1]))
-        assert len(signer.get(base, "/v2/agents")["agents"]) == 100
+        agents_page = signer.get(base, "/v2/agents", raw=True)
+        assert len(json.loads(agents_page)["agents"]) == 100
+        # A second ceiling: nginx serving the same bytes as a static file.
+        os.makedirs(os.path.join(work, "static"), exist_ok=True)
+        with open(os.path.join(work, "static", "agents.json"), "wb") as f:
+            f.write(agents_page)
+        for path in (work, os.path.join(work, "static")):
+            os.chmod(path, 0o755)  # nginx workers run as another user
+        os.chmod(os.path.join(work, "static", "agents.json"), 0o644)
 
         # A deep page: a from/until window over the middle of the data, 1,000 pages in.
         window = "/v2/alerts?from=%s&until=%s" % (iso(t0_ms + args.alerts * 250), iso(t0_ms + args.alerts * 750))
@@ -115,12 +124,18 @@ def main():
         results = {}
         per_run = args.rate * args.seconds
         results["nginx fixed 200 (before)"] = wrk(nginx_url, args.seconds, args.connections)
-        for name, tgt in (("Hawk GET /v2/agents (page of 100)", "/v2/agents"),
-                          ("Hawk GET /v2/alerts first page (1M stored)", "/v2/alerts"),
-                          ("Hawk GET /v2/alerts deep page, from/until, token only", deep)):
+        results["nginx static file, same bytes as the agents page (%d B)" % len(agents_page)] = wrk(
+            nginx_url + "static/agents.json", args.seconds, args.connections)
+        stored = "%d alerts stored" % args.alerts
+        for name, tgt, conns in (("Hawk GET /v2/agents (page of 100)", "/v2/agents", args.connections),
+                                 ("Hawk GET /v2/alerts first page, " + stored, "/v2/alerts", args.connections),
+                                 ("same, 4 connections", "/v2/alerts", 4),
+                                 ("Hawk GET /v2/alerts deep page (from/until, 1,000 pages in, token only)", deep,
+                                  args.connections),
+                                 ("same, 4 connections", deep, 4)):
             signed = signer.file(work, [tgt], per_run)
-            results[name] = wrk(base + "/", args.seconds, args.connections, lua=HAWK_LUA,
-                                env_extra={"BENCH_HAWK_FILE": signed})
+            key = name if name not in results else name + " (deep)"
+            results[key] = wrk(base + "/", args.seconds, conns, lua=HAWK_LUA, env_extra={"BENCH_HAWK_FILE": signed})
         results["nginx fixed 200 (after)"] = wrk(nginx_url, args.seconds, args.connections)
         ceiling = max(results["nginx fixed 200 (before)"]["rps"], results["nginx fixed 200 (after)"]["rps"])
         print("alerts stored: %d; import took %.1f s" % (args.alerts, import_s))
