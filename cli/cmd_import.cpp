@@ -10,6 +10,7 @@
 
 #include "common.hpp"
 #include "commands.hpp"
+#include "base/clock.hpp"
 #include "store/store.hpp"
 #include "telemetry/import.hpp"
 
@@ -32,11 +33,14 @@ void AddImport(CLI::App* admin) {
     auto org = Must(store->FindOrg(a->org));
     if (!org) Fail("no such organization: " + a->org);
     std::ifstream in(a->file);
-    auto counts = Must(telemetry::ImportJsonLines(in, org->id, *store));
+    auto counts = Must(telemetry::ImportJsonLines(in, org->id, *store, UnixMillis(SystemClock().Now())));
     std::printf("%s\n", a->json_out
-                            ? json::serialize(json::object{{"agents", counts.agents}, {"alerts", counts.alerts}}).c_str()
+                            ? json::serialize(json::object{{"agents", counts.agents},
+                                                           {"alerts", counts.alerts},
+                                                           {"vulnerabilities", counts.vulnerabilities}}).c_str()
                             : ("imported " + std::to_string(counts.agents) + " agents, " +
-                               std::to_string(counts.alerts) + " alerts").c_str());
+                               std::to_string(counts.alerts) + " alerts, " + std::to_string(counts.vulnerabilities) +
+                               " vulnerabilities").c_str());
     std::exit(0);
   });
 }

@@ -50,7 +50,7 @@ std::string RequestId(const http::Request& req) {
 http::Response Render(Reply& r, unsigned version) {
   http::Response res{r.status, version};
   res.set(field::content_type, r.content_type);
-  res.body() = r.text.empty() ? json::serialize(r.body) : std::move(r.text);
+  if (r.status != http::Status::no_content) res.body() = r.text.empty() ? json::serialize(r.body) : std::move(r.text);
   return res;
 }
 

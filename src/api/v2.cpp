@@ -64,6 +64,7 @@ HawkAuth AuthenticateHawk(const http::Request& req, const http::ConnectionInfo& 
   auto role = deps.identity.RoleIn(v->credentials.id, org);
   if (!role) return Fail(403, "not a member of organization " + org.substr(0, 64));
   if (write && *role == identity::Role::kReader) return Fail(403, "readers cannot make changes");
+  deps.identity.NoteAuthenticated(v->credentials.id, now);
   return {auth::Principal{org, v->credentials.id, *role != identity::Role::kReader}, *v, {}};
 }
 
@@ -140,6 +141,7 @@ void AddAlertRoutes(http::Router<Route>& r, V2Deps& deps) {
 }  // namespace
 
 void AddV2Routes(http::Router<Route>& r, V2Deps& deps) {
+  AddV2WriteRoutes(r, deps);  // first: /v2/alerts/dismiss and friends before /v2/alerts/{id}
   AddAlertRoutes(r, deps);
   // Agents come from the organization's in-memory snapshot; only loading it blocks.
   auto list = [&deps](Call& c, const telemetry::AgentSnapshot& snap) -> Result<Reply> {

@@ -31,7 +31,7 @@ struct V2Deps {
   ratelimit::KeyedLimiter& ip_limit;
   ratelimit::KeyedLimiter& org_limit;
   const Clock& clock;
-  store::TelemetryStore& telemetry;
+  store::Store& telemetry;  // every v2 store interface (telemetry, V2Store, identity)
   const telemetry::PageTokenCodec& tokens;
   telemetry::AgentDirectory& agents;
 };
@@ -60,8 +60,10 @@ void SetRateLimitHeaders(http::Response& res, const ratelimit::Decision& d);
 // `known_hash`: the body's payload hash if already computed (for application/json), else empty.
 void SignResponse(http::Response& res, const auth::hawk::Verified& v, const std::string& known_hash = "");
 
-// The v2 routes that exist so far. `deps` must outlive the router.
+// Every v2 route. `deps` must outlive the router.
 void AddV2Routes(http::Router<Route>& router, V2Deps& deps);
+// Alert dismissal, vulnerabilities, rulesets/rules/tags, members/invites, audit logs (v2_routes.cpp).
+void AddV2WriteRoutes(http::Router<Route>& router, V2Deps& deps);
 
 // True for paths of the v2 surface (/v2/…, /help/…), so unknown ones get its error shape.
 bool IsV2Path(const std::vector<std::string_view>& segments);

@@ -260,7 +260,7 @@ Result<std::optional<identity::ClientCredentials>> EnsureDemoOrganization(const 
   RAMPART_TRY(org, ids.CreateOrg("demo"));
   RAMPART_TRY(creds, ids.CreateUser(org.id, identity::Role::kOwner, "demo@rampart.invalid"));
   std::ifstream in(cfg.demo_data);
-  if (in) RAMPART_CHECK(telemetry::ImportJsonLines(in, org.id, *store));
+  if (in) RAMPART_CHECK(telemetry::ImportJsonLines(in, org.id, *store, UnixMillis(clock.Now())));
   return std::optional<identity::ClientCredentials>(creds);
 }
 

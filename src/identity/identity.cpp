@@ -148,6 +148,18 @@ void IdentityService::Forget(const std::string& user_id) {
   cache_.erase(user_id);
 }
 
+void IdentityService::NoteAuthenticated(const std::string& user_id, int64_t now_ms) {
+  std::lock_guard lock(seen_mu_);
+  if (last_seen_.size() >= kMaxCachedUsers && !last_seen_.count(user_id)) last_seen_.clear();
+  last_seen_[user_id] = now_ms;
+}
+
+int64_t IdentityService::LastAuthenticated(const std::string& user_id) {
+  std::lock_guard lock(seen_mu_);
+  auto it = last_seen_.find(user_id);
+  return it == last_seen_.end() ? 0 : it->second;
+}
+
 std::vector<auth::hawk::Credentials> IdentityService::CredentialsFor(std::string_view user_id) {
   std::vector<auth::hawk::Credentials> out;
   const int64_t now = UnixMillis(clock_.Now());

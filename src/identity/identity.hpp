@@ -56,6 +56,10 @@ class IdentityService {
   bool IsCached(std::string_view user_id);
   // Drops the cached entry (after a change to the user's keys or memberships).
   void Forget(const std::string& user_id);
+  // Last authenticated request per user, kept in memory (members' lastAuthenticatedAt): 0 when
+  // none since the server started.
+  void NoteAuthenticated(const std::string& user_id, int64_t now_ms);
+  int64_t LastAuthenticated(const std::string& user_id);
 
  private:
   struct CachedUser {
@@ -75,6 +79,8 @@ class IdentityService {
   static constexpr size_t kMaxCachedUsers = 100000;  // bound: cleared wholesale when reached
   std::mutex mu_;
   std::unordered_map<std::string, std::shared_ptr<const CachedUser>> cache_;
+  std::mutex seen_mu_;
+  std::unordered_map<std::string, int64_t> last_seen_;  // bounded like cache_
 };
 
 std::string NewHexId();  // 24 lower-case hex characters

@@ -133,4 +133,65 @@ struct PageQuery {
   int64_t limit = 100;
 };
 
+// A configuration object of the v2 API (ruleset, rule, rule tags, vulnerability suppression,
+// invite): its wire document, and the keys it is found and ordered by.
+struct ObjectRecord {
+  std::string org_id;
+  std::string kind;       // "ruleset" | "rule" | "rule_tags" | "suppression" | "invite"
+  std::string id;
+  std::string parent_id;  // a rule's ruleset; "" otherwise
+  int64_t created_at_ms = 0;
+  std::string doc;
+};
+
+// One v2 audit log record (`GET /v2/auditlogs`): `doc` is the wire record.
+struct V2AuditRecord {
+  std::string org_id;
+  std::string id;  // 24 hex
+  int64_t created_at_ms = 0;
+  std::string doc;
+};
+
+struct VulnRecord {
+  std::string org_id;
+  std::string id;  // the CVE number
+  int64_t created_at_ms = 0;
+  bool suppressed = false;
+  bool has_notices = false;
+  std::string package;  // the reported package's name (without version)
+  std::string doc;
+};
+
+struct VulnQuery {
+  std::string org_id;
+  std::optional<bool> suppressed, has_notices;
+  std::optional<std::string> agent_id, package;
+  std::optional<std::pair<int64_t, std::string>> after;
+  int64_t limit = 100;
+};
+
+struct TimePageQuery {
+  std::string org_id;
+  std::optional<int64_t> from_ms, until_ms;  // inclusive
+  std::optional<std::pair<int64_t, std::string>> after;
+  int64_t limit = 50;
+};
+
+struct MemberRecord {
+  MembershipRecord membership;
+  UserRecord user;
+};
+
+// Everything one v2 write changes, applied in one durable transaction with its audit record.
+struct V2Write {
+  std::string org_id;
+  std::vector<ObjectRecord> put_objects;
+  std::vector<std::pair<std::string, std::string>> delete_objects;  // (kind, id)
+  std::vector<AlertRecord> put_alerts;
+  std::vector<std::pair<std::string, bool>> set_suppressed;  // (CVE, suppressed)
+  std::optional<MembershipRecord> put_membership;
+  std::optional<std::string> delete_membership;  // user id
+  std::optional<V2AuditRecord> audit;
+};
+
 }  // namespace rampart::store

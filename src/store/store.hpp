@@ -76,7 +76,28 @@ class TelemetryStore {
                                                                             std::optional<int64_t> until_ms) = 0;
 };
 
-class Store : public AccountStore, public ListStore, public IdentityStore, public TelemetryStore {};
+// The writable side of the v2 API: configuration objects, vulnerabilities, members and the audit
+// log. Every change goes through Commit, so a change and its audit record land together or not.
+class V2Store {
+ public:
+  virtual ~V2Store() = default;
+  // NotFound (ext 404) if delete_membership names no membership of the org.
+  virtual Result<void> Commit(const V2Write& w) = 0;
+  // Objects of a kind, oldest first; `parent_id` non-empty restricts to its children.
+  virtual Result<std::vector<ObjectRecord>> ListObjects(const std::string& org_id, const std::string& kind,
+                                                        const std::string& parent_id) = 0;
+  virtual Result<std::optional<ObjectRecord>> GetObject(const std::string& org_id, const std::string& kind,
+                                                        const std::string& id) = 0;
+  virtual Result<void> PutVulnerabilities(const std::vector<VulnRecord>& vulns) = 0;
+  // Newest first by (created_at_ms, CVE).
+  virtual Result<std::vector<VulnRecord>> ListVulnerabilities(const VulnQuery& q) = 0;
+  virtual Result<std::optional<VulnRecord>> GetVulnerability(const std::string& org_id, const std::string& cve) = 0;
+  // Newest first by (created_at_ms, id).
+  virtual Result<std::vector<V2AuditRecord>> ListV2Audit(const TimePageQuery& q) = 0;
+  virtual Result<std::vector<MemberRecord>> MembersOfOrg(const std::string& org_id) = 0;
+};
+
+class Store : public AccountStore, public ListStore, public IdentityStore, public TelemetryStore, public V2Store {};
 
 struct SqliteOptions {
   std::string path;       // file path, or ":memory:" for a private in-memory database

@@ -1,6 +1,7 @@
 #pragma once
-// Telemetry from JSON lines: {"kind":"agent"|"alert","data":{…}} per line. Every line is checked
-// before anything is written; agents, then alerts, are each written in one transaction.
+// Telemetry from JSON lines: {"kind":"agent"|"alert"|"vulnerability","data":{…}} per line. Every
+// line is checked before anything is written; agents, alerts and vulnerabilities are each written
+// in one transaction.
 #include <istream>
 #include <string>
 
@@ -12,9 +13,11 @@ namespace rampart::telemetry {
 struct ImportCounts {
   size_t agents = 0;
   size_t alerts = 0;
+  size_t vulnerabilities = 0;
 };
 
 // Errors name the first bad line ("line 7: …").
-Result<ImportCounts> ImportJsonLines(std::istream& in, const std::string& org_id, store::TelemetryStore& store);
+// `now_ms` dates vulnerabilities without an import-only `createdAt`.
+Result<ImportCounts> ImportJsonLines(std::istream& in, const std::string& org_id, store::Store& store, int64_t now_ms);
 
 }  // namespace rampart::telemetry

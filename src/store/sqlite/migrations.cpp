@@ -113,6 +113,38 @@ CREATE TABLE alerts (
 ) WITHOUT ROWID;
 CREATE INDEX alerts_page ON alerts(org_id, is_dismissed, created_at_ms DESC, id DESC);
 )sql",
+    // V5: v2 configuration objects, vulnerabilities, and the v2 audit log.
+    R"sql(
+CREATE TABLE v2_objects (
+  org_id TEXT NOT NULL REFERENCES orgs(id),
+  kind TEXT NOT NULL,
+  id TEXT NOT NULL,
+  parent_id TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  doc TEXT NOT NULL,
+  PRIMARY KEY (org_id, kind, id)
+) WITHOUT ROWID;
+CREATE INDEX v2_objects_children ON v2_objects(org_id, kind, parent_id, created_at_ms, id);
+CREATE TABLE vulnerabilities (
+  org_id TEXT NOT NULL REFERENCES orgs(id),
+  cve TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  is_suppressed INTEGER NOT NULL CHECK (is_suppressed IN (0, 1)),
+  has_notices INTEGER NOT NULL CHECK (has_notices IN (0, 1)),
+  package TEXT NOT NULL,
+  doc TEXT NOT NULL,
+  PRIMARY KEY (org_id, cve)
+) WITHOUT ROWID;
+CREATE INDEX vulnerabilities_page ON vulnerabilities(org_id, created_at_ms DESC, cve DESC);
+CREATE TABLE v2_audit (
+  org_id TEXT NOT NULL REFERENCES orgs(id),
+  id TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  doc TEXT NOT NULL,
+  PRIMARY KEY (org_id, id)
+) WITHOUT ROWID;
+CREATE INDEX v2_audit_page ON v2_audit(org_id, created_at_ms DESC, id DESC);
+)sql",
 };
 
 }  // namespace

@@ -99,4 +99,44 @@ inline constexpr const char* kAlertSeverityCounts =
     " AND (?2 IS NULL OR created_at_ms >= ?2) AND (?3 IS NULL OR created_at_ms <= ?3)"
     " GROUP BY severity ORDER BY severity";
 
+inline constexpr const char* kPutObject =
+    "INSERT INTO v2_objects(org_id, kind, id, parent_id, created_at_ms, doc) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+    " ON CONFLICT(org_id, kind, id) DO UPDATE SET parent_id = excluded.parent_id, doc = excluded.doc";
+inline constexpr const char* kDeleteObject = "DELETE FROM v2_objects WHERE org_id = ?1 AND kind = ?2 AND id = ?3";
+#define RAMPART_SELECT_OBJECT "SELECT org_id, kind, id, parent_id, created_at_ms, doc FROM v2_objects "
+inline constexpr const char* kListObjects = RAMPART_SELECT_OBJECT
+    "WHERE org_id = ?1 AND kind = ?2 AND (?3 = '' OR parent_id = ?3) ORDER BY created_at_ms, id";
+inline constexpr const char* kGetObject = RAMPART_SELECT_OBJECT "WHERE org_id = ?1 AND kind = ?2 AND id = ?3";
+#undef RAMPART_SELECT_OBJECT
+
+inline constexpr const char* kPutVulnerability =
+    "INSERT INTO vulnerabilities(org_id, cve, created_at_ms, is_suppressed, has_notices, package, doc)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(org_id, cve) DO UPDATE SET"
+    " created_at_ms = excluded.created_at_ms, is_suppressed = excluded.is_suppressed,"
+    " has_notices = excluded.has_notices, package = excluded.package, doc = excluded.doc";
+#define RAMPART_SELECT_VULN \
+  "SELECT org_id, cve, created_at_ms, is_suppressed, has_notices, package, doc FROM vulnerabilities "
+inline constexpr const char* kListVulnerabilities = RAMPART_SELECT_VULN
+    "WHERE org_id = ?1 AND (?2 IS NULL OR is_suppressed = ?2) AND (?3 IS NULL OR has_notices = ?3)"
+    " AND (?4 IS NULL OR EXISTS (SELECT 1 FROM json_each(doc, '$.agents') WHERE json_extract(value, '$.agentId') = ?4))"
+    " AND (?5 IS NULL OR package = ?5) AND (created_at_ms, cve) < (?6, ?7)"
+    " ORDER BY created_at_ms DESC, cve DESC LIMIT ?8";
+inline constexpr const char* kGetVulnerability = RAMPART_SELECT_VULN "WHERE org_id = ?1 AND cve = ?2";
+#undef RAMPART_SELECT_VULN
+inline constexpr const char* kSetSuppressed =
+    "UPDATE vulnerabilities SET is_suppressed = ?3,"
+    " doc = json_set(doc, '$.isSuppressed', json(CASE WHEN ?3 THEN 'true' ELSE 'false' END))"
+    " WHERE org_id = ?1 AND cve = ?2";
+
+inline constexpr const char* kInsertV2Audit =
+    "INSERT INTO v2_audit(org_id, id, created_at_ms, doc) VALUES (?1, ?2, ?3, ?4)";
+inline constexpr const char* kListV2Audit =
+    "SELECT org_id, id, created_at_ms, doc FROM v2_audit WHERE org_id = ?1 AND created_at_ms >= ?2"
+    " AND (created_at_ms, id) < (?3, ?4) ORDER BY created_at_ms DESC, id DESC LIMIT ?5";
+
+inline constexpr const char* kDeleteMembership = "DELETE FROM memberships WHERE user_id = ?1 AND org_id = ?2";
+inline constexpr const char* kMembersOfOrg =
+    "SELECT m.user_id, m.org_id, m.role, u.id, u.email, u.created_at_ms FROM memberships m"
+    " JOIN users u ON u.id = m.user_id WHERE m.org_id = ?1 ORDER BY u.email";
+
 }  // namespace rampart::store::sqlite::q

@@ -6,8 +6,10 @@
 #include <limits>
 #include <mutex>
 
+#include "store/sqlite/connections.hpp"
 #include "store/sqlite/migrations.hpp"
 #include "store/sqlite/queries.hpp"
+#include "store/sqlite/sqlite_v2.hpp"
 #include "store/sqlite/sqlite_db.hpp"
 #include "store/store.hpp"
 
@@ -49,12 +51,7 @@ class SqliteStore final : public Store {
     RAMPART_CHECK(Configure(writer_));
     RAMPART_CHECK(sqlite::Migrate(writer_));
     if (o.path == ":memory:") return {};  // a second connection would be a separate database
-    for (auto& r : readers_) {
-      r.db = std::make_unique<Db>();
-      RAMPART_CHECK(r.db->Open(o.path, o.busy_timeout_ms));
-      RAMPART_CHECK(Configure(*r.db));
-    }
-    return {};
+    return c_.OpenReaders(o.path, o.busy_timeout_ms, Configure);
   }
 
   // AccountStore
@@ -291,18 +288,30 @@ class SqliteStore final : public Store {
   }
 
  private:
-  std::pair<std::unique_lock<std::mutex>, Db&> Reader() {
-    if (!readers_[0].db) return {std::unique_lock(write_mu_), writer_};
-    // A free reader if there is one, else wait for the next in turn.
-    const size_t start = next_reader_.fetch_add(1, std::memory_order_relaxed);
-    for (size_t i = 0; i < kReaders; ++i) {
-      ReaderConn& r = readers_[(start + i) % kReaders];
-      std::unique_lock lock(r.mu, std::try_to_lock);
-      if (lock.owns_lock()) return {std::move(lock), *r.db};
-    }
-    ReaderConn& r = readers_[start % kReaders];
-    return {std::unique_lock(r.mu), *r.db};
+  std::pair<std::unique_lock<std::mutex>, Db&> Reader() { return c_.Reader(); }
+
+ public:
+  // V2Store: see sqlite_v2.cpp.
+  Result<void> Commit(const V2Write& w) override { return v2_.Commit(w); }
+  Result<std::vector<ObjectRecord>> ListObjects(const std::string& org, const std::string& kind,
+                                                const std::string& parent) override {
+    return v2_.ListObjects(org, kind, parent);
   }
+  Result<std::optional<ObjectRecord>> GetObject(const std::string& org, const std::string& kind,
+                                                const std::string& id) override {
+    return v2_.GetObject(org, kind, id);
+  }
+  Result<void> PutVulnerabilities(const std::vector<VulnRecord>& v) override { return v2_.PutVulnerabilities(v); }
+  Result<std::vector<VulnRecord>> ListVulnerabilities(const VulnQuery& q) override {
+    return v2_.ListVulnerabilities(q);
+  }
+  Result<std::optional<VulnRecord>> GetVulnerability(const std::string& org, const std::string& cve) override {
+    return v2_.GetVulnerability(org, cve);
+  }
+  Result<std::vector<V2AuditRecord>> ListV2Audit(const TimePageQuery& q) override { return v2_.ListV2Audit(q); }
+  Result<std::vector<MemberRecord>> MembersOfOrg(const std::string& org) override { return v2_.MembersOfOrg(org); }
+
+ private:
 
   Result<std::vector<ListRecord>> LoadListsLocked(Db& db, const std::string& account_id) {
     Stmt lists(db, sqlite::q::kLoadLists);
@@ -365,16 +374,10 @@ class SqliteStore final : public Store {
     return s.Bind(5, a.token_id).Bind(6, a.action).Bind(7, a.at_ms).Bind(8, a.changes_json).Run();
   }
 
-  std::mutex write_mu_;
-  Db writer_;
-  // Several read connections, so concurrent reads (one per blocking thread) do not queue.
-  struct ReaderConn {
-    std::mutex mu;
-    std::unique_ptr<Db> db;
-  };
-  static constexpr size_t kReaders = 4;
-  std::array<ReaderConn, kReaders> readers_;
-  std::atomic<size_t> next_reader_{0};
+  sqlite::Connections c_;
+  sqlite::SqliteV2 v2_{c_};
+  Db& writer_ = c_.writer;
+  std::mutex& write_mu_ = c_.write_mu;
 };
 
 }  // namespace

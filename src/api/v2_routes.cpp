@@ -1,0 +1,169 @@
+// The v2 routes beyond agents and alert reads: alert dismissal, vulnerabilities and suppressions,
+// rulesets/rules/tags, organization members and invites, audit logs. Handlers are plain functions
+// of the request and the actor; every write leaves its audit record in the same commit.
+#include <boost/json.hpp>
+
+#include "api/query.hpp"
+#include "api/v2.hpp"
+#include "telemetry/alerts_dismiss.hpp"
+#include "telemetry/members.hpp"
+#include "telemetry/rules.hpp"
+#include "telemetry/vulns.hpp"
+
+namespace rampart::api {
+namespace {
+
+using BodyFn = std::function<Result<std::string>(Call&)>;
+using ActorFn = std::function<Result<std::string>(Call&, const telemetry::Actor&)>;
+
+Reply Json(std::string body) { return Reply{http::Status::ok, nullptr, "application/json", std::move(body)}; }
+
+std::string P(const Call& c, size_t i) { return std::string(c.params[i]); }
+
+Result<telemetry::Actor> ActorOf(const Call& c, V2Deps& deps, bool owner_only) {
+  const std::string& org = c.principal->account_id;
+  const std::string& user_id = c.principal->token_id;
+  if (owner_only && deps.identity.RoleIn(user_id, org) != identity::Role::kOwner) {
+    return Error{Errc::kForbidden, 0, "only owners of the organization can change its members"};
+  }
+  RAMPART_TRY(user, deps.telemetry.FindUser(user_id));
+  return telemetry::Actor{org, user_id, user ? user->email : "", UnixMillis(deps.clock.Now())};
+}
+
+Route Read(const char* name, BodyFn fn) {
+  return Route{name, true, false, true, [fn](Call& c) -> Result<Reply> {
+                 RAMPART_TRY(body, fn(c));
+                 return Json(std::move(body));
+               },
+               Surface::kThreatstack};
+}
+
+Route Write(const char* name, V2Deps& deps, ActorFn fn, bool owner_only = false) {
+  return Route{name, true, true, true, [&deps, fn, owner_only](Call& c) -> Result<Reply> {
+                 RAMPART_TRY(actor, ActorOf(c, deps, owner_only));
+                 RAMPART_TRY(body, fn(c, actor));
+                 return Json(std::move(body));
+               },
+               Surface::kThreatstack};
+}
+
+void AddDismissRoutes(http::Router<Route>& r, V2Deps& d) {
+  r.Add(http::Verb::post, "/v2/alerts/dismiss", Write("v2.alerts.dismiss", d, [&d](Call& c, const telemetry::Actor& a) {
+          return telemetry::DismissAlerts(d.telemetry, d.telemetry, a, c.req.body());
+        }));
+  r.Add(http::Verb::post, "/v2/alerts/undismiss", Write("v2.alerts.undismiss", d, [&d](Call& c, const telemetry::Actor& a) {
+          return telemetry::UndismissAlerts(d.telemetry, d.telemetry, a, c.req.body());
+        }));
+}
+
+void AddVulnRoutes(http::Router<Route>& r, V2Deps& d) {
+  auto params = [](Call& c) {
+    return telemetry::VulnParams{QueryParam(c.req, "status"), QueryParam(c.req, "agentId"),
+                                 QueryParam(c.req, "hasSecurityNotices"), QueryParam(c.req, "active"),
+                                 QueryParam(c.req, "token")};
+  };
+  r.Add(http::Verb::get, "/v2/vulnerabilities", Read("v2.vulns.list", [&d, params](Call& c) {
+          return telemetry::ListVulnsBody(d.telemetry, d.tokens, c.principal->account_id, params(c));
+        }));
+  r.Add(http::Verb::get, "/v2/vulnerabilities/suppressions", Read("v2.vulns.suppressions", [&d](Call& c) {
+          return telemetry::ListSuppressionsBody(d.telemetry, c.principal->account_id);
+        }));
+  r.Add(http::Verb::post, "/v2/vulnerabilities/suppressions",
+        Write("v2.vulns.suppressions.create", d, [&d](Call& c, const telemetry::Actor& a) {
+          return telemetry::CreateSuppression(d.telemetry, a, c.req.body());
+        }));
+  r.Add(http::Verb::delete_, "/v2/vulnerabilities/suppressions/{id}",
+        Write("v2.vulns.suppressions.delete", d, [&d](Call& c, const telemetry::Actor& a) {
+          return telemetry::DeleteSuppression(d.telemetry, a, P(c, 0));
+        }));
+  r.Add(http::Verb::get, "/v2/vulnerabilities/package/{name}", Read("v2.vulns.package", [&d, params](Call& c) {
+          return telemetry::ListVulnsBody(d.telemetry, d.tokens, c.principal->account_id, params(c), P(c, 0));
+        }));
+  r.Add(http::Verb::get, "/v2/vulnerabilities/{cve}", Read("v2.vulns.get", [&d](Call& c) {
+          return telemetry::GetVulnBody(d.telemetry, c.principal->account_id, P(c, 0));
+        }));
+  r.Add(http::Verb::get, "/v2/vulnerabilities/{cve}/servers", Read("v2.vulns.servers", [&d](Call& c) {
+          return telemetry::VulnServersBody(d.telemetry, c.principal->account_id, P(c, 0));
+        }));
+}
+
+void AddRuleRoutes(http::Router<Route>& r, V2Deps& d) {
+  using telemetry::Actor;
+  r.Add(http::Verb::get, "/v2/rulesets", Read("v2.rulesets.list", [&d](Call& c) {
+          return telemetry::ListRulesetsBody(d.telemetry, c.principal->account_id);
+        }));
+  r.Add(http::Verb::post, "/v2/rulesets", Write("v2.rulesets.create", d, [&d](Call& c, const Actor& a) {
+          return telemetry::CreateRuleset(d.telemetry, a, c.req.body());
+        }));
+  r.Add(http::Verb::get, "/v2/rulesets/{id}", Read("v2.rulesets.get", [&d](Call& c) {
+          return telemetry::GetRulesetBody(d.telemetry, c.principal->account_id, P(c, 0));
+        }));
+  r.Add(http::Verb::put, "/v2/rulesets/{id}", Write("v2.rulesets.update", d, [&d](Call& c, const Actor& a) {
+          return telemetry::UpdateRuleset(d.telemetry, a, P(c, 0), c.req.body());
+        }));
+  r.Add(http::Verb::delete_, "/v2/rulesets/{id}", Write("v2.rulesets.delete", d, [&d](Call& c, const Actor& a) {
+          return telemetry::DeleteRuleset(d.telemetry, a, P(c, 0));
+        }));
+  r.Add(http::Verb::get, "/v2/rulesets/{id}/rules", Read("v2.rules.list", [&d](Call& c) {
+          return telemetry::ListRulesBody(d.telemetry, c.principal->account_id, P(c, 0));
+        }));
+  r.Add(http::Verb::post, "/v2/rulesets/{id}/rules", Write("v2.rules.create", d, [&d](Call& c, const Actor& a) {
+          return telemetry::CreateRule(d.telemetry, a, P(c, 0), c.req.body());
+        }));
+  r.Add(http::Verb::get, "/v2/rulesets/{id}/rules/{rule}", Read("v2.rules.get", [&d](Call& c) {
+          return telemetry::GetRuleBody(d.telemetry, c.principal->account_id, P(c, 0), P(c, 1));
+        }));
+  r.Add(http::Verb::put, "/v2/rulesets/{id}/rules/{rule}", Write("v2.rules.update", d, [&d](Call& c, const Actor& a) {
+          return telemetry::UpdateRule(d.telemetry, a, P(c, 0), P(c, 1), c.req.body());
+        }));
+  r.Add(http::Verb::delete_, "/v2/rulesets/{id}/rules/{rule}", Write("v2.rules.delete", d, [&d](Call& c, const Actor& a) {
+          return telemetry::DeleteRule(d.telemetry, a, P(c, 0), P(c, 1));
+        }));
+  r.Add(http::Verb::get, "/v2/rules/{rule}/tags", Read("v2.rules.tags.get", [&d](Call& c) {
+          return telemetry::GetRuleTagsBody(d.telemetry, c.principal->account_id, P(c, 0));
+        }));
+  r.Add(http::Verb::post, "/v2/rules/{rule}/tags", Write("v2.rules.tags.put", d, [&d](Call& c, const Actor& a) {
+          return telemetry::PutRuleTags(d.telemetry, a, P(c, 0), c.req.body());
+        }));
+}
+
+void AddOrganizationRoutes(http::Router<Route>& r, V2Deps& d) {
+  using telemetry::Actor;
+  r.Add(http::Verb::get, "/v2/organizations/members", Read("v2.members.list", [&d](Call& c) {
+          return telemetry::MembersBody(d.telemetry, c.principal->account_id,
+                                        [&d](const std::string& u) { return d.identity.LastAuthenticated(u); });
+        }));
+  r.Add(http::Verb::post, "/v2/organizations/members", Write("v2.members.add", d, [&d](Call& c, const Actor& a) {
+          auto body = telemetry::AddMember(d.telemetry, a, c.req.body());
+          if (body) d.identity.Forget(std::string(boost::json::parse(*body).at("id").as_string()));
+          return body;
+        }, true));
+  Route remove = Write("v2.members.delete", d, [](Call&, const Actor&) { return Result<std::string>(""); }, true);
+  remove.fn = [&d](Call& c) -> Result<Reply> {
+    RAMPART_TRY(actor, ActorOf(c, d, true));
+    RAMPART_CHECK(telemetry::RemoveMember(d.telemetry, actor, P(c, 0)));
+    d.identity.Forget(P(c, 0));
+    return Reply{http::Status::no_content, nullptr, "application/json", {}};
+  };
+  r.Add(http::Verb::delete_, "/v2/organizations/members/{id}", std::move(remove));
+  for (auto verb : {http::Verb::post, http::Verb::put}) {
+    r.Add(verb, "/v2/organizations/invites", Write("v2.invites.create", d, [&d](Call& c, const Actor& a) {
+            return telemetry::Invite(d.telemetry, a, c.req.body());
+          }, true));
+  }
+  r.Add(http::Verb::get, "/v2/auditlogs", Read("v2.auditlogs", [&d](Call& c) {
+          return telemetry::ListAuditBody(d.telemetry, d.tokens, c.principal->account_id, QueryParam(c.req, "from"),
+                                          QueryParam(c.req, "until"), QueryParam(c.req, "token"));
+        }));
+}
+
+}  // namespace
+
+void AddV2WriteRoutes(http::Router<Route>& r, V2Deps& deps) {
+  AddDismissRoutes(r, deps);
+  AddVulnRoutes(r, deps);
+  AddRuleRoutes(r, deps);
+  AddOrganizationRoutes(r, deps);
+}
+
+}  // namespace rampart::api

@@ -1,0 +1,139 @@
+#include "store/sqlite/sqlite_v2.hpp"
+
+#include <limits>
+
+#include "store/sqlite/queries.hpp"
+
+namespace rampart::store::sqlite {
+namespace {
+
+constexpr int64_t kMaxMs = std::numeric_limits<int64_t>::max();
+constexpr int64_t kMinMs = std::numeric_limits<int64_t>::min();
+
+ObjectRecord ReadObject(const Stmt& s) { return {s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Int(4), s.Text(5)}; }
+
+VulnRecord ReadVuln(const Stmt& s) {
+  return {s.Text(0), s.Text(1), s.Int(2), s.Int(3) != 0, s.Int(4) != 0, s.Text(5), s.Text(6)};
+}
+
+std::optional<int64_t> OptBool(const std::optional<bool>& b) {
+  return b ? std::optional<int64_t>(*b ? 1 : 0) : std::nullopt;
+}
+
+template <class T>
+std::optional<T> First(std::vector<T> rows) {
+  return rows.empty() ? std::optional<T>() : std::optional<T>(std::move(rows[0]));
+}
+
+Result<void> PutAlertsIn(Db& db, const std::vector<AlertRecord>& alerts) {
+  Stmt s(db, q::kPutAlert);
+  for (const AlertRecord& a : alerts) {
+    s.Bind(1, a.org_id).Bind(2, a.id).Bind(3, a.created_at_ms).Bind(4, int64_t{a.dismissed}).Bind(5, int64_t{a.severity});
+    RAMPART_CHECK(s.Bind(6, a.rule_id).Bind(7, a.agent_id).Bind(8, a.doc).Bind(9, a.events).Run());
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<void> SqliteV2::Commit(const V2Write& w) {
+  std::lock_guard lock(c_.write_mu);
+  Db& db = c_.writer;
+  Txn txn(db);
+  if (!txn.begun()) return txn.begun().error();
+  Stmt del(db, q::kDeleteObject);
+  for (const auto& [kind, id] : w.delete_objects) RAMPART_CHECK(del.Bind(1, w.org_id).Bind(2, kind).Bind(3, id).Run());
+  Stmt put(db, q::kPutObject);
+  for (const ObjectRecord& o : w.put_objects) {
+    put.Bind(1, w.org_id).Bind(2, o.kind).Bind(3, o.id).Bind(4, o.parent_id).Bind(5, o.created_at_ms);
+    RAMPART_CHECK(put.Bind(6, o.doc).Run());
+  }
+  RAMPART_CHECK(PutAlertsIn(db, w.put_alerts));
+  Stmt sup(db, q::kSetSuppressed);
+  for (const auto& [cve, on] : w.set_suppressed) {
+    RAMPART_CHECK(sup.Bind(1, w.org_id).Bind(2, cve).Bind(3, int64_t{on}).Run());
+  }
+  if (w.put_membership) {
+    Stmt s(db, q::kPutMembership);
+    RAMPART_CHECK(s.Bind(1, w.put_membership->user_id).Bind(2, w.org_id).Bind(3, w.put_membership->role).Run());
+  }
+  if (w.delete_membership) {
+    Stmt s(db, q::kDeleteMembership);
+    RAMPART_CHECK(s.Bind(1, *w.delete_membership).Bind(2, w.org_id).Run());
+    if (sqlite3_changes(db.get()) != 1) return Error::NotFound(404, "no such member");
+  }
+  if (w.audit) {
+    Stmt s(db, q::kInsertV2Audit);
+    RAMPART_CHECK(s.Bind(1, w.org_id).Bind(2, w.audit->id).Bind(3, w.audit->created_at_ms).Bind(4, w.audit->doc).Run());
+  }
+  return txn.Commit();
+}
+
+Result<std::vector<ObjectRecord>> SqliteV2::ListObjects(const std::string& org_id, const std::string& kind,
+                                                        const std::string& parent_id) {
+  auto [lock, db] = c_.Reader();
+  Stmt s(db, q::kListObjects);
+  s.Bind(1, org_id).Bind(2, kind).Bind(3, parent_id);
+  return CollectRows<ObjectRecord>(s, ReadObject);
+}
+
+Result<std::optional<ObjectRecord>> SqliteV2::GetObject(const std::string& org_id, const std::string& kind,
+                                                        const std::string& id) {
+  auto [lock, db] = c_.Reader();
+  Stmt s(db, q::kGetObject);
+  s.Bind(1, org_id).Bind(2, kind).Bind(3, id);
+  RAMPART_TRY(rows, CollectRows<ObjectRecord>(s, ReadObject));
+  return First(std::move(rows));
+}
+
+Result<void> SqliteV2::PutVulnerabilities(const std::vector<VulnRecord>& vulns) {
+  std::lock_guard lock(c_.write_mu);
+  Txn txn(c_.writer);
+  if (!txn.begun()) return txn.begun().error();
+  Stmt s(c_.writer, q::kPutVulnerability);
+  for (const VulnRecord& v : vulns) {
+    s.Bind(1, v.org_id).Bind(2, v.id).Bind(3, v.created_at_ms).Bind(4, int64_t{v.suppressed});
+    RAMPART_CHECK(s.Bind(5, int64_t{v.has_notices}).Bind(6, v.package).Bind(7, v.doc).Run());
+  }
+  return txn.Commit();
+}
+
+Result<std::vector<VulnRecord>> SqliteV2::ListVulnerabilities(const VulnQuery& vq) {
+  auto [lock, db] = c_.Reader();
+  Stmt s(db, q::kListVulnerabilities);
+  auto upper = vq.after.value_or(std::pair<int64_t, std::string>{kMaxMs, ""});
+  s.Bind(1, vq.org_id).Bind(2, OptBool(vq.suppressed)).Bind(3, OptBool(vq.has_notices)).Bind(4, vq.agent_id);
+  s.Bind(5, vq.package).Bind(6, upper.first).Bind(7, upper.second).Bind(8, vq.limit);
+  return CollectRows<VulnRecord>(s, ReadVuln);
+}
+
+Result<std::optional<VulnRecord>> SqliteV2::GetVulnerability(const std::string& org_id, const std::string& cve) {
+  auto [lock, db] = c_.Reader();
+  Stmt s(db, q::kGetVulnerability);
+  s.Bind(1, org_id).Bind(2, cve);
+  RAMPART_TRY(rows, CollectRows<VulnRecord>(s, ReadVuln));
+  return First(std::move(rows));
+}
+
+Result<std::vector<V2AuditRecord>> SqliteV2::ListV2Audit(const TimePageQuery& tq) {
+  auto [lock, db] = c_.Reader();
+  Stmt s(db, q::kListV2Audit);
+  std::pair<int64_t, std::string> upper{kMaxMs, ""};
+  if (tq.until_ms && *tq.until_ms < kMaxMs) upper = {*tq.until_ms + 1, ""};
+  if (tq.after && *tq.after < upper) upper = *tq.after;
+  s.Bind(1, tq.org_id).Bind(2, tq.from_ms.value_or(kMinMs)).Bind(3, upper.first).Bind(4, upper.second).Bind(5, tq.limit);
+  return CollectRows<V2AuditRecord>(s, [](const Stmt& r) {
+    return V2AuditRecord{r.Text(0), r.Text(1), r.Int(2), r.Text(3)};
+  });
+}
+
+Result<std::vector<MemberRecord>> SqliteV2::MembersOfOrg(const std::string& org_id) {
+  auto [lock, db] = c_.Reader();
+  Stmt s(db, q::kMembersOfOrg);
+  s.Bind(1, org_id);
+  return CollectRows<MemberRecord>(s, [](const Stmt& r) {
+    return MemberRecord{{r.Text(0), r.Text(1), r.Text(2)}, {r.Text(3), r.Text(4), r.Int(5)}};
+  });
+}
+
+}  // namespace rampart::store::sqlite

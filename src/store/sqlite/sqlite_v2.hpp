@@ -1,0 +1,26 @@
+#pragma once
+// The SQLite implementation of store::V2Store, over the connections SqliteStore owns.
+#include "store/sqlite/connections.hpp"
+#include "store/store.hpp"
+
+namespace rampart::store::sqlite {
+
+class SqliteV2 {
+ public:
+  explicit SqliteV2(Connections& c) : c_(c) {}
+  Result<void> Commit(const V2Write& w);
+  Result<std::vector<ObjectRecord>> ListObjects(const std::string& org_id, const std::string& kind,
+                                                const std::string& parent_id);
+  Result<std::optional<ObjectRecord>> GetObject(const std::string& org_id, const std::string& kind,
+                                                const std::string& id);
+  Result<void> PutVulnerabilities(const std::vector<VulnRecord>& vulns);
+  Result<std::vector<VulnRecord>> ListVulnerabilities(const VulnQuery& q);
+  Result<std::optional<VulnRecord>> GetVulnerability(const std::string& org_id, const std::string& cve);
+  Result<std::vector<V2AuditRecord>> ListV2Audit(const TimePageQuery& q);
+  Result<std::vector<MemberRecord>> MembersOfOrg(const std::string& org_id);
+
+ private:
+  Connections& c_;
+};
+
+}  // namespace rampart::store::sqlite
