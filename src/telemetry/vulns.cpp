@@ -122,7 +122,8 @@ Result<std::string> VulnServersBody(store::V2Store& store, const std::string& or
   RAMPART_TRY(v, store.GetVulnerability(org_id, cve));
   if (!v) return Error::NotFound(0, "Vulnerability not found: " + cve.substr(0, 64));
   json::array servers;
-  for (const auto& a : json::parse(v->doc).at("agents").as_array()) {
+  const json::value doc = json::parse(v->doc);  // named: a temporary would die before the loop runs
+  for (const auto& a : doc.at("agents").as_array()) {
     json::object s{{"agentId", a.at("agentId")}};
     if (const json::value* h = a.as_object().if_contains("hostname")) s["hostname"] = *h;
     servers.push_back(std::move(s));

@@ -108,7 +108,7 @@ def test_agents_import_list_paginate_and_get(server, tmp_path):
             "agentType": "investigate", "ipAddresses": {"private": ["10.0.0.%d/24" % i], "link_local": [], "public": []}}}))
     f = tmp_path / "agents.jsonl"
     f.write_text("\n".join(lines) + "\n")
-    assert server.admin("import", "--org", "Acme", str(f)) == {"agents": 150, "alerts": 0}
+    assert server.admin("import", "--org", "Acme", str(f)) == {"agents": 150, "alerts": 0, "vulnerabilities": 0}
     url = server.url + "/v2/agents"
     first = hawk(url, creds)
     assert first["status"] == 200 and first["verified"] is True, first
@@ -158,7 +158,7 @@ def test_alerts_filters_counts_events(server, tmp_path):
     lines.append(alert_line(99, "2024-01-02T00:00:00Z", severity=1, dismissed=True))
     f = tmp_path / "alerts.jsonl"
     f.write_text("\n".join(lines))
-    assert server.admin("import", "--org", "Acme", str(f)) == {"agents": 0, "alerts": 31}
+    assert server.admin("import", "--org", "Acme", str(f)) == {"agents": 0, "alerts": 31, "vulnerabilities": 0}
     base = server.url + "/v2/alerts"
     page = json.loads(hawk(base, creds)["body"])
     assert list(page) == ["alerts", "token"] and len(page["alerts"]) == 30 and page["token"] is None
