@@ -155,7 +155,7 @@ asio::awaitable<bool> Api::AuthenticateV2(const http::Request& req, const http::
   // (An if, not a conditional expression: GCC 12 miscompiles co_await inside `?:`.)
   HawkAuth a;
   if (HawkUserCached(req, *deps_.v2)) {
-    a = AuthenticateHawk(req, conn, route.write, cfg_.v2, *deps_.v2);
+    a = AuthenticateHawk(req, conn, route.write, cfg_.v2, *deps_.v2, /*may_block=*/false);
   } else {
     a = co_await http::RunBlocking(
         deps_.pool, [&] { return AuthenticateHawk(req, conn, route.write, cfg_.v2, *deps_.v2); });

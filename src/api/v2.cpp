@@ -31,7 +31,7 @@ bool HawkUserCached(const http::Request& req, V2Deps& deps) {
 }
 
 HawkAuth AuthenticateHawk(const http::Request& req, const http::ConnectionInfo& conn, bool write,
-                          const V2Config& cfg, V2Deps& deps) {
+                          const V2Config& cfg, V2Deps& deps, bool may_block) {
   hawk::HostPort hp;
   if (cfg.external_host.empty() || cfg.external_port.empty()) {
     auto resolved = hawk::ResolveHost(req[field::host], conn.tls);
@@ -48,7 +48,7 @@ HawkAuth AuthenticateHawk(const http::Request& req, const http::ConnectionInfo& 
   // A user may hold two valid keys during a rotation's grace period: try each.
   auto parsed = hawk::ParseAuthorization(authz);
   if (!parsed) return {std::nullopt, std::nullopt, parsed.failure};
-  std::vector<hawk::Credentials> keys = deps.identity.CredentialsFor(parsed->id);
+  std::vector<hawk::Credentials> keys = deps.identity.CredentialsFor(parsed->id, may_block);
   hawk::NonceCheck nonces = [&](std::string_view id, std::string_view nonce, std::string_view ts, int64_t until) {
     return deps.nonces.Insert(id, nonce, ts, until, now) == auth::NonceCache::Verdict::kFresh;
   };
@@ -61,7 +61,7 @@ HawkAuth AuthenticateHawk(const http::Request& req, const http::ConnectionInfo& 
   if (!v) return {std::nullopt, std::nullopt, v.failure};
   const std::string org = v->artifacts.ext.value_or("");
   if (org.empty()) return Fail(403, "the Hawk ext attribute must carry the organization id");
-  auto role = deps.identity.RoleIn(v->credentials.id, org);
+  auto role = deps.identity.RoleIn(v->credentials.id, org, may_block);
   if (!role) return Fail(403, "not a member of organization " + org.substr(0, 64));
   if (write && *role == identity::Role::kReader) return Fail(403, "readers cannot make changes");
   deps.identity.NoteAuthenticated(v->credentials.id, now);

@@ -44,9 +44,10 @@ struct HawkAuth {
   auth::hawk::Failure failure;
 };
 
-// Blocking (identity lookups). `write`: the route changes data, so readers get 403.
+// `write`: the route changes data, so readers get 403. With `may_block` the identity store may be
+// read (blocking pool only); without it only cached users are known (I/O thread).
 HawkAuth AuthenticateHawk(const http::Request& req, const http::ConnectionInfo& conn, bool write,
-                          const V2Config& cfg, V2Deps& deps);
+                          const V2Config& cfg, V2Deps& deps, bool may_block = true);
 
 // True when the Hawk id of the request names a user whose credentials are cached, so that
 // AuthenticateHawk will not block.

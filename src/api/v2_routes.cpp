@@ -138,14 +138,15 @@ void AddOrganizationRoutes(http::Router<Route>& r, V2Deps& d) {
           if (body) d.identity.Forget(std::string(boost::json::parse(*body).at("id").as_string()));
           return body;
         }, true));
-  Route remove = Write("v2.members.delete", d, [](Call&, const Actor&) { return Result<std::string>(""); }, true);
-  remove.fn = [&d](Call& c) -> Result<Reply> {
-    RAMPART_TRY(actor, ActorOf(c, d, true));
-    RAMPART_CHECK(telemetry::RemoveMember(d.telemetry, actor, P(c, 0)));
-    d.identity.Forget(P(c, 0));
-    return Reply{http::Status::no_content, nullptr, "application/json", {}};
-  };
-  r.Add(http::Verb::delete_, "/v2/organizations/members/{id}", std::move(remove));
+  // 204 with no body, so not through Write().
+  r.Add(http::Verb::delete_, "/v2/organizations/members/{id}",
+        Route{"v2.members.delete", true, true, true, [&d](Call& c) -> Result<Reply> {
+                RAMPART_TRY(actor, ActorOf(c, d, true));
+                RAMPART_CHECK(telemetry::RemoveMember(d.telemetry, actor, P(c, 0)));
+                d.identity.Forget(P(c, 0));
+                return Reply{http::Status::no_content, nullptr, "application/json", {}};
+              },
+              Surface::kThreatstack});
   for (auto verb : {http::Verb::post, http::Verb::put}) {
     r.Add(verb, "/v2/organizations/invites", Write("v2.invites.create", d, [&d](Call& c, const Actor& a) {
             return telemetry::Invite(d.telemetry, a, c.req.body());

@@ -106,13 +106,15 @@ Result<ClientCredentials> IdentityService::Key(const std::string& user, const st
   return NotFound("user " + user + " has no valid key (use --rotate)");
 }
 
-std::shared_ptr<const IdentityService::CachedUser> IdentityService::Lookup(const std::string& user_id) {
+std::shared_ptr<const IdentityService::CachedUser> IdentityService::Lookup(const std::string& user_id,
+                                                                           bool may_load) {
   const int64_t now = UnixMillis(clock_.Now());
   {
     std::lock_guard lock(mu_);
     auto it = cache_.find(user_id);
-    if (it != cache_.end() && now - it->second->loaded_ms < cache_ttl_ms_) return it->second;
+    if (it != cache_.end() && (!may_load || now - it->second->loaded_ms < cache_ttl_ms_)) return it->second;
   }
+  if (!may_load) return std::make_shared<CachedUser>();  // evicted meanwhile: unknown for now
   auto fresh = std::make_shared<CachedUser>();
   fresh->loaded_ms = now;
   // Keys valid now or later (a rotated key stays until its grace ends: checked at use).
@@ -160,17 +162,17 @@ int64_t IdentityService::LastAuthenticated(const std::string& user_id) {
   return it == last_seen_.end() ? 0 : it->second;
 }
 
-std::vector<auth::hawk::Credentials> IdentityService::CredentialsFor(std::string_view user_id) {
+std::vector<auth::hawk::Credentials> IdentityService::CredentialsFor(std::string_view user_id, bool may_load) {
   std::vector<auth::hawk::Credentials> out;
   const int64_t now = UnixMillis(clock_.Now());
-  for (const auto& [cred, until] : Lookup(std::string(user_id))->keys) {
+  for (const auto& [cred, until] : Lookup(std::string(user_id), may_load)->keys) {
     if (!until || *until > now) out.push_back(cred);
   }
   return out;
 }
 
-std::optional<Role> IdentityService::RoleIn(const std::string& user_id, const std::string& org_id) {
-  for (const auto& [org, role] : Lookup(user_id)->roles) {
+std::optional<Role> IdentityService::RoleIn(const std::string& user_id, const std::string& org_id, bool may_load) {
+  for (const auto& [org, role] : Lookup(user_id, may_load)->roles) {
     if (org == org_id) return role;
   }
   return std::nullopt;

@@ -48,9 +48,11 @@ class IdentityService {
                                 std::chrono::seconds grace);
 
   // Hawk lookup: every valid key of the user is tried by the caller in turn (rotation grace).
-  std::vector<auth::hawk::Credentials> CredentialsFor(std::string_view user_id);
+  // With `may_load` false the store is never touched (I/O threads): a cached entry is used even
+  // if it went stale since IsCached said yes, and an absent one counts as unknown.
+  std::vector<auth::hawk::Credentials> CredentialsFor(std::string_view user_id, bool may_load = true);
   // The user's role in `org_id`, or nullopt if not a member.
-  std::optional<Role> RoleIn(const std::string& user_id, const std::string& org_id);
+  std::optional<Role> RoleIn(const std::string& user_id, const std::string& org_id, bool may_load = true);
   // True when CredentialsFor and RoleIn for this user would not touch the store: the request
   // path then verifies on the I/O thread instead of hopping to the blocking pool.
   bool IsCached(std::string_view user_id);
@@ -70,7 +72,7 @@ class IdentityService {
   std::string NewKey() const;
   // The cached entry, loading it from the store when absent or older than the TTL. Unknown
   // users are cached too (empty), so a flood of bad ids costs one store read per id per TTL.
-  std::shared_ptr<const CachedUser> Lookup(const std::string& user_id);
+  std::shared_ptr<const CachedUser> Lookup(const std::string& user_id, bool may_load);
 
   store::IdentityStore& store_;
   const crypto::SecretBox& box_;

@@ -3,10 +3,10 @@
 // proceed while a large write commits (WAL readers never block on the writer).
 #include <array>
 #include <atomic>
-#include <limits>
 #include <mutex>
 
 #include "store/sqlite/connections.hpp"
+#include "store/sqlite/keyset.hpp"
 #include "store/sqlite/migrations.hpp"
 #include "store/sqlite/queries.hpp"
 #include "store/sqlite/sqlite_v2.hpp"
@@ -16,9 +16,8 @@
 namespace rampart::store {
 namespace {
 
-// Open bounds of keyset ranges (no stored time is this far out).
-constexpr int64_t kMaxMs = std::numeric_limits<int64_t>::max();
-constexpr int64_t kMinMs = std::numeric_limits<int64_t>::min();
+using sqlite::KeysetUpper;
+using sqlite::kMinMs;
 
 using sqlite::Db;
 using sqlite::Stmt;
@@ -222,7 +221,7 @@ class SqliteStore final : public Store {
     auto [lock, db] = Reader();
     Stmt s(db, sqlite::q::kListAgents);
     s.Bind(1, q.org_id).Bind(2, q.status);
-    auto upper = q.after.value_or(std::pair<int64_t, std::string>{kMaxMs, ""});
+    auto upper = KeysetUpper(std::nullopt, q.after);
     s.Bind(3, upper.first).Bind(4, upper.second).Bind(5, q.limit);
     return sqlite::CollectRows<AgentRecord>(s, ReadAgent);
   }
@@ -239,22 +238,14 @@ class SqliteStore final : public Store {
     std::lock_guard lock(write_mu_);
     Txn txn(writer_);
     if (!txn.begun()) return txn.begun().error();
-    Stmt s(writer_, sqlite::q::kPutAlert);
-    for (const AlertRecord& a : alerts) {
-      s.Bind(1, a.org_id).Bind(2, a.id).Bind(3, a.created_at_ms).Bind(4, int64_t{a.dismissed}).Bind(5, int64_t{a.severity});
-      RAMPART_CHECK(s.Bind(6, a.rule_id).Bind(7, a.agent_id).Bind(8, a.doc).Bind(9, a.events).Run());
-    }
+    RAMPART_CHECK(sqlite::PutAlertRows(writer_, alerts));
     return txn.Commit();
   }
 
   Result<std::vector<AlertRecord>> ListAlerts(const AlertQuery& q) override {
     auto [lock, db] = Reader();
     Stmt s(db, sqlite::q::kListAlerts);
-    // One index range: created_at_ms >= from, (created_at_ms, id) < the tighter of the cursor
-    // and until (as (until + 1, "")).
-    std::pair<int64_t, std::string> upper{kMaxMs, ""};
-    if (q.until_ms && *q.until_ms < kMaxMs) upper = {*q.until_ms + 1, ""};
-    if (q.after && *q.after < upper) upper = *q.after;
+    auto upper = KeysetUpper(q.until_ms, q.after);
     s.Bind(1, q.org_id).Bind(2, int64_t{q.dismissed});
     s.Bind(3, q.severity ? std::optional<int64_t>(*q.severity) : std::nullopt).Bind(4, q.rule_id).Bind(5, q.agent_id);
     s.Bind(6, q.from_ms.value_or(kMinMs)).Bind(7, upper.first).Bind(8, upper.second).Bind(9, q.limit);

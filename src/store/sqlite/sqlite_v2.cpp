@@ -1,14 +1,10 @@
 #include "store/sqlite/sqlite_v2.hpp"
 
-#include <limits>
-
+#include "store/sqlite/keyset.hpp"
 #include "store/sqlite/queries.hpp"
 
 namespace rampart::store::sqlite {
 namespace {
-
-constexpr int64_t kMaxMs = std::numeric_limits<int64_t>::max();
-constexpr int64_t kMinMs = std::numeric_limits<int64_t>::min();
 
 ObjectRecord ReadObject(const Stmt& s) { return {s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Int(4), s.Text(5)}; }
 
@@ -25,7 +21,9 @@ std::optional<T> First(std::vector<T> rows) {
   return rows.empty() ? std::optional<T>() : std::optional<T>(std::move(rows[0]));
 }
 
-Result<void> PutAlertsIn(Db& db, const std::vector<AlertRecord>& alerts) {
+}  // namespace
+
+Result<void> PutAlertRows(Db& db, const std::vector<AlertRecord>& alerts) {
   Stmt s(db, q::kPutAlert);
   for (const AlertRecord& a : alerts) {
     s.Bind(1, a.org_id).Bind(2, a.id).Bind(3, a.created_at_ms).Bind(4, int64_t{a.dismissed}).Bind(5, int64_t{a.severity});
@@ -33,8 +31,6 @@ Result<void> PutAlertsIn(Db& db, const std::vector<AlertRecord>& alerts) {
   }
   return {};
 }
-
-}  // namespace
 
 Result<void> SqliteV2::Commit(const V2Write& w) {
   std::lock_guard lock(c_.write_mu);
@@ -48,7 +44,7 @@ Result<void> SqliteV2::Commit(const V2Write& w) {
     put.Bind(1, w.org_id).Bind(2, o.kind).Bind(3, o.id).Bind(4, o.parent_id).Bind(5, o.created_at_ms);
     RAMPART_CHECK(put.Bind(6, o.doc).Run());
   }
-  RAMPART_CHECK(PutAlertsIn(db, w.put_alerts));
+  RAMPART_CHECK(PutAlertRows(db, w.put_alerts));
   Stmt sup(db, q::kSetSuppressed);
   for (const auto& [cve, on] : w.set_suppressed) {
     RAMPART_CHECK(sup.Bind(1, w.org_id).Bind(2, cve).Bind(3, int64_t{on}).Run());
@@ -101,7 +97,7 @@ Result<void> SqliteV2::PutVulnerabilities(const std::vector<VulnRecord>& vulns) 
 Result<std::vector<VulnRecord>> SqliteV2::ListVulnerabilities(const VulnQuery& vq) {
   auto [lock, db] = c_.Reader();
   Stmt s(db, q::kListVulnerabilities);
-  auto upper = vq.after.value_or(std::pair<int64_t, std::string>{kMaxMs, ""});
+  auto upper = KeysetUpper(std::nullopt, vq.after);
   s.Bind(1, vq.org_id).Bind(2, OptBool(vq.suppressed)).Bind(3, OptBool(vq.has_notices)).Bind(4, vq.agent_id);
   s.Bind(5, vq.package).Bind(6, upper.first).Bind(7, upper.second).Bind(8, vq.limit);
   return CollectRows<VulnRecord>(s, ReadVuln);
@@ -118,9 +114,7 @@ Result<std::optional<VulnRecord>> SqliteV2::GetVulnerability(const std::string& 
 Result<std::vector<V2AuditRecord>> SqliteV2::ListV2Audit(const TimePageQuery& tq) {
   auto [lock, db] = c_.Reader();
   Stmt s(db, q::kListV2Audit);
-  std::pair<int64_t, std::string> upper{kMaxMs, ""};
-  if (tq.until_ms && *tq.until_ms < kMaxMs) upper = {*tq.until_ms + 1, ""};
-  if (tq.after && *tq.after < upper) upper = *tq.after;
+  auto upper = KeysetUpper(tq.until_ms, tq.after);
   s.Bind(1, tq.org_id).Bind(2, tq.from_ms.value_or(kMinMs)).Bind(3, upper.first).Bind(4, upper.second).Bind(5, tq.limit);
   return CollectRows<V2AuditRecord>(s, [](const Stmt& r) {
     return V2AuditRecord{r.Text(0), r.Text(1), r.Int(2), r.Text(3)};

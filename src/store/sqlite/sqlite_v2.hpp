@@ -5,6 +5,9 @@
 
 namespace rampart::store::sqlite {
 
+// Inserts or replaces alert rows inside the caller's transaction (on `db`, the writer).
+Result<void> PutAlertRows(Db& db, const std::vector<AlertRecord>& alerts);
+
 class SqliteV2 {
  public:
   explicit SqliteV2(Connections& c) : c_(c) {}
