@@ -50,7 +50,12 @@ std::string RequestId(const http::Request& req) {
 http::Response Render(Reply& r, unsigned version) {
   http::Response res{r.status, version};
   res.set(field::content_type, r.content_type);
-  if (r.status != http::Status::no_content) res.body() = r.text.empty() ? json::serialize(r.body) : std::move(r.text);
+  if (r.status == http::Status::no_content) return res;
+  if (r.shared_text) {
+    res.body().Share(std::move(r.shared_text));
+  } else {
+    res.body() = r.text.empty() ? json::serialize(r.body) : std::move(r.text);
+  }
   return res;
 }
 
@@ -154,11 +159,14 @@ asio::awaitable<bool> Api::AuthenticateV2(const http::Request& req, const http::
   // Known users verify on the I/O thread (cached keys: no store access); others load off-thread.
   // (An if, not a conditional expression: GCC 12 miscompiles co_await inside `?:`.)
   HawkAuth a;
-  if (HawkUserCached(req, *deps_.v2)) {
-    a = AuthenticateHawk(req, conn, route.write, cfg_.v2, *deps_.v2, /*may_block=*/false);
+  auto parsed = auth::hawk::ParseAuthorization(req[field::authorization]);  // once per request
+  if (!parsed) {
+    a.failure = parsed.failure;
+  } else if (deps_.v2->identity.IsCached(parsed->id)) {
+    a = AuthenticateHawk(req, *parsed, conn, route.write, cfg_.v2, *deps_.v2, /*may_block=*/false);
   } else {
     a = co_await http::RunBlocking(
-        deps_.pool, [&] { return AuthenticateHawk(req, conn, route.write, cfg_.v2, *deps_.v2); });
+        deps_.pool, [&] { return AuthenticateHawk(req, *parsed, conn, route.write, cfg_.v2, *deps_.v2); });
   }
   if (!a.principal) {
     out.hawk_failure = a.failure;

@@ -27,6 +27,7 @@ struct Reply {
   std::string content_type = "application/json";
   std::string text;  // when non-empty, sent as-is instead of `body` (pre-serialized JSON, or text)
   std::string payload_hash;  // v2: Hawk payload hash of `text` when already known (else computed)
+  std::shared_ptr<const std::string> shared_text;  // when set, sent as-is without a copy (memoized pages)
 };
 
 using HandlerFn = std::function<Result<Reply>(Call&)>;

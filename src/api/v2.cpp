@@ -25,13 +25,9 @@ bool IsV2Path(const std::vector<std::string_view>& segs) {
   return !segs.empty() && (segs[0] == "v2" || segs[0] == "help");
 }
 
-bool HawkUserCached(const http::Request& req, V2Deps& deps) {
-  auto parsed = hawk::ParseAuthorization(req[field::authorization]);
-  return parsed && deps.identity.IsCached(parsed->id);
-}
-
-HawkAuth AuthenticateHawk(const http::Request& req, const http::ConnectionInfo& conn, bool write,
-                          const V2Config& cfg, V2Deps& deps, bool may_block) {
+HawkAuth AuthenticateHawk(const http::Request& req, const hawk::Attributes& parsed,
+                          const http::ConnectionInfo& conn, bool write, const V2Config& cfg, V2Deps& deps,
+                          bool may_block) {
   hawk::HostPort hp;
   if (cfg.external_host.empty() || cfg.external_port.empty()) {
     auto resolved = hawk::ResolveHost(req[field::host], conn.tls);
@@ -41,21 +37,17 @@ HawkAuth AuthenticateHawk(const http::Request& req, const http::ConnectionInfo& 
   if (!cfg.external_host.empty()) hp.host = cfg.external_host;
   if (!cfg.external_port.empty()) hp.port = cfg.external_port;
   const int64_t now = UnixMillis(deps.clock.Now());
-  const std::string authz(req[field::authorization]);
-  const std::string ct(req[field::content_type]);
-  hawk::RequestView view{http::beast_http::to_string(req.method()), req.target(), authz, ct,
-                         std::optional<std::string_view>(req.body()), hp};
+  hawk::RequestView view{http::beast_http::to_string(req.method()), req.target(), req[field::authorization],
+                         req[field::content_type], std::optional<std::string_view>(req.body()), hp};
   // A user may hold two valid keys during a rotation's grace period: try each.
-  auto parsed = hawk::ParseAuthorization(authz);
-  if (!parsed) return {std::nullopt, std::nullopt, parsed.failure};
-  std::vector<hawk::Credentials> keys = deps.identity.CredentialsFor(parsed->id, may_block);
+  std::vector<hawk::Credentials> keys = deps.identity.CredentialsFor(parsed.id, may_block);
   hawk::NonceCheck nonces = [&](std::string_view id, std::string_view nonce, std::string_view ts, int64_t until) {
     return deps.nonces.Insert(id, nonce, ts, until, now) == auth::NonceCache::Verdict::kFresh;
   };
   hawk::Outcome<hawk::Verified> v = hawk::Outcome<hawk::Verified>::Fail({401, "Unknown credentials",
                                                                           "Hawk error=\"Unknown credentials\""});
   for (const auto& k : keys) {
-    v = hawk::Verify(view, [&k](std::string_view) { return std::optional(k); }, {cfg.skew_ms}, now, nonces);
+    v = hawk::Verify(view, parsed, [&k](std::string_view) { return std::optional(k); }, {cfg.skew_ms}, now, nonces);
     if (v || v.failure.message != "Bad mac") break;
   }
   if (!v) return {std::nullopt, std::nullopt, v.failure};
@@ -95,7 +87,7 @@ void SignResponse(http::Response& res, const hawk::Verified& v, const std::strin
   std::string ct(res[field::content_type]);
   const bool reuse = !known_hash.empty() && v.alg == crypto::HashAlg::kSha256 && ct == "application/json";
   res.set("Server-Authorization",
-          hawk::ServerAuthorization(v, reuse ? known_hash : hawk::PayloadHash(v.alg, ct, res.body()), std::nullopt));
+          hawk::ServerAuthorization(v, reuse ? known_hash : hawk::PayloadHash(v.alg, ct, res.body().view()), std::nullopt));
 }
 
 namespace {
@@ -146,7 +138,7 @@ void AddV2Routes(http::Router<Route>& r, V2Deps& deps) {
   // Agents come from the organization's in-memory snapshot; only loading it blocks.
   auto list = [&deps](Call& c, const telemetry::AgentSnapshot& snap) -> Result<Reply> {
     RAMPART_TRY(page, deps.agents.ListBody(snap, QueryParam(c.req, "status"), QueryParam(c.req, "token")));
-    return Reply{http::Status::ok, nullptr, "application/json", std::move(page.body), std::move(page.payload_hash)};
+    return Reply{http::Status::ok, nullptr, "application/json", {}, std::move(page.payload_hash), std::move(page.body)};
   };
   auto get = [](Call& c, const telemetry::AgentSnapshot& snap) -> Result<Reply> {
     const store::AgentRecord* agent = snap.Find(std::string(c.params[0]));

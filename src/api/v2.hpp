@@ -46,12 +46,10 @@ struct HawkAuth {
 
 // `write`: the route changes data, so readers get 403. With `may_block` the identity store may be
 // read (blocking pool only); without it only cached users are known (I/O thread).
-HawkAuth AuthenticateHawk(const http::Request& req, const http::ConnectionInfo& conn, bool write,
-                          const V2Config& cfg, V2Deps& deps, bool may_block = true);
-
-// True when the Hawk id of the request names a user whose credentials are cached, so that
-// AuthenticateHawk will not block.
-bool HawkUserCached(const http::Request& req, V2Deps& deps);
+// `parsed` is ParseAuthorization() of the request's Authorization header, done once by the caller.
+HawkAuth AuthenticateHawk(const http::Request& req, const auth::hawk::Attributes& parsed,
+                          const http::ConnectionInfo& conn, bool write, const V2Config& cfg, V2Deps& deps,
+                          bool may_block = true);
 
 http::Response RenderThreatstackError(int status, const std::string& message, const std::string& www_authenticate,
                                       unsigned version);

@@ -113,9 +113,15 @@ std::string TimestampMac(HashAlg alg, std::string_view key, std::string_view ts)
 
 Outcome<Verified> Verify(const RequestView& req, const CredentialsLookup& lookup, const VerifyOptions& opts,
                          int64_t now_ms, const NonceCheck& nonces) {
-  using O = Outcome<Verified>;
   Outcome<Attributes> attrs = ParseAuthorization(req.authorization);
-  if (!attrs) return O::Fail(attrs.failure);
+  if (!attrs) return Outcome<Verified>::Fail(attrs.failure);
+  return Verify(req, *attrs, lookup, opts, now_ms, nonces);
+}
+
+Outcome<Verified> Verify(const RequestView& req, const Attributes& parsed, const CredentialsLookup& lookup,
+                         const VerifyOptions& opts, int64_t now_ms, const NonceCheck& nonces) {
+  using O = Outcome<Verified>;
+  const Attributes* attrs = &parsed;
   std::optional<Credentials> creds = lookup(attrs->id);
   if (!creds) return O::Fail(Unauthorized("Unknown credentials"));
   Verified v;

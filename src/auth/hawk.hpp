@@ -109,6 +109,10 @@ struct Verified {
 // quirk accepts it; rampart does not).
 Outcome<Verified> Verify(const RequestView& req, const CredentialsLookup& lookup, const VerifyOptions& opts,
                          int64_t now_ms, const NonceCheck& nonces);
+// The same after the parse step, for callers that parsed `req.authorization` already (to find the
+// id's credentials) and must not pay for parsing it again.
+Outcome<Verified> Verify(const RequestView& req, const Attributes& parsed, const CredentialsLookup& lookup,
+                         const VerifyOptions& opts, int64_t now_ms, const NonceCheck& nonces);
 
 // §8: `Hawk mac="…"[, hash="…"][, ext="…"]`. `payload_hash` is PayloadHash() of the response
 // body with the response Content-Type, or nullopt to sign no body.

@@ -5,11 +5,13 @@
 
 #include <string>
 
+#include "http/text_body.hpp"
+
 namespace rampart::http {
 
 namespace beast_http = boost::beast::http;
 using Request = beast_http::request<beast_http::string_body>;
-using Response = beast_http::response<beast_http::string_body>;
+using Response = beast_http::response<TextBody>;
 using Status = beast_http::status;
 using Verb = beast_http::verb;
 

@@ -52,8 +52,9 @@ Result<std::shared_ptr<const AgentSnapshot>> AgentDirectory::Load(const std::str
   snap->online = std::move(online);
   snap->offline = std::move(offline);
   for (int i = 0; i < 2; ++i) {
-    snap->first_page[i] = Page(i ? snap->offline : snap->online, 0, codec_, i ? "offline" : "online");
-    snap->first_page_hash[i] = auth::hawk::PayloadHash(crypto::HashAlg::kSha256, "application/json", snap->first_page[i]);
+    snap->first_page[i] =
+        std::make_shared<const std::string>(Page(i ? snap->offline : snap->online, 0, codec_, i ? "offline" : "online"));
+    snap->first_page_hash[i] = auth::hawk::PayloadHash(crypto::HashAlg::kSha256, "application/json", *snap->first_page[i]);
   }
   std::shared_ptr<const AgentSnapshot> out = snap;
   std::lock_guard lock(mu_);
@@ -83,7 +84,8 @@ Result<RenderedBody> AgentDirectory::ListBody(const AgentSnapshot& snap, const s
   auto it = std::partition_point(all.begin(), all.end(), [&](const store::AgentRecord& a) {
     return !Before(cursor->last_created_ms, cursor->last_id, a);
   });
-  return RenderedBody{Page(all, static_cast<size_t>(it - all.begin()), codec_, token_status), {}};
+  return RenderedBody{
+      std::make_shared<const std::string>(Page(all, static_cast<size_t>(it - all.begin()), codec_, token_status)), {}};
 }
 
 }  // namespace rampart::telemetry

@@ -23,7 +23,7 @@ namespace rampart::telemetry {
 struct AgentSnapshot {
   int64_t loaded_ms = 0;
   std::vector<store::AgentRecord> online, offline;  // newest first by (created_at_ms, id)
-  std::string first_page[2];                        // [0] online, [1] offline
+  std::shared_ptr<const std::string> first_page[2];  // [0] online, [1] offline
   std::string first_page_hash[2];                   // Hawk payload hash of first_page (application/json)
 
   const store::AgentRecord* Find(const std::string& id) const;
@@ -31,8 +31,8 @@ struct AgentSnapshot {
 
 // A response body with, when known in advance, its Hawk payload hash.
 struct RenderedBody {
-  std::string body;
-  std::string payload_hash;  // empty: compute when signing
+  std::shared_ptr<const std::string> body;  // shared: a memoized page is sent without a copy
+  std::string payload_hash;                 // empty: compute when signing
 };
 
 class AgentDirectory {

@@ -101,9 +101,9 @@ TEST(Agents, PaginationWalkIsCompleteWithoutDuplicates) {
     ASSERT_TRUE(body) << body.error().detail;
     // A precomputed payload hash, when given, is the hash of exactly this body.
     if (!body->payload_hash.empty()) {
-      EXPECT_EQ(body->payload_hash, auth::hawk::PayloadHash(crypto::HashAlg::kSha256, "application/json", body->body));
+      EXPECT_EQ(body->payload_hash, auth::hawk::PayloadHash(crypto::HashAlg::kSha256, "application/json", *body->body));
     }
-    boost::json::object page = boost::json::parse(body->body).as_object();
+    boost::json::object page = boost::json::parse(*body->body).as_object();
     ASSERT_EQ(page.size(), 2u);  // exactly {"agents", "token"}
     for (const auto& a : page.at("agents").as_array()) {
       EXPECT_EQ(a.at("status").as_string(), "online");
@@ -119,7 +119,7 @@ TEST(Agents, PaginationWalkIsCompleteWithoutDuplicates) {
   EXPECT_FALSE(dir.ListBody(snap, std::string("sleeping"), std::nullopt));
   auto offline = dir.ListBody(snap, std::string("offline"), std::nullopt);
   ASSERT_TRUE(offline);
-  EXPECT_EQ(boost::json::parse(offline->body).at("agents").as_array().size(), 50u);
+  EXPECT_EQ(boost::json::parse(*offline->body).at("agents").as_array().size(), 50u);
   EXPECT_NE(snap.Find("agent-5"), nullptr);
   EXPECT_EQ(snap.Find("agent-999"), nullptr);
   // Stale after the TTL; gone at once when invalidated.
