@@ -1,0 +1,64 @@
+#pragma once
+// Compiling a DNS policy into RPZ records. A policy attaches user lists, each with a behavior;
+// block lists get their behavior's CNAME, allow lists always PASSTHRU. At one owner name
+// PASSTHRU wins, then the list attached first. Domain entries become `d` and `*.d`; IP entries
+// canonical rpz-ip triggers (ranges split into covering prefixes). A PASSTHRU /32 inside a
+// blocked /24 works because resolvers prefer the longest matching prefix, and an allowed
+// `good.bad.example` beats `*.bad.example` because an exact name beats a wildcard.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "base/clock.hpp"
+#include "userlists/model.hpp"
+
+namespace rampart::rpz {
+
+enum class Behavior { kNxdomain, kNodata, kPassthru, kDrop, kCname };
+
+struct Action {
+  Behavior behavior = Behavior::kNxdomain;
+  std::string cname;  // kCname only: an absolute host name without the final dot
+
+  // The CNAME target as written in the zone: ".", "*.", "rpz-passthru.", "rpz-drop.", "host.".
+  std::string Target() const;
+};
+
+// "nxdomain" | "nodata" | "passthru" | "drop" | "cname" (then `cname` must be a valid host name).
+std::optional<Action> ParseAction(std::string_view behavior, std::string_view cname);
+std::string_view BehaviorName(Behavior b);
+
+struct Source {
+  const userlists::UserList* list = nullptr;
+  Action action;  // ignored for allow lists (always PASSTHRU)
+};
+
+// Relative owner name → CNAME target. Ordered: the zone text and transfers are deterministic.
+using Records = std::map<std::string, std::string>;
+
+// Entries expired at `now` are left out.
+Records BuildRecords(const std::vector<Source>& sources, SysTime now);
+
+// What changed between two versions: (owner, target) pairs removed and added. A changed target
+// is one removal and one addition.
+struct Delta {
+  std::vector<std::pair<std::string, std::string>> removed, added;
+  bool empty() const { return removed.empty() && added.empty(); }
+};
+Delta Diff(const Records& before, const Records& after);
+
+struct SoaFields {
+  std::string origin;       // the zone name, no final dot
+  std::string server_name;  // MNAME and NS target
+  uint32_t serial = 0;
+  uint32_t refresh = 600, retry = 60, expire = 2592000, minimum = 60, ttl = 60;
+};
+
+// An RFC 1035 zone file: $ORIGIN, $TTL, SOA, NS, then the records in owner order.
+std::string ZoneText(const SoaFields& soa, const Records& records);
+
+}  // namespace rampart::rpz
