@@ -194,4 +194,26 @@ struct V2Write {
   std::optional<V2AuditRecord> audit;
 };
 
+// Enforcement (v4.0 policies and devices): the wire document of one object.
+struct PolicyObjectRecord {
+  std::string account_id;
+  std::string kind;  // "policy" | "device"
+  std::string id;
+  std::string name;  // unique per account and kind
+  int64_t created_at_ms = 0;
+  std::string doc;
+};
+
+// One published version of an RPZ zone. `delta` holds the net change from `from_serial` as lines
+// "-<owner> <target>" / "+<owner> <target>"; without `from_serial` the version starts a new
+// history (IXFR from older serials falls back to a full transfer).
+struct ZoneVersionRecord {
+  std::string zone;
+  uint32_t serial = 0;
+  std::optional<uint32_t> from_serial;
+  std::string delta;
+  std::string content_hash;  // of the zone's records at this serial
+  int64_t at_ms = 0;
+};
+
 }  // namespace rampart::store

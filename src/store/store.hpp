@@ -97,7 +97,30 @@ class V2Store {
   virtual Result<std::vector<MemberRecord>> MembersOfOrg(const std::string& org_id) = 0;
 };
 
-class Store : public AccountStore, public ListStore, public IdentityStore, public TelemetryStore, public V2Store {};
+// Policies, devices and the versions of the RPZ zones compiled from them.
+class EnforcementStore {
+ public:
+  virtual ~EnforcementStore() = default;
+  // Oldest first. Empty `account_id`: every account's.
+  virtual Result<std::vector<PolicyObjectRecord>> ListPolicyObjects(const std::string& account_id,
+                                                                    const std::string& kind) = 0;
+  // Inserts or replaces by id. Conflict (ext 19000) when another object of the kind has the name.
+  virtual Result<void> PutPolicyObject(const PolicyObjectRecord& o) = 0;
+  // NotFound (ext 10300) when there is no such object.
+  virtual Result<void> DeletePolicyObject(const std::string& account_id, const std::string& kind,
+                                          const std::string& id) = 0;
+  // Appends a version and keeps only the newest `keep` versions of the zone, in one transaction.
+  virtual Result<void> AppendZoneVersion(const ZoneVersionRecord& v, int keep) = 0;
+  // The zone's versions, oldest first.
+  virtual Result<std::vector<ZoneVersionRecord>> ZoneVersions(const std::string& zone) = 0;
+};
+
+class Store : public AccountStore,
+              public ListStore,
+              public IdentityStore,
+              public TelemetryStore,
+              public V2Store,
+              public EnforcementStore {};
 
 struct SqliteOptions {
   std::string path;       // file path, or ":memory:" for a private in-memory database

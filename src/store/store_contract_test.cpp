@@ -174,6 +174,34 @@ TEST_P(StoreContract, IdentityOrgsUsersMembershipsKeys) {
   EXPECT_EQ((*keys)[0].sealed_key, "sealed-2");
 }
 
+TEST_P(StoreContract, PolicyObjectsAndZoneVersions) {
+  ASSERT_TRUE(store_->CreateAccount({"acct1", "a", 1}));
+  ASSERT_TRUE(store_->PutPolicyObject({"acct1", "policy", "P1", "corp", 1, "{}"}));
+  ASSERT_TRUE(store_->PutPolicyObject({"acct1", "policy", "P2", "lab", 2, "{}"}));
+  EXPECT_EQ(store_->PutPolicyObject({"acct1", "policy", "P3", "corp", 3, "{}"}).error().ext, 19000);
+  ASSERT_TRUE(store_->PutPolicyObject({"acct1", "policy", "P1", "corp2", 1, R"({"v":2})"}));  // by id
+  auto all = store_->ListPolicyObjects("", "policy");
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].name, "corp2");
+  EXPECT_EQ((*all)[0].doc, R"({"v":2})");
+  EXPECT_TRUE(store_->ListPolicyObjects("acct1", "device")->empty());
+  EXPECT_EQ(store_->DeletePolicyObject("acct1", "policy", "nope").error().ext, 10300);
+  ASSERT_TRUE(store_->DeletePolicyObject("acct1", "policy", "P2"));
+  EXPECT_EQ(store_->ListPolicyObjects("acct1", "policy")->size(), 1u);
+  // Versions: appended in order, trimmed to the newest `keep`.
+  for (uint32_t s = 10; s < 15; ++s) {
+    std::optional<uint32_t> from = s == 10 ? std::nullopt : std::optional<uint32_t>(s - 1);
+    ASSERT_TRUE(store_->AppendZoneVersion({"z.rpz", s, from, "+a .", "h" + std::to_string(s), s}, 3));
+  }
+  auto v = store_->ZoneVersions("z.rpz");
+  ASSERT_EQ(v->size(), 3u);
+  EXPECT_EQ((*v)[0].serial, 12u);
+  EXPECT_EQ((*v)[2].serial, 14u);
+  EXPECT_EQ((*v)[2].from_serial, 13u);
+  EXPECT_EQ((*v)[2].content_hash, "h14");
+  EXPECT_TRUE(store_->ZoneVersions("other")->empty());
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreContract,
                          ::testing::Values(Backend{"sqlite_file", true}, Backend{"sqlite_memory", false}),
                          [](const auto& param_info) { return param_info.param.name; });

@@ -145,6 +145,29 @@ CREATE TABLE v2_audit (
 ) WITHOUT ROWID;
 CREATE INDEX v2_audit_page ON v2_audit(org_id, created_at_ms DESC, id DESC);
 )sql",
+    // V6: enforcement policies and devices, and the versions (journal) of the RPZ zones.
+    R"sql(
+CREATE TABLE policy_objects (
+  account_id TEXT NOT NULL REFERENCES accounts(id),
+  kind TEXT NOT NULL CHECK (kind IN ('policy', 'device')),
+  id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  doc TEXT NOT NULL,
+  PRIMARY KEY (account_id, kind, id),
+  UNIQUE (account_id, kind, name)
+) WITHOUT ROWID;
+CREATE TABLE zone_versions (
+  seq INTEGER PRIMARY KEY,
+  zone TEXT NOT NULL,
+  serial INTEGER NOT NULL,
+  from_serial INTEGER,
+  delta TEXT NOT NULL,
+  content_hash TEXT NOT NULL,
+  at_ms INTEGER NOT NULL
+);
+CREATE INDEX zone_versions_zone ON zone_versions(zone, seq);
+)sql",
 };
 
 }  // namespace

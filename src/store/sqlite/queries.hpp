@@ -139,4 +139,21 @@ inline constexpr const char* kMembersOfOrg =
     "SELECT m.user_id, m.org_id, m.role, u.id, u.email, u.created_at_ms FROM memberships m"
     " JOIN users u ON u.id = m.user_id WHERE m.org_id = ?1 ORDER BY u.email";
 
+// Enforcement.
+inline constexpr const char* kListPolicyObjects =
+    "SELECT account_id, kind, id, name, created_at_ms, doc FROM policy_objects"
+    " WHERE (?1 = '' OR account_id = ?1) AND kind = ?2 ORDER BY created_at_ms, id";
+inline constexpr const char* kPutPolicyObject =
+    "INSERT INTO policy_objects(account_id, kind, id, name, created_at_ms, doc) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+    " ON CONFLICT(account_id, kind, id) DO UPDATE SET name = excluded.name, doc = excluded.doc";
+inline constexpr const char* kDeletePolicyObject =
+    "DELETE FROM policy_objects WHERE account_id = ?1 AND kind = ?2 AND id = ?3";
+inline constexpr const char* kInsertZoneVersion =
+    "INSERT INTO zone_versions(zone, serial, from_serial, delta, content_hash, at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+inline constexpr const char* kTrimZoneVersions =
+    "DELETE FROM zone_versions WHERE zone = ?1 AND seq NOT IN"
+    " (SELECT seq FROM zone_versions WHERE zone = ?1 ORDER BY seq DESC LIMIT ?2)";
+inline constexpr const char* kZoneVersions =
+    "SELECT zone, serial, from_serial, delta, content_hash, at_ms FROM zone_versions WHERE zone = ?1 ORDER BY seq";
+
 }  // namespace rampart::store::sqlite::q

@@ -9,6 +9,7 @@
 #include "store/sqlite/keyset.hpp"
 #include "store/sqlite/migrations.hpp"
 #include "store/sqlite/queries.hpp"
+#include "store/sqlite/sqlite_enforcement.hpp"
 #include "store/sqlite/sqlite_v2.hpp"
 #include "store/sqlite/sqlite_db.hpp"
 #include "store/store.hpp"
@@ -302,6 +303,22 @@ class SqliteStore final : public Store {
   Result<std::vector<V2AuditRecord>> ListV2Audit(const TimePageQuery& q) override { return v2_.ListV2Audit(q); }
   Result<std::vector<MemberRecord>> MembersOfOrg(const std::string& org) override { return v2_.MembersOfOrg(org); }
 
+  Result<std::vector<PolicyObjectRecord>> ListPolicyObjects(const std::string& account,
+                                                            const std::string& kind) override {
+    return enforcement_.List(account, kind);
+  }
+  Result<void> PutPolicyObject(const PolicyObjectRecord& o) override { return enforcement_.Put(o); }
+  Result<void> DeletePolicyObject(const std::string& account, const std::string& kind,
+                                  const std::string& id) override {
+    return enforcement_.Delete(account, kind, id);
+  }
+  Result<void> AppendZoneVersion(const ZoneVersionRecord& v, int keep) override {
+    return enforcement_.AppendZoneVersion(v, keep);
+  }
+  Result<std::vector<ZoneVersionRecord>> ZoneVersions(const std::string& zone) override {
+    return enforcement_.ZoneVersions(zone);
+  }
+
  private:
 
   Result<std::vector<ListRecord>> LoadListsLocked(Db& db, const std::string& account_id) {
@@ -367,6 +384,7 @@ class SqliteStore final : public Store {
 
   sqlite::Connections c_;
   sqlite::SqliteV2 v2_{c_};
+  sqlite::SqliteEnforcement enforcement_{c_};
   Db& writer_ = c_.writer;
   std::mutex& write_mu_ = c_.write_mu;
 };

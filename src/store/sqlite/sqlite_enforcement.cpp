@@ -1,0 +1,58 @@
+#include "store/sqlite/sqlite_enforcement.hpp"
+
+#include "store/sqlite/queries.hpp"
+
+namespace rampart::store::sqlite {
+
+Result<std::vector<PolicyObjectRecord>> SqliteEnforcement::List(const std::string& account_id,
+                                                                const std::string& kind) {
+  auto [lock, db] = c_.Reader();
+  Stmt s(db, q::kListPolicyObjects);
+  s.Bind(1, account_id).Bind(2, kind);
+  return CollectRows<PolicyObjectRecord>(s, [](const Stmt& r) {
+    return PolicyObjectRecord{r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Int(4), r.Text(5)};
+  });
+}
+
+Result<void> SqliteEnforcement::Put(const PolicyObjectRecord& o) {
+  std::lock_guard lock(c_.write_mu);
+  Stmt s(c_.writer, q::kPutPolicyObject);
+  s.Bind(1, o.account_id).Bind(2, o.kind).Bind(3, o.id).Bind(4, o.name).Bind(5, o.created_at_ms);
+  return s.Bind(6, o.doc).Run();
+}
+
+Result<void> SqliteEnforcement::Delete(const std::string& account_id, const std::string& kind,
+                                       const std::string& id) {
+  std::lock_guard lock(c_.write_mu);
+  Stmt s(c_.writer, q::kDeletePolicyObject);
+  RAMPART_CHECK(s.Bind(1, account_id).Bind(2, kind).Bind(3, id).Run());
+  if (sqlite3_changes(c_.writer.get()) != 1) return Error::NotFound(10300, "no such " + kind + " " + id);
+  return {};
+}
+
+Result<void> SqliteEnforcement::AppendZoneVersion(const ZoneVersionRecord& v, int keep) {
+  std::lock_guard lock(c_.write_mu);
+  Txn txn(c_.writer);
+  if (!txn.begun()) return txn.begun().error();
+  Stmt ins(c_.writer, q::kInsertZoneVersion);
+  std::optional<int64_t> from = v.from_serial ? std::optional<int64_t>(*v.from_serial) : std::nullopt;
+  ins.Bind(1, v.zone).Bind(2, int64_t{v.serial}).Bind(3, from).Bind(4, v.delta).Bind(5, v.content_hash);
+  RAMPART_CHECK(ins.Bind(6, v.at_ms).Run());
+  Stmt trim(c_.writer, q::kTrimZoneVersions);
+  RAMPART_CHECK(trim.Bind(1, v.zone).Bind(2, int64_t{keep}).Run());
+  return txn.Commit();
+}
+
+Result<std::vector<ZoneVersionRecord>> SqliteEnforcement::ZoneVersions(const std::string& zone) {
+  auto [lock, db] = c_.Reader();
+  Stmt s(db, q::kZoneVersions);
+  s.Bind(1, zone);
+  return CollectRows<ZoneVersionRecord>(s, [](const Stmt& r) {
+    auto from = r.OptInt(2);
+    return ZoneVersionRecord{r.Text(0), static_cast<uint32_t>(r.Int(1)),
+                             from ? std::optional<uint32_t>(static_cast<uint32_t>(*from)) : std::nullopt,
+                             r.Text(3), r.Text(4), r.Int(5)};
+  });
+}
+
+}  // namespace rampart::store::sqlite
