@@ -112,6 +112,9 @@ Result<ListPtr> UserListService::Delete(const Actor& actor, ListKind kind, const
   RAMPART_TRY(base, LoadLocked(*slot, actor.account_id));
   ListPtr current = base->Find(kind, id);
   if (!current) return Error::NotFound(code::kNotFound, "no such list " + QuoteForDetail(id));
+  if (hooks_.delete_guard) {
+    if (auto why = hooks_.delete_guard(actor.account_id, id)) return Error::Invalid(code::kInUse, *why);
+  }
   store::ListChange change;
   change.op = store::ListChange::Op::kDelete;
   change.audit.action = "delete";
@@ -237,6 +240,7 @@ Result<ListPtr> UserListService::Commit(Slot& slot, const AccountLists& base, Us
   }
   if (!removed && !replaced) published->lists.push_back(list);
   slot.current.store(AccountListsPtr(published));
+  if (hooks_.on_change) hooks_.on_change(list->account_id);
   return ListPtr(list);
 }
 

@@ -8,6 +8,8 @@
 //
 // Blocking methods (they call the store) must run on the blocking pool. Thread-safe.
 #include <atomic>
+#include <functional>
+#include <optional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -44,6 +46,15 @@ struct ServiceStats {
   uint64_t entries = 0;
 };
 
+// Set once by the composition root, before serving. DeleteGuard: why a list may not be deleted
+// (another object uses it), or nullopt. ChangeListener: called after every published change of
+// an account's lists (writes and expiry sweeps), with that account's write lock held, so calls
+// for one account arrive in commit order; it may read Snapshot() but must not call Load().
+struct ServiceHooks {
+  std::function<std::optional<std::string>(const std::string& account_id, const std::string& list_id)> delete_guard;
+  std::function<void(const std::string& account_id)> on_change;
+};
+
 class UserListService {
  public:
   UserListService(store::ListStore& store, const Clock& clock, ServiceOptions opts);
@@ -69,6 +80,8 @@ class UserListService {
   Result<HistoryPage> History(const std::string& account_id, ListKind kind, const std::string& id,
                               int64_t page, int64_t per_page);
 
+  void SetHooks(ServiceHooks hooks) { hooks_ = std::move(hooks); }
+
   ParseOptions CurrentParseOptions() const {
     return {opts_.date_order, Date::Of(clock_.Now()), opts_.max_name_length};
   }
@@ -92,6 +105,7 @@ class UserListService {
                          store::ListChange change, bool removed);
 
   store::ListStore& store_;
+  ServiceHooks hooks_;
   const Clock& clock_;
   const ServiceOptions opts_;
   mutable std::mutex slots_mu_;

@@ -36,6 +36,8 @@ inline constexpr int kTooManyRecords = 19011;
 inline constexpr int kForbiddenNetwork = 19012;
 inline constexpr int kDomainTooLong = 19013;
 inline constexpr int kInvalidAddress = 19050;
+// rampart's own: the object is used by another (a list by a policy, a policy by a device).
+inline constexpr int kInUse = 19060;
 }  // namespace code
 
 struct EntryValue {

@@ -1,0 +1,127 @@
+#pragma once
+// Policies and devices (the v4.0 `/policies` and `/devices` services), independent of HTTP.
+//
+// A policy attaches user lists, each with an RPZ behavior; a `dns` policy is compiled into an RPZ
+// zone, an `ip` policy into address sets for firewalls. A device receives one policy; a DNS
+// device also says who may transfer the zone (its ACL) and whom to NOTIFY. Each account's
+// policies and devices are an immutable PolicySet snapshot; writes are serialized per service,
+// committed to the store first, then published. Blocking methods call the store.
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "base/clock.hpp"
+#include "base/result.hpp"
+#include "net/ip_address.hpp"
+#include "rpz/zone.hpp"
+#include "store/store.hpp"
+#include "userlists/service.hpp"
+
+namespace rampart::rpz {
+
+struct AttachedList {
+  std::string list_id;
+  Action action;  // for ip policies always nxdomain (unused)
+};
+
+struct Policy {
+  std::string id, account_id, name;
+  std::string type;       // "dns" | "ip"
+  std::string zone_name;  // dns only
+  int64_t created_at_ms = 0;
+  std::vector<AttachedList> lists;
+};
+
+struct NotifyTarget {
+  net::IpAddress address;
+  uint16_t port = 53;
+  std::string ToString() const;
+};
+
+struct Device {
+  std::string id, account_id, name;
+  std::string type;  // "dns" | "ip"
+  std::string policy_id;
+  int64_t created_at_ms = 0;
+  std::vector<net::IpNetwork> transfer_acl;  // dns only
+  std::vector<NotifyTarget> notify;          // dns only
+};
+
+struct PolicySet {
+  std::vector<Policy> policies;  // creation order
+  std::vector<Device> devices;
+  const Policy* FindPolicy(std::string_view id) const;
+  const Device* FindDevice(std::string_view id) const;
+};
+using PolicySetPtr = std::shared_ptr<const PolicySet>;
+
+// A request body, decoded at the edge (api/policies_handlers.cpp); absent fields stay unset.
+struct PolicyInput {
+  std::optional<std::string> name, type, zone_name;
+  std::optional<std::vector<std::pair<std::string, std::pair<std::string, std::string>>>> lists;  // id, (behavior, cname)
+};
+struct DeviceInput {
+  std::optional<std::string> name, type, policy_id;
+  std::optional<std::vector<std::string>> transfer_acl, notify;
+};
+
+struct PolicyOptions {
+  std::string server_name = "rampart";  // default zone names are <policy>.rpz.<server_name>
+};
+
+class PolicyService {
+ public:
+  PolicyService(store::EnforcementStore& store, userlists::UserListService& lists, const Clock& clock,
+                PolicyOptions opts);
+
+  // Blocking: loads the account's policies and devices on first use.
+  Result<PolicySetPtr> Load(const std::string& account_id);
+  // Non-blocking: the loaded snapshot, or nullptr.
+  PolicySetPtr Snapshot(const std::string& account_id) const;
+  // Every account that has policies (for start-up). Blocking.
+  Result<std::vector<std::string>> AccountsWithPolicies();
+
+  Result<Policy> CreatePolicy(const std::string& account_id, const PolicyInput& in);
+  Result<Policy> UpdatePolicy(const std::string& account_id, const std::string& id, const PolicyInput& in);
+  Result<void> DeletePolicy(const std::string& account_id, const std::string& id);
+  Result<Device> CreateDevice(const std::string& account_id, const DeviceInput& in);
+  Result<Device> UpdateDevice(const std::string& account_id, const std::string& id, const DeviceInput& in);
+  Result<void> DeleteDevice(const std::string& account_id, const std::string& id);
+
+  // For the user list service: the policy using the list, as a sentence, or nullopt.
+  std::optional<std::string> ListInUse(const std::string& account_id, const std::string& list_id);
+
+  // Called after every published change, with the account id (composition root wires the zones).
+  void OnChange(std::function<void(const std::string&)> f) { on_change_ = std::move(f); }
+  // True when another account already serves a zone of this name.
+  std::function<bool(const std::string& zone, const std::string& policy_id)> zone_taken;
+
+ private:
+  Result<Policy> SavePolicy(const std::string& account_id, const std::string& id, const PolicyInput& in);
+  Result<Device> SaveDevice(const std::string& account_id, const std::string& id, const DeviceInput& in);
+  Result<void> Validate(const PolicySet& set, const userlists::AccountLists& lists, const Policy& p) const;
+  Result<void> ApplyDevice(const PolicySet& set, const DeviceInput& in, Device& d) const;
+  // Stores `changed` (or deletes kind/id when `deleted`), then publishes `next`. Under write_mu_.
+  Result<void> Commit(const std::string& account_id, PolicySet next, const store::PolicyObjectRecord& changed,
+                      bool deleted);
+  void Notify(const std::string& account_id) {
+    if (on_change_) on_change_(account_id);
+  }
+
+  store::EnforcementStore& store_;
+  userlists::UserListService& lists_;
+  const Clock& clock_;
+  PolicyOptions opts_;
+  // Lock order: write_mu_ is never held while calling into the list service (whose hooks call
+  // back into this service); snap_mu_ only guards the map, briefly.
+  std::mutex write_mu_;
+  mutable std::mutex snap_mu_;
+  std::unordered_map<std::string, PolicySetPtr> by_account_;
+  std::function<void(const std::string&)> on_change_;
+};
+
+}  // namespace rampart::rpz

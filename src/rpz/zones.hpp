@@ -1,0 +1,86 @@
+#pragma once
+// The RPZ zones being served: one per DNS policy, each an immutable snapshot (SOA, records, who
+// may transfer it, whom to NOTIFY, and the journal of net deltas IXFR answers from). Rebuild()
+// recompiles an account's zones after a change of its lists or policies and publishes new
+// snapshots; the DNS server reads them without locks beyond a pointer copy.
+//
+// Serials: a content change gets max(previous + 1, unix time) in RFC 1982 order, and every
+// version is persisted (store::ZoneVersionRecord) before it is published, so serials never go
+// back across restarts and IXFR history survives them. A zone whose content differs at start-up
+// from its last persisted version (entries expired while the server was down) starts a new
+// history: clients older than that get a full transfer.
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "base/clock.hpp"
+#include "rpz/policies.hpp"
+#include "rpz/zone.hpp"
+
+namespace rampart::rpz {
+
+struct JournalEntry {
+  uint32_t from = 0, to = 0;
+  Delta delta;
+};
+
+struct ServedZone {
+  std::string origin;  // == policy zone_name
+  std::string account_id, policy_id;
+  SoaFields soa;
+  Records records;
+  std::vector<net::IpNetwork> acl;   // union of the policy's DNS devices' transfer ACLs
+  std::vector<NotifyTarget> notify;  // union of their NOTIFY targets
+  std::vector<JournalEntry> journal;  // contiguous, oldest first, the last one ends at soa.serial
+
+  bool Allows(const net::IpAddress& client) const;
+  // The deltas from `serial` to the current one, or nullopt when the journal does not reach back.
+  std::optional<std::vector<const JournalEntry*>> DeltasSince(uint32_t serial) const;
+};
+using ZonePtr = std::shared_ptr<const ServedZone>;
+
+struct ZoneOptions {
+  std::string server_name = "rampart";
+  int journal_keep = 100;  // versions kept per zone
+};
+
+class ZoneRegistry {
+ public:
+  ZoneRegistry(store::EnforcementStore& store, const Clock& clock, ZoneOptions opts);
+
+  ZonePtr Find(const std::string& origin) const;
+  ZonePtr FindByPolicy(const std::string& policy_id) const;
+  // True when a zone of this name is served for a policy other than `policy_id`.
+  bool Taken(const std::string& origin, const std::string& policy_id) const;
+
+  // Blocking. Recompiles the account's DNS zones from its policies and lists, persists and
+  // publishes changed versions, drops zones whose policy is gone, then calls the publish hook
+  // for every zone whose serial changed.
+  Result<void> Rebuild(const std::string& account_id, const PolicySet& policies, const userlists::AccountLists& lists);
+
+  void OnPublish(std::function<void(const ZonePtr&)> f) { on_publish_ = std::move(f); }
+
+ private:
+  Result<ZonePtr> Compile(const Policy& p, const PolicySet& set, const userlists::AccountLists& lists,
+                          const ZonePtr& prev, bool& changed);
+  Result<void> Restore(ServedZone& z, const std::string& hash);
+  uint32_t NextSerial(uint32_t prev) const;
+
+  store::EnforcementStore& store_;
+  const Clock& clock_;
+  ZoneOptions opts_;
+  std::mutex rebuild_mu_;  // one rebuild at a time: versions are appended in order
+  mutable std::mutex mu_;  // guards zones_
+  std::map<std::string, ZonePtr> zones_;
+  std::function<void(const ZonePtr&)> on_publish_;
+};
+
+// "-owner target" / "+owner target" lines, and back.
+std::string EncodeDelta(const Delta& d);
+Delta DecodeDelta(std::string_view text);
+std::string RecordsHash(const Records& r);
+
+}  // namespace rampart::rpz
