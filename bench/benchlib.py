@@ -46,7 +46,7 @@ def start_rampart(data_dir, extra=()):
     """Release rampart on a free port, access log off. Returns (process, base URL, startup lines)."""
     port = free_port()
     proc = subprocess.Popen([BINARY, "serve", "--listen", "127.0.0.1:%d" % port, "--data-dir", data_dir,
-                             "--access-log", "off", "--log-level", "warn", *extra],
+                             "--access-log", "off", "--log-level", "warn", "--dns-listen", "127.0.0.1:0", *extra],
                             stdout=subprocess.PIPE, text=True)
     lines = []
     for line in proc.stdout:

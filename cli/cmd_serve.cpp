@@ -61,6 +61,10 @@ void Serve(const ServeArgs& args, char** envp) {
   auto port = (*app)->Start();
   if (!port) Fail(port.error().detail);
   auto [host, configured_port] = *cfg.ListenEndpoint();
+  if ((*app)->dns_port() != 0) {
+    std::string dns_host = cfg.dns_listen.substr(0, cfg.dns_listen.rfind(':'));
+    std::printf("rampart dns listening on %s:%u\n", dns_host.c_str(), (*app)->dns_port());
+  }
   std::printf("rampart listening on %s://%s:%u\n", cfg.tls_cert.empty() ? "http" : "https", host.c_str(), *port);
   std::fflush(stdout);
   (*app)->Run();

@@ -8,6 +8,7 @@
 #include <cstdio>
 
 #include "api/errors.hpp"
+#include "api/policies_handlers.hpp"
 #include "api/userlists_handlers.hpp"
 #include "base/strings.hpp"
 #include "crypto/crypto.hpp"
@@ -75,6 +76,7 @@ Api::Api(ApiConfig cfg, ApiDeps deps) : cfg_(std::move(cfg)), deps_(std::move(de
   AddOperationalRoutes();
   AddUserListRoutes(router_, deps_.lists);
   if (deps_.v2) AddV2Routes(router_, *deps_.v2);
+  if (deps_.enforcement) AddPolicyRoutes(router_, *deps_.enforcement);
 }
 
 void Api::AddOperationalRoutes() {

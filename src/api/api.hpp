@@ -11,6 +11,7 @@
 #include "api/call.hpp"
 #include "api/client_ip.hpp"
 #include "api/v2.hpp"
+#include "api/policies_handlers.hpp"
 #include "auth/bearer.hpp"
 #include "base/clock.hpp"
 #include "http/metrics.hpp"
@@ -40,6 +41,7 @@ struct ApiDeps {
   std::function<bool()> ready;
   FakeClock* test_clock = nullptr;  // non-null only in builds and runs with test hooks enabled
   V2Deps* v2 = nullptr;             // null: the Threat Stack surface is not served
+  EnforcementDeps* enforcement = nullptr;  // null: no /v4.0/policies and /v4.0/devices
 };
 
 class Api {

@@ -21,6 +21,7 @@
 
 #include "api/api.hpp"
 #include "api/errors.hpp"
+#include "app/enforcement.hpp"
 #include "auth/bearer.hpp"
 #include "crypto/crypto.hpp"
 #include "crypto/secretbox.hpp"
@@ -84,6 +85,8 @@ struct App::Impl {
   std::unique_ptr<auth::TokenAuthenticator> auth;
   std::unique_ptr<api::Api> api;
   std::unique_ptr<http::Server> server;
+  std::unique_ptr<Enforcement> enforcement;
+  uint16_t dns_port = 0;
   std::shared_ptr<spdlog::logger> log;
   std::atomic<bool> stopping{false};
 
@@ -113,6 +116,7 @@ struct App::Impl {
 
   asio::awaitable<void> DrainAndStop() {
     server->Stop();
+    enforcement->Stop();
     asio::steady_timer timer(ioc());
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (server->active_connections() > 0 && std::chrono::steady_clock::now() < deadline) {
@@ -173,6 +177,9 @@ Result<std::unique_ptr<App>> App::Create(const Config& cfg) {
   // Load every account's lists now, so the first requests and the sweeper see everything.
   RAMPART_TRY(accounts, impl->store->ListAccounts());
   for (const auto& a : accounts) RAMPART_CHECK(impl->lists->Load(a.id));
+  RAMPART_TRY(enforcement, Enforcement::Create(*impl->store, *impl->lists, *impl->clock, impl->ioc(), impl->log,
+                                               {cfg.server_name, cfg.dns_listen}));
+  impl->enforcement = std::move(enforcement);
   if (!cfg.tls_cert.empty()) {
     impl->tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
     impl->tls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_tlsv1 |
@@ -190,7 +197,8 @@ Result<std::unique_ptr<App>> App::Create(const Config& cfg) {
                                  {"rampart_http_connections", static_cast<double>(raw->server->active_connections())}};
   });
   api::ApiDeps deps{*impl->lists, *impl->auth, impl->pool, impl->metrics, MakeAccessLog(cfg.access_log),
-                    impl->log, [raw] { return !raw->stopping.load(); }, impl->test_clock, impl->v2.get()};
+                    impl->log, [raw] { return !raw->stopping.load(); }, impl->test_clock, impl->v2.get(),
+                    &impl->enforcement->deps()};
   api::V2Config v2cfg{cfg.hawk_skew_s * 1000, cfg.hawk_external_host, cfg.hawk_external_port};
   RAMPART_TRY(proxies, api::TrustedProxies::Parse(cfg.trusted_proxies));
   impl->api = std::make_unique<api::Api>(api::ApiConfig{cfg.public_base_url, v2cfg, proxies}, std::move(deps));
@@ -208,8 +216,13 @@ Result<uint16_t> App::Start() {
   boost::system::error_code ec;
   auto addr = asio::ip::make_address(hp.first, ec);
   if (ec) return Error::Invalid(0, "listen: bad address " + hp.first);
-  return impl_->server->Listen({addr, hp.second});
+  RAMPART_TRY(port, impl_->server->Listen({addr, hp.second}));
+  RAMPART_TRY(dns, impl_->enforcement->Start());
+  impl_->dns_port = dns;
+  return port;
 }
+
+uint16_t App::dns_port() const { return impl_->dns_port; }
 
 void App::RequestStop() {
   if (impl_->stopping.exchange(true)) return;

@@ -16,8 +16,10 @@ class App {
   static Result<std::unique_ptr<App>> Create(const Config& cfg);
   ~App();
 
-  // Binds the listener; returns the bound port.
+  // Binds the listeners; returns the bound HTTP port.
   Result<uint16_t> Start();
+  // The bound DNS port after Start() (0: DNS is off).
+  uint16_t dns_port() const;
   // Serves until SIGINT/SIGTERM or RequestStop(); then stops accepting, lets in-flight requests
   // finish (bounded), stops the sweeper, and closes the store.
   void Run();

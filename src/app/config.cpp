@@ -72,6 +72,8 @@ const std::vector<Setting>& Settings() {
       {"tls_key", "PEM private key", Str(&Config::tls_key)},
       {"expires_date_order", "mdy or dmy: how to read ambiguous slash dates", Str(&Config::expires_date_order)},
       {"list_name_max_length", "longest accepted list_name (documented: 8)", Int(&Config::list_name_max_length, 1, 64)},
+      {"server_name", "the DNS name of this server (SOA, NS, default zone names)", Str(&Config::server_name)},
+      {"dns_listen", "HOST:PORT of the RPZ primary, UDP and TCP (port 0 picks one; off disables)", Str(&Config::dns_listen)},
       {"sweep_interval_s", "seconds between expiry sweeps (1-60)", Int(&Config::sweep_interval_s, 1, 60)},
       {"token_cache_ttl_ms", "how long a token lookup is cached (revocation delay)", Int(&Config::token_cache_ttl_ms, 0, 60000)},
       {"telemetry_cache_ttl_ms", "how long an organization's agents snapshot is reused before re-reading (imports by another process show within it)",

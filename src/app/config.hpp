@@ -42,6 +42,9 @@ struct Config {
   int64_t rate_limit_max_keys = 1000000;  // per limiter; least recently seen keys are evicted
   int64_t nonce_cache_capacity = 2000000;
   std::string trusted_proxies;  // comma-separated addresses/CIDRs whose X-Forwarded-For is believed
+  // Enforcement
+  std::string server_name = "rampart";        // SOA/NS name; default zones are <policy>.rpz.<server_name>
+  std::string dns_listen = "127.0.0.1:5353";  // the RPZ primary (UDP and TCP); "off" disables it
   bool enable_test_hooks = false;
   bool create_demo = true;  // first start: create a demo account and token, and a demo organization
   std::string demo_data = "demo/threatstack.jsonl";  // telemetry imported into the demo organization

@@ -231,6 +231,11 @@ Result<Policy> PolicyService::SavePolicy(const std::string& account_id, const st
       }
     }
     RAMPART_CHECK(Validate(*cur, *lists, p));
+    for (auto& a : p.lists) {  // allow lists always pass through, whatever the body said
+      auto l = lists->Find(userlists::ListKind::kDomain, a.list_id);
+      if (!l) l = lists->Find(userlists::ListKind::kIp, a.list_id);
+      if (l && l->list_type == "allow") a.action = Action{Behavior::kPassthru, {}};
+    }
     PolicySet next = *cur;
     auto it = std::find_if(next.policies.begin(), next.policies.end(), [&](const Policy& x) { return x.id == p.id; });
     if (it == next.policies.end()) {

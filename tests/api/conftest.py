@@ -4,6 +4,7 @@ import os
 import re
 import signal
 import subprocess
+import threading
 import time
 
 import pytest
@@ -17,9 +18,12 @@ _live_servers = []  # every started server; stopped after each test even when th
 
 
 class Server:
-    def __init__(self, data_dir, extra_args=()):
+    def __init__(self, data_dir, extra_args=(), log_level="warn"):
         self.data_dir = str(data_dir)
         self.extra_args = list(extra_args)
+        self.log_level = log_level
+        self.dns_port = 0  # 0 until started; a restart keeps the port (resolvers point at it)
+        self.stdout_log = os.path.join(data_dir, "stdout.log")
         self.proc = None
         self.port = None
         self.demo_token = None
@@ -31,7 +35,8 @@ class Server:
         os.makedirs(self.data_dir, exist_ok=True)
         args = [BIN, "serve", "--listen", "127.0.0.1:0", "--data-dir", self.data_dir,
                 "--access-log", self.access_log, "--enable-test-hooks", "true",
-                "--sweep-interval-s", "60", "--log-level", "warn", "--demo-data", DEMO_DATA] + self.extra_args
+                "--sweep-interval-s", "60", "--log-level", self.log_level, "--demo-data", DEMO_DATA,
+                "--dns-listen", "127.0.0.1:%d" % self.dns_port] + self.extra_args
         self.stderr = open(os.path.join(self.data_dir, "stderr.log"), "ab")
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=self.stderr, text=True)
         _live_servers.append(self)
@@ -46,11 +51,26 @@ class Server:
             m = re.search(r"TS_USER_ID=(\w+) TS_ORGANIZATION_ID=(\w+) TS_API_KEY=([\w-]+)", line)
             if m:
                 self.demo_hawk = {"user_id": m.group(1), "org_id": m.group(2), "api_key": m.group(3)}
+            m = re.search(r"dns listening on 127\.0\.0\.1:(\d+)", line)
+            if m:
+                self.dns_port = int(m.group(1))
             m = re.search(r"listening on http://127\.0\.0\.1:(\d+)", line)
             if m:
                 self.port = int(m.group(1))
+                # Keep draining stdout (the log) into a file, so the server never blocks on a full pipe.
+                threading.Thread(target=self._drain, args=(self.proc.stdout,), daemon=True).start()
                 return self
         raise RuntimeError("rampart did not start in time")
+
+    def _drain(self, pipe):
+        with open(self.stdout_log, "a") as out:
+            for line in pipe:
+                out.write(line)
+                out.flush()
+
+    def log_text(self):
+        with open(self.stdout_log) as f:
+            return f.read()
 
     @property
     def url(self):
@@ -60,8 +80,6 @@ class Server:
         if self.proc and self.proc.poll() is None:
             self.proc.send_signal(sig)
             self.proc.wait(timeout=30)
-        if self.proc and self.proc.stdout:
-            self.proc.stdout.close()
         return self.proc.returncode if self.proc else None
 
     def restart(self):
@@ -71,7 +89,6 @@ class Server:
     def kill9(self):
         self.proc.send_signal(signal.SIGKILL)
         self.proc.wait(timeout=30)
-        self.proc.stdout.close()
 
     def admin(self, *args, check=True):
         out = subprocess.run([BIN, "admin", *args, "--data-dir", self.data_dir, "--json"],

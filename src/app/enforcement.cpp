@@ -1,0 +1,60 @@
+#include "app/enforcement.hpp"
+
+#include <charconv>
+
+namespace rampart::app {
+
+Result<std::unique_ptr<Enforcement>> Enforcement::Create(store::Store& store, userlists::UserListService& lists,
+                                                         const Clock& clock, boost::asio::io_context& ioc,
+                                                         std::shared_ptr<spdlog::logger> log, EnforcementOptions opts) {
+  std::unique_ptr<Enforcement> e(new Enforcement());
+  e->opts_ = opts;
+  e->lists_ = &lists;
+  e->log_ = log;
+  e->policies_ = std::make_unique<rpz::PolicyService>(store, lists, clock, rpz::PolicyOptions{opts.server_name});
+  e->zones_ = std::make_unique<rpz::ZoneRegistry>(store, clock, rpz::ZoneOptions{opts.server_name});
+  e->dns_ = std::make_unique<xfr::DnsServer>(ioc, *e->zones_, log);
+  e->deps_ = std::make_unique<api::EnforcementDeps>(api::EnforcementDeps{*e->policies_, *e->zones_, lists});
+  Enforcement* raw = e.get();
+  e->policies_->zone_taken = [raw](const std::string& zone, const std::string& policy) {
+    return raw->zones_->Taken(zone, policy);
+  };
+  e->policies_->OnChange([raw](const std::string& account) { raw->Rebuild(account); });
+  e->zones_->OnPublish([raw](const rpz::ZonePtr& z) {
+    raw->log_->info("rpz zone {} serial {} ({} records)", z->origin, z->soa.serial, z->records.size());
+    raw->dns_->Notify(z);
+  });
+  lists.SetHooks({[raw](const std::string& account, const std::string& list_id) {
+                    return raw->policies_->ListInUse(account, list_id);
+                  },
+                  [raw](const std::string& account) { raw->Rebuild(account); }});
+  RAMPART_TRY(accounts, e->policies_->AccountsWithPolicies());
+  for (const auto& a : accounts) e->Rebuild(a);
+  return e;
+}
+
+void Enforcement::Rebuild(const std::string& account_id) {
+  auto set = policies_->Load(account_id);
+  auto lists = set ? lists_->Load(account_id) : Result<userlists::AccountListsPtr>(set.error());
+  Result<void> done = lists ? zones_->Rebuild(account_id, **set, **lists) : Result<void>(lists.error());
+  if (!done) log_->error("rpz: recompiling the zones of account {} failed: {}", account_id, done.error().detail);
+}
+
+Result<uint16_t> Enforcement::Start() {
+  if (opts_.dns_listen == "off") return uint16_t{0};
+  const std::string& l = opts_.dns_listen;
+  const size_t colon = l.rfind(':');
+  unsigned port = 0;
+  std::string host = colon == std::string::npos ? "" : l.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
+  auto [p, ec] = colon == std::string::npos ? std::from_chars_result{nullptr, std::errc::invalid_argument}
+                                            : std::from_chars(l.data() + colon + 1, l.data() + l.size(), port);
+  if (ec != std::errc() || p != l.data() + l.size() || port > 65535) {
+    return Error::Invalid(0, "dns_listen must be HOST:PORT or off, got " + l);
+  }
+  return dns_->Listen(host, static_cast<uint16_t>(port));
+}
+
+void Enforcement::Stop() { dns_->Stop(); }
+
+}  // namespace rampart::app

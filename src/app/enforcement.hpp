@@ -1,0 +1,49 @@
+#pragma once
+// Composition of the enforcement side: policies and devices, the RPZ zone registry, and the DNS
+// primary, wired to the user lists (a list change recompiles its account's zones; a list in use
+// cannot be deleted) and to each other (a published zone is NOTIFYed to its devices' targets).
+#include <boost/asio/io_context.hpp>
+
+#include <memory>
+#include <spdlog/logger.h>
+
+#include "api/policies_handlers.hpp"
+#include "rpz/policies.hpp"
+#include "rpz/zones.hpp"
+#include "store/store.hpp"
+#include "userlists/service.hpp"
+#include "xfr/dns_server.hpp"
+
+namespace rampart::app {
+
+struct EnforcementOptions {
+  std::string server_name = "rampart";
+  std::string dns_listen = "127.0.0.1:5353";  // "off": no DNS listener
+};
+
+class Enforcement {
+ public:
+  // Blocking: compiles the zones of every account that has policies. `lists` must have every
+  // account loaded.
+  static Result<std::unique_ptr<Enforcement>> Create(store::Store& store, userlists::UserListService& lists,
+                                                     const Clock& clock, boost::asio::io_context& ioc,
+                                                     std::shared_ptr<spdlog::logger> log, EnforcementOptions opts);
+  // Binds the DNS listener; the bound port, or 0 when it is off.
+  Result<uint16_t> Start();
+  void Stop();
+  api::EnforcementDeps& deps() { return *deps_; }
+
+ private:
+  Enforcement() = default;
+  void Rebuild(const std::string& account_id);
+
+  EnforcementOptions opts_;
+  userlists::UserListService* lists_ = nullptr;
+  std::shared_ptr<spdlog::logger> log_;
+  std::unique_ptr<rpz::PolicyService> policies_;
+  std::unique_ptr<rpz::ZoneRegistry> zones_;
+  std::unique_ptr<xfr::DnsServer> dns_;
+  std::unique_ptr<api::EnforcementDeps> deps_;
+};
+
+}  // namespace rampart::app

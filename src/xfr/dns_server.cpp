@@ -1,0 +1,185 @@
+#include "xfr/dns_server.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/write.hpp>
+
+#include <array>
+#include <atomic>
+
+#include "crypto/crypto.hpp"
+#include "xfr/responses.hpp"
+
+namespace rampart::xfr {
+namespace asio = boost::asio;
+using asio::ip::tcp;
+using asio::ip::udp;
+using namespace asio::experimental::awaitable_operators;
+namespace {
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+}
+
+struct DnsServer::State {
+  asio::io_context& ioc;
+  const rpz::ZoneRegistry& zones;
+  std::shared_ptr<spdlog::logger> log;
+  NotifyOptions notify;
+  udp::socket udp_socket;
+  tcp::acceptor acceptor;
+  std::atomic<bool> stopped{false};
+
+  State(asio::io_context& io, const rpz::ZoneRegistry& z, std::shared_ptr<spdlog::logger> l, NotifyOptions n)
+      : ioc(io), zones(z), log(std::move(l)), notify(n), udp_socket(io), acceptor(io) {}
+
+  void Log(const Outcome& o, const std::string& client, bool tcp) const {
+    if (log && !o.kind.empty()) {
+      log->info("dns {} zone={} serial={}->{} client={} tcp={}", o.kind, o.zone, o.from_serial, o.serial, client,
+                tcp ? 1 : 0);
+    }
+  }
+};
+
+namespace {
+
+net::IpAddress ClientIp(const asio::ip::address& a) {
+  auto v = a.is_v6() && a.to_v6().is_v4_mapped() ? asio::ip::address(asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6())) : a;
+  return net::IpAddress::Parse(v.to_string()).value_or(net::IpAddress{});
+}
+
+asio::awaitable<void> ServeUdp(std::shared_ptr<DnsServer::State> st) {
+  std::array<uint8_t, 4096> buf;
+  for (;;) {
+    udp::endpoint from;
+    auto [ec, n] = co_await st->udp_socket.async_receive_from(asio::buffer(buf), from, kTuple);
+    if (ec) {
+      if (st->stopped || ec == asio::error::operation_aborted) co_return;
+      continue;
+    }
+    Outcome o = Answer(std::span<const uint8_t>(buf.data(), n), ClientIp(from.address()), false, st->zones);
+    st->Log(o, from.address().to_string(), false);
+    for (const auto& m : o.messages) {
+      auto [wec, wn] = co_await st->udp_socket.async_send_to(asio::buffer(m), from, kTuple);
+      (void)wec, (void)wn;
+    }
+  }
+}
+
+asio::awaitable<void> ServeTcp(std::shared_ptr<DnsServer::State> st, tcp::socket sock) {
+  boost::system::error_code ignored;
+  auto peer = sock.remote_endpoint(ignored);
+  const net::IpAddress client = ClientIp(peer.address());
+  std::vector<uint8_t> msg;
+  for (;;) {
+    asio::steady_timer idle(sock.get_executor(), std::chrono::seconds(30));
+    std::array<uint8_t, 2> len{};
+    auto r = co_await (asio::async_read(sock, asio::buffer(len), kTuple) || idle.async_wait(kTuple));
+    if (r.index() == 1) co_return;  // idle
+    auto [ec, n] = std::get<0>(r);
+    if (ec) co_return;
+    msg.resize(static_cast<size_t>(len[0]) << 8 | len[1]);
+    auto [rec, rn] = co_await asio::async_read(sock, asio::buffer(msg), kTuple);
+    if (rec) co_return;
+    Outcome o = Answer(msg, client, true, st->zones);
+    st->Log(o, peer.address().to_string(), true);
+    if (o.messages.empty()) co_return;
+    for (const auto& m : o.messages) {
+      std::array<uint8_t, 2> out_len{static_cast<uint8_t>(m.size() >> 8), static_cast<uint8_t>(m.size())};
+      std::array<asio::const_buffer, 2> bufs{asio::buffer(out_len), asio::buffer(m)};
+      auto [wec, wn] = co_await asio::async_write(sock, bufs, kTuple);
+      if (wec) co_return;
+    }
+  }
+}
+
+asio::awaitable<void> Accept(std::shared_ptr<DnsServer::State> st) {
+  for (;;) {
+    auto [ec, sock] = co_await st->acceptor.async_accept(kTuple);
+    if (ec) {
+      if (st->stopped || ec == asio::error::operation_aborted) co_return;
+      continue;
+    }
+    asio::co_spawn(st->ioc, ServeTcp(st, std::move(sock)), asio::detached);
+  }
+}
+
+asio::awaitable<void> SendNotify(std::shared_ptr<DnsServer::State> st, rpz::ZonePtr zone, rpz::NotifyTarget target) {
+  boost::system::error_code ec;
+  auto addr = asio::ip::make_address(target.address.ToString(), ec);
+  if (ec) co_return;
+  udp::endpoint to(addr, target.port);
+  udp::socket sock(st->ioc);
+  sock.open(to.protocol(), ec);
+  if (ec) co_return;
+  int timeout_ms = st->notify.first_timeout_ms;
+  for (int attempt = 0; attempt < st->notify.attempts && !st->stopped; ++attempt, timeout_ms *= 2) {
+    std::array<uint8_t, 2> id_bytes{};
+    crypto::RandomBytes(id_bytes);
+    const uint16_t id = static_cast<uint16_t>(id_bytes[0] << 8 | id_bytes[1]);
+    auto msg = NotifyMessage(id, *zone);
+    co_await sock.async_send_to(asio::buffer(msg), to, kTuple);
+    if (st->log) st->log->info("dns NOTIFY-SENT zone={} serial={} target={} attempt={}", zone->origin, zone->soa.serial, target.ToString(), attempt + 1);
+    asio::steady_timer timer(st->ioc, std::chrono::milliseconds(timeout_ms));
+    for (;;) {
+      std::array<uint8_t, 512> buf;
+      udp::endpoint from;
+      auto r = co_await (sock.async_receive_from(asio::buffer(buf), from, kTuple) || timer.async_wait(kTuple));
+      if (r.index() == 1) break;  // timed out: next attempt
+      auto [rec, n] = std::get<0>(r);
+      if (rec) break;
+      if (n >= 4 && buf[0] == msg[0] && buf[1] == msg[1] && (buf[2] & 0x80)) {
+        if (st->log) st->log->info("dns NOTIFY-ACK zone={} serial={} target={}", zone->origin, zone->soa.serial, target.ToString());
+        co_return;
+      }
+    }
+  }
+  if (st->log) st->log->warn("dns NOTIFY unanswered zone={} target={}", zone->origin, target.ToString());
+}
+
+}  // namespace
+
+DnsServer::DnsServer(asio::io_context& ioc, const rpz::ZoneRegistry& zones, std::shared_ptr<spdlog::logger> log,
+                     NotifyOptions notify)
+    : state_(std::make_shared<State>(ioc, zones, std::move(log), notify)) {}
+
+DnsServer::~DnsServer() { Stop(); }
+
+Result<uint16_t> DnsServer::Listen(const std::string& address, uint16_t port) {
+  boost::system::error_code ec;
+  auto addr = asio::ip::make_address(address, ec);
+  if (ec) return Error::Invalid(0, "dns listen address: " + address);
+  auto& acc = state_->acceptor;
+  tcp::endpoint tep(addr, port);
+  acc.open(tep.protocol(), ec);
+  if (!ec) acc.set_option(tcp::acceptor::reuse_address(true), ec);
+  if (!ec) acc.bind(tep, ec);
+  if (!ec) acc.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return Error::Unavailable("dns tcp listen on " + address + ": " + ec.message());
+  const uint16_t bound = acc.local_endpoint().port();
+  udp::endpoint uep(addr, bound);
+  state_->udp_socket.open(uep.protocol(), ec);
+  if (!ec) state_->udp_socket.bind(uep, ec);
+  if (ec) return Error::Unavailable("dns udp listen on " + address + ": " + ec.message());
+  asio::co_spawn(state_->ioc, Accept(state_), asio::detached);
+  asio::co_spawn(state_->ioc, ServeUdp(state_), asio::detached);
+  return bound;
+}
+
+void DnsServer::Stop() {
+  if (state_->stopped.exchange(true)) return;
+  asio::post(state_->ioc, [st = state_] {
+    boost::system::error_code ec;
+    st->acceptor.close(ec);
+    st->udp_socket.close(ec);
+  });
+}
+
+void DnsServer::Notify(const rpz::ZonePtr& zone) {
+  for (const auto& t : zone->notify) asio::co_spawn(state_->ioc, SendNotify(state_, zone, t), asio::detached);
+}
+
+}  // namespace rampart::xfr

@@ -1,0 +1,40 @@
+#pragma once
+// The RPZ primary on the network: one UDP socket and one TCP acceptor on the same address and
+// port, answering through xfr::Answer(), and the NOTIFY sender. Each served request is logged at
+// info level as "dns <kind> zone=<z> serial=<from>-><to> client=<ip> tcp=<0|1>" (the end-to-end
+// tests read it to tell IXFR from AXFR). Runs on the io_context it is given.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ip/udp.hpp>
+
+#include <memory>
+#include <spdlog/logger.h>
+
+#include "base/result.hpp"
+#include "rpz/zones.hpp"
+
+namespace rampart::xfr {
+
+struct NotifyOptions {
+  int attempts = 5;                     // per target, until a reply arrives
+  int first_timeout_ms = 1000;          // doubled after each unanswered attempt
+};
+
+class DnsServer {
+ public:
+  DnsServer(boost::asio::io_context& ioc, const rpz::ZoneRegistry& zones, std::shared_ptr<spdlog::logger> log,
+            NotifyOptions notify = {});
+  ~DnsServer();
+  // Binds UDP and TCP on the same port (with port 0: the one TCP got). Returns the port.
+  Result<uint16_t> Listen(const std::string& address, uint16_t port);
+  void Stop();
+  // Sends the zone's NOTIFY to each of its targets, retried until answered. Thread-safe.
+  void Notify(const rpz::ZonePtr& zone);
+
+  struct State;
+
+ private:
+  std::shared_ptr<State> state_;
+};
+
+}  // namespace rampart::xfr

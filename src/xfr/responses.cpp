@@ -1,0 +1,195 @@
+#include "xfr/responses.hpp"
+
+namespace rampart::xfr {
+namespace {
+
+using dns::Writer;
+
+dns::SoaData SoaOf(const rpz::ServedZone& z, uint32_t serial) {
+  const rpz::SoaFields& s = z.soa;
+  return {s.server_name, "hostmaster." + s.server_name, serial, s.refresh, s.retry, s.expire, s.minimum};
+}
+
+// Builds a sequence of answer messages, each starting with the header and the question.
+class Messages {
+ public:
+  Messages(uint16_t id, uint16_t qtype, const rpz::ServedZone& z, size_t max) : id_(id), qtype_(qtype), z_(z), max_(max) {
+    Start();
+  }
+  void Soa(uint32_t serial) {
+    Rr([&](Writer& w) {
+      w.PutNameUnderOrigin("");
+      size_t at = w.BeginRr(dns::kTypeSoa, dns::kClassIn, z_.soa.ttl);
+      w.PutSoaRdata(SoaOf(z_, serial));
+      w.EndRdata(at);
+      return true;
+    });
+  }
+  void Ns() {
+    Rr([&](Writer& w) {
+      w.PutNameUnderOrigin("");
+      size_t at = w.BeginRr(dns::kTypeNs, dns::kClassIn, z_.soa.ttl);
+      w.PutName(z_.soa.server_name);
+      w.EndRdata(at);
+      return true;
+    });
+  }
+  void Cname(const std::string& owner, const std::string& target) {
+    Rr([&](Writer& w) {
+      if (!w.PutNameUnderOrigin(owner)) return false;
+      size_t at = w.BeginRr(dns::kTypeCname, dns::kClassIn, z_.soa.ttl);
+      std::string_view t = target;
+      if (!t.empty() && t.back() == '.') t.remove_suffix(1);
+      if (!w.PutName(t)) return false;
+      w.EndRdata(at);
+      return true;
+    });
+  }
+  std::vector<std::vector<uint8_t>> Finish() {
+    Close();
+    return std::move(out_);
+  }
+
+ private:
+  void Start() {
+    w_ = Writer(std::min<size_t>(max_, 4096));
+    w_.PutHeader({id_, true, true, false, false, dns::kOpQuery, dns::kNoError, 1, 0, 0, 0});
+    w_.PutName(z_.origin);
+    w_.PutU16(qtype_);
+    w_.PutU16(dns::kClassIn);
+    count_ = 0;
+  }
+  void Close() {
+    w_.SetCounts(1, count_, 0, 0);
+    out_.push_back(std::move(w_.bytes()));
+  }
+  template <class F>
+  void Rr(F&& write) {
+    const size_t mark = w_.size();
+    if (!write(w_)) {  // not representable (name too long): leave it out
+      w_.Truncate(mark);
+      return;
+    }
+    if (w_.size() > max_ && count_ > 0) {  // move the record to a new message
+      std::vector<uint8_t> rr(w_.bytes().begin() + static_cast<std::ptrdiff_t>(mark), w_.bytes().end());
+      w_.Truncate(mark);
+      Close();
+      Start();
+      w_.PutBytes(rr);
+    }
+    ++count_;
+  }
+
+  uint16_t id_, qtype_;
+  const rpz::ServedZone& z_;
+  size_t max_;
+  Writer w_;
+  uint16_t count_ = 0;
+  std::vector<std::vector<uint8_t>> out_;
+};
+
+std::vector<uint8_t> Reply(const dns::Query& q, std::span<const uint8_t> wire, uint8_t rcode, bool aa) {
+  Writer w;
+  dns::Header h = q.header;
+  h.qr = true, h.aa = aa, h.tc = false, h.rcode = rcode;
+  h.qdcount = 1, h.ancount = h.nscount = h.arcount = 0;
+  w.PutHeader(h);
+  w.PutBytes(wire.subspan(12, q.question_end - 12));  // the question as received
+  return std::move(w.bytes());
+}
+
+}  // namespace
+
+std::vector<std::vector<uint8_t>> AxfrMessages(uint16_t id, uint16_t qtype, const rpz::ServedZone& z,
+                                               size_t max_message) {
+  Messages m(id, qtype, z, max_message);
+  m.Soa(z.soa.serial);
+  m.Ns();
+  for (const auto& [owner, target] : z.records) m.Cname(owner, target);
+  m.Soa(z.soa.serial);
+  return m.Finish();
+}
+
+std::vector<uint8_t> NotifyMessage(uint16_t id, const rpz::ServedZone& z) {
+  Messages m(id, dns::kTypeSoa, z, 512);
+  m.Soa(z.soa.serial);
+  auto msgs = m.Finish();
+  std::vector<uint8_t> out = std::move(msgs.front());
+  out[2] = static_cast<uint8_t>(dns::kOpNotify << 3 | 0x04);  // QR=0, opcode NOTIFY, AA=1
+  return out;
+}
+
+Outcome Answer(std::span<const uint8_t> wire, const net::IpAddress& client, bool tcp,
+               const rpz::ZoneRegistry& zones) {
+  Outcome o;
+  auto q = dns::ParseMessage(wire);
+  if (!q || q->header.qr) {
+    o.kind = "DROPPED";
+    // A header we can read gets FORMERR; anything shorter is dropped.
+    if (!q && wire.size() >= 12 && !(wire[2] & 0x80)) {
+      std::vector<uint8_t> err(wire.begin(), wire.begin() + 12);
+      err[2] = static_cast<uint8_t>((err[2] & 0x78) | 0x80);
+      err[3] = dns::kFormErr;
+      for (int i = 4; i < 12; ++i) err[i] = 0;
+      o.messages.push_back(std::move(err));
+      o.kind = "FORMERR";
+    }
+    return o;
+  }
+  o.zone = q->qname;
+  if (q->header.opcode != dns::kOpQuery) {
+    o.kind = "NOTIMP";
+    o.messages.push_back(Reply(*q, wire, dns::kNotImp, false));
+    return o;
+  }
+  rpz::ZonePtr z = zones.Find(q->qname);
+  if (!z || q->qclass != dns::kClassIn || !z->Allows(client) ||
+      (q->qtype != dns::kTypeSoa && q->qtype != dns::kTypeAxfr && q->qtype != dns::kTypeIxfr) ||
+      (q->qtype == dns::kTypeAxfr && !tcp) || q->tsig_offset) {
+    o.kind = "REFUSED";
+    o.messages.push_back(Reply(*q, wire, dns::kRefused, false));
+    return o;
+  }
+  o.serial = z->soa.serial;
+  const uint16_t id = q->header.id;
+  if (q->qtype == dns::kTypeSoa || (q->qtype == dns::kTypeIxfr && !tcp)) {
+    Messages m(id, q->qtype, *z, 512);
+    m.Soa(z->soa.serial);
+    o.messages = m.Finish();
+    o.kind = "SOA";
+    return o;
+  }
+  if (q->qtype == dns::kTypeAxfr) {
+    o.messages = AxfrMessages(id, q->qtype, *z);
+    o.kind = "AXFR";
+    return o;
+  }
+  o.from_serial = *q->client_serial;
+  if (!dns::SerialNewer(z->soa.serial, *q->client_serial)) {
+    Messages m(id, q->qtype, *z, 512);
+    m.Soa(z->soa.serial);
+    o.messages = m.Finish();
+    o.kind = "IXFR-UPTODATE";
+    return o;
+  }
+  auto deltas = z->DeltasSince(*q->client_serial);
+  if (!deltas) {
+    o.messages = AxfrMessages(id, q->qtype, *z);
+    o.kind = "IXFR-AXFR";
+    return o;
+  }
+  Messages m(id, q->qtype, *z, 32768);
+  m.Soa(z->soa.serial);
+  for (const rpz::JournalEntry* d : *deltas) {
+    m.Soa(d->from);
+    for (const auto& [owner, target] : d->delta.removed) m.Cname(owner, target);
+    m.Soa(d->to);
+    for (const auto& [owner, target] : d->delta.added) m.Cname(owner, target);
+  }
+  m.Soa(z->soa.serial);
+  o.messages = m.Finish();
+  o.kind = "IXFR";
+  return o;
+}
+
+}  // namespace rampart::xfr
