@@ -69,7 +69,8 @@ class Server:
                 out.flush()
 
     def log_text(self):
-        with open(self.stdout_log) as f:
+        """The server's log (stderr), across restarts."""
+        with open(os.path.join(self.data_dir, "stderr.log"), errors="replace") as f:
             return f.read()
 
     @property

@@ -1,0 +1,180 @@
+"""Real resolvers for the end-to-end enforcement tests: BIND 9 (RPZ secondary of rampart) and
+Unbound (rpz: clause), plus a BIND authoritative server for the lab data, all on loopback ports
+of their own, with recursion forwarded to a dead loopback port so no query leaves the machine.
+The configurations are the ones docs/enforcement.md shows."""
+import os
+import socket
+import subprocess
+import time
+
+
+def free_port():
+    """A port free for both TCP and UDP on 127.0.0.1 right now."""
+    for _ in range(50):
+        t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        t.bind(("127.0.0.1", 0))
+        port = t.getsockname()[1]
+        u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        try:
+            u.bind(("127.0.0.1", port))
+            return port
+        except OSError:
+            continue
+        finally:
+            u.close()
+            t.close()
+    raise RuntimeError("no free port")
+
+
+LAB_ZONE = """$TTL 60
+@ IN SOA ns.lab.example. hostmaster.lab.example. 1 600 60 86400 60
+@ IN NS ns.lab.example.
+ns IN A 127.0.0.1
+blocked IN A 1.0.0.1
+ok.blocked IN A 1.1.1.1
+ip IN A 45.33.32.10
+clean IN A 9.9.9.9
+"""
+
+AUTH_CONF = """options {{
+  directory "{dir}";
+  pid-file none;
+  session-keyfile "{dir}/session.key";
+  listen-on port {port} {{ 127.0.0.1; }};
+  listen-on-v6 {{ none; }};
+  recursion no;
+  allow-query {{ any; }};
+}};
+controls {{ }};
+zone "lab.example" {{ type primary; file "lab.example.zone"; }};
+"""
+
+# The resolver under test: a secondary of rampart's RPZ zone (docs/enforcement.md, "BIND 9").
+BIND_CONF = """options {{
+  directory "{dir}";
+  pid-file none;
+  session-keyfile "{dir}/session.key";
+  managed-keys-directory "{dir}";
+  listen-on port {port} {{ 127.0.0.1; }};
+  listen-on-v6 {{ none; }};
+  recursion yes;
+  allow-query {{ 127.0.0.0/8; }};
+  dnssec-validation no;
+  forwarders {{ 127.0.0.1 port {dead}; }};
+  forward only;
+  notify no;
+  response-policy {{ zone "{zone}" min-update-interval 0; }} qname-wait-recurse no;
+}};
+controls {{ }};
+zone "{zone}" {{
+  type secondary;
+  primaries {{ 127.0.0.1 port {primary}; }};
+  file "rpz.sec";
+  allow-query {{ localhost; }};
+}};
+zone "lab.example" {{ type forward; forward only; forwarders {{ 127.0.0.1 port {auth}; }}; }};
+"""
+
+UNBOUND_CONF = """server:
+  interface: 127.0.0.1@{port}
+  port: {port}
+  module-config: "respip validator iterator"
+  do-daemonize: no
+  chroot: ""
+  username: ""
+  directory: "{dir}"
+  pidfile: ""
+  use-syslog: no
+  logfile: "{dir}/unbound.log"
+  verbosity: 2
+  do-ip6: no
+  do-not-query-localhost: no
+  access-control: 127.0.0.0/8 allow
+forward-zone:
+  name: "."
+  forward-addr: 127.0.0.1@{dead}
+forward-zone:
+  name: "lab.example."
+  forward-addr: 127.0.0.1@{auth}
+rpz:
+  name: "{zone}"
+  primary: 127.0.0.1@{primary}
+  rpz-log: yes
+"""
+
+
+class Resolvers:
+    def __init__(self, workdir, zone, primary_port):
+        self.dir = workdir
+        self.zone = zone
+        self.primary = primary_port
+        self.dead = free_port()
+        self.auth_port, self.bind_port, self.unbound_port = free_port(), free_port(), free_port()
+        self.procs = []
+
+    def _start(self, name, args):
+        log = open(os.path.join(self.dir, name + ".out"), "ab")
+        p = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
+        self.procs.append(p)
+        return p
+
+    def start(self):
+        for sub in ("auth", "bind", "unbound"):
+            os.makedirs(os.path.join(self.dir, sub), exist_ok=True)
+        auth_dir = os.path.join(self.dir, "auth")
+        with open(os.path.join(auth_dir, "lab.example.zone"), "w") as f:
+            f.write(LAB_ZONE)
+        fill = dict(zone=self.zone, primary=self.primary, dead=self.dead, auth=self.auth_port)
+        confs = {"auth": AUTH_CONF.format(dir=auth_dir, port=self.auth_port),
+                 "bind": BIND_CONF.format(dir=os.path.join(self.dir, "bind"), port=self.bind_port, **fill),
+                 "unbound": UNBOUND_CONF.format(dir=os.path.join(self.dir, "unbound"), port=self.unbound_port, **fill)}
+        for name, text in confs.items():
+            with open(os.path.join(self.dir, name, name + ".conf"), "w") as f:
+                f.write(text)
+        self._start("auth", ["named", "-g", "-c", os.path.join(auth_dir, "auth.conf")])
+        self._start("bind", ["named", "-g", "-c", os.path.join(self.dir, "bind", "bind.conf")])
+        self._start("unbound", ["unbound", "-d", "-c", os.path.join(self.dir, "unbound", "unbound.conf")])
+        return self
+
+    def stop(self):
+        for p in self.procs:
+            if p.poll() is None:
+                p.terminate()
+        for p in self.procs:
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+
+    @property
+    def notify_targets(self):
+        return ["127.0.0.1:%d" % self.bind_port, "127.0.0.1:%d" % self.unbound_port]
+
+    def log(self, name):
+        path = {"bind": os.path.join(self.dir, "bind.out"),
+                "unbound": os.path.join(self.dir, "unbound", "unbound.log")}[name]
+        with open(path, errors="replace") as f:
+            return f.read()
+
+
+def dig(port, name, qtype="A", extra=()):
+    """(status, answers) of one query: status is NOERROR/NXDOMAIN/SERVFAIL/…, or TIMEOUT."""
+    out = subprocess.run(["dig", "@127.0.0.1", "-p", str(port), name, qtype, "+time=1", "+tries=1", *extra],
+                         capture_output=True, text=True).stdout
+    status = "TIMEOUT"
+    for line in out.splitlines():
+        if "status:" in line:
+            status = line.split("status:")[1].split(",")[0].strip()
+    answers = [l.split()[-1] for l in out.split(";; ANSWER SECTION:")[-1].split("\n\n")[0].splitlines()[1:]
+               if l and not l.startswith(";")] if ";; ANSWER SECTION:" in out else []
+    return status, answers
+
+
+def wait_for(predicate, timeout, interval=0.05):
+    """Polls until predicate() is true; returns the seconds it took, or None on timeout."""
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < timeout:
+        if predicate():
+            return time.monotonic() - t0
+        time.sleep(interval)
+    return None

@@ -1,0 +1,106 @@
+"""End to end: lists and a DNS policy created through the API are enforced by real BIND and
+Unbound resolvers that pull rampart's RPZ zone (AXFR, then NOTIFY + IXFR), on loopback only."""
+import re
+
+import pytest
+
+from conftest import Client, Server
+from resolvers import Resolvers, dig, wait_for
+
+ZONE = "corp.rpz.rampart"
+
+
+def create(c, path, body):
+    r = c.post(path, body)
+    assert r.status_code == 201, r.text
+    return r.json()["_data"][0]["object_id"]
+
+
+@pytest.fixture
+def lab(tmp_path):
+    server = Server(str(tmp_path / "rampart"), log_level="info").start()
+    res = Resolvers(str(tmp_path), ZONE, server.dns_port)
+    yield server, res
+    res.stop()
+
+
+def answers(res, name):
+    return {"bind": dig(res.bind_port, name), "unbound": dig(res.unbound_port, name)}
+
+
+def test_bind_and_unbound_enforce_the_policy_and_follow_changes(lab):
+    server, res = lab
+    c = Client(server.url, server.demo_token)
+    block = create(c, "/v4.0/user_domain_lists", {"list_name": "block", "list_type": "block",
+                                                  "addresses": [{"value": "blocked.lab.example"}]})
+    allow = create(c, "/v4.0/user_domain_lists", {"list_name": "allow", "list_type": "allow",
+                                                  "addresses": [{"value": "ok.blocked.lab.example"}]})
+    ips = create(c, "/v4.0/user_ip_lists", {"list_name": "ips", "list_type": "block",
+                                            "addresses": [{"value": "45.33.32.0/24"}]})
+    policy = create(c, "/v4.0/policies", {"name": "corp", "type": "dns", "lists": [
+        {"list_id": block, "behavior": "nxdomain"}, {"list_id": allow}, {"list_id": ips, "behavior": "nxdomain"}]})
+    create(c, "/v4.0/devices", {"name": "resolvers", "type": "dns", "policy_id": policy,
+                                "transfer_acl": ["127.0.0.0/8"], "notify": res.notify_targets})
+    res.start()
+
+    # Both resolvers load the zone and rewrite: the domain and its subdomains, and an answer
+    # address inside the blocked network; the allowed host inside the blocked domain passes.
+    def enforced():
+        a = answers(res, "blocked.lab.example")
+        return a["bind"][0] == "NXDOMAIN" and a["unbound"][0] == "NXDOMAIN"
+    assert wait_for(enforced, 30) is not None, (res.log("bind")[-3000:], res.log("unbound")[-3000:])
+    for name in ("blocked.lab.example", "www.blocked.lab.example", "ip.lab.example"):
+        assert answers(res, name) == {"bind": ("NXDOMAIN", []), "unbound": ("NXDOMAIN", [])}, name
+    for name, addr in (("ok.blocked.lab.example", "1.1.1.1"), ("clean.lab.example", "9.9.9.9")):
+        assert answers(res, name) == {"bind": ("NOERROR", [addr]), "unbound": ("NOERROR", [addr])}, name
+
+    # PATCH-remove the blocked domain: NOTIFY, then each resolver fetches an IXFR and stops blocking.
+    mark = len(server.log_text())
+    r = c.patch("/v4.0/user_domain_lists/" + block, {"addresses": [{"value": "blocked.lab.example", "action": "remove"}]})
+    assert r.status_code == 200, r.text
+
+    def lifted():
+        a = answers(res, "blocked.lab.example")
+        return a["bind"] == ("NOERROR", ["1.0.0.1"]) and a["unbound"] == ("NOERROR", ["1.0.0.1"])
+    took = wait_for(lifted, 2.0)
+    assert took is not None, server.log_text()[mark:]
+    after = server.log_text()[mark:]
+    assert len(re.findall(r"dns IXFR zone=%s serial=\d+->\d+ client=127\.0\.0\.1 tcp=1" % re.escape(ZONE), after)) >= 2, after
+    assert "dns AXFR" not in after and "IXFR-AXFR" not in after, after
+    assert "dns NOTIFY-ACK" in after, after
+
+    # Restart rampart on the same DNS port: the journal and serial survive, so the next change
+    # still reaches both resolvers incrementally.
+    server.restart()
+    c = Client(server.url, server.demo_token)
+    mark = len(server.log_text())
+    r = c.patch("/v4.0/user_domain_lists/" + block, {"addresses": [{"value": "blocked.lab.example", "action": "add"}]})
+    assert r.status_code == 200, r.text
+    assert wait_for(enforced, 2.0) is not None, server.log_text()[mark:]
+    after = server.log_text()[mark:]
+    assert len(re.findall(r"dns IXFR zone=%s " % re.escape(ZONE), after)) >= 2, after
+    assert "dns AXFR" not in after and "IXFR-AXFR" not in after, after
+
+
+def test_transfers_are_refused_outside_the_acl_and_for_unknown_zones(server, client):
+    ips = create(client, "/v4.0/user_ip_lists", {"list_name": "ips", "list_type": "block",
+                                                 "addresses": [{"value": "45.33.32.7"}]})
+    policy = create(client, "/v4.0/policies", {"name": "edge", "type": "dns",
+                                               "lists": [{"list_id": ips, "behavior": "drop"}]})
+    zone = "edge.rpz.rampart"
+    # No device yet: nobody may transfer or even probe the zone.
+    assert dig(server.dns_port, zone, "SOA")[0] == "REFUSED"
+    dev = create(client, "/v4.0/devices", {"name": "fw", "type": "dns", "policy_id": policy,
+                                           "transfer_acl": ["10.0.0.0/8"]})
+    assert dig(server.dns_port, zone, "SOA")[0] == "REFUSED"  # 127.0.0.1 is not in 10/8
+    r = client.put("/v4.0/devices/" + dev, {"transfer_acl": ["127.0.0.1"]})
+    assert r.status_code == 200, r.text
+    status, soa = dig(server.dns_port, zone, "SOA", ["+norec"])
+    assert status == "NOERROR" and len(soa) == 1
+    assert dig(server.dns_port, "other.rpz.rampart", "SOA")[0] == "REFUSED"
+    out = __import__("subprocess").run(["dig", "+tcp", "@127.0.0.1", "-p", str(server.dns_port), zone, "AXFR"],
+                                       capture_output=True, text=True).stdout
+    assert "32.7.32.33.45.rpz-ip.%s." % zone in out and "rpz-drop." in out
+    # The zone text over the API is the same zone.
+    text = client.get("/v4.0/policies/%s/zone" % policy).text
+    assert "32.7.32.33.45.rpz-ip IN CNAME rpz-drop." in text
