@@ -1,0 +1,167 @@
+#include <gtest/gtest.h>
+
+#include "rpz/zones.hpp"
+#include "store/store.hpp"
+#include "xfr/responses.hpp"
+
+namespace rampart::xfr {
+namespace {
+
+std::vector<uint8_t> Query(uint16_t qtype, std::optional<uint32_t> serial = {}, const char* zone = "z.rpz") {
+  dns::Writer w;
+  w.PutHeader({7, false, false, false, false, dns::kOpQuery, 0, 1, 0, uint16_t(serial ? 1 : 0), 0});
+  w.PutName(zone);
+  w.PutU16(qtype);
+  w.PutU16(dns::kClassIn);
+  if (serial) {
+    w.PutNameUnderOrigin("");
+    size_t at = w.BeginRr(dns::kTypeSoa, dns::kClassIn, 0);
+    w.PutSoaRdata({"ns", "hm", *serial, 1, 2, 3, 4});
+    w.EndRdata(at);
+  }
+  return w.bytes();
+}
+
+// Every RR of a transfer as (owner, type, serial-or-target) text, for comparison.
+std::vector<std::string> Rrs(const std::vector<std::vector<uint8_t>>& msgs) {
+  std::vector<std::string> out;
+  for (const auto& m : msgs) {
+    auto q = dns::ParseMessage(m);
+    EXPECT_TRUE(q);
+    size_t pos = q->question_end;
+    for (int i = 0; i < q->header.ancount; ++i) {
+      std::string owner = *dns::ReadName(m, pos);
+      uint16_t type = static_cast<uint16_t>(m[pos] << 8 | m[pos + 1]);
+      size_t rdlen = static_cast<size_t>(m[pos + 8] << 8 | m[pos + 9]);
+      size_t rd = pos + 10;
+      pos = rd + rdlen;
+      if (type == dns::kTypeSoa) {
+        size_t p = rd;
+        dns::ReadName(m, p);
+        dns::ReadName(m, p);
+        uint32_t serial = static_cast<uint32_t>(m[p]) << 24 | m[p + 1] << 16 | m[p + 2] << 8 | m[p + 3];
+        out.push_back("SOA " + std::to_string(serial));
+      } else if (type == dns::kTypeCname) {
+        size_t p = rd;
+        out.push_back(owner + " " + *dns::ReadName(m, p));
+      } else {
+        out.push_back(owner + " type" + std::to_string(type));
+      }
+    }
+  }
+  return out;
+}
+
+class Responses : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    set_.policies.push_back({"p1", "a1", "z", "dns", "z.rpz", 0, {}});
+    rpz::Device d;
+    d.policy_id = "p1";
+    d.type = "dns";
+    d.transfer_acl.push_back(*net::IpNetwork::Parse("127.0.0.0/8"));
+    set_.devices.push_back(d);
+  }
+  void Publish(std::vector<const char*> domains) {
+    auto l = std::make_shared<userlists::UserList>();
+    l->id = "L";
+    l->kind = userlists::ListKind::kDomain;
+    for (const char* v : domains) l->entries.push_back({*userlists::ParseEntryValue(l->kind, v), "", {}, 0});
+    set_.policies[0].lists = {{"L", *rpz::ParseAction("nxdomain", "")}};
+    userlists::AccountLists lists;
+    lists.lists.push_back(l);
+    clock_.Advance(std::chrono::seconds(1));
+    ASSERT_TRUE(zones_.Rebuild("a1", set_, lists));
+  }
+  uint32_t Serial() { return zones_.Find("z.rpz")->soa.serial; }
+  Outcome Ask(const std::vector<uint8_t>& q, bool tcp = true, const char* ip = "127.0.0.1") {
+    return Answer(q, *net::IpAddress::Parse(ip), tcp, zones_);
+  }
+
+  std::unique_ptr<store::Store> db_ = std::move(*store::OpenSqliteStore({":memory:"}));
+  FakeClock clock_{SysTime{std::chrono::seconds(1767225600)}};
+  rpz::ZoneRegistry zones_{*db_, clock_, {"ns.test", 100}};
+  rpz::PolicySet set_;
+};
+
+TEST_F(Responses, SoaIsAuthoritativeAndAxfrIsBracketedBySoa) {
+  Publish({"a.example"});
+  auto soa = Ask(Query(dns::kTypeSoa), false);
+  ASSERT_EQ(soa.messages.size(), 1u);
+  EXPECT_TRUE(soa.messages[0][2] & 0x04);  // AA
+  EXPECT_EQ(Rrs(soa.messages), (std::vector<std::string>{"SOA " + std::to_string(Serial())}));
+  auto axfr = Ask(Query(dns::kTypeAxfr));
+  const std::string s = "SOA " + std::to_string(Serial());
+  EXPECT_EQ(Rrs(axfr.messages), (std::vector<std::string>{s, "z.rpz type2", "*.a.example.z.rpz ", "a.example.z.rpz ", s}));
+  EXPECT_EQ(Ask(Query(dns::kTypeAxfr), false).kind, "REFUSED");  // AXFR over UDP
+}
+
+TEST_F(Responses, IxfrSendsDeltasThenFallsBackOrSaysUpToDate) {
+  Publish({"a.example"});
+  const uint32_t s1 = Serial();
+  Publish({"a.example", "b.example"});
+  const uint32_t s2 = Serial();
+  Publish({"b.example"});
+  const uint32_t s3 = Serial();
+  ASSERT_TRUE(dns::SerialNewer(s3, s2) && dns::SerialNewer(s2, s1));
+  auto ixfr = Ask(Query(dns::kTypeIxfr, s1));
+  EXPECT_EQ(ixfr.kind, "IXFR");
+  auto S = [](uint32_t s) { return "SOA " + std::to_string(s); };
+  EXPECT_EQ(Rrs(ixfr.messages),
+            (std::vector<std::string>{S(s3), S(s1), S(s2), "*.b.example.z.rpz ", "b.example.z.rpz ", S(s2),
+                                      "*.a.example.z.rpz ", "a.example.z.rpz ", S(s3), S(s3)}));
+  EXPECT_EQ(Ask(Query(dns::kTypeIxfr, s3)).kind, "IXFR-UPTODATE");
+  EXPECT_EQ(Rrs(Ask(Query(dns::kTypeIxfr, s3)).messages), (std::vector<std::string>{S(s3)}));
+  auto old = Ask(Query(dns::kTypeIxfr, s1 - 1000));  // older than the journal: AXFR form
+  EXPECT_EQ(old.kind, "IXFR-AXFR");
+  EXPECT_EQ(Rrs(old.messages).size(), 5u);
+  EXPECT_EQ(Ask(Query(dns::kTypeIxfr, s1), false).kind, "SOA");  // over UDP: go to TCP
+}
+
+TEST_F(Responses, RefusalsAndMalformedInput) {
+  Publish({"a.example"});
+  EXPECT_EQ(Ask(Query(dns::kTypeAxfr), true, "10.1.2.3").kind, "REFUSED");  // outside the ACL
+  EXPECT_EQ(Ask(Query(dns::kTypeAxfr, {}, "nope.rpz")).kind, "REFUSED");
+  EXPECT_EQ(Ask(Query(1)).kind, "REFUSED");  // A queries are not served
+  auto bad = Query(dns::kTypeSoa);
+  bad.resize(14);
+  auto formerr = Ask(bad);
+  EXPECT_EQ(formerr.kind, "FORMERR");
+  ASSERT_EQ(formerr.messages.size(), 1u);
+  EXPECT_EQ(formerr.messages[0][3] & 0x0F, dns::kFormErr);
+  EXPECT_TRUE(Ask(std::vector<uint8_t>{1, 2, 3}).messages.empty());
+}
+
+TEST_F(Responses, LargeZonesSpanSeveralMessages) {
+  std::vector<std::string> names;
+  for (int i = 0; i < 3000; ++i) names.push_back("host" + std::to_string(i) + ".example");
+  std::vector<const char*> ptrs;
+  for (const auto& n : names) ptrs.push_back(n.c_str());
+  Publish(ptrs);
+  auto axfr = Ask(Query(dns::kTypeAxfr));
+  EXPECT_GT(axfr.messages.size(), 1u);
+  for (const auto& m : axfr.messages) EXPECT_LE(m.size(), 32768u + 512u);
+  EXPECT_EQ(Rrs(axfr.messages).size(), 6000u + 3u);
+}
+
+TEST_F(Responses, SerialsAndJournalSurviveARestart) {
+  Publish({"a.example"});
+  const uint32_t s1 = Serial();
+  Publish({"a.example", "b.example"});
+  const uint32_t s2 = Serial();
+  // A new registry over the same store (a restart) with the same content keeps serial and history.
+  rpz::ZoneRegistry again(*db_, clock_, {"ns.test", 100});
+  auto l = std::make_shared<userlists::UserList>();
+  l->id = "L";
+  l->kind = userlists::ListKind::kDomain;
+  for (const char* v : {"a.example", "b.example"}) l->entries.push_back({*userlists::ParseEntryValue(l->kind, v), "", {}, 0});
+  userlists::AccountLists lists;
+  lists.lists.push_back(l);
+  ASSERT_TRUE(again.Rebuild("a1", set_, lists));
+  EXPECT_EQ(again.Find("z.rpz")->soa.serial, s2);
+  auto ixfr = Answer(Query(dns::kTypeIxfr, s1), *net::IpAddress::Parse("127.0.0.1"), true, again);
+  EXPECT_EQ(ixfr.kind, "IXFR");
+}
+
+}  // namespace
+}  // namespace rampart::xfr
