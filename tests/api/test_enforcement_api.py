@@ -1,0 +1,127 @@
+"""/v4.0/policies and /v4.0/devices: validation, in-use protection, isolation, durability, and
+the firewall exports loaded for real (nft, ipset) inside a network namespace the test creates."""
+import os
+import subprocess
+import uuid
+
+import pytest
+
+from conftest import Client, assert_error
+
+
+def create(c, path, body):
+    r = c.post(path, body)
+    assert r.status_code == 201, r.text
+    return r.json()["_data"][0]
+
+
+def lists(c):
+    dom = create(c, "/v4.0/user_domain_lists", {"list_name": "dom", "list_type": "block",
+                                                "addresses": [{"value": "evil.example"}]})
+    ip = create(c, "/v4.0/user_ip_lists", {"list_name": "ip", "list_type": "block", "addresses": [
+        {"value": "45.33.32.0/24"}, {"value": "45.33.33.0/24"}, {"value": "45.33.32.9"},
+        {"value": "2a00:1450::/32"}, {"value": "81.2.69.1-81.2.69.6"}]})
+    allow = create(c, "/v4.0/user_ip_lists", {"list_name": "allowip", "list_type": "allow",
+                                              "addresses": [{"value": "45.33.32.7"}]})
+    return dom["object_id"], ip["object_id"], allow["object_id"]
+
+
+def test_policy_validation_and_in_use_protection(client):
+    dom, ip, allow = lists(client)
+    assert_error(client.post("/v4.0/policies", {"name": "p", "type": "firewall"}), 400, 11400)
+    assert_error(client.post("/v4.0/policies", {"name": "bad name!", "type": "dns"}), 400, 11400)
+    assert_error(client.post("/v4.0/policies", {"name": "p", "type": "ip", "lists": [{"list_id": dom}]}), 400, 11400)
+    assert_error(client.post("/v4.0/policies", {"name": "p", "type": "dns", "lists": [{"list_id": str(uuid.uuid4())}]}),
+                 400, 11400)
+    assert_error(client.post("/v4.0/policies", {"name": "p", "type": "dns",
+                                                "lists": [{"list_id": dom, "behavior": "sinkhole"}]}), 400, 11400)
+    assert_error(client.post("/v4.0/policies", {"name": "p", "type": "dns",
+                                                "lists": [{"list_id": dom, "behavior": "cname"}]}), 400, 11400)
+    assert_error(client.post("/v4.0/policies", {"name": "p", "type": "dns", "colour": "red"}), 400, 11400)
+    assert_error(client.req("POST", "/v4.0/policies", raw="{", headers={"Content-Type": "application/json"}), 400, 10003)
+    p = create(client, "/v4.0/policies", {"name": "p", "type": "dns", "lists": [
+        {"list_id": dom, "behavior": "cname", "cname": "Garden.Example.COM"}, {"list_id": ip, "behavior": "drop"},
+        {"list_id": allow, "behavior": "nxdomain"}]})
+    assert p["zone_name"] == "p.rpz.rampart" and isinstance(p["serial"], int)
+    assert p["lists"][0] == {"list_id": dom, "behavior": "cname", "cname": "garden.example.com"}
+    assert p["lists"][2]["behavior"] == "passthru"  # allow lists always pass through
+    assert_error(client.post("/v4.0/policies", {"name": "P", "type": "ip"}), 400, 19000)
+    assert_error(client.put("/v4.0/policies/" + p["object_id"], {"type": "ip"}), 400, 11400)
+    zone = client.get("/v4.0/policies/%s/zone" % p["object_id"]).text
+    assert "evil.example IN CNAME garden.example.com." in zone and "32.7.32.33.45.rpz-ip IN CNAME rpz-passthru." in zone
+
+    # A list a policy uses cannot be deleted; nor a policy a device uses.
+    assert_error(client.delete("/v4.0/user_domain_lists/" + dom), 400, 19060)
+    dev = create(client, "/v4.0/devices", {"name": "ns1", "type": "dns", "policy_id": p["object_id"],
+                                           "transfer_acl": ["127.0.0.1", "10.0.0.0/8"], "notify": ["127.0.0.1:5301"]})
+    assert dev["transfer_acl"] == ["127.0.0.1/32", "10.0.0.0/8"] and dev["notify"] == ["127.0.0.1:5301"]
+    assert_error(client.post("/v4.0/devices", {"name": "fw", "type": "ip", "policy_id": p["object_id"]}), 400, 11400)
+    assert_error(client.post("/v4.0/devices", {"name": "x", "type": "dns", "policy_id": p["object_id"],
+                                               "notify": ["not-an-address"]}), 400, 11400)
+    assert_error(client.delete("/v4.0/policies/" + p["object_id"]), 400, 19060)
+    assert client.delete("/v4.0/devices/" + dev["object_id"]).status_code == 200
+    assert client.delete("/v4.0/policies/" + p["object_id"]).status_code == 200
+    assert client.delete("/v4.0/user_domain_lists/" + dom).status_code == 200
+    assert_error(client.get("/v4.0/policies/" + p["object_id"]), 404, 10300)
+
+
+def test_accounts_see_only_their_policies_and_writes_survive_kill9(server, client):
+    _, ip, _ = lists(client)
+    p = create(client, "/v4.0/policies", {"name": "edge", "type": "ip", "lists": [{"list_id": ip}]})
+    _, other_token = server.new_account("other")
+    other = Client(server.url, other_token)
+    assert other.get("/v4.0/policies").json()["_data"] == []
+    assert_error(other.get("/v4.0/policies/" + p["object_id"]), 404, 10300)
+    assert_error(other.post("/v4.0/policies", {"name": "x", "type": "ip", "lists": [{"list_id": ip}]}), 400, 11400)
+    _, reader = server.new_account("reader", perm="userlists:read")
+    dns = create(client, "/v4.0/policies", {"name": "dnsp", "type": "dns", "lists": [{"list_id": ip}]})
+    server.kill9()
+    server.start()
+    c = Client(server.url, server.demo_token)
+    names = [x["name"] for x in c.get("/v4.0/policies").json()["_data"]]
+    assert names == ["edge", "dnsp"]
+    assert c.get("/v4.0/policies/" + dns["object_id"]).json()["_data"][0]["serial"] == dns["serial"]
+
+
+def netns(name):
+    subprocess.run(["ip", "netns", "add", name], check=True)
+    return name
+
+
+def test_ip_exports_load_into_nft_and_ipset(tmp_path, client):
+    _, ip, allow = lists(client)
+    p = create(client, "/v4.0/policies", {"name": "fw-1", "type": "ip", "lists": [{"list_id": ip}, {"list_id": allow}]})
+    base = "/v4.0/policies/%s/export?format=" % p["object_id"]
+    plain = client.get(base + "plain")
+    assert plain.status_code == 200 and plain.headers["Content-Type"].startswith("text/plain")
+    # 45.33.32.0/23 merged, minus the allowed 45.33.32.7; the contained /32 folded in; the range split.
+    assert plain.text.splitlines() == [
+        "45.33.32.0/30", "45.33.32.4/31", "45.33.32.6", "45.33.32.8/29", "45.33.32.16/28", "45.33.32.32/27",
+        "45.33.32.64/26", "45.33.32.128/25", "45.33.33.0/24", "81.2.69.1", "81.2.69.2/31", "81.2.69.4/31",
+        "81.2.69.6", "2a00:1450::/32"]
+    assert_error(client.get(base + "pf"), 400, 11400)
+    nft = client.get(base + "nft").text
+    ipset = client.get(base + "ipset").text
+    (tmp_path / "rules.nft").write_text(nft)
+    (tmp_path / "sets.ipset").write_text(ipset)
+    ns = netns("rampart-test-%d" % os.getpid())
+    try:
+        run = lambda *cmd: subprocess.run(["ip", "netns", "exec", ns, *cmd], capture_output=True, text=True)
+        r = run("nft", "-c", "-f", str(tmp_path / "rules.nft"))
+        assert r.returncode == 0, r.stderr
+        for _ in range(2):  # loading twice is a full replacement, not an error
+            r = run("nft", "-f", str(tmp_path / "rules.nft"))
+            assert r.returncode == 0, r.stderr
+        listed = run("nft", "list", "set", "inet", "rampart", "rampart_fw_1_v4").stdout
+        assert "45.33.32.6" in listed and "45.33.33.0/24" in listed and "45.33.32.7 " not in listed
+        for _ in range(2):
+            r = run("ipset", "restore", "-exist", "-file", str(tmp_path / "sets.ipset"))
+            assert r.returncode == 0, r.stderr
+        members = run("ipset", "list", "rampart_fw_1_4").stdout
+        assert "45.33.33.0/24" in members and "81.2.69.6" in members
+        assert run("ipset", "test", "rampart_fw_1_4", "45.33.32.7").returncode != 0  # allowed
+        assert run("ipset", "test", "rampart_fw_1_4", "45.33.32.9").returncode == 0
+        assert run("ipset", "test", "rampart_fw_1_6", "2a00:1450::1").returncode == 0
+    finally:
+        subprocess.run(["ip", "netns", "exec", ns, "ipset", "destroy"], capture_output=True)
+        subprocess.run(["ip", "netns", "delete", ns], capture_output=True)
