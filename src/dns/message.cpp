@@ -149,6 +149,36 @@ bool Writer::PutNameUnderOrigin(std::string_view relative) {
   return true;
 }
 
+bool Writer::PutNameCompressed(std::string_view relative) {
+  const size_t start = buf_.size();
+  std::string_view rest = relative;
+  std::vector<std::pair<std::string_view, size_t>> fresh;  // suffixes written here, and where
+  while (!rest.empty()) {
+    if (auto it = suffixes_.find(rest); it != suffixes_.end()) {
+      PutU16(static_cast<uint16_t>(0xC000 | it->second));
+      break;
+    }
+    size_t dot = rest.find('.');
+    std::string_view label = rest.substr(0, dot);
+    if (label.empty() || label.size() > 63 || buf_.size() - start + label.size() + 3 > 255) {
+      buf_.resize(start);
+      return false;
+    }
+    fresh.emplace_back(rest, buf_.size());
+    buf_.push_back(static_cast<uint8_t>(label.size()));
+    buf_.insert(buf_.end(), label.begin(), label.end());
+    rest = dot == std::string_view::npos ? std::string_view{} : rest.substr(dot + 1);
+  }
+  if (rest.empty()) {  // reached the origin
+    buf_.push_back(0xC0);
+    buf_.push_back(12);
+  }
+  for (const auto& [suffix, at] : fresh) {
+    if (at < 0x4000) suffixes_.emplace(std::string(suffix), static_cast<uint16_t>(at));
+  }
+  return true;
+}
+
 void Writer::PutU16(uint16_t v) {
   buf_.push_back(static_cast<uint8_t>(v >> 8));
   buf_.push_back(static_cast<uint8_t>(v));

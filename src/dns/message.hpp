@@ -8,6 +8,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace rampart::dns {
@@ -56,6 +57,9 @@ class Writer {
   bool PutName(std::string_view name);
   // `relative` (may be empty = the origin itself) + a pointer to offset 12.
   bool PutNameUnderOrigin(std::string_view relative);
+  // The same, but any suffix of `relative` already written by this method in this message is
+  // replaced by a pointer to it (RFC 1035 §4.1.4), e.g. "bench.example" once per message.
+  bool PutNameCompressed(std::string_view relative);
   void PutU16(uint16_t v);
   void PutU32(uint32_t v);
   void PutBytes(std::span<const uint8_t> b) { buf_.insert(buf_.end(), b.begin(), b.end()); }
@@ -66,10 +70,19 @@ class Writer {
   void SetCounts(uint16_t qd, uint16_t an, uint16_t ns, uint16_t ar);
   size_t size() const { return buf_.size(); }
   std::vector<uint8_t>& bytes() { return buf_; }
-  void Truncate(size_t n) { buf_.resize(n); }
+  // Drops everything from offset `n` on, and the compression targets that pointed there.
+  void Truncate(size_t n) {
+    buf_.resize(n);
+    std::erase_if(suffixes_, [n](const auto& kv) { return kv.second >= n; });
+  }
 
  private:
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
   std::vector<uint8_t> buf_;
+  std::unordered_map<std::string, uint16_t, Hash, std::equal_to<>> suffixes_;  // relative suffix → offset
 };
 
 // RFC 1982 serial comparison: true when `a` is newer than `b`.

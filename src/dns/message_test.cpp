@@ -64,6 +64,27 @@ TEST(Message, NamesUnderOriginUseOnePointer) {
   EXPECT_FALSE(w.PutName(std::string(64, 'x')));
 }
 
+TEST(Message, CompressedNamesShareSuffixes) {
+  Writer w;
+  w.PutHeader({});
+  w.PutName("z.test");
+  const size_t a = w.size();
+  ASSERT_TRUE(w.PutNameCompressed("host1.bench.example"));
+  const size_t b = w.size();
+  ASSERT_TRUE(w.PutNameCompressed("host2.bench.example"));
+  EXPECT_EQ(w.size() - b, 1 + 5 + 2u);  // "host2" + a pointer to "bench.example…"
+  ASSERT_TRUE(w.PutNameCompressed("*.host2.bench.example"));
+  EXPECT_EQ(w.size() - b, 8 + 2 + 2u);
+  size_t p = a;
+  EXPECT_EQ(ReadName(w.bytes(), p), "host1.bench.example.z.test");
+  p = b;
+  EXPECT_EQ(ReadName(w.bytes(), p), "host2.bench.example.z.test");
+  EXPECT_EQ(ReadName(w.bytes(), p), "*.host2.bench.example.z.test");
+  w.Truncate(b);  // forgets the suffixes written after b
+  ASSERT_TRUE(w.PutNameCompressed("host2.bench.example"));
+  EXPECT_EQ(w.size() - b, 1 + 5 + 2u);
+}
+
 TEST(Serial, Rfc1982) {
   EXPECT_TRUE(SerialNewer(2, 1));
   EXPECT_FALSE(SerialNewer(1, 2));

@@ -86,6 +86,19 @@ TEST(Zone, ExpiredEntriesAreLeftOut) {
   EXPECT_EQ(r.count("new.example"), 1u);
 }
 
+TEST(Zone, CanonicalOrder) {
+  CanonicalLess less;
+  EXPECT_TRUE(less("d.example", "*.d.example"));  // a name, then its wildcard, then its subdomains
+  EXPECT_TRUE(less("*.d.example", "a.d.example"));
+  EXPECT_TRUE(less("a.d.example", "e.example"));
+  EXPECT_TRUE(less("z.a", "a.b"));  // the rightmost label decides first
+  EXPECT_FALSE(less("a.b", "a.b"));
+  Records r{{"a.d.example", "."}, {"e.example", "."}, {"*.d.example", "."}, {"d.example", "."}};
+  std::vector<std::string> order;
+  for (const auto& [owner, target] : r) order.push_back(owner);
+  EXPECT_EQ(order, (std::vector<std::string>{"d.example", "*.d.example", "a.d.example", "e.example"}));
+}
+
 TEST(Zone, DiffIsNet) {
   Records a{{"a", "."}, {"b", "."}, {"c", "."}};
   Records b{{"b", "."}, {"c", "*."}, {"d", "."}};

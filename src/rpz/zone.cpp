@@ -28,6 +28,18 @@ void AddEntry(Records& out, const userlists::Entry& e, userlists::ListKind kind,
 
 }  // namespace
 
+bool CanonicalLess::operator()(std::string_view a, std::string_view b) const {
+  while (!a.empty() && !b.empty()) {
+    const size_t da = a.rfind('.'), db = b.rfind('.');
+    std::string_view la = da == std::string_view::npos ? a : a.substr(da + 1);
+    std::string_view lb = db == std::string_view::npos ? b : b.substr(db + 1);
+    if (la != lb) return la < lb;
+    a = da == std::string_view::npos ? std::string_view{} : a.substr(0, da);
+    b = db == std::string_view::npos ? std::string_view{} : b.substr(0, db);
+  }
+  return a.empty() && !b.empty();
+}
+
 std::string Action::Target() const {
   switch (behavior) {
     case Behavior::kNxdomain: return ".";
@@ -77,10 +89,11 @@ Delta Diff(const Records& before, const Records& after) {
   Delta d;
   auto a = before.begin();
   auto b = after.begin();
+  const CanonicalLess less;
   while (a != before.end() || b != after.end()) {
-    if (b == after.end() || (a != before.end() && a->first < b->first)) {
+    if (b == after.end() || (a != before.end() && less(a->first, b->first))) {
       d.removed.emplace_back(*a++);
-    } else if (a == before.end() || b->first < a->first) {
+    } else if (a == before.end() || less(b->first, a->first)) {
       d.added.emplace_back(*b++);
     } else {
       if (a->second != b->second) {

@@ -37,8 +37,16 @@ struct Source {
   Action action;  // ignored for allow lists (always PASSTHRU)
 };
 
+// DNS canonical order (RFC 4034 §6.1): labels compared from the right, so a name sorts just
+// before its wildcard and its subdomains ("d", "*.d", "a.d"). That keeps related names next to
+// each other in a transfer, where name compression can point back at them.
+struct CanonicalLess {
+  using is_transparent = void;
+  bool operator()(std::string_view a, std::string_view b) const;
+};
+
 // Relative owner name → CNAME target. Ordered: the zone text and transfers are deterministic.
-using Records = std::map<std::string, std::string>;
+using Records = std::map<std::string, std::string, CanonicalLess>;
 
 // Entries expired at `now` are left out.
 Records BuildRecords(const std::vector<Source>& sources, SysTime now);

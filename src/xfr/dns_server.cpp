@@ -36,11 +36,14 @@ struct DnsServer::State {
   State(asio::io_context& io, const rpz::ZoneRegistry& z, std::shared_ptr<spdlog::logger> l, NotifyOptions n)
       : ioc(io), zones(z), log(std::move(l)), notify(n), udp_socket(io), acceptor(io) {}
 
-  void Log(const Outcome& o, const std::string& client, bool tcp) const {
-    if (log && !o.kind.empty()) {
-      log->info("dns {} zone={} serial={}->{} client={} tcp={}", o.kind, o.zone, o.from_serial, o.serial, client,
-                tcp ? 1 : 0);
-    }
+  // `t0`: when the request was read; the time logged covers building and writing the answer.
+  void Log(const Outcome& o, const std::string& client, bool tcp, std::chrono::steady_clock::time_point t0) const {
+    if (!log || o.kind.empty()) return;
+    size_t bytes = 0;
+    for (const auto& m : o.messages) bytes += m.size();
+    const auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count();
+    log->info("dns {} zone={} serial={}->{} client={} tcp={} messages={} bytes={} us={}", o.kind, o.zone, o.from_serial,
+              o.serial, client, tcp ? 1 : 0, o.messages.size(), bytes, us);
   }
 };
 
@@ -60,12 +63,13 @@ asio::awaitable<void> ServeUdp(std::shared_ptr<DnsServer::State> st) {
       if (st->stopped || ec == asio::error::operation_aborted) co_return;
       continue;
     }
+    const auto t0 = std::chrono::steady_clock::now();
     Outcome o = Answer(std::span<const uint8_t>(buf.data(), n), ClientIp(from.address()), false, st->zones);
-    st->Log(o, from.address().to_string(), false);
     for (const auto& m : o.messages) {
       auto [wec, wn] = co_await st->udp_socket.async_send_to(asio::buffer(m), from, kTuple);
       (void)wec, (void)wn;
     }
+    st->Log(o, from.address().to_string(), false, t0);
   }
 }
 
@@ -84,15 +88,19 @@ asio::awaitable<void> ServeTcp(std::shared_ptr<DnsServer::State> st, tcp::socket
     msg.resize(static_cast<size_t>(len[0]) << 8 | len[1]);
     auto [rec, rn] = co_await asio::async_read(sock, asio::buffer(msg), kTuple);
     if (rec) co_return;
+    const auto t0 = std::chrono::steady_clock::now();
     Outcome o = Answer(msg, client, true, st->zones);
-    st->Log(o, peer.address().to_string(), true);
-    if (o.messages.empty()) co_return;
+    if (o.messages.empty()) {
+      st->Log(o, peer.address().to_string(), true, t0);
+      co_return;
+    }
     for (const auto& m : o.messages) {
       std::array<uint8_t, 2> out_len{static_cast<uint8_t>(m.size() >> 8), static_cast<uint8_t>(m.size())};
       std::array<asio::const_buffer, 2> bufs{asio::buffer(out_len), asio::buffer(m)};
       auto [wec, wn] = co_await asio::async_write(sock, bufs, kTuple);
       if (wec) co_return;
     }
+    st->Log(o, peer.address().to_string(), true, t0);
   }
 }
 

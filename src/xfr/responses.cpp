@@ -36,7 +36,7 @@ class Messages {
   }
   void Cname(const std::string& owner, const std::string& target) {
     Rr([&](Writer& w) {
-      if (!w.PutNameUnderOrigin(owner)) return false;
+      if (!w.PutNameCompressed(owner)) return false;
       size_t at = w.BeginRr(dns::kTypeCname, dns::kClassIn, z_.soa.ttl);
       std::string_view t = target;
       if (!t.empty() && t.back() == '.') t.remove_suffix(1);
@@ -70,12 +70,11 @@ class Messages {
       w_.Truncate(mark);
       return;
     }
-    if (w_.size() > max_ && count_ > 0) {  // move the record to a new message
-      std::vector<uint8_t> rr(w_.bytes().begin() + static_cast<std::ptrdiff_t>(mark), w_.bytes().end());
+    if (w_.size() > max_ && count_ > 0) {  // write the record again at the start of a new message
       w_.Truncate(mark);
       Close();
       Start();
-      w_.PutBytes(rr);
+      write(w_);  // fitted before, so it fits an empty message; its names point into this one
     }
     ++count_;
   }
