@@ -61,8 +61,7 @@ TEST(Zone, AllowBeatsBlockAndOutputIsOrdered) {
   Records r = BuildRecords({{&block, *ParseAction("nxdomain", "")},
                             {&ips, *ParseAction("drop", "")},
                             {&allow, {}},
-                            {&ips_allow, {}}},
-                           SysTime{});
+                            {&ips_allow, {}}});
   EXPECT_EQ(r.at("bad.example"), ".");
   EXPECT_EQ(r.at("*.bad.example"), ".");
   EXPECT_EQ(r.at("good.bad.example"), "rpz-passthru.");  // allowed though listed first as blocked
@@ -70,20 +69,39 @@ TEST(Zone, AllowBeatsBlockAndOutputIsOrdered) {
   EXPECT_EQ(r.at("24.0.100.51.198.rpz-ip"), "rpz-drop.");
   EXPECT_EQ(r.at("32.7.100.51.198.rpz-ip"), "rpz-passthru.");  // a host inside the blocked network
   SoaFields soa{"corp.rpz.rampart", "rampart", 7};
-  std::string text = ZoneText(soa, r);
-  EXPECT_EQ(text, ZoneText(soa, BuildRecords({{&ips_allow, {}}, {&allow, {}}, {&ips, *ParseAction("drop", "")},
-                                               {&block, *ParseAction("nxdomain", "")}},
-                                              SysTime{})));  // same content, same bytes
+  std::string text = ZoneText(soa, ZoneRecords(r));
+  EXPECT_EQ(text, ZoneText(soa, ZoneRecords(BuildRecords({{&ips_allow, {}}, {&allow, {}}, {&ips, *ParseAction("drop", "")},
+                                                            {&block, *ParseAction("nxdomain", "")}}))));  // same bytes
   EXPECT_NE(text.find("@ IN SOA rampart. hostmaster.rampart. 7 "), std::string::npos);
 }
 
-TEST(Zone, ExpiredEntriesAreLeftOut) {
+TEST(Zone, ExpiryIsTheSweepsJob) {
+  // An expired entry still in its list is compiled: it leaves the zone when the sweep removes it
+  // from the list, as a list change with its own serial and delta.
   auto l = MakeList(userlists::ListKind::kDomain, "block", {"old.example", "new.example"});
   l.entries[0].expires = *Date::FromYmd(2026, 1, 1);
-  const SysTime now = Date::FromYmd(2026, 5, 31)->EndOfDay();
-  Records r = BuildRecords({{&l, *ParseAction("nxdomain", "")}}, now);
-  EXPECT_EQ(r.count("old.example"), 0u);
+  Records r = BuildRecords({{&l, *ParseAction("nxdomain", "")}});
+  EXPECT_EQ(r.count("old.example"), 1u);
   EXPECT_EQ(r.count("new.example"), 1u);
+}
+
+TEST(ZoneRecords, PatchedVersionsReadLikeMaps) {
+  Records base{{"a", "."}, {"b", "."}, {"c", "."}};
+  ZoneRecords v1(base);
+  Delta d{{{"b", "."}, {"c", "."}}, {{"c", "*."}, {"d", "."}}};
+  ZoneRecords v2 = v1.Apply(d);
+  std::vector<std::string> seen;
+  v2.ForEach([&](const std::string& o, const std::string& t) { seen.push_back(o + t); });
+  EXPECT_EQ(seen, (std::vector<std::string>{"a.", "c*.", "d."}));
+  EXPECT_EQ(v2.size(), 3u);
+  EXPECT_EQ(v2.Find("b"), std::nullopt);
+  EXPECT_EQ(v2.Find("c"), "*.");
+  EXPECT_EQ(v1.Find("b"), ".");  // the old version is untouched
+  RecordsDigest dg = DigestOf(base);
+  dg.Apply(d);
+  Records after{{"a", "."}, {"c", "*."}, {"d", "."}};
+  EXPECT_EQ(dg.Hex(), DigestOf(after).Hex());
+  EXPECT_NE(dg.Hex(), DigestOf(base).Hex());
 }
 
 TEST(Zone, CanonicalOrder) {

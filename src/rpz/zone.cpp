@@ -1,5 +1,7 @@
 #include "rpz/zone.hpp"
 
+#include <cstdio>
+
 #include "net/domain_name.hpp"
 #include "rpz/names.hpp"
 
@@ -73,16 +75,80 @@ std::string_view BehaviorName(Behavior b) {
   return "nxdomain";
 }
 
-Records BuildRecords(const std::vector<Source>& sources, SysTime now) {
+Records BuildRecords(const std::vector<Source>& sources) {
   Records out;
   for (const Source& s : sources) {
     const bool allow = s.list->list_type == "allow";
     const std::string target = allow ? std::string(kPassthru) : s.action.Target();
-    for (const userlists::Entry& e : s.list->entries) {
-      if (s.list->IsActive(e, now)) AddEntry(out, e, s.list->kind, target);
-    }
+    for (const userlists::Entry& e : s.list->entries) AddEntry(out, e, s.list->kind, target);
   }
   return out;
+}
+
+namespace {
+// FNV-1a, 64 bits, from two offset bases: stable across builds and platforms (it is persisted).
+uint64_t Fnv(uint64_t h, std::string_view s) {
+  for (unsigned char c : s) h = (h ^ c) * 0x100000001b3ULL;
+  return h;
+}
+}  // namespace
+
+void RecordsDigest::Toggle(std::string_view owner, std::string_view target) {
+  a_ ^= Fnv(Fnv(Fnv(0xcbf29ce484222325ULL, owner), " "), target);
+  b_ ^= Fnv(Fnv(Fnv(0x84222325cbf29ce4ULL, owner), " "), target);
+}
+
+void RecordsDigest::Apply(const Delta& d) {
+  for (const auto& [o, t] : d.removed) Toggle(o, t);
+  for (const auto& [o, t] : d.added) Toggle(o, t);
+}
+
+std::string RecordsDigest::Hex() const {
+  char buf[33];
+  std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(a_), static_cast<unsigned long long>(b_));
+  return buf;
+}
+
+RecordsDigest DigestOf(const Records& r) {
+  RecordsDigest d;
+  for (const auto& [o, t] : r) d.Toggle(o, t);
+  return d;
+}
+
+ZoneRecords::ZoneRecords() : base_(std::make_shared<const Records>()), patch_(std::make_shared<const Records>()) {}
+
+ZoneRecords::ZoneRecords(Records all)
+    : base_(std::make_shared<const Records>(std::move(all))), patch_(std::make_shared<const Records>()), size_(base_->size()) {}
+
+std::optional<std::string_view> ZoneRecords::Find(const std::string& owner) const {
+  if (auto p = patch_->find(owner); p != patch_->end()) {
+    return p->second.empty() ? std::nullopt : std::optional<std::string_view>(p->second);
+  }
+  if (auto b = base_->find(owner); b != base_->end()) return std::string_view(b->second);
+  return std::nullopt;
+}
+
+ZoneRecords ZoneRecords::Apply(const Delta& d) const {
+  ZoneRecords next;
+  next.base_ = base_;
+  Records patch = *patch_;
+  for (const auto& [o, t] : d.removed) {
+    if (base_->count(o)) {
+      patch[o] = "";
+    } else {
+      patch.erase(o);
+    }
+  }
+  for (const auto& [o, t] : d.added) patch[o] = t;
+  next.size_ = size_ - d.removed.size() + d.added.size();
+  if (patch.size() > std::max<size_t>(1024, base_->size() / 16)) {  // fold the patch into a new base
+    next.patch_ = std::make_shared<const Records>(std::move(patch));
+    Records all;
+    next.ForEach([&all](const std::string& o, const std::string& t) { all.emplace_hint(all.end(), o, t); });
+    return ZoneRecords(std::move(all));
+  }
+  next.patch_ = std::make_shared<const Records>(std::move(patch));
+  return next;
 }
 
 Delta Diff(const Records& before, const Records& after) {
@@ -106,7 +172,7 @@ Delta Diff(const Records& before, const Records& after) {
   return d;
 }
 
-std::string ZoneText(const SoaFields& soa, const Records& records) {
+std::string ZoneText(const SoaFields& soa, const ZoneRecords& records) {
   std::string out;
   out.reserve(64 + records.size() * 40);
   out += "$ORIGIN " + soa.origin + ".\n$TTL " + std::to_string(soa.ttl) + "\n";
@@ -114,12 +180,12 @@ std::string ZoneText(const SoaFields& soa, const Records& records) {
          std::to_string(soa.refresh) + " " + std::to_string(soa.retry) + " " + std::to_string(soa.expire) + " " +
          std::to_string(soa.minimum) + "\n";
   out += "@ IN NS " + soa.server_name + ".\n";
-  for (const auto& [owner, target] : records) {
+  records.ForEach([&out](const std::string& owner, const std::string& target) {
     out += owner;
     out += " IN CNAME ";
     out += target;
     out += '\n';
-  }
+  });
   return out;
 }
 

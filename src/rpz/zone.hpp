@@ -7,6 +7,7 @@
 // `good.bad.example` beats `*.bad.example` because an exact name beats a wildcard.
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -48,8 +49,9 @@ struct CanonicalLess {
 // Relative owner name → CNAME target. Ordered: the zone text and transfers are deterministic.
 using Records = std::map<std::string, std::string, CanonicalLess>;
 
-// Entries expired at `now` are left out.
-Records BuildRecords(const std::vector<Source>& sources, SysTime now);
+// Every entry of the lists, expired or not: entries leave the zone when the expiry sweep removes
+// them from their list (which is a list change like any other).
+Records BuildRecords(const std::vector<Source>& sources);
 
 // What changed between two versions: (owner, target) pairs removed and added. A changed target
 // is one removal and one addition.
@@ -59,6 +61,51 @@ struct Delta {
 };
 Delta Diff(const Records& before, const Records& after);
 
+// An order-independent digest of a zone's records (XOR of a stable 128-bit hash per record), so a
+// version's digest follows from the previous one and its delta without reading the whole zone.
+class RecordsDigest {
+ public:
+  void Toggle(std::string_view owner, std::string_view target);
+  void Apply(const Delta& d);
+  std::string Hex() const;
+
+ private:
+  uint64_t a_ = 0, b_ = 0;
+};
+RecordsDigest DigestOf(const Records& r);
+
+// The records of one zone version: a large shared base and a small patch over it (owner →
+// target, "" = removed), merged in canonical order when read. A new version copies only the
+// patch; once the patch outgrows 1/16 of the base it is folded into a new base (amortized).
+class ZoneRecords {
+ public:
+  ZoneRecords();
+  explicit ZoneRecords(Records all);
+  std::optional<std::string_view> Find(const std::string& owner) const;
+  size_t size() const { return size_; }
+  // A new version with `d` applied: `d.removed` owners must be present, `d.added` ones absent after.
+  ZoneRecords Apply(const Delta& d) const;
+  template <class F>
+  void ForEach(F&& f) const {  // f(owner, target) in canonical order
+    auto b = base_->begin(), p = patch_->begin();
+    const CanonicalLess less;
+    while (b != base_->end() || p != patch_->end()) {
+      if (p == patch_->end() || (b != base_->end() && less(b->first, p->first))) {
+        f(b->first, b->second);
+        ++b;
+        continue;
+      }
+      if (b != base_->end() && !less(p->first, b->first)) ++b;  // the patch overrides this owner
+      if (!p->second.empty()) f(p->first, p->second);
+      ++p;
+    }
+  }
+
+ private:
+  std::shared_ptr<const Records> base_, patch_;
+  size_t size_ = 0;
+};
+
 struct SoaFields {
   std::string origin;       // the zone name, no final dot
   std::string server_name;  // MNAME and NS target
@@ -67,6 +114,6 @@ struct SoaFields {
 };
 
 // An RFC 1035 zone file: $ORIGIN, $TTL, SOA, NS, then the records in owner order.
-std::string ZoneText(const SoaFields& soa, const Records& records);
+std::string ZoneText(const SoaFields& soa, const ZoneRecords& records);
 
 }  // namespace rampart::rpz

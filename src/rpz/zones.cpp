@@ -2,6 +2,9 @@
 
 #include "crypto/crypto.hpp"
 #include "dns/message.hpp"
+#include "rpz/names.hpp"
+
+#include <set>
 
 namespace rampart::rpz {
 
@@ -42,10 +45,84 @@ Delta DecodeDelta(std::string_view text) {
   return d;
 }
 
-std::string RecordsHash(const Records& r) {
-  crypto::Hasher h(crypto::HashAlg::kSha256);
-  for (const auto& [o, t] : r) h.Update(o).Update(" ").Update(t).Update("\n");
-  return crypto::Base64Encode(h.Final());
+namespace {
+
+bool SameLists(const Policy& a, const Policy& b) {
+  if (a.zone_name != b.zone_name || a.lists.size() != b.lists.size()) return false;
+  for (size_t i = 0; i < a.lists.size(); ++i) {
+    if (a.lists[i].list_id != b.lists[i].list_id || a.lists[i].action.Target() != b.lists[i].action.Target()) return false;
+  }
+  return true;
+}
+
+std::vector<std::string> OwnersOfEntry(const userlists::Entry& e, userlists::ListKind kind) {
+  if (kind == userlists::ListKind::kDomain) return {e.parsed.value, "*." + e.parsed.value};
+  return e.parsed.span ? RangeTriggerOwners(*e.parsed.span) : std::vector<std::string>{};
+}
+
+}  // namespace
+
+const ZoneRegistry::IpOwners& ZoneRegistry::OwnersOf(const std::shared_ptr<const userlists::UserList>& list) {
+  std::erase_if(ip_owners_, [](const auto& kv) { return kv.second.first.expired(); });
+  auto& slot = ip_owners_[list.get()];
+  if (slot.first.lock() != list) {
+    slot.first = list;
+    slot.second.clear();
+    for (const auto& e : list->entries) {
+      for (auto& o : OwnersOfEntry(e, list->kind)) slot.second.insert(std::move(o));
+    }
+  }
+  return slot.second;
+}
+
+std::optional<std::string> ZoneRegistry::Winner(const std::string& owner, const Policy& p,
+                                                const std::vector<std::shared_ptr<const userlists::UserList>>& lists) {
+  std::optional<std::string> out;
+  const bool wildcard = owner.starts_with("*.");
+  const bool ip = owner.ends_with(".rpz-ip");
+  for (size_t i = 0; i < lists.size(); ++i) {
+    const auto& l = lists[i];
+    if (!l) continue;
+    const bool has = l->kind == userlists::ListKind::kDomain
+                         ? !ip && l->index.count(wildcard ? owner.substr(2) : owner) > 0
+                         : ip && OwnersOf(l).count(owner) > 0;
+    if (!has) continue;
+    std::string target = l->list_type == "allow" ? std::string("rpz-passthru.") : p.lists[i].action.Target();
+    if (!out || target == "rpz-passthru.") out = std::move(target);  // first list wins; PASSTHRU beats all
+  }
+  return out;
+}
+
+std::optional<Delta> ZoneRegistry::IncrementalDelta(const Policy& p,
+                                                    const std::vector<std::shared_ptr<const userlists::UserList>>& now,
+                                                    const ServedZone& prev) {
+  auto st = compiled_.find(p.id);
+  if (st == compiled_.end() || !SameLists(st->second.policy, p) || prev.origin != p.zone_name) return std::nullopt;
+  std::set<std::string, CanonicalLess> affected;
+  for (size_t i = 0; i < now.size(); ++i) {
+    const auto& before = st->second.lists[i];
+    const auto& after = now[i];
+    if (before == after) continue;
+    if (!before || !after) return std::nullopt;  // a list appeared or went away: start over
+    using Versions = std::pair<const userlists::UserList*, const userlists::UserList*>;
+    for (const Versions& v : {Versions{before.get(), after.get()}, Versions{after.get(), before.get()}}) {
+      for (const auto& e : v.first->entries) {  // in one version and not in the other
+        if (!v.second->index.count(e.parsed.value)) {
+          for (auto& o : OwnersOfEntry(e, v.first->kind)) affected.insert(std::move(o));
+        }
+      }
+    }
+  }
+  Delta d;
+  for (const std::string& owner : affected) {
+    std::optional<std::string_view> old = prev.records.Find(owner);
+    std::optional<std::string> next = Winner(owner, p, now);
+    if (old && next && *old == *next) continue;
+    if (!old && !next) continue;
+    if (old) d.removed.emplace_back(owner, std::string(*old));
+    if (next) d.added.emplace_back(owner, *next);
+  }
+  return d;
 }
 
 ZoneRegistry::ZoneRegistry(store::EnforcementStore& store, const Clock& clock, ZoneOptions opts)
@@ -75,7 +152,8 @@ uint32_t ZoneRegistry::NextSerial(uint32_t prev) const {
   return dns::SerialNewer(now_s, prev) ? now_s : prev + 1;
 }
 
-Result<void> ZoneRegistry::Restore(ServedZone& z, const std::string& hash) {
+Result<void> ZoneRegistry::Restore(ServedZone& z) {
+  const std::string hash = z.digest.Hex();
   RAMPART_TRY(versions, store_.ZoneVersions(z.origin));
   if (!versions.empty() && versions.back().content_hash == hash) {
     z.soa.serial = versions.back().serial;
@@ -94,11 +172,10 @@ Result<void> ZoneRegistry::Restore(ServedZone& z, const std::string& hash) {
 
 Result<ZonePtr> ZoneRegistry::Compile(const Policy& p, const PolicySet& set, const userlists::AccountLists& lists,
                                       const ZonePtr& prev, bool& changed) {
-  std::vector<Source> sources;
+  std::vector<std::shared_ptr<const userlists::UserList>> now;
   for (const auto& a : p.lists) {
     auto list = lists.Find(userlists::ListKind::kDomain, a.list_id);
-    if (!list) list = lists.Find(userlists::ListKind::kIp, a.list_id);
-    if (list) sources.push_back({list.get(), a.action});
+    now.push_back(list ? list : lists.Find(userlists::ListKind::kIp, a.list_id));
   }
   auto z = std::make_shared<ServedZone>();
   z->origin = p.zone_name;
@@ -106,27 +183,47 @@ Result<ZonePtr> ZoneRegistry::Compile(const Policy& p, const PolicySet& set, con
   z->policy_id = p.id;
   z->soa.origin = p.zone_name;
   z->soa.server_name = opts_.server_name;
-  z->records = BuildRecords(sources, clock_.Now());
   for (const auto& d : set.devices) {
     if (d.policy_id != p.id || d.type != "dns") continue;
     z->acl.insert(z->acl.end(), d.transfer_acl.begin(), d.transfer_acl.end());
     z->notify.insert(z->notify.end(), d.notify.begin(), d.notify.end());
   }
   changed = false;
-  if (!prev || prev->origin != z->origin) {
-    RAMPART_CHECK(Restore(*z, RecordsHash(z->records)));
-    changed = true;
-    return ZonePtr(z);
+  std::optional<Delta> delta = prev ? IncrementalDelta(p, now, *prev) : std::nullopt;
+  if (!delta) {  // from scratch
+    std::vector<Source> sources;
+    for (size_t i = 0; i < now.size(); ++i) {
+      if (now[i]) sources.push_back({now[i].get(), p.lists[i].action});
+    }
+    Records all = BuildRecords(sources);
+    z->digest = DigestOf(all);
+    z->records = ZoneRecords(std::move(all));
+    if (!prev || prev->origin != z->origin) {
+      RAMPART_CHECK(Restore(*z));
+      changed = true;
+      compiled_[p.id] = {p, now};
+      return ZonePtr(z);
+    }
+    // Same zone, recompiled: the delta against what is served.
+    Records before;
+    prev->records.ForEach([&before](const std::string& o, const std::string& t) { before.emplace_hint(before.end(), o, t); });
+    Records after;
+    z->records.ForEach([&after](const std::string& o, const std::string& t) { after.emplace_hint(after.end(), o, t); });
+    delta = Diff(before, after);
+  } else {
+    z->records = prev->records.Apply(*delta);
+    z->digest = prev->digest;
+    z->digest.Apply(*delta);
   }
-  Delta delta = Diff(prev->records, z->records);
+  compiled_[p.id] = {p, now};
   z->soa.serial = prev->soa.serial;
   z->journal = prev->journal;
-  if (!delta.empty()) {
+  if (!delta->empty()) {
     const uint32_t next = NextSerial(prev->soa.serial);
-    RAMPART_CHECK(store_.AppendZoneVersion({z->origin, next, prev->soa.serial, EncodeDelta(delta),
-                                            RecordsHash(z->records), UnixMillis(clock_.Now())},
+    RAMPART_CHECK(store_.AppendZoneVersion({z->origin, next, prev->soa.serial, EncodeDelta(*delta), z->digest.Hex(),
+                                            UnixMillis(clock_.Now())},
                                            opts_.journal_keep));
-    z->journal.push_back({prev->soa.serial, next, std::move(delta)});
+    z->journal.push_back({prev->soa.serial, next, std::move(*delta)});
     if (z->journal.size() > static_cast<size_t>(opts_.journal_keep)) z->journal.erase(z->journal.begin());
     z->soa.serial = next;
     changed = true;

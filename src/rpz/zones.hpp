@@ -4,6 +4,12 @@
 // recompiles an account's zones after a change of its lists or policies and publishes new
 // snapshots; the DNS server reads them without locks beyond a pointer copy.
 //
+// Compilation is incremental: when only list contents changed since the zone was last compiled,
+// the entries added to or removed from each changed list are diffed (one pass over that list),
+// the winning record of each affected owner name is recomputed across the policy's lists, and
+// the delta is applied to the previous version (ZoneRecords shares everything else). A change of
+// the policy itself (lists attached, behaviors, zone name) recompiles the zone from scratch.
+//
 // Serials: a content change gets max(previous + 1, unix time) in RFC 1982 order, and every
 // version is persisted (store::ZoneVersionRecord) before it is published, so serials never go
 // back across restarts and IXFR history survives them. A zone whose content differs at start-up
@@ -13,6 +19,8 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <unordered_set>
 #include <string>
 #include <vector>
 
@@ -31,7 +39,8 @@ struct ServedZone {
   std::string origin;  // == policy zone_name
   std::string account_id, policy_id;
   SoaFields soa;
-  Records records;
+  ZoneRecords records;
+  RecordsDigest digest;  // of `records`; persisted with each version
   std::vector<net::IpNetwork> acl;   // union of the policy's DNS devices' transfer ACLs
   std::vector<NotifyTarget> notify;  // union of their NOTIFY targets
   std::vector<JournalEntry> journal;  // contiguous, oldest first, the last one ends at soa.serial
@@ -64,15 +73,31 @@ class ZoneRegistry {
   void OnPublish(std::function<void(const ZonePtr&)> f) { on_publish_ = std::move(f); }
 
  private:
+  // What a zone was last compiled from (rebuild_mu_).
+  struct CompileState {
+    Policy policy;
+    std::vector<std::shared_ptr<const userlists::UserList>> lists;  // per attached list; null if missing
+  };
+  using IpOwners = std::unordered_set<std::string>;
+
   Result<ZonePtr> Compile(const Policy& p, const PolicySet& set, const userlists::AccountLists& lists,
                           const ZonePtr& prev, bool& changed);
-  Result<void> Restore(ServedZone& z, const std::string& hash);
+  // The delta from `prev` when only list contents changed, else nullopt (compile from scratch).
+  std::optional<Delta> IncrementalDelta(const Policy& p, const std::vector<std::shared_ptr<const userlists::UserList>>& now,
+                                        const ServedZone& prev);
+  std::optional<std::string> Winner(const std::string& owner, const Policy& p,
+                                    const std::vector<std::shared_ptr<const userlists::UserList>>& lists);
+  const IpOwners& OwnersOf(const std::shared_ptr<const userlists::UserList>& list);
+  Result<void> Restore(ServedZone& z);
   uint32_t NextSerial(uint32_t prev) const;
 
   store::EnforcementStore& store_;
   const Clock& clock_;
   ZoneOptions opts_;
   std::mutex rebuild_mu_;  // one rebuild at a time: versions are appended in order
+  std::map<std::string, CompileState> compiled_;  // by policy id
+  // IP lists' trigger owner names, per list version (a range yields several), for Winner().
+  std::map<const userlists::UserList*, std::pair<std::weak_ptr<const userlists::UserList>, IpOwners>> ip_owners_;
   mutable std::mutex mu_;  // guards zones_
   std::map<std::string, ZonePtr> zones_;
   std::function<void(const ZonePtr&)> on_publish_;
@@ -81,6 +106,5 @@ class ZoneRegistry {
 // "-owner target" / "+owner target" lines, and back.
 std::string EncodeDelta(const Delta& d);
 Delta DecodeDelta(std::string_view text);
-std::string RecordsHash(const Records& r);
 
 }  // namespace rampart::rpz

@@ -104,7 +104,7 @@ std::vector<std::vector<uint8_t>> AxfrMessages(uint16_t id, uint16_t qtype, cons
   Messages m(id, qtype, z, max_message);
   m.Soa(z.soa.serial);
   m.Ns();
-  for (const auto& [owner, target] : z.records) m.Cname(owner, target);
+  z.records.ForEach([&m](const std::string& owner, const std::string& target) { m.Cname(owner, target); });
   m.Soa(z.soa.serial);
   return m.Finish();
 }
