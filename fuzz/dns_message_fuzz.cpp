@@ -31,6 +31,9 @@ struct World {
     d.type = "dns";
     d.transfer_acl.push_back(*rampart::net::IpNetwork::Parse("127.0.0.0/8"));
     set.devices.push_back(d);
+    d.tsig_key_name = "fuzz-key";  // a second device with a TSIG key: signed inputs reach the verifier
+    d.tsig_secret = std::string(32, 'k');
+    set.devices.push_back(d);
     rampart::userlists::AccountLists lists;
     (void)zones.Rebuild("a1", set, lists);
   }
@@ -46,7 +49,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size > 12) (void)rampart::dns::ReadName(wire, pos);
   const auto client = *rampart::net::IpAddress::Parse("127.0.0.1");
   for (bool tcp : {false, true}) {
-    auto out = rampart::xfr::Answer(wire, client, tcp, w.zones);
+    auto out = rampart::xfr::Answer(wire, client, tcp, w.zones, 1767225600);
     for (const auto& m : out.messages) {
       if (m.size() < 12) __builtin_trap();
       if (m.size() > 12 && !rampart::dns::ParseMessage(m) && m[3] != rampart::dns::kFormErr) __builtin_trap();

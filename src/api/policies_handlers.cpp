@@ -6,6 +6,7 @@
 #include "api/query.hpp"
 #include "api/userlists_handlers.hpp"
 #include "base/strings.hpp"
+#include "crypto/crypto.hpp"
 #include "rpz/export.hpp"
 
 namespace rampart::api {
@@ -70,7 +71,7 @@ Result<rpz::PolicyInput> DecodePolicy(const Call& c) {
 }
 
 Result<rpz::DeviceInput> DecodeDevice(const Call& c) {
-  RAMPART_TRY(o, BodyObject(c, {"name", "type", "policy_id", "transfer_acl", "notify"}));
+  RAMPART_TRY(o, BodyObject(c, {"name", "type", "policy_id", "transfer_acl", "notify", "tsig"}));
   rpz::DeviceInput in;
   RAMPART_TRY(name, OptText(o, "name"));
   RAMPART_TRY(type, OptText(o, "type"));
@@ -78,6 +79,10 @@ Result<rpz::DeviceInput> DecodeDevice(const Call& c) {
   RAMPART_TRY(acl, OptTexts(o, "transfer_acl"));
   RAMPART_TRY(notify, OptTexts(o, "notify"));
   in.name = name, in.type = type, in.policy_id = policy, in.transfer_acl = acl, in.notify = notify;
+  if (const json::value* t = o.if_contains("tsig")) {
+    if (!t->is_bool()) return Bad("tsig must be true (generate a new key) or false (no key)");
+    in.tsig = t->get_bool();
+  }
   return in;
 }
 
@@ -109,6 +114,10 @@ json::object DeviceObject(const Call& c, const rpz::Device& d) {
   if (d.type == "dns") {
     o["transfer_acl"] = std::move(acl);
     o["notify"] = std::move(notify);
+    o["tsig_key_name"] = d.tsig_key_name.empty() ? json::value(nullptr) : json::value(d.tsig_key_name);
+    if (!d.tsig_key_name.empty()) o["tsig_algorithm"] = "hmac-sha256";
+    // Shown once, in the answer to the request that generated it; stored sealed.
+    if (d.secret_is_new) o["tsig_secret"] = crypto::Base64Encode(d.tsig_secret);
   }
   return o;
 }

@@ -26,7 +26,8 @@ class Enforcement {
   // Blocking: compiles the zones of every account that has policies. `lists` must have every
   // account loaded.
   static Result<std::unique_ptr<Enforcement>> Create(store::Store& store, userlists::UserListService& lists,
-                                                     const Clock& clock, boost::asio::io_context& ioc,
+                                                     const Clock& clock, const crypto::SecretBox& box,
+                                                     boost::asio::io_context& ioc,
                                                      std::shared_ptr<spdlog::logger> log, EnforcementOptions opts);
   // Binds the DNS listener; the bound port, or 0 when it is off.
   Result<uint16_t> Start();

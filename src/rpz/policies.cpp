@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 
 #include "base/strings.hpp"
@@ -62,12 +63,6 @@ json::object PolicyDoc(const Policy& p) {
   return {{"type", p.type}, {"zone_name", p.zone_name}, {"lists", lists}};
 }
 
-json::object DeviceDoc(const Device& d) {
-  json::array acl, notify;
-  for (const auto& n : d.transfer_acl) acl.push_back(json::value(n.ToString()));
-  for (const auto& t : d.notify) notify.push_back(json::value(t.ToString()));
-  return {{"type", d.type}, {"policy_id", d.policy_id}, {"transfer_acl", acl}, {"notify", notify}};
-}
 
 Policy PolicyFromRecord(const store::PolicyObjectRecord& r) {
   Policy p{r.id, r.account_id, r.name, "", "", r.created_at_ms, {}};
@@ -81,9 +76,30 @@ Policy PolicyFromRecord(const store::PolicyObjectRecord& r) {
   return p;
 }
 
-Device DeviceFromRecord(const store::PolicyObjectRecord& r) {
-  Device d{r.id, r.account_id, r.name, "", "", r.created_at_ms, {}, {}};
+}  // namespace
+
+std::string PolicyService::DeviceDoc(const Device& d) const {
+  json::array acl, notify;
+  for (const auto& n : d.transfer_acl) acl.push_back(json::value(n.ToString()));
+  for (const auto& t : d.notify) notify.push_back(json::value(t.ToString()));
+  json::object o{{"type", d.type}, {"policy_id", d.policy_id}, {"transfer_acl", acl}, {"notify", notify}};
+  if (!d.tsig_key_name.empty()) {
+    o["tsig_key_name"] = d.tsig_key_name;
+    o["tsig_secret_sealed"] = box_.Seal(d.tsig_secret);
+  }
+  return json::serialize(o);
+}
+
+Device PolicyService::DeviceFromRecord(const store::PolicyObjectRecord& r) const {
+  Device d{r.id, r.account_id, r.name, "", "", r.created_at_ms, {}, {}, "", "", false};
   json::object o = json::parse(r.doc).as_object();
+  if (const auto* k = o.if_contains("tsig_key_name")) {
+    auto secret = box_.Open(o.at("tsig_secret_sealed").as_string());
+    if (secret) {  // a secret that does not open (other master key) leaves the device without TSIG
+      d.tsig_key_name = std::string(k->as_string());
+      d.tsig_secret = std::move(*secret);
+    }
+  }
   d.type = std::string(o.at("type").as_string());
   d.policy_id = std::string(o.at("policy_id").as_string());
   for (const auto& n : o.at("transfer_acl").as_array()) {
@@ -95,7 +111,6 @@ Device DeviceFromRecord(const store::PolicyObjectRecord& r) {
   return d;
 }
 
-}  // namespace
 
 std::string NotifyTarget::ToString() const {
   std::string a = address.ToString();
@@ -118,8 +133,8 @@ const Device* PolicySet::FindDevice(std::string_view id) const {
 }
 
 PolicyService::PolicyService(store::EnforcementStore& store, userlists::UserListService& lists, const Clock& clock,
-                             PolicyOptions opts)
-    : store_(store), lists_(lists), clock_(clock), opts_(std::move(opts)) {}
+                             const crypto::SecretBox& box, PolicyOptions opts)
+    : store_(store), lists_(lists), box_(box), clock_(clock), opts_(std::move(opts)) {}
 
 PolicySetPtr PolicyService::Snapshot(const std::string& account_id) const {
   std::lock_guard lock(snap_mu_);
@@ -294,6 +309,17 @@ Result<void> PolicyService::ApplyDevice(const PolicySet& set, const DeviceInput&
       d.transfer_acl.push_back(*n);
     }
   }
+  if (in.tsig && d.type != "dns") return Bad("tsig applies to dns devices only");
+  if (in.tsig && *in.tsig) {
+    std::array<uint8_t, 32> secret{};
+    crypto::RandomBytes(secret);
+    d.tsig_secret.assign(secret.begin(), secret.end());
+    d.tsig_key_name = "rampart-" + d.id.substr(0, 8);
+    d.secret_is_new = true;
+  } else if (in.tsig) {
+    d.tsig_key_name.clear();
+    d.tsig_secret.clear();
+  }
   if (in.notify) {
     d.notify.clear();
     for (const auto& text : *in.notify) {
@@ -337,7 +363,10 @@ Result<Device> PolicyService::SaveDevice(const std::string& account_id, const st
     } else {
       *it = d;
     }
-    store::PolicyObjectRecord rec{account_id, "device", d.id, d.name, d.created_at_ms, json::serialize(DeviceDoc(d))};
+    store::PolicyObjectRecord rec{account_id, "device", d.id, d.name, d.created_at_ms, DeviceDoc(d)};
+    Device published = d;
+    published.secret_is_new = false;
+    std::replace_if(next.devices.begin(), next.devices.end(), [&](const Device& x) { return x.id == d.id; }, published);
     RAMPART_CHECK(Commit(account_id, std::move(next), rec, false));
   }
   Notify(account_id);

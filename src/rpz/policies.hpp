@@ -16,6 +16,7 @@
 
 #include "base/clock.hpp"
 #include "base/result.hpp"
+#include "crypto/secretbox.hpp"
 #include "net/ip_address.hpp"
 #include "rpz/zone.hpp"
 #include "store/store.hpp"
@@ -49,6 +50,9 @@ struct Device {
   int64_t created_at_ms = 0;
   std::vector<net::IpNetwork> transfer_acl;  // dns only
   std::vector<NotifyTarget> notify;          // dns only
+  std::string tsig_key_name;                 // dns only; empty: no TSIG
+  std::string tsig_secret;                   // raw bytes, opened; sealed at rest
+  bool secret_is_new = false;                // just generated: the API shows it once
 };
 
 struct PolicySet {
@@ -67,6 +71,7 @@ struct PolicyInput {
 struct DeviceInput {
   std::optional<std::string> name, type, policy_id;
   std::optional<std::vector<std::string>> transfer_acl, notify;
+  std::optional<bool> tsig;  // true: (re)generate the device's HMAC-SHA256 key; false: remove it
 };
 
 struct PolicyOptions {
@@ -75,8 +80,9 @@ struct PolicyOptions {
 
 class PolicyService {
  public:
+  // `box` seals devices' TSIG secrets at rest (the same master key as the Hawk keys).
   PolicyService(store::EnforcementStore& store, userlists::UserListService& lists, const Clock& clock,
-                PolicyOptions opts);
+                const crypto::SecretBox& box, PolicyOptions opts);
 
   // Blocking: loads the account's policies and devices on first use.
   Result<PolicySetPtr> Load(const std::string& account_id);
@@ -112,8 +118,12 @@ class PolicyService {
     if (on_change_) on_change_(account_id);
   }
 
+  Device DeviceFromRecord(const store::PolicyObjectRecord& r) const;
+  std::string DeviceDoc(const Device& d) const;
+
   store::EnforcementStore& store_;
   userlists::UserListService& lists_;
+  const crypto::SecretBox& box_;
   const Clock& clock_;
   PolicyOptions opts_;
   // Lock order: write_mu_ is never held while calling into the list service (whose hooks call

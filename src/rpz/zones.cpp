@@ -8,11 +8,18 @@
 
 namespace rampart::rpz {
 
-bool ServedZone::Allows(const net::IpAddress& client) const {
-  for (const auto& n : acl) {
-    if (n.Contains(client)) return true;
+bool ServedZone::Allows(const net::IpAddress& client, const std::string& tsig_key) const {
+  for (const auto& g : grants) {
+    if (g.network.Contains(client) && (!g.key || g.key->name == tsig_key)) return true;
   }
   return false;
+}
+
+std::optional<dns::TsigKey> ServedZone::FindKey(const std::string& name) const {
+  for (const auto& g : grants) {
+    if (g.key && g.key->name == name) return g.key;
+  }
+  return std::nullopt;
 }
 
 std::optional<std::vector<const JournalEntry*>> ServedZone::DeltasSince(uint32_t serial) const {
@@ -185,7 +192,10 @@ Result<ZonePtr> ZoneRegistry::Compile(const Policy& p, const PolicySet& set, con
   z->soa.server_name = opts_.server_name;
   for (const auto& d : set.devices) {
     if (d.policy_id != p.id || d.type != "dns") continue;
-    z->acl.insert(z->acl.end(), d.transfer_acl.begin(), d.transfer_acl.end());
+    for (const auto& n : d.transfer_acl) {
+      z->grants.push_back({n, d.tsig_key_name.empty() ? std::nullopt
+                                                      : std::optional<dns::TsigKey>({d.tsig_key_name, d.tsig_secret})});
+    }
     z->notify.insert(z->notify.end(), d.notify.begin(), d.notify.end());
   }
   changed = false;

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "base/clock.hpp"
+#include "dns/tsig.hpp"
 #include "rpz/policies.hpp"
 #include "rpz/zone.hpp"
 
@@ -41,11 +42,19 @@ struct ServedZone {
   SoaFields soa;
   ZoneRecords records;
   RecordsDigest digest;  // of `records`; persisted with each version
-  std::vector<net::IpNetwork> acl;   // union of the policy's DNS devices' transfer ACLs
-  std::vector<NotifyTarget> notify;  // union of their NOTIFY targets
+  // Who may query and transfer: each DNS device's networks, with its TSIG key if it has one.
+  struct Grant {
+    net::IpNetwork network;
+    std::optional<dns::TsigKey> key;
+  };
+  std::vector<Grant> grants;
+  std::vector<NotifyTarget> notify;  // union of the devices' NOTIFY targets
   std::vector<JournalEntry> journal;  // contiguous, oldest first, the last one ends at soa.serial
 
-  bool Allows(const net::IpAddress& client) const;
+  // True when a grant covers `client` and either has no key or has the key the request was
+  // verified with (`tsig_key`, empty for an unsigned request).
+  bool Allows(const net::IpAddress& client, const std::string& tsig_key) const;
+  std::optional<dns::TsigKey> FindKey(const std::string& name) const;
   // The deltas from `serial` to the current one, or nullopt when the journal does not reach back.
   std::optional<std::vector<const JournalEntry*>> DeltasSince(uint32_t serial) const;
 };

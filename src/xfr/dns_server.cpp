@@ -27,14 +27,17 @@ constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 struct DnsServer::State {
   asio::io_context& ioc;
   const rpz::ZoneRegistry& zones;
+  const Clock& clock;
   std::shared_ptr<spdlog::logger> log;
   NotifyOptions notify;
   udp::socket udp_socket;
   tcp::acceptor acceptor;
   std::atomic<bool> stopped{false};
 
-  State(asio::io_context& io, const rpz::ZoneRegistry& z, std::shared_ptr<spdlog::logger> l, NotifyOptions n)
-      : ioc(io), zones(z), log(std::move(l)), notify(n), udp_socket(io), acceptor(io) {}
+  State(asio::io_context& io, const rpz::ZoneRegistry& z, const Clock& c, std::shared_ptr<spdlog::logger> l,
+        NotifyOptions n)
+      : ioc(io), zones(z), clock(c), log(std::move(l)), notify(n), udp_socket(io), acceptor(io) {}
+  uint64_t NowSeconds() const { return static_cast<uint64_t>(UnixMillis(clock.Now()) / 1000); }
 
   // `t0`: when the request was read; the time logged covers building and writing the answer.
   void Log(const Outcome& o, const std::string& client, bool tcp, std::chrono::steady_clock::time_point t0) const {
@@ -64,7 +67,8 @@ asio::awaitable<void> ServeUdp(std::shared_ptr<DnsServer::State> st) {
       continue;
     }
     const auto t0 = std::chrono::steady_clock::now();
-    Outcome o = Answer(std::span<const uint8_t>(buf.data(), n), ClientIp(from.address()), false, st->zones);
+    Outcome o = Answer(std::span<const uint8_t>(buf.data(), n), ClientIp(from.address()), false, st->zones,
+                       st->NowSeconds());
     for (const auto& m : o.messages) {
       auto [wec, wn] = co_await st->udp_socket.async_send_to(asio::buffer(m), from, kTuple);
       (void)wec, (void)wn;
@@ -89,7 +93,7 @@ asio::awaitable<void> ServeTcp(std::shared_ptr<DnsServer::State> st, tcp::socket
     auto [rec, rn] = co_await asio::async_read(sock, asio::buffer(msg), kTuple);
     if (rec) co_return;
     const auto t0 = std::chrono::steady_clock::now();
-    Outcome o = Answer(msg, client, true, st->zones);
+    Outcome o = Answer(msg, client, true, st->zones, st->NowSeconds());
     if (o.messages.empty()) {
       st->Log(o, peer.address().to_string(), true, t0);
       co_return;
@@ -150,9 +154,9 @@ asio::awaitable<void> SendNotify(std::shared_ptr<DnsServer::State> st, rpz::Zone
 
 }  // namespace
 
-DnsServer::DnsServer(asio::io_context& ioc, const rpz::ZoneRegistry& zones, std::shared_ptr<spdlog::logger> log,
-                     NotifyOptions notify)
-    : state_(std::make_shared<State>(ioc, zones, std::move(log), notify)) {}
+DnsServer::DnsServer(asio::io_context& ioc, const rpz::ZoneRegistry& zones, const Clock& clock,
+                     std::shared_ptr<spdlog::logger> log, NotifyOptions notify)
+    : state_(std::make_shared<State>(ioc, zones, clock, std::move(log), notify)) {}
 
 DnsServer::~DnsServer() { Stop(); }
 

@@ -22,8 +22,8 @@ struct NotifyOptions {
 
 class DnsServer {
  public:
-  DnsServer(boost::asio::io_context& ioc, const rpz::ZoneRegistry& zones, std::shared_ptr<spdlog::logger> log,
-            NotifyOptions notify = {});
+  DnsServer(boost::asio::io_context& ioc, const rpz::ZoneRegistry& zones, const Clock& clock,
+            std::shared_ptr<spdlog::logger> log, NotifyOptions notify = {});
   ~DnsServer();
   // Binds UDP and TCP on the same port (with port 0: the one TCP got). Returns the port.
   Result<uint16_t> Listen(const std::string& address, uint16_t port);

@@ -118,8 +118,19 @@ std::vector<uint8_t> NotifyMessage(uint16_t id, const rpz::ServedZone& z) {
   return out;
 }
 
+namespace {
+
+// The answer to an accepted query for a zone we serve (no TSIG here).
+Outcome Serve(const dns::Query& q, const rpz::ServedZone& z, bool tcp);
+
+const char* TsigErrorName(uint16_t e) {
+  return e == dns::kBadKey ? "TSIG-BADKEY" : e == dns::kBadTime ? "TSIG-BADTIME" : "TSIG-BADSIG";
+}
+
+}  // namespace
+
 Outcome Answer(std::span<const uint8_t> wire, const net::IpAddress& client, bool tcp,
-               const rpz::ZoneRegistry& zones) {
+               const rpz::ZoneRegistry& zones, uint64_t now_s) {
   Outcome o;
   auto q = dns::ParseMessage(wire);
   if (!q || q->header.qr) {
@@ -142,53 +153,93 @@ Outcome Answer(std::span<const uint8_t> wire, const net::IpAddress& client, bool
     return o;
   }
   rpz::ZonePtr z = zones.Find(q->qname);
-  if (!z || q->qclass != dns::kClassIn || !z->Allows(client) ||
+  if (!z || q->qclass != dns::kClassIn ||
       (q->qtype != dns::kTypeSoa && q->qtype != dns::kTypeAxfr && q->qtype != dns::kTypeIxfr) ||
-      (q->qtype == dns::kTypeAxfr && !tcp) || q->tsig_offset) {
+      (q->qtype == dns::kTypeAxfr && !tcp)) {
     o.kind = "REFUSED";
     o.messages.push_back(Reply(*q, wire, dns::kRefused, false));
     return o;
   }
-  o.serial = z->soa.serial;
-  const uint16_t id = q->header.id;
-  if (q->qtype == dns::kTypeSoa || (q->qtype == dns::kTypeIxfr && !tcp)) {
-    Messages m(id, q->qtype, *z, 512);
-    m.Soa(z->soa.serial);
+  // TSIG (RFC 8945): a signed request is verified against the keys of the zone's devices; a
+  // failure is NOTAUTH with the TSIG error (signed only for BADTIME, as the RFC asks).
+  std::optional<dns::TsigKey> key;
+  std::string mac;
+  if (q->tsig_offset) {
+    dns::TsigVerdict v = dns::VerifyRequest(wire, *q->tsig_offset, [&z](const std::string& n) { return z->FindKey(n); },
+                                            now_s);
+    if (v.error) {
+      o.kind = TsigErrorName(v.error);
+      auto msg = Reply(*q, wire, dns::kNotAuth, false);
+      auto signer = v.error == dns::kBadTime ? v.key : std::nullopt;
+      dns::SignMessage(msg, v.record.key_name, signer, signer ? v.record.mac : "", true, now_s, q->header.id, v.error);
+      o.messages.push_back(std::move(msg));
+      return o;
+    }
+    key = v.key;
+    mac = v.record.mac;
+  }
+  if (!z->Allows(client, key ? key->name : "")) {
+    o.kind = "REFUSED";
+    o.messages.push_back(Reply(*q, wire, dns::kRefused, false));
+  } else {
+    o = Serve(*q, *z, tcp);
+  }
+  if (key) {  // every message of the answer is signed, each over the MAC of the one before
+    for (size_t i = 0; i < o.messages.size(); ++i) {
+      mac = dns::SignMessage(o.messages[i], key->name, key, mac, i == 0, now_s, q->header.id, 0);
+    }
+    o.kind += "+TSIG";
+  }
+  return o;
+}
+
+namespace {
+
+Outcome Serve(const dns::Query& q, const rpz::ServedZone& z, bool tcp) {
+  Outcome o;
+  o.zone = q.qname;
+  o.serial = z.soa.serial;
+  const uint16_t id = q.header.id;
+  if (q.qtype == dns::kTypeSoa || (q.qtype == dns::kTypeIxfr && !tcp)) {
+    Messages m(id, q.qtype, z, 512);
+    m.Soa(z.soa.serial);
     o.messages = m.Finish();
     o.kind = "SOA";
     return o;
   }
-  if (q->qtype == dns::kTypeAxfr) {
-    o.messages = AxfrMessages(id, q->qtype, *z);
+  if (q.qtype == dns::kTypeAxfr) {
+    o.messages = AxfrMessages(id, q.qtype, z);
     o.kind = "AXFR";
     return o;
   }
-  o.from_serial = *q->client_serial;
-  if (!dns::SerialNewer(z->soa.serial, *q->client_serial)) {
-    Messages m(id, q->qtype, *z, 512);
-    m.Soa(z->soa.serial);
+  o.from_serial = *q.client_serial;
+  if (!dns::SerialNewer(z.soa.serial, *q.client_serial)) {
+    Messages m(id, q.qtype, z, 512);
+    m.Soa(z.soa.serial);
     o.messages = m.Finish();
     o.kind = "IXFR-UPTODATE";
     return o;
   }
-  auto deltas = z->DeltasSince(*q->client_serial);
+  auto deltas = z.DeltasSince(*q.client_serial);
   if (!deltas) {
-    o.messages = AxfrMessages(id, q->qtype, *z);
+    o.messages = AxfrMessages(id, q.qtype, z);
     o.kind = "IXFR-AXFR";
     return o;
   }
-  Messages m(id, q->qtype, *z, 32768);
-  m.Soa(z->soa.serial);
+  Messages m(id, q.qtype, z, 32768);
+  m.Soa(z.soa.serial);
   for (const rpz::JournalEntry* d : *deltas) {
     m.Soa(d->from);
     for (const auto& [owner, target] : d->delta.removed) m.Cname(owner, target);
     m.Soa(d->to);
     for (const auto& [owner, target] : d->delta.added) m.Cname(owner, target);
   }
-  m.Soa(z->soa.serial);
+  m.Soa(z.soa.serial);
   o.messages = m.Finish();
   o.kind = "IXFR";
   return o;
 }
+
+}  // namespace
 
 }  // namespace rampart::xfr

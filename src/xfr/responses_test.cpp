@@ -75,8 +75,9 @@ class Responses : public ::testing::Test {
     ASSERT_TRUE(zones_.Rebuild("a1", set_, lists));
   }
   uint32_t Serial() { return zones_.Find("z.rpz")->soa.serial; }
+  uint64_t Now() const { return static_cast<uint64_t>(UnixMillis(clock_.Now()) / 1000); }
   Outcome Ask(const std::vector<uint8_t>& q, bool tcp = true, const char* ip = "127.0.0.1") {
-    return Answer(q, *net::IpAddress::Parse(ip), tcp, zones_);
+    return Answer(q, *net::IpAddress::Parse(ip), tcp, zones_, Now());
   }
 
   std::unique_ptr<store::Store> db_ = std::move(*store::OpenSqliteStore({":memory:"}));
@@ -161,8 +162,69 @@ TEST_F(Responses, SerialsAndJournalSurviveARestart) {
   lists.lists.push_back(l);
   ASSERT_TRUE(again.Rebuild("a1", set_, lists));
   EXPECT_EQ(again.Find("z.rpz")->soa.serial, s2);
-  auto ixfr = Answer(Query(dns::kTypeIxfr, s1), *net::IpAddress::Parse("127.0.0.1"), true, again);
+  auto ixfr = Answer(Query(dns::kTypeIxfr, s1), *net::IpAddress::Parse("127.0.0.1"), true, again, Now());
   EXPECT_EQ(ixfr.kind, "IXFR");
+}
+
+// Verifies a signed answer the way a client does (RFC 8945 §5.3.1): the first message over the
+// request MAC, each later one over the previous MAC. Returns false at the first bad message.
+bool ClientVerifies(const std::vector<std::vector<uint8_t>>& msgs, const dns::TsigKey& key, std::string mac) {
+  for (size_t i = 0; i < msgs.size(); ++i) {
+    auto q = dns::ParseMessage(msgs[i]);
+    if (!q || !q->tsig_offset) return false;
+    auto rec = dns::ParseTsig(msgs[i], *q->tsig_offset);
+    std::vector<uint8_t> unsigned_msg(msgs[i].begin(), msgs[i].begin() + static_cast<std::ptrdiff_t>(*q->tsig_offset));
+    unsigned_msg[11] = static_cast<uint8_t>(unsigned_msg[11] - 1);  // ARCOUNT without the TSIG
+    std::string expect = dns::SignMessage(unsigned_msg, key.name, key, mac, i == 0, rec->time_signed, rec->original_id, 0);
+    if (expect != rec->mac) return false;
+    mac = rec->mac;
+  }
+  return true;
+}
+
+TEST_F(Responses, TsigSignedTransfersOnlyWithTheDevicesKey) {
+  const dns::TsigKey key{"rampart-abc", std::string(32, '\x5a')};
+  rpz::Device d;
+  d.policy_id = "p1";
+  d.type = "dns";
+  d.transfer_acl.push_back(*net::IpNetwork::Parse("10.9.0.0/16"));
+  d.tsig_key_name = key.name;
+  d.tsig_secret = key.secret;
+  set_.devices.push_back(d);
+  std::vector<std::string> names;
+  for (int i = 0; i < 3000; ++i) names.push_back("host" + std::to_string(i) + ".example");
+  std::vector<const char*> ptrs;
+  for (const auto& n : names) ptrs.push_back(n.c_str());
+  Publish(ptrs);
+  auto signed_query = [&](const dns::TsigKey& k, uint64_t at) {
+    auto q = Query(dns::kTypeAxfr);
+    std::string mac = dns::SignMessage(q, k.name, k, "", true, at, 7, 0);
+    return std::pair{q, mac};
+  };
+  auto [q, request_mac] = signed_query(key, Now());
+  auto ok = Ask(q, true, "10.9.1.2");
+  EXPECT_EQ(ok.kind, "AXFR+TSIG");
+  ASSERT_GT(ok.messages.size(), 1u);
+  EXPECT_TRUE(ClientVerifies(ok.messages, key, request_mac));
+  auto tampered = ok.messages;
+  tampered[1][20] ^= 1;
+  EXPECT_FALSE(ClientVerifies(tampered, key, request_mac));
+  // Without a signature, from the key's network: refused. With a wrong secret: BADSIG.
+  EXPECT_EQ(Ask(Query(dns::kTypeAxfr), true, "10.9.1.2").kind, "REFUSED");
+  auto [bad, bad_mac] = signed_query({key.name, std::string(32, 'x')}, Now());
+  auto refused = Ask(bad, true, "10.9.1.2");
+  EXPECT_EQ(refused.kind, "TSIG-BADSIG");
+  EXPECT_EQ(refused.messages[0][3] & 0x0F, dns::kNotAuth);
+  auto [unknown, unknown_mac] = signed_query({"other-key", key.secret}, Now());
+  EXPECT_EQ(Ask(unknown, true, "10.9.1.2").kind, "TSIG-BADKEY");
+  auto [stale, stale_mac] = signed_query(key, Now() - 301);
+  EXPECT_EQ(Ask(stale, true, "10.9.1.2").kind, "TSIG-BADTIME");
+  // The key does not replace the network: signed, but from elsewhere.
+  EXPECT_EQ(Ask(q, true, "192.0.2.1").kind, "REFUSED+TSIG");
+  // A request tampered after signing fails.
+  auto changed = q;
+  changed[2] ^= 0x01;  // the RD bit
+  EXPECT_EQ(Ask(changed, true, "10.9.1.2").kind.rfind("TSIG-", 0), 0u);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 """End to end: lists and a DNS policy created through the API are enforced by real BIND and
 Unbound resolvers that pull rampart's RPZ zone (AXFR, then NOTIFY + IXFR), on loopback only."""
 import re
+import subprocess
 
 import pytest
 
@@ -104,3 +105,42 @@ def test_transfers_are_refused_outside_the_acl_and_for_unknown_zones(server, cli
     # The zone text over the API is the same zone.
     text = client.get("/v4.0/policies/%s/zone" % policy).text
     assert "32.7.32.33.45.rpz-ip IN CNAME rpz-drop." in text
+
+
+def test_tsig_device_transfers_only_with_its_key(tmp_path):
+    server = Server(str(tmp_path / "rampart"), log_level="info").start()
+    client = Client(server.url, server.demo_token)
+    ips = create(client, "/v4.0/user_ip_lists", {"list_name": "ips", "list_type": "block",
+                                                 "addresses": [{"value": "45.33.32.7"}]})
+    policy = create(client, "/v4.0/policies", {"name": "sig", "type": "dns", "lists": [{"list_id": ips}]})
+    r = client.post("/v4.0/devices", {"name": "ns", "type": "dns", "policy_id": policy,
+                                      "transfer_acl": ["127.0.0.1"], "tsig": True})
+    assert r.status_code == 201, r.text
+    dev = r.json()["_data"][0]
+    key, secret = dev["tsig_key_name"], dev["tsig_secret"]
+    assert dev["tsig_algorithm"] == "hmac-sha256" and len(__import__("base64").b64decode(secret)) == 32
+    shown = client.get("/v4.0/devices/" + dev["object_id"]).json()["_data"][0]
+    assert shown["tsig_key_name"] == key and "tsig_secret" not in shown  # shown once
+
+    def axfr(*extra):
+        return subprocess.run(["dig", "+tcp", "@127.0.0.1", "-p", str(server.dns_port), "sig.rpz.rampart", "AXFR",
+                               *extra], capture_output=True, text=True).stdout
+    # The right key: dig verifies the signature on every message (it reports failures otherwise).
+    good = axfr("-y", "hmac-sha256:%s:%s" % (key, secret))
+    assert "32.7.32.33.45.rpz-ip.sig.rpz.rampart." in good and "Transfer failed" not in good, good
+    assert "tsig verify failure" not in good.lower()
+    # A wrong secret, and no key at all, are refused.
+    wrong = axfr("-y", "hmac-sha256:%s:%s" % (key, "A" * 43 + "="))
+    assert "rpz-ip" not in wrong and ("NOTAUTH" in wrong or "failed" in wrong.lower()), wrong
+    unsigned = axfr()
+    assert "rpz-ip" not in unsigned, unsigned
+    log = server.log_text()
+    assert "dns AXFR+TSIG zone=sig.rpz.rampart" in log and "dns TSIG-BADSIG zone=sig.rpz.rampart" in log
+    # The key survives a restart (sealed at rest) and can be rotated: the old one stops working.
+    server.restart()
+    assert "rpz-ip" in axfr("-y", "hmac-sha256:%s:%s" % (key, secret))
+    c = Client(server.url, server.demo_token)
+    rotated = c.put("/v4.0/devices/" + dev["object_id"], {"tsig": True}).json()["_data"][0]
+    assert rotated["tsig_secret"] != secret
+    assert "rpz-ip" not in axfr("-y", "hmac-sha256:%s:%s" % (key, secret))
+    assert "rpz-ip" in axfr("-y", "hmac-sha256:%s:%s" % (rotated["tsig_key_name"], rotated["tsig_secret"]))

@@ -156,7 +156,7 @@ CREATE TABLE policy_objects (
   doc TEXT NOT NULL,
   PRIMARY KEY (account_id, kind, id),
   UNIQUE (account_id, kind, name)
-) WITHOUT ROWID;
+);  -- a rowid table: rowid is the creation order when created_at_ms ties
 CREATE TABLE zone_versions (
   seq INTEGER PRIMARY KEY,
   zone TEXT NOT NULL,

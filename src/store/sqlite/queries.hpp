@@ -142,7 +142,7 @@ inline constexpr const char* kMembersOfOrg =
 // Enforcement.
 inline constexpr const char* kListPolicyObjects =
     "SELECT account_id, kind, id, name, created_at_ms, doc FROM policy_objects"
-    " WHERE (?1 = '' OR account_id = ?1) AND kind = ?2 ORDER BY created_at_ms, id";
+    " WHERE (?1 = '' OR account_id = ?1) AND kind = ?2 ORDER BY created_at_ms, rowid";
 inline constexpr const char* kPutPolicyObject =
     "INSERT INTO policy_objects(account_id, kind, id, name, created_at_ms, doc) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
     " ON CONFLICT(account_id, kind, id) DO UPDATE SET name = excluded.name, doc = excluded.doc";
