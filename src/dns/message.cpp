@@ -29,26 +29,32 @@ std::optional<RrView> SkipRr(std::span<const uint8_t> w, size_t& pos) {
 std::optional<std::string> ReadName(std::span<const uint8_t> w, size_t& pos) {
   std::string name;
   size_t p = pos;
+  // After a compression jump, everything read must lie before the pointer that jumped, so that
+  // a name never overlaps itself or what follows it (a reply that echoes the question would
+  // otherwise read bytes it does not contain).
+  size_t limit = w.size();
   bool jumped = false;
   size_t total = 1;
   for (int hops = 0;;) {
-    if (p >= w.size()) return std::nullopt;
+    if (p >= limit) return std::nullopt;
     const uint8_t len = w[p];
     if (len == 0) {
       if (!jumped) pos = p + 1;
       return name;
     }
     if ((len & 0xC0) == 0xC0) {
-      if (p + 1 >= w.size() || ++hops > 64) return std::nullopt;
+      if (p + 1 >= limit || ++hops > 64) return std::nullopt;
       const size_t target = static_cast<size_t>(len & 0x3F) << 8 | w[p + 1];
-      if (target >= p) return std::nullopt;  // only backwards: no loops
+      // Only backwards (no loops), and never into the 12-byte header, where no name lives.
+      if (target >= p || target < 12) return std::nullopt;
       if (!jumped) pos = p + 2;
       jumped = true;
+      limit = p;
       p = target;
       continue;
     }
     if (len & 0xC0) return std::nullopt;  // extended label types are not supported
-    if (p + 1 + len > w.size()) return std::nullopt;
+    if (p + 1 + len >= limit) return std::nullopt;  // the label and the byte after it
     total += len + 1u;
     if (total > 255) return std::nullopt;
     if (!name.empty()) name += '.';

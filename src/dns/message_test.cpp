@@ -42,6 +42,13 @@ TEST(Message, RejectsMalformed) {
   EXPECT_FALSE(ParseMessage(loop));
   std::vector<uint8_t> forward = {0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0xC0, 14, 0, 0, 6, 0, 1};
   EXPECT_FALSE(ParseMessage(forward));
+  // A name pointing into the header (found by the fuzzer: the echoed question changed meaning).
+  std::vector<uint8_t> into_header = {0x20, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0xC0, 0, 0, 6, 0, 1};
+  EXPECT_FALSE(ParseMessage(into_header));
+  // A name that jumps back into itself and reads past the pointer (fuzzer: overlapping names).
+  // Label "\x05" at 12, then a pointer to 13: read as a 5-byte label, it runs over the pointer.
+  std::vector<uint8_t> overlap = {0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 1, 5, 0xC0, 13, 0, 6, 0, 1, 0, 0, 6, 0, 1};
+  EXPECT_FALSE(ParseMessage(overlap));
   // IXFR without the client's SOA.
   EXPECT_FALSE(ParseMessage(QueryFor("a.example", kTypeIxfr)));
   // Two questions.
