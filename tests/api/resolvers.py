@@ -50,7 +50,7 @@ zone "lab.example" {{ type primary; file "lab.example.zone"; }};
 """
 
 # The resolver under test: a secondary of rampart's RPZ zone (docs/enforcement.md, "BIND 9").
-BIND_CONF = """options {{
+BIND_CONF = """{key_clause}options {{
   directory "{dir}";
   pid-file none;
   session-keyfile "{dir}/session.key";
@@ -68,7 +68,7 @@ BIND_CONF = """options {{
 controls {{ }};
 zone "{zone}" {{
   type secondary;
-  primaries {{ 127.0.0.1 port {primary}; }};
+  primaries {{ 127.0.0.1 port {primary}{key_ref}; }};
   file "rpz.sec";
   allow-query {{ localhost; }};
 }};
@@ -104,7 +104,9 @@ rpz:
 
 
 class Resolvers:
-    def __init__(self, workdir, zone, primary_port):
+    def __init__(self, workdir, zone, primary_port, tsig=None):
+        """`tsig`: (key name, base64 secret) BIND signs its transfers with."""
+        self.tsig = tsig
         self.dir = workdir
         self.zone = zone
         self.primary = primary_port
@@ -118,22 +120,28 @@ class Resolvers:
         self.procs.append(p)
         return p
 
-    def start(self):
+    def start(self, which=("auth", "bind", "unbound")):
         for sub in ("auth", "bind", "unbound"):
             os.makedirs(os.path.join(self.dir, sub), exist_ok=True)
         auth_dir = os.path.join(self.dir, "auth")
         with open(os.path.join(auth_dir, "lab.example.zone"), "w") as f:
             f.write(LAB_ZONE)
         fill = dict(zone=self.zone, primary=self.primary, dead=self.dead, auth=self.auth_port)
+        key = ('key "%s" { algorithm hmac-sha256; secret "%s"; };\n' % self.tsig) if self.tsig else ""
+        ref = (" key %s" % self.tsig[0]) if self.tsig else ""
         confs = {"auth": AUTH_CONF.format(dir=auth_dir, port=self.auth_port),
-                 "bind": BIND_CONF.format(dir=os.path.join(self.dir, "bind"), port=self.bind_port, **fill),
+                 "bind": BIND_CONF.format(dir=os.path.join(self.dir, "bind"), port=self.bind_port,
+                                          key_clause=key, key_ref=ref, **fill),
                  "unbound": UNBOUND_CONF.format(dir=os.path.join(self.dir, "unbound"), port=self.unbound_port, **fill)}
         for name, text in confs.items():
             with open(os.path.join(self.dir, name, name + ".conf"), "w") as f:
                 f.write(text)
-        self._start("auth", ["named", "-g", "-c", os.path.join(auth_dir, "auth.conf")])
-        self._start("bind", ["named", "-g", "-c", os.path.join(self.dir, "bind", "bind.conf")])
-        self._start("unbound", ["unbound", "-d", "-c", os.path.join(self.dir, "unbound", "unbound.conf")])
+        if "auth" in which:
+            self._start("auth", ["named", "-g", "-c", os.path.join(auth_dir, "auth.conf")])
+        if "bind" in which:
+            self._start("bind", ["named", "-g", "-c", os.path.join(self.dir, "bind", "bind.conf")])
+        if "unbound" in which:
+            self._start("unbound", ["unbound", "-d", "-c", os.path.join(self.dir, "unbound", "unbound.conf")])
         return self
 
     def stop(self):

@@ -144,3 +144,31 @@ def test_tsig_device_transfers_only_with_its_key(tmp_path):
     assert rotated["tsig_secret"] != secret
     assert "rpz-ip" not in axfr("-y", "hmac-sha256:%s:%s" % (key, secret))
     assert "rpz-ip" in axfr("-y", "hmac-sha256:%s:%s" % (rotated["tsig_key_name"], rotated["tsig_secret"]))
+
+
+@pytest.mark.parametrize("right_key", [True, False])
+def test_bind_secondary_with_tsig(tmp_path, right_key):
+    """BIND as a TSIG-signing secondary: with the device's key it loads the zone and enforces it;
+    with a wrong secret rampart refuses it (BADSIG) and BIND has no zone."""
+    server = Server(str(tmp_path / "rampart"), log_level="info").start()
+    c = Client(server.url, server.demo_token)
+    block = create(c, "/v4.0/user_domain_lists", {"list_name": "block", "list_type": "block",
+                                                  "addresses": [{"value": "blocked.lab.example"}]})
+    policy = create(c, "/v4.0/policies", {"name": "corp", "type": "dns", "lists": [{"list_id": block}]})
+    r = c.post("/v4.0/devices", {"name": "bind", "type": "dns", "policy_id": policy,
+                                 "transfer_acl": ["127.0.0.1"], "tsig": True})
+    dev = r.json()["_data"][0]
+    secret = dev["tsig_secret"] if right_key else "A" * 43 + "="
+    res = Resolvers(str(tmp_path), ZONE, server.dns_port, tsig=(dev["tsig_key_name"], secret))
+    try:
+        res.start(which=("auth", "bind"))
+        if right_key:
+            took = wait_for(lambda: dig(res.bind_port, "blocked.lab.example")[0] == "NXDOMAIN", 30)
+            assert took is not None, res.log("bind")[-3000:]
+            assert re.search(r"dns [AI]XFR\+TSIG zone=%s" % re.escape(ZONE), server.log_text())
+        else:
+            assert wait_for(lambda: "dns TSIG-BADSIG zone=%s" % ZONE in server.log_text(), 30) is not None
+            assert dig(res.bind_port, "blocked.lab.example")[0] != "NXDOMAIN"  # BIND has no policy zone
+            assert "+TSIG zone=%s" % ZONE not in server.log_text()
+    finally:
+        res.stop()
