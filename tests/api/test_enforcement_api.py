@@ -125,3 +125,23 @@ def test_ip_exports_load_into_nft_and_ipset(tmp_path, client):
     finally:
         subprocess.run(["ip", "netns", "exec", ns, "ipset", "destroy"], capture_output=True)
         subprocess.run(["ip", "netns", "delete", ns], capture_output=True)
+
+
+def test_expiry_sweep_removes_entries_from_the_zone_with_a_new_serial(server, client):
+    import datetime
+    now = datetime.datetime.now(datetime.timezone.utc).date()
+    tomorrow = (now + datetime.timedelta(days=1)).strftime("%m/%d/%Y")
+    lst = create(client, "/v4.0/user_domain_lists", {"list_name": "temp", "list_type": "block", "addresses": [
+        {"value": "short.example", "expires": tomorrow}, {"value": "long.example"}]})
+    p = create(client, "/v4.0/policies", {"name": "exp", "type": "dns", "lists": [{"list_id": lst["object_id"]}]})
+    create(client, "/v4.0/devices", {"name": "ns", "type": "dns", "policy_id": p["object_id"], "transfer_acl": ["127.0.0.1"]})
+    zone = client.get("/v4.0/policies/%s/zone" % p["object_id"]).text
+    assert "short.example IN CNAME ." in zone
+    server.advance_clock(3 * 86400)  # past the expiry; the hook runs the sweep
+    after = client.get("/v4.0/policies/" + p["object_id"]).json()["_data"][0]
+    assert after["serial"] != p["serial"]
+    zone = client.get("/v4.0/policies/%s/zone" % p["object_id"]).text
+    assert "short.example" not in zone and "long.example IN CNAME ." in zone
+    ixfr = subprocess.run(["dig", "+tcp", "@127.0.0.1", "-p", str(server.dns_port), "exp.rpz.rampart",
+                           "IXFR=%d" % p["serial"]], capture_output=True, text=True).stdout
+    assert "short.example.exp.rpz.rampart." in ixfr and "long.example" not in ixfr, ixfr  # only the removal
