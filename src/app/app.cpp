@@ -177,8 +177,8 @@ Result<std::unique_ptr<App>> App::Create(const Config& cfg) {
   // Load every account's lists now, so the first requests and the sweeper see everything.
   RAMPART_TRY(accounts, impl->store->ListAccounts());
   for (const auto& a : accounts) RAMPART_CHECK(impl->lists->Load(a.id));
-  RAMPART_TRY(enforcement, Enforcement::Create(*impl->store, *impl->lists, *impl->clock, *impl->secret_box, impl->ioc(), impl->log,
-                                               {cfg.server_name, cfg.dns_listen}));
+  RAMPART_TRY(enforcement, Enforcement::Create(*impl->store, *impl->lists, *impl->clock, *impl->secret_box,
+                                               impl->ioc(), impl->pool, impl->log, {cfg.server_name, cfg.dns_listen}));
   impl->enforcement = std::move(enforcement);
   if (!cfg.tls_cert.empty()) {
     impl->tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);

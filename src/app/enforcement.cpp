@@ -6,7 +6,7 @@ namespace rampart::app {
 
 Result<std::unique_ptr<Enforcement>> Enforcement::Create(store::Store& store, userlists::UserListService& lists,
                                                          const Clock& clock, const crypto::SecretBox& box,
-                                                         boost::asio::io_context& ioc,
+                                                         boost::asio::io_context& ioc, boost::asio::thread_pool& pool,
                                                          std::shared_ptr<spdlog::logger> log, EnforcementOptions opts) {
   std::unique_ptr<Enforcement> e(new Enforcement());
   e->opts_ = opts;
@@ -14,7 +14,7 @@ Result<std::unique_ptr<Enforcement>> Enforcement::Create(store::Store& store, us
   e->log_ = log;
   e->policies_ = std::make_unique<rpz::PolicyService>(store, lists, clock, box, rpz::PolicyOptions{opts.server_name});
   e->zones_ = std::make_unique<rpz::ZoneRegistry>(store, clock, rpz::ZoneOptions{opts.server_name});
-  e->dns_ = std::make_unique<xfr::DnsServer>(ioc, *e->zones_, clock, log);
+  e->dns_ = std::make_unique<xfr::DnsServer>(ioc, pool, *e->zones_, clock, log);
   e->deps_ = std::make_unique<api::EnforcementDeps>(api::EnforcementDeps{*e->policies_, *e->zones_, lists});
   Enforcement* raw = e.get();
   e->policies_->zone_taken = [raw](const std::string& zone, const std::string& policy) {

@@ -3,6 +3,7 @@
 // primary, wired to the user lists (a list change recompiles its account's zones; a list in use
 // cannot be deleted) and to each other (a published zone is NOTIFYed to its devices' targets).
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/thread_pool.hpp>
 
 #include <memory>
 #include <spdlog/logger.h>
@@ -27,7 +28,7 @@ class Enforcement {
   // account loaded.
   static Result<std::unique_ptr<Enforcement>> Create(store::Store& store, userlists::UserListService& lists,
                                                      const Clock& clock, const crypto::SecretBox& box,
-                                                     boost::asio::io_context& ioc,
+                                                     boost::asio::io_context& ioc, boost::asio::thread_pool& pool,
                                                      std::shared_ptr<spdlog::logger> log, EnforcementOptions opts);
   // Binds the DNS listener; the bound port, or 0 when it is off.
   Result<uint16_t> Start();

@@ -13,6 +13,7 @@
 #include <atomic>
 
 #include "crypto/crypto.hpp"
+#include "http/blocking.hpp"
 #include "xfr/responses.hpp"
 
 namespace rampart::xfr {
@@ -26,6 +27,7 @@ constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
 struct DnsServer::State {
   asio::io_context& ioc;
+  asio::thread_pool& pool;
   const rpz::ZoneRegistry& zones;
   const Clock& clock;
   std::shared_ptr<spdlog::logger> log;
@@ -34,9 +36,9 @@ struct DnsServer::State {
   tcp::acceptor acceptor;
   std::atomic<bool> stopped{false};
 
-  State(asio::io_context& io, const rpz::ZoneRegistry& z, const Clock& c, std::shared_ptr<spdlog::logger> l,
-        NotifyOptions n)
-      : ioc(io), zones(z), clock(c), log(std::move(l)), notify(n), udp_socket(io), acceptor(io) {}
+  State(asio::io_context& io, asio::thread_pool& p, const rpz::ZoneRegistry& z, const Clock& c,
+        std::shared_ptr<spdlog::logger> l, NotifyOptions n)
+      : ioc(io), pool(p), zones(z), clock(c), log(std::move(l)), notify(n), udp_socket(io), acceptor(io) {}
   uint64_t NowSeconds() const { return static_cast<uint64_t>(UnixMillis(clock.Now()) / 1000); }
 
   // `t0`: when the request was read; the time logged covers building and writing the answer.
@@ -93,7 +95,8 @@ asio::awaitable<void> ServeTcp(std::shared_ptr<DnsServer::State> st, tcp::socket
     auto [rec, rn] = co_await asio::async_read(sock, asio::buffer(msg), kTuple);
     if (rec) co_return;
     const auto t0 = std::chrono::steady_clock::now();
-    Outcome o = Answer(msg, client, true, st->zones, st->NowSeconds());
+    const uint64_t now = st->NowSeconds();
+    Outcome o = co_await http::RunBlocking(st->pool, [&] { return Answer(msg, client, true, st->zones, now); });
     if (o.messages.empty()) {
       st->Log(o, peer.address().to_string(), true, t0);
       co_return;
@@ -154,9 +157,9 @@ asio::awaitable<void> SendNotify(std::shared_ptr<DnsServer::State> st, rpz::Zone
 
 }  // namespace
 
-DnsServer::DnsServer(asio::io_context& ioc, const rpz::ZoneRegistry& zones, const Clock& clock,
-                     std::shared_ptr<spdlog::logger> log, NotifyOptions notify)
-    : state_(std::make_shared<State>(ioc, zones, clock, std::move(log), notify)) {}
+DnsServer::DnsServer(asio::io_context& ioc, asio::thread_pool& pool, const rpz::ZoneRegistry& zones,
+                     const Clock& clock, std::shared_ptr<spdlog::logger> log, NotifyOptions notify)
+    : state_(std::make_shared<State>(ioc, pool, zones, clock, std::move(log), notify)) {}
 
 DnsServer::~DnsServer() { Stop(); }
 

@@ -6,6 +6,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/udp.hpp>
+#include <boost/asio/thread_pool.hpp>
 
 #include <memory>
 #include <spdlog/logger.h>
@@ -22,8 +23,10 @@ struct NotifyOptions {
 
 class DnsServer {
  public:
-  DnsServer(boost::asio::io_context& ioc, const rpz::ZoneRegistry& zones, const Clock& clock,
-            std::shared_ptr<spdlog::logger> log, NotifyOptions notify = {});
+  // TCP answers (transfers: up to a second and tens of MB at 1M entries) are built on `pool`, so
+  // they never stall the I/O thread's other connections; small UDP answers are built inline.
+  DnsServer(boost::asio::io_context& ioc, boost::asio::thread_pool& pool, const rpz::ZoneRegistry& zones,
+            const Clock& clock, std::shared_ptr<spdlog::logger> log, NotifyOptions notify = {});
   ~DnsServer();
   // Binds UDP and TCP on the same port (with port 0: the one TCP got). Returns the port.
   Result<uint16_t> Listen(const std::string& address, uint16_t port);
