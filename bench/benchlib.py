@@ -42,16 +42,17 @@ def start_nginx(work):
     return proc, url
 
 
-def start_rampart(data_dir, extra=()):
-    """Release rampart on a free port, access log off. Returns (process, base URL, startup lines)."""
+def start_rampart(data_dir, extra=(), log_level="warn", stderr=None):
+    """Release rampart on a free port (DNS on another), access log off; the server log goes to
+    `stderr` (a file object) if given. Returns (process, base URL, startup lines)."""
     port = free_port()
     proc = subprocess.Popen([BINARY, "serve", "--listen", "127.0.0.1:%d" % port, "--data-dir", data_dir,
-                             "--access-log", "off", "--log-level", "warn", "--dns-listen", "127.0.0.1:0", *extra],
-                            stdout=subprocess.PIPE, text=True)
+                             "--access-log", "off", "--log-level", log_level, "--dns-listen", "127.0.0.1:0", *extra],
+                            stdout=subprocess.PIPE, stderr=stderr, text=True)
     lines = []
     for line in proc.stdout:
         lines.append(line)
-        if "listening on" in line:
+        if "listening on http" in line:
             break
     base = "http://127.0.0.1:%d" % port
     wait_http(base + "/healthz")

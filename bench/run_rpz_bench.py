@@ -25,7 +25,7 @@ import time
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from benchlib import BINARY, free_port, stop_all  # noqa: E402
+from benchlib import free_port, start_rampart, stop_all  # noqa: E402
 
 PER_LIST = 31250
 
@@ -93,19 +93,12 @@ def main():
     work = tempfile.mkdtemp(prefix="rampart-rpzbench-")
     procs = []
     try:
-        port, dns_port = free_port(), free_port()
         err = open(os.path.join(work, "rampart.log"), "w")
-        rp = subprocess.Popen([BINARY, "serve", "--listen", "127.0.0.1:%d" % port, "--data-dir", os.path.join(work, "d"),
-                               "--access-log", "off", "--log-level", "info", "--dns-listen", "127.0.0.1:%d" % dns_port,
-                               "--list-name-max-length", "16"], stdout=subprocess.PIPE, stderr=err, text=True)
+        rp, base, startup = start_rampart(os.path.join(work, "d"), ["--list-name-max-length", "16"],
+                                          log_level="info", stderr=err)
         procs.append(rp)
-        token = None
-        for line in rp.stdout:
-            m = re.search(r"\b(rpt_[0-9a-f]{16}_[A-Za-z0-9_-]{43})\b", line)
-            token = token or (m and m.group(1))
-            if "listening on http" in line:
-                break
-        base = "http://127.0.0.1:%d" % port
+        token = re.search(r"\b(rpt_[0-9a-f]{16}_[A-Za-z0-9_-]{43})\b", startup).group(1)
+        dns_port = int(re.search(r"dns listening on 127\.0\.0\.1:(\d+)", startup).group(1))
         lists, t = [], time.perf_counter()
         for i in range(0, args.entries, PER_LIST):
             addrs = [{"value": "d%07d.bench.example" % j} for j in range(i, min(args.entries, i + PER_LIST))]

@@ -28,6 +28,17 @@ std::string Lower(std::string s) {
   return s;
 }
 
+// Replaces the element with `v`'s id, or appends `v` (creation order is kept).
+template <class T>
+void Upsert(std::vector<T>& all, const T& v) {
+  auto it = std::find_if(all.begin(), all.end(), [&](const T& x) { return x.id == v.id; });
+  if (it == all.end()) {
+    all.push_back(v);
+  } else {
+    *it = v;
+  }
+}
+
 std::optional<NotifyTarget> ParseTarget(std::string_view text) {
   // "1.2.3.4:5301", "[::1]:5301", or an address alone (port 53).
   std::string_view host = text, port;
@@ -178,10 +189,11 @@ Result<void> PolicyService::Validate(const PolicySet& set, const userlists::Acco
   for (const auto& a : p.lists) {
     if (std::find(seen.begin(), seen.end(), a.list_id) != seen.end()) return Bad("list " + a.list_id + " attached twice");
     seen.push_back(a.list_id);
-    const bool is_ip = lists.Find(userlists::ListKind::kIp, a.list_id) != nullptr;
-    const bool is_domain = lists.Find(userlists::ListKind::kDomain, a.list_id) != nullptr;
-    if (!is_ip && !is_domain) return Error::Invalid(code::kBadParameters, "no such user list: " + a.list_id.substr(0, 64));
-    if (is_domain && p.type == "ip") return Bad("domain lists can only be attached to dns policies");
+    auto list = lists.FindAnyKind(a.list_id);
+    if (!list) return Bad("no such user list: " + a.list_id.substr(0, 64));
+    if (list->kind == userlists::ListKind::kDomain && p.type == "ip") {
+      return Bad("domain lists can only be attached to dns policies");
+    }
   }
   return {};
 }
@@ -247,17 +259,11 @@ Result<Policy> PolicyService::SavePolicy(const std::string& account_id, const st
     }
     RAMPART_CHECK(Validate(*cur, *lists, p));
     for (auto& a : p.lists) {  // allow lists always pass through, whatever the body said
-      auto l = lists->Find(userlists::ListKind::kDomain, a.list_id);
-      if (!l) l = lists->Find(userlists::ListKind::kIp, a.list_id);
+      auto l = lists->FindAnyKind(a.list_id);
       if (l && l->list_type == "allow") a.action = Action{Behavior::kPassthru, {}};
     }
     PolicySet next = *cur;
-    auto it = std::find_if(next.policies.begin(), next.policies.end(), [&](const Policy& x) { return x.id == p.id; });
-    if (it == next.policies.end()) {
-      next.policies.push_back(p);
-    } else {
-      *it = p;
-    }
+    Upsert(next.policies, p);
     store::PolicyObjectRecord rec{account_id, "policy", p.id, p.name, p.created_at_ms, json::serialize(PolicyDoc(p))};
     RAMPART_CHECK(Commit(account_id, std::move(next), rec, false));
   }
@@ -356,17 +362,11 @@ Result<Device> PolicyService::SaveDevice(const std::string& account_id, const st
       d = *old;
     }
     RAMPART_CHECK(ApplyDevice(*cur, in, d));
-    PolicySet next = *cur;
-    auto it = std::find_if(next.devices.begin(), next.devices.end(), [&](const Device& x) { return x.id == d.id; });
-    if (it == next.devices.end()) {
-      next.devices.push_back(d);
-    } else {
-      *it = d;
-    }
-    store::PolicyObjectRecord rec{account_id, "device", d.id, d.name, d.created_at_ms, DeviceDoc(d)};
-    Device published = d;
+    Device published = d;  // the flag only marks this answer
     published.secret_is_new = false;
-    std::replace_if(next.devices.begin(), next.devices.end(), [&](const Device& x) { return x.id == d.id; }, published);
+    PolicySet next = *cur;
+    Upsert(next.devices, published);
+    store::PolicyObjectRecord rec{account_id, "device", d.id, d.name, d.created_at_ms, DeviceDoc(d)};
     RAMPART_CHECK(Commit(account_id, std::move(next), rec, false));
   }
   Notify(account_id);

@@ -181,8 +181,7 @@ Result<ZonePtr> ZoneRegistry::Compile(const Policy& p, const PolicySet& set, con
                                       const ZonePtr& prev, bool& changed) {
   std::vector<std::shared_ptr<const userlists::UserList>> now;
   for (const auto& a : p.lists) {
-    auto list = lists.Find(userlists::ListKind::kDomain, a.list_id);
-    now.push_back(list ? list : lists.Find(userlists::ListKind::kIp, a.list_id));
+    now.push_back(lists.FindAnyKind(a.list_id));
   }
   auto z = std::make_shared<ServedZone>();
   z->origin = p.zone_name;
@@ -206,20 +205,20 @@ Result<ZonePtr> ZoneRegistry::Compile(const Policy& p, const PolicySet& set, con
       if (now[i]) sources.push_back({now[i].get(), p.lists[i].action});
     }
     Records all = BuildRecords(sources);
+    const bool same_zone = prev && prev->origin == z->origin;
+    if (same_zone) {  // recompiled: the delta against what is served
+      Records before;
+      prev->records.ForEach([&before](const std::string& o, const std::string& t) { before.emplace_hint(before.end(), o, t); });
+      delta = Diff(before, all);
+    }
     z->digest = DigestOf(all);
     z->records = ZoneRecords(std::move(all));
-    if (!prev || prev->origin != z->origin) {
+    if (!same_zone) {
       RAMPART_CHECK(Restore(*z));
       changed = true;
       compiled_[p.id] = {p, now};
       return ZonePtr(z);
     }
-    // Same zone, recompiled: the delta against what is served.
-    Records before;
-    prev->records.ForEach([&before](const std::string& o, const std::string& t) { before.emplace_hint(before.end(), o, t); });
-    Records after;
-    z->records.ForEach([&after](const std::string& o, const std::string& t) { after.emplace_hint(after.end(), o, t); });
-    delta = Diff(before, after);
   } else {
     z->records = prev->records.Apply(*delta);
     z->digest = prev->digest;

@@ -55,6 +55,13 @@ std::shared_ptr<const UserList> AccountLists::Find(ListKind kind, std::string_vi
   return nullptr;
 }
 
+std::shared_ptr<const UserList> AccountLists::FindAnyKind(std::string_view id) const {
+  for (const auto& l : lists) {
+    if (l->id == id) return l;
+  }
+  return nullptr;
+}
+
 std::shared_ptr<const UserList> AccountLists::FindByName(ListKind kind, std::string_view name) const {
   for (const auto& l : lists) {
     if (l->kind == kind && l->name.size() == name.size() &&

@@ -96,6 +96,8 @@ struct AccountLists {
 
   std::shared_ptr<const UserList> Find(ListKind kind, std::string_view id) const;
   std::shared_ptr<const UserList> FindByName(ListKind kind, std::string_view name) const;
+  // A list of either kind (list ids are UUIDs, unique across kinds).
+  std::shared_ptr<const UserList> FindAnyKind(std::string_view id) const;
 };
 
 using AccountListsPtr = std::shared_ptr<const AccountLists>;

@@ -108,16 +108,21 @@ def test_transfers_are_refused_outside_the_acl_and_for_unknown_zones(server, cli
     assert "32.7.32.33.45.rpz-ip IN CNAME rpz-drop." in text
 
 
-def test_tsig_device_transfers_only_with_its_key(tmp_path):
+def signed_policy(tmp_path, list_path, value, name):
+    """A server (info log) with one block list holding `value`, a DNS policy `name` over it, and a
+    TSIG device for 127.0.0.1. Returns (server, client, the device as created)."""
     server = Server(str(tmp_path / "rampart"), log_level="info").start()
     client = Client(server.url, server.demo_token)
-    ips = create(client, "/v4.0/user_ip_lists", {"list_name": "ips", "list_type": "block",
-                                                 "addresses": [{"value": "45.33.32.7"}]})
-    policy = create(client, "/v4.0/policies", {"name": "sig", "type": "dns", "lists": [{"list_id": ips}]})
+    lst = create(client, list_path, {"list_name": "block", "list_type": "block", "addresses": [{"value": value}]})
+    policy = create(client, "/v4.0/policies", {"name": name, "type": "dns", "lists": [{"list_id": lst}]})
     r = client.post("/v4.0/devices", {"name": "ns", "type": "dns", "policy_id": policy,
                                       "transfer_acl": ["127.0.0.1"], "tsig": True})
     assert r.status_code == 201, r.text
-    dev = r.json()["_data"][0]
+    return server, client, r.json()["_data"][0]
+
+
+def test_tsig_device_transfers_only_with_its_key(tmp_path):
+    server, client, dev = signed_policy(tmp_path, "/v4.0/user_ip_lists", "45.33.32.7", "sig")
     key, secret = dev["tsig_key_name"], dev["tsig_secret"]
     assert dev["tsig_algorithm"] == "hmac-sha256" and len(__import__("base64").b64decode(secret)) == 32
     shown = client.get("/v4.0/devices/" + dev["object_id"]).json()["_data"][0]
@@ -151,14 +156,7 @@ def test_tsig_device_transfers_only_with_its_key(tmp_path):
 def test_bind_secondary_with_tsig(tmp_path, right_key):
     """BIND as a TSIG-signing secondary: with the device's key it loads the zone and enforces it;
     with a wrong secret rampart refuses it (BADSIG) and BIND has no zone."""
-    server = Server(str(tmp_path / "rampart"), log_level="info").start()
-    c = Client(server.url, server.demo_token)
-    block = create(c, "/v4.0/user_domain_lists", {"list_name": "block", "list_type": "block",
-                                                  "addresses": [{"value": "blocked.lab.example"}]})
-    policy = create(c, "/v4.0/policies", {"name": "corp", "type": "dns", "lists": [{"list_id": block}]})
-    r = c.post("/v4.0/devices", {"name": "bind", "type": "dns", "policy_id": policy,
-                                 "transfer_acl": ["127.0.0.1"], "tsig": True})
-    dev = r.json()["_data"][0]
+    server, _, dev = signed_policy(tmp_path, "/v4.0/user_domain_lists", "blocked.lab.example", "corp")
     secret = dev["tsig_secret"] if right_key else "A" * 43 + "="
     res = Resolvers(str(tmp_path), ZONE, server.dns_port, tsig=(dev["tsig_key_name"], secret))
     try:
