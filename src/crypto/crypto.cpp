@@ -5,6 +5,8 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
+#include <array>
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 
@@ -160,6 +162,27 @@ std::string NewUuidV4() {
   std::string hex = HexEncode(b);
   return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
          hex.substr(16, 4) + "-" + hex.substr(20);
+}
+
+std::string NewObjectId(int64_t unix_seconds) {
+  struct ProcessPart {
+    std::array<uint8_t, 5> random{};
+    std::atomic<uint32_t> counter{0};
+    ProcessPart() {
+      RandomBytes(random);
+      std::array<uint8_t, 3> start{};
+      RandomBytes(start);
+      counter = (uint32_t{start[0]} << 16 | uint32_t{start[1]} << 8 | start[2]) & 0x7fffff;
+    }
+  };
+  static ProcessPart part;
+  const uint32_t secs = static_cast<uint32_t>(unix_seconds);
+  const uint32_t n = part.counter.fetch_add(1, std::memory_order_relaxed);
+  std::array<uint8_t, 12> b{static_cast<uint8_t>(secs >> 24), static_cast<uint8_t>(secs >> 16),
+                            static_cast<uint8_t>(secs >> 8),  static_cast<uint8_t>(secs),
+                            part.random[0], part.random[1], part.random[2], part.random[3], part.random[4],
+                            static_cast<uint8_t>(n >> 16), static_cast<uint8_t>(n >> 8), static_cast<uint8_t>(n)};
+  return HexEncode(b);
 }
 
 bool IsUuid(std::string_view s) {

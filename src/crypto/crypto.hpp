@@ -50,4 +50,11 @@ std::string Base64UrlEncode(std::span<const uint8_t> bytes);  // no padding
 std::string NewUuidV4();
 bool IsUuid(std::string_view s);
 
+// A 24-hex id laid out like a MongoDB ObjectId (the ids Threat Stack's API hands out): 4 bytes of
+// `unix_seconds` (big-endian), 5 random bytes fixed per process, a 3-byte counter that starts at a
+// random value and increases by one per id. Ids made by one process therefore sort in the order
+// they were made (barring 2^23 ids in one second), which keeps "newest first" lists stable when
+// several records share a timestamp (keyset pagination breaks ties on the id).
+std::string NewObjectId(int64_t unix_seconds);
+
 }  // namespace rampart::crypto

@@ -46,6 +46,19 @@ TEST(Crypto, HmacRfc4231Case2) {
   EXPECT_EQ(d, Digest(HashAlg::kSha1, "abc"));
 }
 
+TEST(Crypto, ObjectIdsSortInCreationOrderWithinASecond) {
+  std::string prev = NewObjectId(1700000000);
+  EXPECT_EQ(prev.size(), 24u);
+  EXPECT_EQ(prev.substr(0, 8), "6553f100");
+  for (int i = 0; i < 10000; ++i) {
+    std::string id = NewObjectId(1700000000);
+    ASSERT_GT(id, prev);  // the counter starts below 2^23, so 10,000 ids do not wrap it
+    ASSERT_EQ(id.substr(0, 18), prev.substr(0, 18));  // same second, same process part
+    prev = id;
+  }
+  EXPECT_GT(NewObjectId(1700000001), prev);  // a later second sorts after, whatever the counter
+}
+
 TEST(Crypto, UuidV4IsWellFormedAndUnique) {
   std::set<std::string> seen;
   for (int i = 0; i < 1000; ++i) {

@@ -25,10 +25,8 @@ std::optional<Role> ParseRole(std::string_view s) {
 
 const char* RoleName(Role r) { return r == Role::kOwner ? "owner" : r == Role::kUser ? "user" : "reader"; }
 
-std::string NewHexId() {
-  std::array<uint8_t, 12> b{};
-  crypto::RandomBytes(b);
-  return crypto::HexEncode(b);
+std::string NewHexId(SysTime now) {
+  return crypto::NewObjectId(std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count());
 }
 
 std::string IdentityService::NewKey() const {
@@ -39,7 +37,7 @@ std::string IdentityService::NewKey() const {
 
 Result<store::OrgRecord> IdentityService::CreateOrg(const std::string& name) {
   if (name.empty() || name.size() > 200) return Error::Invalid(0, "organization name must be 1-200 characters");
-  store::OrgRecord o{NewHexId(), name, UnixMillis(clock_.Now())};
+  store::OrgRecord o{NewHexId(clock_.Now()), name, UnixMillis(clock_.Now())};
   if (auto r = store_.CreateOrg(o); !r) {
     return r.error().ext == 19000 ? Error::Invalid(19000, "organization name already in use: " + name) : r.error();
   }
@@ -50,7 +48,7 @@ Result<ClientCredentials> IdentityService::CreateUser(const std::string& org, Ro
   if (!ValidEmail(email)) return Error::Invalid(0, "not an email address: " + QuoteForDetail(email));
   RAMPART_TRY(o, store_.FindOrg(org));
   if (!o) return NotFound("no such organization: " + org);
-  store::UserRecord u{NewHexId(), email, UnixMillis(clock_.Now())};
+  store::UserRecord u{NewHexId(clock_.Now()), email, UnixMillis(clock_.Now())};
   if (auto r = store_.CreateUser(u); !r) {
     return r.error().ext == 19000 ? Error::Invalid(19000, "email already in use: " + email) : r.error();
   }

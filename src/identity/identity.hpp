@@ -85,6 +85,6 @@ class IdentityService {
   std::unordered_map<std::string, int64_t> last_seen_;  // bounded like cache_
 };
 
-std::string NewHexId();  // 24 lower-case hex characters
+std::string NewHexId(SysTime now);  // 24 lower-case hex characters, time-ordered (crypto::NewObjectId)
 
 }  // namespace rampart::identity

@@ -8,9 +8,10 @@ namespace {
 using namespace std::chrono_literals;
 
 TEST(IdentityIds, HexIds) {
-  std::string id = NewHexId();
+  std::string id = NewHexId(SysTime(1700000000s));
   EXPECT_EQ(id.size(), 24u);
   EXPECT_EQ(id.find_first_not_of("0123456789abcdef"), std::string::npos);
+  EXPECT_EQ(id.substr(0, 8), "6553f100");  // 1700000000 seconds, big-endian
 }
 
 TEST(Identity, UserKeysRotationAndRoles) {

@@ -8,9 +8,8 @@ namespace json = boost::json;
 
 store::V2AuditRecord AuditFor(const Actor& a, const char* crud, const char* action, const std::string& description,
                               json::value context) {
-  std::array<uint8_t, 12> b{};
-  crypto::RandomBytes(b);
-  std::string id = crypto::HexEncode(b);
+  // Time-ordered: audit records written in the same millisecond still list newest first.
+  std::string id = crypto::NewObjectId(a.now_ms / 1000);
   json::object doc{{"id", id},          {"userEmail", a.email}, {"userId", a.user_id}, {"organizationId", a.org_id},
                    {"result", "success"}, {"crud", crud},       {"action", action},    {"source", "api"},
                    {"description", description}, {"eventTime", FormatInstant(a.now_ms)}, {"context", std::move(context)}};

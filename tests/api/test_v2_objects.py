@@ -174,7 +174,7 @@ def test_members_invites_and_audit_logs(server):
         assert inv.status_code == 200 and inv.json() == {"sentToEmail": "new@acme.example", "role": "user", "status": "pending"}
     assert s.post("/v2/organizations/invites", {"role": "admin", "email": "new@acme.example"}).status_code == 400
     for i in range(55):
-        s.post("/v2/rulesets", {"name": "rs%d" % i})
+        assert s.post("/v2/rulesets", {"name": "rs%d" % i}).status_code == 200
     first = s.get("/v2/auditlogs?from=2020-01-01&until=2099-01-01").json()
     assert list(first) == ["recs", "token"] and len(first["recs"]) == 50 and first["token"]
     rec = first["recs"][0]
@@ -184,5 +184,8 @@ def test_members_invites_and_audit_logs(server):
     second = s.get("/v2/auditlogs?token=" + first["token"]).json()  # token only, as pullers send it
     actions = [r["action"] for r in first["recs"] + second["recs"]]
     assert second["token"] is None and len(actions) == 55 + 4
+    # Newest first, also among records of the same millisecond (the test clock stands still).
+    assert actions == ["ruleset.create"] * 55 + ["organization.invite"] * 2 + [
+        "organization.member.delete", "organization.member.put"]
     assert {"organization.member.put", "organization.member.delete", "organization.invite"} <= set(actions)
     assert session(server, outsider).get("/v2/auditlogs").json() == {"recs": [], "token": None}
