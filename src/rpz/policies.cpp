@@ -264,7 +264,8 @@ Result<Policy> PolicyService::SavePolicy(const std::string& account_id, const st
     }
     PolicySet next = *cur;
     Upsert(next.policies, p);
-    store::PolicyObjectRecord rec{account_id, "policy", p.id, p.name, p.created_at_ms, json::serialize(PolicyDoc(p))};
+    store::PolicyObjectRecord rec{account_id, "policy", p.id, p.name, p.created_at_ms, json::serialize(PolicyDoc(p)), {}};
+    for (const auto& a : p.lists) rec.list_ids.push_back(a.list_id);  // the store refuses a list deleted meanwhile
     RAMPART_CHECK(Commit(account_id, std::move(next), rec, false));
   }
   Notify(account_id);

@@ -202,6 +202,10 @@ struct PolicyObjectRecord {
   std::string name;  // unique per account and kind
   int64_t created_at_ms = 0;
   std::string doc;
+  // A policy's user lists. The store keeps them as references: putting a policy that names a list
+  // which no longer exists fails (ext 11400), and deleting a list a policy names fails (ext 19060),
+  // each atomically with the concurrent write it races against.
+  std::vector<std::string> list_ids;
 };
 
 // One published version of an RPZ zone. `delta` holds the net change from `from_serial` as lines

@@ -1,6 +1,8 @@
 // The store contract: one suite, run against every backend (SQLite file and SQLite in-memory now;
 // PostgreSQL joins by adding a factory to kBackends).
 #include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <functional>
@@ -200,6 +202,71 @@ TEST_P(StoreContract, PolicyObjectsAndZoneVersions) {
   EXPECT_EQ((*v)[2].from_serial, 13u);
   EXPECT_EQ((*v)[2].content_hash, "h14");
   EXPECT_TRUE(store_->ZoneVersions("other")->empty());
+}
+
+TEST_P(StoreContract, PolicyListReferencesAreKeptAtomically) {
+  ASSERT_TRUE(store_->CreateAccount({"acct1", "a", 1}));
+  ASSERT_TRUE(store_->Apply(Create("L1", "one")));
+  ASSERT_TRUE(store_->Apply(Create("L2", "two")));
+  // A policy naming a list that does not exist is refused whole.
+  auto bad = store_->PutPolicyObject({"acct1", "policy", "P1", "corp", 1, "{}", {"L1", "gone"}});
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().ext, 11400);
+  EXPECT_TRUE(store_->ListPolicyObjects("acct1", "policy")->empty());
+  ASSERT_TRUE(store_->PutPolicyObject({"acct1", "policy", "P1", "corp", 1, "{}", {"L1", "L2"}}));
+  // A list a policy names cannot be deleted; the list and its entries stay.
+  ListChange del = Create("L1", "one");
+  del.op = ListChange::Op::kDelete;
+  del.upserts.clear();
+  auto refused = store_->Apply(del);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().ext, 19060);
+  EXPECT_EQ(store_->LoadLists("acct1")->size(), 2u);
+  // Re-putting the policy without L1 releases it; deleting the policy releases L2.
+  ASSERT_TRUE(store_->PutPolicyObject({"acct1", "policy", "P1", "corp", 1, "{}", {"L2"}}));
+  auto released = store_->Apply(del);
+  ASSERT_TRUE(released) << released.error().detail;
+  del.list.id = del.audit.list_id = "L2";
+  EXPECT_EQ(store_->Apply(del).error().ext, 19060);
+  ASSERT_TRUE(store_->DeletePolicyObject("acct1", "policy", "P1"));
+  ASSERT_TRUE(store_->Apply(del));
+  EXPECT_TRUE(store_->LoadLists("acct1")->empty());
+}
+
+// A V6 database (policies, no reference table) gains its references from the policy documents.
+TEST(StoreMigration, V7BackfillsPolicyListReferences) {
+  fs::path dir = fs::temp_directory_path() / ("rampart_v7_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const std::string path = (dir / "db.sqlite").string();
+  {
+    auto st = OpenSqliteStore({path});
+    ASSERT_TRUE(st);
+    ASSERT_TRUE((*st)->CreateAccount({"acct1", "a", 1}));
+    ListChange c;
+    c.op = ListChange::Op::kCreate;
+    c.list = {"L1", "acct1", "ip", "one", "block", "", std::nullopt, 1, {}};
+    c.audit = {0, "acct1", "L1", "ip", "one", "tok", "create", 10, "{}"};
+    ASSERT_TRUE((*st)->Apply(c));
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  const char* to_v6 =
+      "DROP TABLE policy_list_refs; PRAGMA user_version = 6;"
+      "INSERT INTO policy_objects VALUES ('acct1', 'policy', 'P1', 'corp', 1,"
+      " '{\"type\":\"dns\",\"zone_name\":\"z\",\"lists\":[{\"list_id\":\"L1\"},{\"list_id\":\"gone\"}]}')";
+  ASSERT_EQ(sqlite3_exec(db, to_v6, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+  sqlite3_close(db);
+  auto st = OpenSqliteStore({path});
+  ASSERT_TRUE(st) << st.error().detail;
+  ListChange del;
+  del.op = ListChange::Op::kDelete;
+  del.list = {"L1", "acct1", "ip", "one", "block", "", std::nullopt, 1, {}};
+  del.audit = {0, "acct1", "L1", "ip", "one", "tok", "delete", 11, "{}"};
+  EXPECT_EQ((*st)->Apply(del).error().ext, 19060);  // the backfilled reference holds
+  ASSERT_TRUE((*st)->DeletePolicyObject("acct1", "policy", "P1"));
+  EXPECT_TRUE((*st)->Apply(del));
+  st->reset();
+  fs::remove_all(dir);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreContract,

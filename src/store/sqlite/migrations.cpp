@@ -168,6 +168,22 @@ CREATE TABLE zone_versions (
 );
 CREATE INDEX zone_versions_zone ON zone_versions(zone, seq);
 )sql",
+    // V7: the lists each policy uses, so that a list's deletion and a policy naming it cannot both
+    // succeed (the foreign key refuses the later one in its own transaction). Backfilled from the
+    // V6 policy documents; a reference to a list that is already gone is dropped.
+    R"sql(
+CREATE TABLE policy_list_refs (
+  account_id TEXT NOT NULL,
+  policy_id TEXT NOT NULL,
+  list_id TEXT NOT NULL REFERENCES user_lists(id),
+  PRIMARY KEY (policy_id, list_id)
+) WITHOUT ROWID;
+CREATE INDEX policy_list_refs_list ON policy_list_refs(list_id);
+INSERT OR IGNORE INTO policy_list_refs(account_id, policy_id, list_id)
+  SELECT p.account_id, p.id, json_extract(l.value, '$.list_id')
+  FROM policy_objects p, json_each(p.doc, '$.lists') l
+  WHERE p.kind = 'policy' AND json_extract(l.value, '$.list_id') IN (SELECT id FROM user_lists);
+)sql",
 };
 
 }  // namespace

@@ -148,6 +148,9 @@ inline constexpr const char* kPutPolicyObject =
     " ON CONFLICT(account_id, kind, id) DO UPDATE SET name = excluded.name, doc = excluded.doc";
 inline constexpr const char* kDeletePolicyObject =
     "DELETE FROM policy_objects WHERE account_id = ?1 AND kind = ?2 AND id = ?3";
+inline constexpr const char* kDeletePolicyListRefs = "DELETE FROM policy_list_refs WHERE policy_id = ?1";
+inline constexpr const char* kInsertPolicyListRef =
+    "INSERT INTO policy_list_refs(account_id, policy_id, list_id) VALUES (?1, ?2, ?3)";
 inline constexpr const char* kInsertZoneVersion =
     "INSERT INTO zone_versions(zone, serial, from_serial, delta, content_hash, at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 inline constexpr const char* kTrimZoneVersions =

@@ -68,7 +68,11 @@ Result<bool> Stmt::Step() {
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
   Error e = SqliteError(db_.get(), "step");
-  if ((rc & 0xff) == SQLITE_CONSTRAINT) e = Error::Invalid(19000, "constraint: " + e.detail);
+  if (sqlite3_extended_errcode(db_.get()) == SQLITE_CONSTRAINT_FOREIGNKEY) {
+    e = Error::Invalid(kForeignKeyViolation, "foreign key: " + e.detail);
+  } else if ((rc & 0xff) == SQLITE_CONSTRAINT) {
+    e = Error::Invalid(kConstraintViolation, "constraint: " + e.detail);
+  }
   return e;
 }
 

@@ -15,6 +15,11 @@ namespace rampart::store::sqlite {
 
 Error SqliteError(sqlite3* db, std::string_view what);
 
+// The ext codes a failed statement carries for constraint violations: a foreign key (which callers
+// turn into their own meaning), and every other constraint (unique, check: a conflict).
+inline constexpr int kForeignKeyViolation = 19001;
+inline constexpr int kConstraintViolation = 19000;
+
 class Db {
  public:
   Db() = default;

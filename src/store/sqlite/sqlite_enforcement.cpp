@@ -14,20 +14,46 @@ Result<std::vector<PolicyObjectRecord>> SqliteEnforcement::List(const std::strin
   });
 }
 
+namespace {
+
+// Replaces a policy's list references. A list that no longer exists fails the foreign key.
+Result<void> PutListRefs(Db& db, const PolicyObjectRecord& o) {
+  Stmt del(db, q::kDeletePolicyListRefs);
+  RAMPART_CHECK(del.Bind(1, o.id).Run());
+  Stmt ins(db, q::kInsertPolicyListRef);
+  for (const std::string& list_id : o.list_ids) {
+    auto done = ins.Bind(1, o.account_id).Bind(2, o.id).Bind(3, list_id).Run();
+    if (!done && done.error().ext == kForeignKeyViolation) {
+      return Error::Invalid(11400, "no such user list: " + list_id.substr(0, 64));
+    }
+    RAMPART_CHECK(done);
+  }
+  return {};
+}
+
+}  // namespace
+
 Result<void> SqliteEnforcement::Put(const PolicyObjectRecord& o) {
   std::lock_guard lock(c_.write_mu);
+  Txn txn(c_.writer);
+  if (!txn.begun()) return txn.begun().error();
   Stmt s(c_.writer, q::kPutPolicyObject);
   s.Bind(1, o.account_id).Bind(2, o.kind).Bind(3, o.id).Bind(4, o.name).Bind(5, o.created_at_ms);
-  return s.Bind(6, o.doc).Run();
+  RAMPART_CHECK(s.Bind(6, o.doc).Run());
+  if (o.kind == "policy") RAMPART_CHECK(PutListRefs(c_.writer, o));
+  return txn.Commit();
 }
 
 Result<void> SqliteEnforcement::Delete(const std::string& account_id, const std::string& kind,
                                        const std::string& id) {
   std::lock_guard lock(c_.write_mu);
+  Txn txn(c_.writer);
+  if (!txn.begun()) return txn.begun().error();
   Stmt s(c_.writer, q::kDeletePolicyObject);
   RAMPART_CHECK(s.Bind(1, account_id).Bind(2, kind).Bind(3, id).Run());
   if (sqlite3_changes(c_.writer.get()) != 1) return Error::NotFound(10300, "no such " + kind + " " + id);
-  return {};
+  if (kind == "policy") RAMPART_CHECK(PutListRefs(c_.writer, {account_id, kind, id, "", 0, "", {}}));
+  return txn.Commit();
 }
 
 Result<void> SqliteEnforcement::AppendZoneVersion(const ZoneVersionRecord& v, int keep) {

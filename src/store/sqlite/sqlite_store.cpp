@@ -355,7 +355,11 @@ class SqliteStore final : public Store {
       }
       case ListChange::Op::kDelete: {
         Stmt s(writer_, sqlite::q::kDeleteList);
-        return s.Bind(1, l.id).Bind(2, l.account_id).Run();
+        auto done = s.Bind(1, l.id).Bind(2, l.account_id).Run();
+        if (!done && done.error().ext == sqlite::kForeignKeyViolation) {
+          return Error::Invalid(19060, "the list is used by a policy");  // policy_list_refs
+        }
+        return done;
       }
     }
     return {};
