@@ -50,6 +50,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const auto client = *rampart::net::IpAddress::Parse("127.0.0.1");
   for (bool tcp : {false, true}) {
     auto out = rampart::xfr::Answer(wire, client, tcp, w.zones, 1767225600);
+    rampart::xfr::Drain(out);
     for (const auto& m : out.messages) {
       if (m.size() < 12) __builtin_trap();
       if (m.size() > 12 && !rampart::dns::ParseMessage(m) && m[3] != rampart::dns::kFormErr) __builtin_trap();

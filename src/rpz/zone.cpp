@@ -128,6 +128,17 @@ std::optional<std::string_view> ZoneRecords::Find(const std::string& owner) cons
   return std::nullopt;
 }
 
+const Records::value_type* ZoneRecords::Cursor::Next() {
+  const CanonicalLess less;
+  while (b_ != b_end_ || p_ != p_end_) {
+    if (p_ == p_end_ || (b_ != b_end_ && less(b_->first, p_->first))) return &*b_++;
+    if (b_ != b_end_ && !less(p_->first, b_->first)) ++b_;  // the patch overrides this owner
+    const Records::value_type* r = &*p_++;
+    if (!r->second.empty()) return r;  // "" marks a removed owner
+  }
+  return nullptr;
+}
+
 ZoneRecords ZoneRecords::Apply(const Delta& d) const {
   ZoneRecords next;
   next.base_ = base_;

@@ -85,20 +85,25 @@ class ZoneRecords {
   size_t size() const { return size_; }
   // A new version with `d` applied: `d.removed` owners must be present, `d.added` ones absent after.
   ZoneRecords Apply(const Delta& d) const;
+
+  // Walks the records in canonical order, one at a time, so a reader can stop and resume (a
+  // transfer sent in batches). Valid while this ZoneRecords (or a copy sharing its maps) lives.
+  class Cursor {
+   public:
+    const Records::value_type* Next();  // nullptr at the end
+
+   private:
+    friend class ZoneRecords;
+    Cursor(const Records& base, const Records& patch)
+        : b_(base.begin()), b_end_(base.end()), p_(patch.begin()), p_end_(patch.end()) {}
+    Records::const_iterator b_, b_end_, p_, p_end_;
+  };
+  Cursor Begin() const { return Cursor(*base_, *patch_); }
+
   template <class F>
   void ForEach(F&& f) const {  // f(owner, target) in canonical order
-    auto b = base_->begin(), p = patch_->begin();
-    const CanonicalLess less;
-    while (b != base_->end() || p != patch_->end()) {
-      if (p == patch_->end() || (b != base_->end() && less(b->first, p->first))) {
-        f(b->first, b->second);
-        ++b;
-        continue;
-      }
-      if (b != base_->end() && !less(p->first, b->first)) ++b;  // the patch overrides this owner
-      if (!p->second.empty()) f(p->first, p->second);
-      ++p;
-    }
+    Cursor c = Begin();
+    while (const Records::value_type* r = c.Next()) f(r->first, r->second);
   }
 
  private:

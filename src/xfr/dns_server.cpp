@@ -42,17 +42,20 @@ struct DnsServer::State {
   uint64_t NowSeconds() const { return static_cast<uint64_t>(UnixMillis(clock.Now()) / 1000); }
 
   // `t0`: when the request was read; the time logged covers building and writing the answer.
-  void Log(const Outcome& o, const std::string& client, bool tcp, std::chrono::steady_clock::time_point t0) const {
+  // `sent`: messages and bytes written.
+  void Log(const Outcome& o, const std::string& client, bool tcp, std::chrono::steady_clock::time_point t0,
+           std::pair<size_t, size_t> sent) const {
     if (!log || o.kind.empty()) return;
-    size_t bytes = 0;
-    for (const auto& m : o.messages) bytes += m.size();
     const auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count();
     log->info("dns {} zone={} serial={}->{} client={} tcp={} messages={} bytes={} us={}", o.kind, o.zone, o.from_serial,
-              o.serial, client, tcp ? 1 : 0, o.messages.size(), bytes, us);
+              o.serial, client, tcp ? 1 : 0, sent.first, sent.second, us);
   }
 };
 
 namespace {
+
+// How much of a transfer is made at a time on the blocking pool before it is written.
+constexpr size_t kBatchBytes = 1 << 20;
 
 net::IpAddress ClientIp(const asio::ip::address& a) {
   auto v = a.is_v6() && a.to_v6().is_v4_mapped() ? asio::ip::address(asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6())) : a;
@@ -71,12 +74,25 @@ asio::awaitable<void> ServeUdp(std::shared_ptr<DnsServer::State> st) {
     const auto t0 = std::chrono::steady_clock::now();
     Outcome o = Answer(std::span<const uint8_t>(buf.data(), n), ClientIp(from.address()), false, st->zones,
                        st->NowSeconds());
-    for (const auto& m : o.messages) {
+    std::pair<size_t, size_t> sent{0, 0};
+    for (const auto& m : o.messages) {  // never `more` over UDP: transfers are TCP only
       auto [wec, wn] = co_await st->udp_socket.async_send_to(asio::buffer(m), from, kTuple);
-      (void)wec, (void)wn;
+      if (!wec) sent.first++, sent.second += m.size();
     }
-    st->Log(o, from.address().to_string(), false, t0);
+    st->Log(o, from.address().to_string(), false, t0, sent);
   }
+}
+
+// Writes each message with its two-byte length (RFC 1035 §4.2.2). False when the peer is gone.
+asio::awaitable<bool> WriteFramed(tcp::socket& sock, const std::vector<Message>& msgs, std::pair<size_t, size_t>& sent) {
+  for (const auto& m : msgs) {
+    std::array<uint8_t, 2> out_len{static_cast<uint8_t>(m.size() >> 8), static_cast<uint8_t>(m.size())};
+    std::array<asio::const_buffer, 2> bufs{asio::buffer(out_len), asio::buffer(m)};
+    auto [wec, wn] = co_await asio::async_write(sock, bufs, kTuple);
+    if (wec) co_return false;
+    sent.first++, sent.second += m.size();
+  }
+  co_return true;
 }
 
 asio::awaitable<void> ServeTcp(std::shared_ptr<DnsServer::State> st, tcp::socket sock) {
@@ -97,17 +113,19 @@ asio::awaitable<void> ServeTcp(std::shared_ptr<DnsServer::State> st, tcp::socket
     const auto t0 = std::chrono::steady_clock::now();
     const uint64_t now = st->NowSeconds();
     Outcome o = co_await http::RunBlocking(st->pool, [&] { return Answer(msg, client, true, st->zones, now); });
-    if (o.messages.empty()) {
-      st->Log(o, peer.address().to_string(), true, t0);
+    std::pair<size_t, size_t> sent{0, 0};
+    if (o.messages.empty() && !o.more) {
+      st->Log(o, peer.address().to_string(), true, t0, sent);
       co_return;
     }
-    for (const auto& m : o.messages) {
-      std::array<uint8_t, 2> out_len{static_cast<uint8_t>(m.size() >> 8), static_cast<uint8_t>(m.size())};
-      std::array<asio::const_buffer, 2> bufs{asio::buffer(out_len), asio::buffer(m)};
-      auto [wec, wn] = co_await asio::async_write(sock, bufs, kTuple);
-      if (wec) co_return;
+    if (!co_await WriteFramed(sock, o.messages, sent)) co_return;
+    while (o.more) {  // a transfer: the next batch is made on the pool while nothing else waits on it
+      std::vector<Message> batch;
+      const bool got = co_await http::RunBlocking(st->pool, [&] { return o.more->Next(batch, kBatchBytes); });
+      if (!got) break;
+      if (!co_await WriteFramed(sock, batch, sent)) co_return;
     }
-    st->Log(o, peer.address().to_string(), true, t0);
+    st->Log(o, peer.address().to_string(), true, t0, sent);
   }
 }
 

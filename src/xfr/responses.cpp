@@ -45,9 +45,16 @@ class Messages {
       return true;
     });
   }
-  std::vector<std::vector<uint8_t>> Finish() {
+  std::vector<Message> Finish() {
     Close();
     return std::move(out_);
+  }
+  // Messages completed so far (a record that did not fit closed them), and handing them over.
+  size_t ReadyBytes() const { return ready_bytes_; }
+  void TakeReady(std::vector<Message>& out) {
+    for (auto& m : out_) out.push_back(std::move(m));
+    out_.clear();
+    ready_bytes_ = 0;
   }
 
  private:
@@ -61,6 +68,7 @@ class Messages {
   }
   void Close() {
     w_.SetCounts(1, count_, 0, 0);
+    ready_bytes_ += w_.size();
     out_.push_back(std::move(w_.bytes()));
   }
   template <class F>
@@ -84,7 +92,68 @@ class Messages {
   size_t max_;
   Writer w_;
   uint16_t count_ = 0;
-  std::vector<std::vector<uint8_t>> out_;
+  std::vector<Message> out_;
+  size_t ready_bytes_ = 0;
+};
+
+class Axfr final : public MessageStream {
+ public:
+  Axfr(uint16_t id, uint16_t qtype, rpz::ZonePtr z, size_t max_message)
+      : z_(std::move(z)), m_(id, qtype, *z_, max_message), cursor_(z_->records.Begin()) {}
+
+  bool Next(std::vector<Message>& out, size_t min_bytes) override {
+    if (done_) return false;
+    if (!started_) {
+      m_.Soa(z_->soa.serial);
+      m_.Ns();
+      started_ = true;
+    }
+    const rpz::Records::value_type* r = nullptr;
+    while (m_.ReadyBytes() < min_bytes && (r = cursor_.Next())) m_.Cname(r->first, r->second);
+    if (m_.ReadyBytes() < min_bytes) {  // the records ended
+      m_.Soa(z_->soa.serial);
+      for (auto& msg : m_.Finish()) out.push_back(std::move(msg));
+      done_ = true;
+      return true;
+    }
+    m_.TakeReady(out);
+    return true;
+  }
+
+ private:
+  rpz::ZonePtr z_;  // keeps the snapshot the cursor walks alive
+  Messages m_;
+  rpz::ZoneRecords::Cursor cursor_;
+  bool started_ = false, done_ = false;
+};
+
+// TSIG over a stream (RFC 8945 §5.3.1): each message signed over the MAC of the one before.
+class Signed final : public MessageStream {
+ public:
+  Signed(std::unique_ptr<MessageStream> inner, dns::TsigKey key, std::string mac, bool first, uint64_t now_s, uint16_t id)
+      : inner_(std::move(inner)), key_(std::move(key)), mac_(std::move(mac)), first_(first), now_s_(now_s), id_(id) {}
+
+  bool HasInner() const { return inner_ != nullptr; }
+  bool Next(std::vector<Message>& out, size_t min_bytes) override {
+    const size_t from = out.size();
+    if (!inner_->Next(out, min_bytes)) return false;
+    Sign(std::span<Message>(out).subspan(from));
+    return true;
+  }
+  void Sign(std::span<Message> msgs) {
+    for (Message& m : msgs) {
+      mac_ = dns::SignMessage(m, key_.name, key_, mac_, first_, now_s_, id_, 0);
+      first_ = false;
+    }
+  }
+
+ private:
+  std::unique_ptr<MessageStream> inner_;
+  dns::TsigKey key_;
+  std::string mac_;
+  bool first_;
+  uint64_t now_s_;
+  uint16_t id_;
 };
 
 std::vector<uint8_t> Reply(const dns::Query& q, std::span<const uint8_t> wire, uint8_t rcode, bool aa) {
@@ -99,14 +168,15 @@ std::vector<uint8_t> Reply(const dns::Query& q, std::span<const uint8_t> wire, u
 
 }  // namespace
 
-std::vector<std::vector<uint8_t>> AxfrMessages(uint16_t id, uint16_t qtype, const rpz::ServedZone& z,
-                                               size_t max_message) {
-  Messages m(id, qtype, z, max_message);
-  m.Soa(z.soa.serial);
-  m.Ns();
-  z.records.ForEach([&m](const std::string& owner, const std::string& target) { m.Cname(owner, target); });
-  m.Soa(z.soa.serial);
-  return m.Finish();
+std::unique_ptr<MessageStream> AxfrStream(uint16_t id, uint16_t qtype, rpz::ZonePtr zone, size_t max_message) {
+  return std::make_unique<Axfr>(id, qtype, std::move(zone), max_message);
+}
+
+void Drain(Outcome& o) {
+  if (!o.more) return;
+  while (o.more->Next(o.messages, 1 << 20)) {
+  }
+  o.more.reset();
 }
 
 std::vector<uint8_t> NotifyMessage(uint16_t id, const rpz::ServedZone& z) {
@@ -121,7 +191,7 @@ std::vector<uint8_t> NotifyMessage(uint16_t id, const rpz::ServedZone& z) {
 namespace {
 
 // The answer to an accepted query for a zone we serve (no TSIG here).
-Outcome Serve(const dns::Query& q, const rpz::ServedZone& z, bool tcp);
+Outcome Serve(const dns::Query& q, const rpz::ZonePtr& zone, bool tcp);
 
 const char* TsigErrorName(uint16_t e) {
   return e == dns::kBadKey ? "TSIG-BADKEY" : e == dns::kBadTime ? "TSIG-BADTIME" : "TSIG-BADSIG";
@@ -182,12 +252,12 @@ Outcome Answer(std::span<const uint8_t> wire, const net::IpAddress& client, bool
     o.kind = "REFUSED";
     o.messages.push_back(Reply(*q, wire, dns::kRefused, false));
   } else {
-    o = Serve(*q, *z, tcp);
+    o = Serve(*q, z, tcp);
   }
   if (key) {  // every message of the answer is signed, each over the MAC of the one before
-    for (size_t i = 0; i < o.messages.size(); ++i) {
-      mac = dns::SignMessage(o.messages[i], key->name, key, mac, i == 0, now_s, q->header.id, 0);
-    }
+    auto sign = std::make_unique<Signed>(std::move(o.more), *key, mac, true, now_s, q->header.id);
+    sign->Sign(o.messages);
+    if (sign->HasInner()) o.more = std::move(sign);
     o.kind += "+TSIG";
   }
   return o;
@@ -195,7 +265,8 @@ Outcome Answer(std::span<const uint8_t> wire, const net::IpAddress& client, bool
 
 namespace {
 
-Outcome Serve(const dns::Query& q, const rpz::ServedZone& z, bool tcp) {
+Outcome Serve(const dns::Query& q, const rpz::ZonePtr& zone, bool tcp) {
+  const rpz::ServedZone& z = *zone;
   Outcome o;
   o.zone = q.qname;
   o.serial = z.soa.serial;
@@ -208,7 +279,7 @@ Outcome Serve(const dns::Query& q, const rpz::ServedZone& z, bool tcp) {
     return o;
   }
   if (q.qtype == dns::kTypeAxfr) {
-    o.messages = AxfrMessages(id, q.qtype, z);
+    o.more = AxfrStream(id, q.qtype, zone);
     o.kind = "AXFR";
     return o;
   }
@@ -222,7 +293,7 @@ Outcome Serve(const dns::Query& q, const rpz::ServedZone& z, bool tcp) {
   }
   auto deltas = z.DeltasSince(*q.client_serial);
   if (!deltas) {
-    o.messages = AxfrMessages(id, q.qtype, z);
+    o.more = AxfrStream(id, q.qtype, zone);
     o.kind = "IXFR-AXFR";
     return o;
   }

@@ -77,7 +77,9 @@ class Responses : public ::testing::Test {
   uint32_t Serial() { return zones_.Find("z.rpz")->soa.serial; }
   uint64_t Now() const { return static_cast<uint64_t>(UnixMillis(clock_.Now()) / 1000); }
   Outcome Ask(const std::vector<uint8_t>& q, bool tcp = true, const char* ip = "127.0.0.1") {
-    return Answer(q, *net::IpAddress::Parse(ip), tcp, zones_, Now());
+    Outcome o = Answer(q, *net::IpAddress::Parse(ip), tcp, zones_, Now());
+    Drain(o);
+    return o;
   }
 
   std::unique_ptr<store::Store> db_ = std::move(*store::OpenSqliteStore({":memory:"}));
@@ -134,6 +136,17 @@ TEST_F(Responses, RefusalsAndMalformedInput) {
   EXPECT_TRUE(Ask(std::vector<uint8_t>{1, 2, 3}).messages.empty());
 }
 
+// Pulls a transfer one message per call (the smallest batches), checking each call gives one.
+std::vector<Message> PullOneAtATime(Outcome& o) {
+  std::vector<Message> all = std::move(o.messages), batch;
+  while (o.more && o.more->Next(batch, 1)) {
+    EXPECT_EQ(batch.size(), 1u);
+    for (auto& m : batch) all.push_back(std::move(m));
+    batch.clear();
+  }
+  return all;
+}
+
 TEST_F(Responses, LargeZonesSpanSeveralMessages) {
   std::vector<std::string> names;
   for (int i = 0; i < 3000; ++i) names.push_back("host" + std::to_string(i) + ".example");
@@ -144,6 +157,12 @@ TEST_F(Responses, LargeZonesSpanSeveralMessages) {
   EXPECT_GT(axfr.messages.size(), 1u);
   for (const auto& m : axfr.messages) EXPECT_LE(m.size(), 32768u + 512u);
   EXPECT_EQ(Rrs(axfr.messages).size(), 6000u + 3u);
+  // Made in batches, the transfer is the same bytes; the zone published meanwhile does not change it.
+  Outcome streamed = Answer(Query(dns::kTypeAxfr), *net::IpAddress::Parse("127.0.0.1"), true, zones_, Now());
+  ASSERT_TRUE(streamed.more);
+  EXPECT_TRUE(streamed.messages.empty());
+  Publish({"other.example"});
+  EXPECT_EQ(PullOneAtATime(streamed), axfr.messages);
 }
 
 TEST_F(Responses, SerialsAndJournalSurviveARestart) {
@@ -206,6 +225,9 @@ TEST_F(Responses, TsigSignedTransfersOnlyWithTheDevicesKey) {
   EXPECT_EQ(ok.kind, "AXFR+TSIG");
   ASSERT_GT(ok.messages.size(), 1u);
   EXPECT_TRUE(ClientVerifies(ok.messages, key, request_mac));
+  // Signed in one-message batches, the MAC chain carries on across batches: the same bytes.
+  Outcome streamed = Answer(q, *net::IpAddress::Parse("10.9.1.2"), true, zones_, Now());
+  EXPECT_EQ(PullOneAtATime(streamed), ok.messages);
   auto tampered = ok.messages;
   tampered[1][20] ^= 1;
   EXPECT_FALSE(ClientVerifies(tampered, key, request_mac));
