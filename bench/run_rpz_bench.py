@@ -4,7 +4,7 @@
 Usage: bench/run_rpz_bench.py [--entries 1000000] [--runs 3]
 A DNS policy over --entries domain entries (lists of 31,250, the per-list cap being 32,000):
   - zone build: time of the policy POST that compiles the zone, and the server's RSS growth;
-  - AXFR with `dig +tcp axfr` against rampart and, in the same run, against BIND (named) serving
+  - AXFR with `dig +tcp axfr` against rampart (and rampart's RSS growth while serving them) and, in the same run, against BIND (named) serving
     the very same zone file (GET /v4.0/policies/{id}/zone) as a primary; best of --runs;
   - a 1-entry PATCH: time from sending the PATCH to receiving the NOTIFY (a UDP socket here
     acknowledges it), and the IXFR that follows (size, and server-side time from rampart's log).
@@ -41,6 +41,25 @@ def api(base, token, method, path, body=None):
 def rss_kb(pid):
     with open("/proc/%d/status" % pid) as f:
         return int(re.search(r"VmRSS:\s+(\d+)", f.read()).group(1))
+
+
+class RssPeak:
+    """Samples a process's RSS every 5 ms in a thread; `peak_kb` is the largest sample."""
+
+    def __init__(self, pid):
+        self.pid, self.peak_kb, self.done = pid, rss_kb(pid), False
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        while not self.done:
+            self.peak_kb = max(self.peak_kb, rss_kb(self.pid))
+            time.sleep(0.005)
+
+    def stop(self):
+        self.done = True
+        self.thread.join()
+        return self.peak_kb
 
 
 def timed_axfr(port, zone, runs):
@@ -117,7 +136,10 @@ def main():
                                                    "transfer_acl": ["127.0.0.1"], "notify": ["127.0.0.1:%d" % sink.port]})
         zone = pol["zone_name"]
         zone_text = api(base, token, "GET", "/v4.0/policies/%s/zone" % pol["object_id"]).decode()
+        rss_before_axfr = rss_kb(rp.pid)
+        sampler = RssPeak(rp.pid)
         rampart_axfr, rampart_size = timed_axfr(dns_port, zone, args.runs)
+        axfr_rss_growth = sampler.stop() - rss_before_axfr
 
         # BIND as a primary for the same zone file.
         bdir = os.path.join(work, "bind")
@@ -172,6 +194,7 @@ def main():
         print("| AXFR with dig, best of %d (records / messages / bytes) | %.2f s (%d / %d / %d) | %.2f s (%d / %d / %d) | %.2f |" % (
             args.runs, rampart_axfr, *rampart_size, bind_axfr, *bind_size, rampart_axfr / bind_axfr))
         print("| AXFR server-side (build + write, best) | %.2f s | | |" % (axfr_us / 1e6))
+        print("| server RSS growth while serving the AXFRs (peak of 5 ms samples) | %.1f MiB | | |" % (axfr_rss_growth / 1024))
         print("| 1-entry PATCH: request time | %.1f ms | | |" % (patch_s * 1000))
         print("| 1-entry PATCH → NOTIFY received | %s ms | | |" % ("%.1f" % notify_ms if notify_ms else "none"))
         print("| IXFR for it: RRs / bytes / server-side time | %d / %d / %.2f ms | | |" % (ixfr_rrs, ixfr_bytes, us / 1000))
