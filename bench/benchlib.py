@@ -1,6 +1,7 @@
 """Shared pieces of the benchmark harnesses: ports, the nginx ceiling, starting rampart, wrk."""
 import os
 import re
+import resource
 import socket
 import subprocess
 import time
@@ -29,11 +30,12 @@ def wait_http(url, timeout=20):
     raise RuntimeError("no answer from " + url)
 
 
-def start_nginx(work):
-    """nginx answering a fixed 200 on a free port: the ceiling. Returns (process, url)."""
+def start_nginx(work, workers=None):
+    """nginx answering a fixed 200 on a free port: the ceiling; `workers` processes (default one per
+    core). Returns (process, url)."""
     port = free_port()
     conf = open(os.path.join(ROOT, "bench", "nginx.conf.in")).read()
-    conf = conf.replace("@DIR@", work).replace("@PORT@", str(port)).replace("@WORKERS@", str(os.cpu_count()))
+    conf = conf.replace("@DIR@", work).replace("@PORT@", str(port)).replace("@WORKERS@", str(workers or os.cpu_count()))
     with open(os.path.join(work, "nginx.conf"), "w") as f:
         f.write(conf)
     proc = subprocess.Popen(["nginx", "-c", os.path.join(work, "nginx.conf"), "-p", work])
@@ -65,17 +67,44 @@ def parse_ms(text):
     return v / 1000 if unit == "us" else v if unit == "ms" else v * 1000
 
 
-def wrk(url, seconds, connections, threads=1, lua=None, env_extra=None):
-    """Runs wrk; returns req/s, p50 and p99 in ms. Any non-2xx response aborts the benchmark."""
+def cpu_seconds(pid):
+    """User + system CPU seconds of a process and its direct children (nginx's workers)."""
+    def own(p):
+        try:
+            with open("/proc/%d/stat" % p) as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0, None
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"), int(fields[1])
+    total = own(pid)[0]
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and int(entry) != pid:
+            t, ppid = own(int(entry))
+            if ppid == pid:
+                total += t
+    return total
+
+
+def wrk(url, seconds, connections, threads=1, lua=None, env_extra=None, server_pid=None):
+    """Runs wrk; returns req/s, p50 and p99 in ms, and the CPU cores the client (wrk) and, given its
+    pid, the server used on average. Any non-2xx response aborts the benchmark."""
     env = dict(os.environ, **(env_extra or {}))
     cmd = ["wrk", "-t%d" % threads, "-c%d" % connections, "-d%ds" % seconds, "--latency",
            "-s", lua or os.path.join(ROOT, "bench", "wrk_request.lua"), url]
+    server0 = cpu_seconds(server_pid) if server_pid else 0.0
+    client0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
     out = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True).stdout
+    elapsed = time.perf_counter() - t0
+    client1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    server_cores = (cpu_seconds(server_pid) - server0) / elapsed if server_pid else None
+    client_cores = (client1.ru_utime + client1.ru_stime - client0.ru_utime - client0.ru_stime) / elapsed
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     lat = dict(re.findall(r"^\s+(50|99)%\s+(\S+)", out, re.M))
     if re.search(r"Non-2xx or 3xx responses: (\d+)", out):
         raise RuntimeError("non-2xx responses during benchmark of %s:\n%s" % (url, out))
-    return {"rps": rps, "p50": parse_ms(lat["50"]), "p99": parse_ms(lat["99"])}
+    return {"rps": rps, "p50": parse_ms(lat["50"]), "p99": parse_ms(lat["99"]),
+            "client_cores": client_cores, "server_cores": server_cores}
 
 
 def stop_all(procs):
