@@ -1,5 +1,6 @@
-"""Real resolvers for the end-to-end enforcement tests: BIND 9 (RPZ secondary of rampart) and
-Unbound (rpz: clause), plus a BIND authoritative server for the lab data, all on loopback ports
+"""Real resolvers for the end-to-end enforcement tests: BIND 9 (RPZ secondary of rampart),
+Unbound (rpz: clause) and Knot Resolver 5 (the zone file, watched), plus a BIND authoritative
+server for the lab data, all on loopback ports
 of their own, with recursion forwarded to a dead loopback port so no query leaves the machine.
 The configurations are the ones docs/enforcement.md shows."""
 import os
@@ -102,6 +103,20 @@ rpz:
   rpz-log: yes
 """
 
+# Knot Resolver 5 cannot transfer zones: it reads the zone file rampart serves over the API and
+# watches it (docs/enforcement.md, "Knot Resolver 5"). Its PASSTHRU ends policy processing and
+# hands the query to ordinary recursion, skipping the STUB rules below, and recursion has no
+# Internet here: a static hint stands in for it for the allowed host.
+KRESD_CONF = """net.listen('127.0.0.1', {port}, {{ kind = 'dns' }})
+cache.open(10 * MB, 'lmdb://{dir}/cache')
+modules.load('policy')
+modules.load('hints')
+hints.set('ok.blocked.lab.example 1.1.1.1')
+policy.add(policy.rpz(policy.DENY_MSG('blocked by rampart'), '{dir}/{zone}.rpz', true))
+policy.add(policy.suffix(policy.STUB('127.0.0.1@{auth}'), {{todname('lab.example.')}}))
+policy.add(policy.all(policy.STUB('127.0.0.1@{dead}')))
+"""
+
 
 class Resolvers:
     def __init__(self, workdir, zone, primary_port, tsig=None):
@@ -112,6 +127,7 @@ class Resolvers:
         self.primary = primary_port
         self.dead = free_port()
         self.auth_port, self.bind_port, self.unbound_port = free_port(), free_port(), free_port()
+        self.kresd_port = free_port()
         self.procs = []
 
     def _start(self, name, args):
@@ -121,7 +137,7 @@ class Resolvers:
         return p
 
     def start(self, which=("auth", "bind", "unbound")):
-        for sub in ("auth", "bind", "unbound"):
+        for sub in ("auth", "bind", "unbound", "kresd"):
             os.makedirs(os.path.join(self.dir, sub), exist_ok=True)
         auth_dir = os.path.join(self.dir, "auth")
         with open(os.path.join(auth_dir, "lab.example.zone"), "w") as f:
@@ -132,7 +148,8 @@ class Resolvers:
         confs = {"auth": AUTH_CONF.format(dir=auth_dir, port=self.auth_port),
                  "bind": BIND_CONF.format(dir=os.path.join(self.dir, "bind"), port=self.bind_port,
                                           key_clause=key, key_ref=ref, **fill),
-                 "unbound": UNBOUND_CONF.format(dir=os.path.join(self.dir, "unbound"), port=self.unbound_port, **fill)}
+                 "unbound": UNBOUND_CONF.format(dir=os.path.join(self.dir, "unbound"), port=self.unbound_port, **fill),
+                 "kresd": KRESD_CONF.format(dir=os.path.join(self.dir, "kresd"), port=self.kresd_port, **fill)}
         for name, text in confs.items():
             with open(os.path.join(self.dir, name, name + ".conf"), "w") as f:
                 f.write(text)
@@ -142,7 +159,18 @@ class Resolvers:
             self._start("bind", ["named", "-g", "-c", os.path.join(self.dir, "bind", "bind.conf")])
         if "unbound" in which:
             self._start("unbound", ["unbound", "-d", "-c", os.path.join(self.dir, "unbound", "unbound.conf")])
+        if "kresd" in which:
+            kdir = os.path.join(self.dir, "kresd")
+            self._start("kresd", ["kresd", "-n", "-c", os.path.join(kdir, "kresd.conf"), kdir])
         return self
+
+    def install_zone_file(self, text):
+        """Replaces Knot Resolver's zone file in one rename, as docs/enforcement.md does with curl + mv."""
+        os.makedirs(os.path.join(self.dir, "kresd"), exist_ok=True)
+        path = os.path.join(self.dir, "kresd", self.zone + ".rpz")
+        with open(path + ".tmp", "w") as f:
+            f.write(text)
+        os.replace(path + ".tmp", path)
 
     def stop(self):
         for p in self.procs:
@@ -160,7 +188,8 @@ class Resolvers:
 
     def log(self, name):
         path = {"bind": os.path.join(self.dir, "bind.out"),
-                "unbound": os.path.join(self.dir, "unbound", "unbound.log")}[name]
+                "unbound": os.path.join(self.dir, "unbound", "unbound.log"),
+                "kresd": os.path.join(self.dir, "kresd.out")}[name]
         with open(path, errors="replace") as f:
             return f.read()
 

@@ -84,6 +84,42 @@ def test_bind_and_unbound_enforce_the_policy_and_follow_changes(lab):
     assert "dns AXFR" not in after and "IXFR-AXFR" not in after, after
 
 
+def test_knot_resolver_enforces_the_zone_file_and_follows_changes(lab):
+    """Knot Resolver 5 takes the zone as a file (GET …/zone), watched: the set-up the docs show."""
+    server, res = lab
+    c = Client(server.url, server.demo_token)
+    block = create(c, "/v4.0/user_domain_lists", {"list_name": "block", "list_type": "block",
+                                                  "addresses": [{"value": "blocked.lab.example"}]})
+    allow = create(c, "/v4.0/user_domain_lists", {"list_name": "allow", "list_type": "allow",
+                                                  "addresses": [{"value": "ok.blocked.lab.example"}]})
+    policy = create(c, "/v4.0/policies", {"name": "corp", "type": "dns", "lists": [
+        {"list_id": block, "behavior": "nxdomain"}, {"list_id": allow}]})
+
+    def fetch_zone():
+        r = c.get("/v4.0/policies/%s/zone" % policy)
+        assert r.status_code == 200, r.text
+        res.install_zone_file(r.text)
+
+    fetch_zone()
+    res.start(which=("auth", "kresd"))
+
+    def kresd(name):
+        return dig(res.kresd_port, name)
+    # Up: the zone is loaded and the lab's authoritative server answers through it.
+    up = lambda: kresd("blocked.lab.example")[0] == "NXDOMAIN" and kresd("clean.lab.example")[0] == "NOERROR"
+    assert wait_for(up, 30, interval=0.2) is not None, res.log("kresd")[-3000:]
+    assert kresd("www.blocked.lab.example") == ("NXDOMAIN", [])
+    assert kresd("ok.blocked.lab.example") == ("NOERROR", ["1.1.1.1"])  # the allowed host passes
+    assert kresd("clean.lab.example") == ("NOERROR", ["9.9.9.9"])
+
+    r = c.patch("/v4.0/user_domain_lists/" + block, {"addresses": [{"value": "blocked.lab.example", "action": "remove"}]})
+    assert r.status_code == 200, r.text
+    fetch_zone()  # what a cron job or systemd timer does
+    took = wait_for(lambda: kresd("blocked.lab.example") == ("NOERROR", ["1.0.0.1"]), 2.0)
+    assert took is not None, res.log("kresd")[-3000:]
+    print("Knot Resolver stopped blocking %.3f s after the new zone file was in place" % took)
+
+
 def test_transfers_are_refused_outside_the_acl_and_for_unknown_zones(server, client):
     ips = create(client, "/v4.0/user_ip_lists", {"list_name": "ips", "list_type": "block",
                                                  "addresses": [{"value": "45.33.32.7"}]})
