@@ -30,29 +30,16 @@ void AddEntry(Records& out, const userlists::Entry& e, userlists::ListKind kind,
 
 }  // namespace
 
-namespace {
-size_t LabelStart(std::string_view s, size_t end) {  // of the label that ends at `end`
-  if (end == 0) return 0;
-  const size_t dot = s.rfind('.', end - 1);
-  return dot == std::string_view::npos ? 0 : dot + 1;
-}
-}  // namespace
-
-// One backward pass over the common suffix, then one label comparison, instead of splitting both
-// names label by label: this comparison is most of the time of a from-scratch zone build.
 bool CanonicalLess::operator()(std::string_view a, std::string_view b) const {
-  size_t i = a.size(), j = b.size();
-  size_t ea = i, eb = j;  // a[ea..] and b[eb..] are the same whole labels
-  while (i > 0 && j > 0 && a[i - 1] == b[j - 1]) {
-    --i, --j;
-    if (a[i] == '.') ea = i, eb = j;
+  while (!a.empty() && !b.empty()) {
+    const size_t da = a.rfind('.'), db = b.rfind('.');
+    std::string_view la = da == std::string_view::npos ? a : a.substr(da + 1);
+    std::string_view lb = db == std::string_view::npos ? b : b.substr(db + 1);
+    if (la != lb) return la < lb;
+    a = da == std::string_view::npos ? std::string_view{} : a.substr(0, da);
+    b = db == std::string_view::npos ? std::string_view{} : b.substr(0, db);
   }
-  const size_t sa = LabelStart(a, ea), sb = LabelStart(b, eb);
-  const std::string_view la = a.substr(sa, ea - sa), lb = b.substr(sb, eb - sb);
-  if (la != lb) return la < lb;
-  // Equal labels here mean one name has no label left (else the pass would have gone on):
-  // the name with fewer labels sorts first.
-  return sa == 0 && sb != 0;
+  return a.empty() && !b.empty();
 }
 
 std::string Action::Target() const {
