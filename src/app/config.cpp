@@ -74,6 +74,8 @@ const std::vector<Setting>& Settings() {
       {"list_name_max_length", "longest accepted list_name (documented: 8)", Int(&Config::list_name_max_length, 1, 64)},
       {"server_name", "the DNS name of this server (SOA, NS, default zone names)", Str(&Config::server_name)},
       {"dns_listen", "HOST:PORT of the RPZ primary, UDP and TCP (port 0 picks one; off disables)", Str(&Config::dns_listen)},
+      {"dns_write_timeout_ms", "a DNS TCP client that takes longer to accept one message of a transfer is dropped",
+       Int(&Config::dns_write_timeout_ms, 100, 3600000)},
       {"sweep_interval_s", "seconds between expiry sweeps (1-60)", Int(&Config::sweep_interval_s, 1, 60)},
       {"token_cache_ttl_ms", "how long a token lookup is cached (revocation delay)", Int(&Config::token_cache_ttl_ms, 0, 60000)},
       {"telemetry_cache_ttl_ms", "how long an organization's agents snapshot is reused before re-reading (imports by another process show within it)",

@@ -14,7 +14,9 @@ Result<std::unique_ptr<Enforcement>> Enforcement::Create(store::Store& store, us
   e->log_ = log;
   e->policies_ = std::make_unique<rpz::PolicyService>(store, lists, clock, box, rpz::PolicyOptions{opts.server_name});
   e->zones_ = std::make_unique<rpz::ZoneRegistry>(store, clock, rpz::ZoneOptions{opts.server_name});
-  e->dns_ = std::make_unique<xfr::DnsServer>(ioc, pool, *e->zones_, clock, log);
+  xfr::DnsOptions dns_opts;
+  dns_opts.write_timeout_ms = opts.dns_write_timeout_ms;
+  e->dns_ = std::make_unique<xfr::DnsServer>(ioc, pool, *e->zones_, clock, log, dns_opts);
   e->deps_ = std::make_unique<api::EnforcementDeps>(api::EnforcementDeps{*e->policies_, *e->zones_, lists});
   Enforcement* raw = e.get();
   e->policies_->zone_taken = [raw](const std::string& zone, const std::string& policy) {

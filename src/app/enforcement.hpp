@@ -20,6 +20,7 @@ namespace rampart::app {
 struct EnforcementOptions {
   std::string server_name = "rampart";
   std::string dns_listen = "127.0.0.1:5353";  // "off": no DNS listener
+  int64_t dns_write_timeout_ms = 30000;       // xfr::DnsOptions::write_timeout_ms
 };
 
 class Enforcement {

@@ -31,14 +31,14 @@ struct DnsServer::State {
   const rpz::ZoneRegistry& zones;
   const Clock& clock;
   std::shared_ptr<spdlog::logger> log;
-  NotifyOptions notify;
+  DnsOptions opts;
   udp::socket udp_socket;
   tcp::acceptor acceptor;
   std::atomic<bool> stopped{false};
 
   State(asio::io_context& io, asio::thread_pool& p, const rpz::ZoneRegistry& z, const Clock& c,
-        std::shared_ptr<spdlog::logger> l, NotifyOptions n)
-      : ioc(io), pool(p), zones(z), clock(c), log(std::move(l)), notify(n), udp_socket(io), acceptor(io) {}
+        std::shared_ptr<spdlog::logger> l, DnsOptions o)
+      : ioc(io), pool(p), zones(z), clock(c), log(std::move(l)), opts(o), udp_socket(io), acceptor(io) {}
   uint64_t NowSeconds() const { return static_cast<uint64_t>(UnixMillis(clock.Now()) / 1000); }
 
   // `t0`: when the request was read; the time logged covers building and writing the answer.
@@ -83,12 +83,18 @@ asio::awaitable<void> ServeUdp(std::shared_ptr<DnsServer::State> st) {
   }
 }
 
-// Writes each message with its two-byte length (RFC 1035 §4.2.2). False when the peer is gone.
-asio::awaitable<bool> WriteFramed(tcp::socket& sock, const std::vector<Message>& msgs, std::pair<size_t, size_t>& sent) {
+// Writes each message with its two-byte length (RFC 1035 §4.2.2). False when the peer is gone or
+// did not accept a message within `timeout`.
+asio::awaitable<bool> WriteFramed(tcp::socket& sock, const std::vector<Message>& msgs, std::pair<size_t, size_t>& sent,
+                                  std::chrono::milliseconds timeout) {
+  asio::steady_timer timer(sock.get_executor());
   for (const auto& m : msgs) {
     std::array<uint8_t, 2> out_len{static_cast<uint8_t>(m.size() >> 8), static_cast<uint8_t>(m.size())};
     std::array<asio::const_buffer, 2> bufs{asio::buffer(out_len), asio::buffer(m)};
-    auto [wec, wn] = co_await asio::async_write(sock, bufs, kTuple);
+    timer.expires_after(timeout);
+    auto r = co_await (asio::async_write(sock, bufs, kTuple) || timer.async_wait(kTuple));
+    if (r.index() == 1) co_return false;  // timed out; the write was cancelled
+    auto [wec, wn] = std::get<0>(r);
     if (wec) co_return false;
     sent.first++, sent.second += m.size();
   }
@@ -118,14 +124,17 @@ asio::awaitable<void> ServeTcp(std::shared_ptr<DnsServer::State> st, tcp::socket
       st->Log(o, peer.address().to_string(), true, t0, sent);
       co_return;
     }
-    if (!co_await WriteFramed(sock, o.messages, sent)) co_return;
-    while (o.more) {  // a transfer: the next batch is made on the pool while nothing else waits on it
+    const std::chrono::milliseconds timeout(st->opts.write_timeout_ms);
+    bool written = co_await WriteFramed(sock, o.messages, sent, timeout);
+    while (written && o.more) {  // a transfer: the next batch is made on the pool, then written
       std::vector<Message> batch;
       const bool got = co_await http::RunBlocking(st->pool, [&] { return o.more->Next(batch, kBatchBytes); });
       if (!got) break;
-      if (!co_await WriteFramed(sock, batch, sent)) co_return;
+      written = co_await WriteFramed(sock, batch, sent, timeout);
     }
+    if (!written) o.kind += "-ABORTED";  // the client went away or stopped reading
     st->Log(o, peer.address().to_string(), true, t0, sent);
+    if (!written) co_return;
   }
 }
 
@@ -148,8 +157,8 @@ asio::awaitable<void> SendNotify(std::shared_ptr<DnsServer::State> st, rpz::Zone
   udp::socket sock(st->ioc);
   sock.open(to.protocol(), ec);
   if (ec) co_return;
-  int timeout_ms = st->notify.first_timeout_ms;
-  for (int attempt = 0; attempt < st->notify.attempts && !st->stopped; ++attempt, timeout_ms *= 2) {
+  int timeout_ms = st->opts.notify_first_timeout_ms;
+  for (int attempt = 0; attempt < st->opts.notify_attempts && !st->stopped; ++attempt, timeout_ms *= 2) {
     std::array<uint8_t, 2> id_bytes{};
     crypto::RandomBytes(id_bytes);
     const uint16_t id = static_cast<uint16_t>(id_bytes[0] << 8 | id_bytes[1]);
@@ -176,8 +185,8 @@ asio::awaitable<void> SendNotify(std::shared_ptr<DnsServer::State> st, rpz::Zone
 }  // namespace
 
 DnsServer::DnsServer(asio::io_context& ioc, asio::thread_pool& pool, const rpz::ZoneRegistry& zones,
-                     const Clock& clock, std::shared_ptr<spdlog::logger> log, NotifyOptions notify)
-    : state_(std::make_shared<State>(ioc, pool, zones, clock, std::move(log), notify)) {}
+                     const Clock& clock, std::shared_ptr<spdlog::logger> log, DnsOptions opts)
+    : state_(std::make_shared<State>(ioc, pool, zones, clock, std::move(log), opts)) {}
 
 DnsServer::~DnsServer() { Stop(); }
 

@@ -16,9 +16,12 @@
 
 namespace rampart::xfr {
 
-struct NotifyOptions {
-  int attempts = 5;                     // per target, until a reply arrives
-  int first_timeout_ms = 1000;          // doubled after each unanswered attempt
+struct DnsOptions {
+  int notify_attempts = 5;              // per target, until a reply arrives
+  int notify_first_timeout_ms = 1000;   // doubled after each unanswered attempt
+  // A TCP client that takes longer than this to accept one message of an answer is dropped: a
+  // stalled secondary must not hold its transfer (and the zone version it pins) forever.
+  int64_t write_timeout_ms = 30000;
 };
 
 class DnsServer {
@@ -26,7 +29,7 @@ class DnsServer {
   // TCP answers (transfers: up to a second and tens of MB at 1M entries) are built on `pool`, so
   // they never stall the I/O thread's other connections; small UDP answers are built inline.
   DnsServer(boost::asio::io_context& ioc, boost::asio::thread_pool& pool, const rpz::ZoneRegistry& zones,
-            const Clock& clock, std::shared_ptr<spdlog::logger> log, NotifyOptions notify = {});
+            const Clock& clock, std::shared_ptr<spdlog::logger> log, DnsOptions opts = {});
   ~DnsServer();
   // Binds UDP and TCP on the same port (with port 0: the one TCP got). Returns the port.
   Result<uint16_t> Listen(const std::string& address, uint16_t port);

@@ -145,3 +145,44 @@ def test_expiry_sweep_removes_entries_from_the_zone_with_a_new_serial(server, cl
     ixfr = subprocess.run(["dig", "+tcp", "@127.0.0.1", "-p", str(server.dns_port), "exp.rpz.rampart",
                            "IXFR=%d" % p["serial"]], capture_output=True, text=True).stdout
     assert "short.example.exp.rpz.rampart." in ixfr and "long.example" not in ixfr, ixfr  # only the removal
+
+
+def test_a_transfer_client_that_stops_reading_is_dropped(tmp_path):
+    """A secondary that asks for a large AXFR and then reads nothing must not hold the transfer
+    forever: past dns_write_timeout_ms for one message it is dropped, and the server serves on."""
+    import socket
+    import struct
+    from conftest import Client, Server
+    from resolvers import dig, wait_for
+    server = Server(str(tmp_path / "rampart"), extra_args=["--dns-write-timeout-ms", "300"], log_level="info").start()
+    c = Client(server.url, server.demo_token)
+    lists = []
+    for i in range(8):  # 250,000 entries -> ~500,000 records, ~10 MB: more than the socket buffers hold
+        r = c.post("/v4.0/user_domain_lists", {"list_name": "big%d" % i, "list_type": "block", "addresses": [
+            {"value": "h%06d.stall%d.example" % (j, i)} for j in range(31250)]})
+        assert r.status_code == 201, r.text[:500]
+        lists.append(r.json()["_data"][0]["object_id"])
+    r = c.post("/v4.0/policies", {"name": "big", "type": "dns", "lists": [{"list_id": l} for l in lists]})
+    assert r.status_code == 201, r.text[:500]
+    r = c.post("/v4.0/devices", {"name": "sec", "type": "dns", "policy_id": r.json()["_data"][0]["object_id"],
+                                 "transfer_acl": ["127.0.0.1"]})
+    assert r.status_code == 201, r.text[:500]
+    zone = "big.rpz.rampart"
+    qname = b"".join(bytes([len(l)]) + l.encode() for l in zone.split(".")) + b"\0"
+    query = struct.pack(">HHHHHH", 0x4242, 0, 1, 0, 0, 0) + qname + struct.pack(">HH", 252, 1)  # AXFR IN
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # and then never read
+    try:
+        s.connect(("127.0.0.1", server.dns_port))
+        s.sendall(struct.pack(">H", len(query)) + query)
+        aborted = wait_for(lambda: "dns AXFR-ABORTED zone=%s" % zone in server.log_text(), 60, interval=0.1)
+        assert aborted is not None, server.log_text()[-2000:]
+        line = [l for l in server.log_text().splitlines() if "dns AXFR-ABORTED" in l][-1]
+        sent = int(line.split("bytes=")[1].split()[0])
+        assert 0 < sent < 9_000_000, line  # some of it went out, not all
+        print(line)
+    finally:
+        s.close()
+    # The server is not stuck: the next client gets its answer.
+    status, soa = dig(server.dns_port, zone, "SOA", ["+norec"])
+    assert status == "NOERROR" and len(soa) == 1
