@@ -109,8 +109,10 @@ class Axfr final : public MessageStream {
       started_ = true;
     }
     const rpz::Records::value_type* r = nullptr;
-    while (m_.ReadyBytes() < min_bytes && (r = cursor_.Next())) m_.Cname(r->first, r->second);
-    if (m_.ReadyBytes() < min_bytes) {  // the records ended
+    do {  // at least one record per call, so every call makes progress
+      if ((r = cursor_.Next())) m_.Cname(r->first, r->second);
+    } while (r && m_.ReadyBytes() < min_bytes);
+    if (!r) {  // the records ended
       m_.Soa(z_->soa.serial);
       for (auto& msg : m_.Finish()) out.push_back(std::move(msg));
       done_ = true;
@@ -130,8 +132,9 @@ class Axfr final : public MessageStream {
 // TSIG over a stream (RFC 8945 §5.3.1): each message signed over the MAC of the one before.
 class Signed final : public MessageStream {
  public:
-  Signed(std::unique_ptr<MessageStream> inner, dns::TsigKey key, std::string mac, bool first, uint64_t now_s, uint16_t id)
-      : inner_(std::move(inner)), key_(std::move(key)), mac_(std::move(mac)), first_(first), now_s_(now_s), id_(id) {}
+  // `request_mac`: the first message is signed over the request's MAC.
+  Signed(std::unique_ptr<MessageStream> inner, dns::TsigKey key, std::string request_mac, uint64_t now_s, uint16_t id)
+      : inner_(std::move(inner)), key_(std::move(key)), mac_(std::move(request_mac)), now_s_(now_s), id_(id) {}
 
   bool HasInner() const { return inner_ != nullptr; }
   bool Next(std::vector<Message>& out, size_t min_bytes) override {
@@ -151,7 +154,7 @@ class Signed final : public MessageStream {
   std::unique_ptr<MessageStream> inner_;
   dns::TsigKey key_;
   std::string mac_;
-  bool first_;
+  bool first_ = true;
   uint64_t now_s_;
   uint16_t id_;
 };
@@ -255,7 +258,7 @@ Outcome Answer(std::span<const uint8_t> wire, const net::IpAddress& client, bool
     o = Serve(*q, z, tcp);
   }
   if (key) {  // every message of the answer is signed, each over the MAC of the one before
-    auto sign = std::make_unique<Signed>(std::move(o.more), *key, mac, true, now_s, q->header.id);
+    auto sign = std::make_unique<Signed>(std::move(o.more), *key, mac, now_s, q->header.id);
     sign->Sign(o.messages);
     if (sign->HasInner()) o.more = std::move(sign);
     o.kind += "+TSIG";

@@ -25,6 +25,15 @@ def lab(tmp_path):
     res.stop()
 
 
+def lab_lists(c):
+    """The lab's block list (blocked.lab.example) and allow list (ok.blocked.lab.example inside it)."""
+    block = create(c, "/v4.0/user_domain_lists", {"list_name": "block", "list_type": "block",
+                                                  "addresses": [{"value": "blocked.lab.example"}]})
+    allow = create(c, "/v4.0/user_domain_lists", {"list_name": "allow", "list_type": "allow",
+                                                  "addresses": [{"value": "ok.blocked.lab.example"}]})
+    return block, allow
+
+
 def answers(res, name):
     return {"bind": dig(res.bind_port, name), "unbound": dig(res.unbound_port, name)}
 
@@ -32,10 +41,7 @@ def answers(res, name):
 def test_bind_and_unbound_enforce_the_policy_and_follow_changes(lab):
     server, res = lab
     c = Client(server.url, server.demo_token)
-    block = create(c, "/v4.0/user_domain_lists", {"list_name": "block", "list_type": "block",
-                                                  "addresses": [{"value": "blocked.lab.example"}]})
-    allow = create(c, "/v4.0/user_domain_lists", {"list_name": "allow", "list_type": "allow",
-                                                  "addresses": [{"value": "ok.blocked.lab.example"}]})
+    block, allow = lab_lists(c)
     ips = create(c, "/v4.0/user_ip_lists", {"list_name": "ips", "list_type": "block",
                                             "addresses": [{"value": "45.33.32.0/24"}]})
     policy = create(c, "/v4.0/policies", {"name": "corp", "type": "dns", "lists": [
@@ -88,10 +94,7 @@ def test_knot_resolver_enforces_the_zone_file_and_follows_changes(lab):
     """Knot Resolver 5 takes the zone as a file (GET …/zone), watched: the set-up the docs show."""
     server, res = lab
     c = Client(server.url, server.demo_token)
-    block = create(c, "/v4.0/user_domain_lists", {"list_name": "block", "list_type": "block",
-                                                  "addresses": [{"value": "blocked.lab.example"}]})
-    allow = create(c, "/v4.0/user_domain_lists", {"list_name": "allow", "list_type": "allow",
-                                                  "addresses": [{"value": "ok.blocked.lab.example"}]})
+    block, allow = lab_lists(c)
     policy = create(c, "/v4.0/policies", {"name": "corp", "type": "dns", "lists": [
         {"list_id": block, "behavior": "nxdomain"}, {"list_id": allow}]})
 
