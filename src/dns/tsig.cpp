@@ -117,12 +117,13 @@ TsigVerdict VerifyRequest(std::span<const uint8_t> wire, size_t tsig_offset,
 }
 
 std::string SignMessage(std::vector<uint8_t>& msg, const std::string& key_name, const std::optional<TsigKey>& key,
-                        std::string_view prior_mac, bool first, uint64_t now_s, uint16_t original_id, uint16_t error) {
+                        std::string_view prior_mac, bool first, uint64_t time_signed, uint16_t original_id,
+                        uint16_t error, std::string_view other) {
   std::string mac;
   if (key) {
     std::string data = WithLength(prior_mac);
     data.append(reinterpret_cast<const char*>(msg.data()), msg.size());
-    data += Variables(key_name, now_s, error, "", first);
+    data += Variables(key_name, time_signed, error, other, first);
     mac = crypto::Hmac(crypto::HashAlg::kSha256, key->secret, data);
   }
   Writer w(128);
@@ -138,13 +139,14 @@ std::string SignMessage(std::vector<uint8_t>& msg, const std::string& key_name, 
   Writer alg(32);
   alg.PutName(kAlgorithm);
   std::string rdata(alg.bytes().begin(), alg.bytes().end());
-  Put48(rdata, now_s);
+  Put48(rdata, time_signed);
   Put16(rdata, kFudge);
   Put16(rdata, static_cast<uint16_t>(mac.size()));
   rdata += mac;
   Put16(rdata, original_id);
   Put16(rdata, error);
-  Put16(rdata, 0);
+  Put16(rdata, static_cast<uint16_t>(other.size()));
+  rdata += other;
   put16(static_cast<uint16_t>(rdata.size()));
   rr.insert(rr.end(), rdata.begin(), rdata.end());
   msg.insert(msg.end(), rr.begin(), rr.end());
@@ -152,6 +154,12 @@ std::string SignMessage(std::vector<uint8_t>& msg, const std::string& key_name, 
   msg[10] = static_cast<uint8_t>(arcount >> 8);
   msg[11] = static_cast<uint8_t>(arcount & 0xFF);
   return mac;
+}
+
+std::string BadTimeOther(uint64_t now_s) {
+  std::string s;
+  Put48(s, now_s);
+  return s;
 }
 
 }  // namespace rampart::dns

@@ -45,9 +45,15 @@ TsigVerdict VerifyRequest(std::span<const uint8_t> wire, size_t tsig_offset,
 
 // Appends a TSIG RR to `msg` (and counts it in ARCOUNT). `prior_mac` is the request's MAC for
 // the first message of an answer and the previous message's MAC after that; `first` selects the
-// full variables (else timers only). An error answer (BADKEY/BADSIG) is sent with an empty MAC:
-// pass key = nullopt. Returns the MAC it wrote.
+// full variables (else timers only, §4.3.1). An error answer (BADKEY/BADSIG) is sent with an empty
+// MAC: pass key = nullopt. `time_signed` is the signer's clock, except in a BADTIME answer (§5.2.3):
+// there it is the request's Time Signed and `other` carries the server's time (BadTimeOther).
+// Returns the MAC it wrote.
 std::string SignMessage(std::vector<uint8_t>& msg, const std::string& key_name, const std::optional<TsigKey>& key,
-                        std::string_view prior_mac, bool first, uint64_t now_s, uint16_t original_id, uint16_t error);
+                        std::string_view prior_mac, bool first, uint64_t time_signed, uint16_t original_id,
+                        uint16_t error, std::string_view other = {});
+
+// The Other Data of a BADTIME answer: the server's time as 48 bits, big-endian.
+std::string BadTimeOther(uint64_t now_s);
 
 }  // namespace rampart::dns

@@ -243,8 +243,12 @@ Outcome Answer(std::span<const uint8_t> wire, const net::IpAddress& client, bool
     if (v.error) {
       o.kind = TsigErrorName(v.error);
       auto msg = Reply(*q, wire, dns::kNotAuth, false);
-      auto signer = v.error == dns::kBadTime ? v.key : std::nullopt;
-      dns::SignMessage(msg, v.record.key_name, signer, signer ? v.record.mac : "", true, now_s, q->header.id, v.error);
+      if (v.error == dns::kBadTime) {  // signed over the (valid) request MAC, §5.2.3 and §5.3.2
+        dns::SignMessage(msg, v.record.key_name, v.key, v.record.mac, true, v.record.time_signed, q->header.id,
+                         v.error, dns::BadTimeOther(now_s));
+      } else {
+        dns::SignMessage(msg, v.record.key_name, std::nullopt, "", true, now_s, q->header.id, v.error);
+      }
       o.messages.push_back(std::move(msg));
       return o;
     }

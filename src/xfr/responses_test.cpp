@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "crypto/crypto.hpp"
 #include "rpz/zones.hpp"
 #include "store/store.hpp"
 #include "xfr/responses.hpp"
@@ -84,7 +85,7 @@ class Responses : public ::testing::Test {
 
   std::unique_ptr<store::Store> db_ = std::move(*store::OpenSqliteStore({":memory:"}));
   FakeClock clock_{SysTime{std::chrono::seconds(1767225600)}};
-  rpz::ZoneRegistry zones_{*db_, clock_, {"ns.test", 100}};
+  rpz::ZoneRegistry zones_{*db_, clock_, {"ns.test"}};  // the default journal depth
   rpz::PolicySet set_;
 };
 
@@ -120,6 +121,31 @@ TEST_F(Responses, IxfrSendsDeltasThenFallsBackOrSaysUpToDate) {
   EXPECT_EQ(old.kind, "IXFR-AXFR");
   EXPECT_EQ(Rrs(old.messages).size(), 5u);
   EXPECT_EQ(Ask(Query(dns::kTypeIxfr, s1), false).kind, "SOA");  // over UDP: go to TCP
+}
+
+// The journal keeps 100 versions: an IXFR from 2 and from 100 versions back is answered with
+// deltas, one from 101 back in the full-transfer form.
+TEST_F(Responses, IxfrJournalReachesBackOneHundredVersions) {
+  std::vector<uint32_t> serials;
+  std::vector<std::string> names;
+  for (int i = 0; i <= 101; ++i) names.push_back("v" + std::to_string(i) + ".example");
+  for (int i = 0; i <= 101; ++i) {
+    Publish({names[static_cast<size_t>(i)].c_str()});
+    serials.push_back(Serial());
+  }
+  const uint32_t now = serials.back();
+  auto S = [](uint32_t s) { return "SOA " + std::to_string(s); };
+  auto two_back = Ask(Query(dns::kTypeIxfr, serials[serials.size() - 3]));
+  EXPECT_EQ(two_back.kind, "IXFR");
+  EXPECT_EQ(Rrs(two_back.messages).front(), S(now));
+  EXPECT_EQ(Rrs(two_back.messages).size(), 2u + 2 * (4 + 2));  // two deltas of one swap each
+  auto hundred_back = Ask(Query(dns::kTypeIxfr, serials[serials.size() - 101]));
+  EXPECT_EQ(hundred_back.kind, "IXFR");
+  EXPECT_EQ(Rrs(hundred_back.messages).size(), 2u + 100 * (4 + 2));
+  auto too_old = Ask(Query(dns::kTypeIxfr, serials[serials.size() - 102]));
+  EXPECT_EQ(too_old.kind, "IXFR-AXFR");
+  EXPECT_EQ(Rrs(too_old.messages), (std::vector<std::string>{S(now), "z.rpz type2", "v101.example.z.rpz ",
+                                                              "*.v101.example.z.rpz ", S(now)}));
 }
 
 TEST_F(Responses, RefusalsAndMalformedInput) {
@@ -185,17 +211,43 @@ TEST_F(Responses, SerialsAndJournalSurviveARestart) {
   EXPECT_EQ(ixfr.kind, "IXFR");
 }
 
-// Verifies a signed answer the way a client does (RFC 8945 §5.3.1): the first message over the
-// request MAC, each later one over the previous MAC. Returns false at the first bad message.
+// A name in uncompressed wire form, written here rather than by dns::Writer.
+std::string WireName(const std::string& name) {
+  std::string out;
+  size_t start = 0;
+  while (start < name.size()) {
+    size_t dot = name.find('.', start);
+    if (dot == std::string::npos) dot = name.size();
+    out += static_cast<char>(dot - start);
+    out += name.substr(start, dot - start);
+    start = dot + 1;
+  }
+  return out + '\0';
+}
+
+std::string Be(uint64_t v, int bytes) {
+  std::string out;
+  for (int i = bytes - 1; i >= 0; --i) out += static_cast<char>((v >> (8 * i)) & 0xFF);
+  return out;
+}
+
+// Verifies a signed answer the way a client does (RFC 8945 §4.3.1, §5.3.1), laying out the MAC input
+// by hand (not with dns::SignMessage): the first message over the request MAC with the full
+// variables, each later one over the previous MAC with the timers only. False at the first bad one.
 bool ClientVerifies(const std::vector<std::vector<uint8_t>>& msgs, const dns::TsigKey& key, std::string mac) {
   for (size_t i = 0; i < msgs.size(); ++i) {
     auto q = dns::ParseMessage(msgs[i]);
     if (!q || !q->tsig_offset) return false;
     auto rec = dns::ParseTsig(msgs[i], *q->tsig_offset);
-    std::vector<uint8_t> unsigned_msg(msgs[i].begin(), msgs[i].begin() + static_cast<std::ptrdiff_t>(*q->tsig_offset));
-    unsigned_msg[11] = static_cast<uint8_t>(unsigned_msg[11] - 1);  // ARCOUNT without the TSIG
-    std::string expect = dns::SignMessage(unsigned_msg, key.name, key, mac, i == 0, rec->time_signed, rec->original_id, 0);
-    if (expect != rec->mac) return false;
+    if (!rec || rec->key_name != key.name) return false;
+    std::string data = Be(mac.size(), 2) + mac;
+    std::string body(msgs[i].begin(), msgs[i].begin() + static_cast<std::ptrdiff_t>(*q->tsig_offset));
+    body[11] = static_cast<char>(body[11] - 1);  // ARCOUNT without the TSIG
+    data += body;
+    if (i == 0) data += WireName(key.name) + Be(255, 2) + Be(0, 4) + WireName("hmac-sha256");
+    data += Be(rec->time_signed, 6) + Be(rec->fudge, 2);
+    if (i == 0) data += Be(rec->error, 2) + Be(rec->other.size(), 2) + rec->other;
+    if (crypto::Hmac(crypto::HashAlg::kSha256, key.secret, data) != rec->mac) return false;
     mac = rec->mac;
   }
   return true;
@@ -240,7 +292,27 @@ TEST_F(Responses, TsigSignedTransfersOnlyWithTheDevicesKey) {
   auto [unknown, unknown_mac] = signed_query({"other-key", key.secret}, Now());
   EXPECT_EQ(Ask(unknown, true, "10.9.1.2").kind, "TSIG-BADKEY");
   auto [stale, stale_mac] = signed_query(key, Now() - 301);
-  EXPECT_EQ(Ask(stale, true, "10.9.1.2").kind, "TSIG-BADTIME");
+  auto badtime = Ask(stale, true, "10.9.1.2");
+  EXPECT_EQ(badtime.kind, "TSIG-BADTIME");
+  // BADTIME is signed over the request MAC (§5.2.3, §5.3.2), with the request's Time Signed and
+  // the server's time in Other Data, so the client can tell its skew.
+  ASSERT_EQ(badtime.messages.size(), 1u);
+  EXPECT_EQ(badtime.messages[0][3] & 0x0F, dns::kNotAuth);
+  EXPECT_TRUE(ClientVerifies(badtime.messages, key, stale_mac));
+  auto bt = dns::ParseTsig(badtime.messages[0], *dns::ParseMessage(badtime.messages[0])->tsig_offset);
+  EXPECT_EQ(bt->error, dns::kBadTime);
+  EXPECT_EQ(bt->time_signed, Now() - 301);
+  EXPECT_EQ(bt->other, Be(Now(), 6));
+  auto [fresh_edge, fresh_mac] = signed_query(key, Now() - 300);  // exactly the fudge: still in time
+  EXPECT_EQ(Ask(fresh_edge, true, "10.9.1.2").kind, "AXFR+TSIG");
+  auto [future_edge, future_mac] = signed_query(key, Now() + 300);
+  EXPECT_EQ(Ask(future_edge, true, "10.9.1.2").kind, "AXFR+TSIG");
+  auto [future, future_mac2] = signed_query(key, Now() + 301);
+  EXPECT_EQ(Ask(future, true, "10.9.1.2").kind, "TSIG-BADTIME");
+  // BADSIG and BADKEY answers carry an empty MAC (a signed one would need the key).
+  auto bs = dns::ParseTsig(refused.messages[0], *dns::ParseMessage(refused.messages[0])->tsig_offset);
+  EXPECT_EQ(bs->error, dns::kBadSig);
+  EXPECT_TRUE(bs->mac.empty());
   // The key does not replace the network: signed, but from elsewhere.
   EXPECT_EQ(Ask(q, true, "192.0.2.1").kind, "REFUSED+TSIG");
   // A request tampered after signing fails.
