@@ -5,6 +5,7 @@ import socket
 import requests
 
 from conftest import Client, Server, assert_error
+from resolvers import wait_for
 
 
 def read_until_closed(sock):
@@ -90,3 +91,36 @@ def test_expect_100_continue(server):
     while b"\r\n\r\n" not in rest:
         rest += sock.recv(65536)
     assert rest.startswith(b"HTTP/1.1 201"), rest
+
+
+def http_get(sock, path, extra=b""):
+    """One keep-alive GET on an open socket; returns (status, body) of the answer."""
+    sock.sendall(b"GET " + path + b" HTTP/1.1\r\nHost: x\r\n" + extra + b"\r\n")
+    sock.settimeout(10)
+    data = b""
+    while b"\r\n\r\n" not in data:
+        data += sock.recv(65536)
+    head, body = data.split(b"\r\n\r\n", 1)
+    length = int(re.search(rb"\r\ncontent-length: *(\d+)", head, re.I).group(1))
+    while len(body) < length:
+        body += sock.recv(65536)
+    return int(head.split()[1]), body
+
+
+def test_too_many_connections_is_503_10100(tmp_path):
+    s = Server(tmp_path / "d", ["--max-connections", "2"]).start()
+    held = [socket.create_connection(("127.0.0.1", s.port)) for _ in range(2)]
+    for sock in held:  # each is answered, so each is counted before the next connection
+        assert http_get(sock, b"/healthz")[0] == 200
+    over = requests.get(s.url + "/v4.0/user_ip_lists", headers={"Authorization": "Bearer " + s.demo_token})
+    body = assert_error(over, 503, 10100)
+    assert body["additional_info"]["detail"] == "too many connections"
+    # the connections already open are served as before
+    for sock in held:
+        status, text = http_get(sock, b"/v4.0/user_ip_lists", b"Authorization: Bearer " + s.demo_token.encode() + b"\r\n")
+        assert status == 200 and b'"count":0' in text
+    held.pop().close()  # a slot frees up once the server has seen the close
+    assert wait_for(lambda: requests.get(s.url + "/healthz").status_code == 200, 10) is not None
+    for sock in held:
+        sock.close()
+    s.stop()

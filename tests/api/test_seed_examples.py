@@ -1,14 +1,35 @@
 """The seed document's own client code, run against rampart."""
+import datetime
 import os
+import re
 import subprocess
 import sys
 
 from conftest import Client, Server
+from testclock import advance_to_start_of, days
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
+def seed_expiry(name):
+    """The one sample expiry date (MM/DD/YYYY) a seed script sends, as a date."""
+    with open(os.path.join(HERE, "seed", name)) as f:
+        found = set(re.findall(r"\b(\d\d)/(\d\d)/(\d{4})\b", f.read()))
+    assert len(found) == 1, found
+    m, d, y = map(int, found.pop())
+    return datetime.date(y, m, d)
+
+
+def before_seed_dates(server, name):
+    """The seeds hard-code their sample expiry date and the server refuses past dates: move the
+    server's clock to a month before it, whatever today's date is."""
+    exp = seed_expiry(name)
+    advance_to_start_of(server, exp - days(30))
+    return exp
+
+
 def test_curl_jq_sequences(server):
+    before_seed_dates(server, "curl_jq.sh")
     out = subprocess.run([os.path.join(HERE, "seed", "curl_jq.sh"), server.url, server.demo_token],
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stdout + out.stderr
@@ -25,6 +46,7 @@ def test_python_example(tmp_path):
     # The example names its lists 'apitestip' and 'apitestdom' (9 and 10 characters) although the
     # same guide limits names to 8; the server setting list_name_max_length admits them.
     s = Server(tmp_path / "d", ["--list-name-max-length", "10"]).start()
+    exp = before_seed_dates(s, "threatstop_example.py")
     out = run_example(s)
     assert out.returncode == 0, out.stdout + out.stderr
     lines = out.stdout.splitlines()
@@ -43,11 +65,12 @@ def test_python_example(tmp_path):
     ip = c.get("/v4.0/user_ip_lists").json()["_data"][0]
     entries = {a["value"]: a for a in c.get("/v4.0/user_ip_lists/" + ip["object_id"]).json()["_data"][0]["addresses"]}
     assert entries["1.2.3.4"]["comments"] == "new comment"
-    assert entries["4.3.2.1/32"]["expires"] == "2030-03-29"
+    assert entries["4.3.2.1/32"]["expires"] == exp.isoformat()
     s.stop()
 
 
 def test_python_example_against_default_name_limit(server):
+    before_seed_dates(server, "threatstop_example.py")
     out = run_example(server)
     assert out.returncode == 101  # the documented 8-character limit rejects 'apitestip'
     assert "11400" in out.stdout and "apitestip" in out.stdout

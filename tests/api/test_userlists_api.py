@@ -2,6 +2,7 @@
 import requests
 
 from conftest import assert_error
+from testclock import days, mdy, today
 
 IP = "/v4.0/user_ip_lists"
 DOM = "/v4.0/user_domain_lists"
@@ -15,8 +16,9 @@ def create(client, path=IP, **body):
 
 
 def test_create_returns_seed_shape(client, server):
+    soon = today(server) + days(120)  # the seed's sample date, moved relative to the server's clock
     r = client.post(IP, {"addresses": [{"comments": "created via API", "value": "1.2.3.4"},
-                                       {"comments": "will expire soon", "expires": "03/29/2030", "value": "4.3.2.1/32"}],
+                                       {"comments": "will expire soon", "expires": mdy(soon), "value": "4.3.2.1/32"}],
                          "list_name": "api1test", "list_type": "block", "shared": False})
     assert r.status_code == 201
     body = r.json()
@@ -25,7 +27,7 @@ def test_create_returns_seed_shape(client, server):
     assert obj["_links"]["self"]["href"] == server.url + IP + "/" + obj["object_id"]
     assert obj["addresses"] == [
         {"address_type": "ip", "comments": "created via API", "expires": None, "value": "1.2.3.4"},
-        {"address_type": "netmask", "comments": "will expire soon", "expires": "2030-03-29", "value": "4.3.2.1/32"}]
+        {"address_type": "netmask", "comments": "will expire soon", "expires": soon.isoformat(), "value": "4.3.2.1/32"}]
     assert obj["list_name"] == "api1test" and obj["list_type"] == "block" and obj["shared"] is False
     assert obj["description"] == ""
     assert len(obj["object_id"]) == 36 and obj["object_id"][14] == "4"
@@ -61,16 +63,17 @@ def test_get_object_and_normalization(client):
     assert r.json()["_meta"]["addresses"]["record_count"] == 1
 
 
-def test_patch_add_remove_update(client):
+def test_patch_add_remove_update(client, server):
     obj = create(client, addresses=[{"value": "1.2.3.4", "comments": "a"}])
     path = IP + "/" + obj["object_id"]
-    r = client.patch(path, {"addresses": [{"value": "5.6.7.8", "action": "add", "expires": "2031-01-02"}]})
+    later = (today(server) + days(400)).isoformat()
+    r = client.patch(path, {"addresses": [{"value": "5.6.7.8", "action": "add", "expires": later}]})
     assert r.status_code == 200
     assert r.json()["_meta"]["addresses"] == {"address_count": 2, "record_count": 2}
     # add of an existing entry updates it (idempotent)
     r = client.patch(path, {"addresses": [{"value": "5.6.7.8", "action": "add", "comments": "again"}]})
     entries = {a["value"]: a for a in r.json()["_data"][0]["addresses"]}
-    assert entries["5.6.7.8"]["comments"] == "again" and entries["5.6.7.8"]["expires"] == "2031-01-02"
+    assert entries["5.6.7.8"]["comments"] == "again" and entries["5.6.7.8"]["expires"] == later
     assert r.json()["_meta"]["addresses"]["record_count"] == 2
     # update (no action) of an existing entry
     r = client.patch(path, {"addresses": [{"value": "1.2.3.4", "comments": "new comment"}]})
@@ -232,5 +235,25 @@ def test_get_with_body_is_rejected(client, server):
 
 
 def test_double_slash_and_trailing_slash_paths(client, server):
-    r = requests.get(server.url + "//v4.0/user_ip_lists/", headers={"Authorization": "Bearer " + server.demo_token})
+    h = {"Authorization": "Bearer " + server.demo_token}
+    # the seed's example POSTs to base + '/' + '/v4.0/...'
+    r = requests.post(server.url + "//v4.0/user_ip_lists", json={"list_name": "slash", "addresses": [{"value": "1.2.3.4"}]},
+                      headers=h)
+    assert r.status_code == 201, r.text
+    oid = r.json()["_data"][0]["object_id"]
+    r = requests.get(server.url + "//v4.0/user_ip_lists/", headers=h)
     assert r.status_code == 200
+    body = r.json()
+    assert body["_links"]["self"]["href"] == server.url + IP  # links are canonical
+    assert body["_meta"]["count"] == 1 and [d["object_id"] for d in body["_data"]] == [oid]
+    assert body["_data"][0]["list_name"] == "slash"
+    r = requests.get(server.url + "//v4.0//user_ip_lists//" + oid + "/", headers=h)
+    assert r.status_code == 200
+    assert r.json() == client.get(IP + "/" + oid).json()
+    assert [a["value"] for a in r.json()["_data"][0]["addresses"]] == ["1.2.3.4"]
+    r = requests.patch(server.url + "/v4.0/user_ip_lists/" + oid + "//", headers=h,
+                       json={"addresses": [{"value": "5.6.7.8", "action": "add"}]})
+    assert r.status_code == 200 and r.json()["_meta"]["addresses"]["record_count"] == 2
+    r = requests.get(server.url + "//v4.0/user_ip_lists/" + oid + "//history/", headers=h)
+    assert [d["action"] for d in r.json()["_data"]] == ["update", "create"]
+    assert_error(requests.get(server.url + "//v4.0//nothing_here/", headers=h), 404, 10000)
