@@ -1,7 +1,10 @@
 """Bearer auth codes, read-only tokens, revocation, expiry, and cross-account isolation."""
+import os
+
 import requests
 
-from conftest import Client, assert_error
+from conftest import Client, Server, assert_error
+from hawk_py import HawkSession
 
 IP = "/v4.0/user_ip_lists"
 
@@ -61,12 +64,60 @@ def test_accounts_never_see_each_other(server):
     assert a.get(path).json()["_data"][0]["addresses"][0]["value"] == "1.2.3.4"
 
 
-def test_secrets_never_logged_or_stored(server):
-    Client(server.url, server.demo_token).get(IP)
+def files_under(top):
+    for d, _, names in os.walk(top):
+        for n in names:
+            yield os.path.join(d, n)
+
+
+def test_secrets_never_logged_or_stored(tmp_path):
+    """No log the server writes (stdout after the first-start banner, stderr, the access log) nor
+    any file of its data directory (the database, its WAL, any log) holds a token secret, a token
+    presented and refused, or a Hawk API key, even at the most verbose log level."""
+    server = Server(tmp_path / "data", log_level="trace").start()
+    demo = server.demo_token
+    secrets = {"demo token": demo, "demo token secret": demo[21:], "demo Hawk key": server.demo_hawk["api_key"]}
+    c = Client(server.url, demo)
+    obj = c.post(IP, {"list_name": "s", "addresses": [{"value": "1.2.3.4"}]}).json()["_data"][0]
+    c.patch(IP + "/" + obj["object_id"], {"addresses": [{"value": "5.6.7.8", "action": "add"}]})
+    c.post(IP, raw="{bad json", headers={"Content-Type": "application/json"})
+    c.get("/v4.0/nothing_here")
+    # tokens made by the CLI, used, then refused (read-only writing, revoked, expired)
+    rw, ro, short = (server.token("demo", "userlists:write"), server.token("demo", "userlists:read"),
+                     server.token("demo", "userlists:read", "--expires", "1h"))
+    secrets.update({"new token": rw, "read-only token": ro, "expiring token": short})
+    assert c.get(IP, token=rw).status_code == 200
+    assert_error(c.post(IP, {"list_name": "x"}, token=ro), 403, 11011)
+    server.admin("token", "revoke", rw[4:20])
+    server.advance_clock(3601)  # past the token cache TTL and the 1 h expiry
+    assert_error(c.get(IP, token=rw), 403, 11001)
+    assert_error(c.get(IP, token=short), 403, 11002)
+    # presented tokens that are refused: a real id with a wrong secret, and no token at all
+    forged = demo[:21] + "Z" * 43
+    garbage = "not-a-token-" + demo[21:][::-1]
+    secrets.update({"forged secret": forged[21:], "garbage token": garbage})
+    assert_error(c.get(IP, token=forged), 403, 11001)
+    assert_error(c.get(IP, token=garbage), 403, 11001)
+    assert_error(requests.get(server.url + IP, headers={"Authorization": "Basic " + garbage}), 401, 11000)
+    # Hawk: a user's key is shown once by the CLI; a signed request and one signed with a wrong key
+    user = server.admin("user", "create", "--org", "demo", "--role", "reader", "--email", "s@demo.example")
+    wrong = dict(user, api_key=user["api_key"][::-1])
+    secrets.update({"Hawk key": user["api_key"], "wrong Hawk key": wrong["api_key"]})
+    assert HawkSession(server.url, user).get("/v2/rulesets").status_code == 200
+    assert HawkSession(server.url, wrong).get("/v2/rulesets").status_code == 401
+    assert server.stop() == 0  # flushes every log
+
+    files = list(files_under(server.data_dir))
+    names = {os.path.basename(f) for f in files}
+    assert {"stdout.log", "stderr.log", "access.log", "rampart.db"} <= names, names
     with open(server.access_log) as f:
-        log = f.read()
-    assert server.demo_token[21:] not in log
-    with open(server.data_dir + "/rampart.db", "rb") as f:
-        assert server.demo_token[21:].encode() not in f.read()
+        access = f.read()
+    assert "Bearer" not in access and "Hawk " not in access
+    assert access.count("\n") >= 15, access  # the requests above were logged
+    for path in files:
+        with open(path, "rb") as f:
+            data = f.read()
+        for what, secret in secrets.items():
+            assert secret.encode() not in data, (what, path)
     tokens = server.admin("token", "list", "--account", "demo")
     assert all("token" not in t for t in tokens)

@@ -128,9 +128,8 @@ def test_ip_exports_load_into_nft_and_ipset(tmp_path, client):
 
 
 def test_expiry_sweep_removes_entries_from_the_zone_with_a_new_serial(server, client):
-    import datetime
-    now = datetime.datetime.now(datetime.timezone.utc).date()
-    tomorrow = (now + datetime.timedelta(days=1)).strftime("%m/%d/%Y")
+    from testclock import days, mdy, today
+    tomorrow = mdy(today(server) + days(1))  # the server's clock, not the machine's
     lst = create(client, "/v4.0/user_domain_lists", {"list_name": "temp", "list_type": "block", "addresses": [
         {"value": "short.example", "expires": tomorrow}, {"value": "long.example"}]})
     p = create(client, "/v4.0/policies", {"name": "exp", "type": "dns", "lists": [{"list_id": lst["object_id"]}]})
