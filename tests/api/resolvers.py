@@ -4,20 +4,50 @@ server for the lab data, all on loopback ports
 of their own, with recursion forwarded to a dead loopback port so no query leaves the machine.
 The configurations are the ones docs/enforcement.md shows."""
 import os
+import random
 import socket
 import subprocess
 import time
 
 
+_handed_out = set()  # ports already given to a daemon of this test run
+
+
+def _below_ephemeral_range():
+    """Ports under the kernel's ephemeral range (ip_local_port_range), or None if that range is too
+    low to leave room."""
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            low = int(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+    return range(10000, low) if low > 11000 else None
+
+
 def free_port():
-    """A port free for both TCP and UDP on 127.0.0.1 right now."""
-    for _ in range(50):
+    """A port free for both TCP and UDP on 127.0.0.1 right now.
+
+    Only for the third-party daemons (BIND, Unbound, Knot Resolver): their configuration files must
+    name the port before they start, and none of them can bind port 0 and report it back; `dead` is
+    a port where nothing may listen. rampart itself always binds port 0 and prints the port it got
+    (conftest.Server), and a restart keeps that port only because the resolvers point at it.
+
+    Between this check and the daemon's bind another process could take the port. The window is
+    narrowed by drawing ports below the kernel's ephemeral range: the kernel never hands those out to
+    bind(0) nor to outgoing connections and queries (the source ports of dig, requests, and BIND's own
+    queries), so only a program that asks for that very port could race; and no port is handed out
+    twice in one run (a daemon of an earlier test may still be letting go of it)."""
+    candidates = _below_ephemeral_range()
+    for _ in range(200):
         t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        t.bind(("127.0.0.1", 0))
-        port = t.getsockname()[1]
         u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         try:
+            t.bind(("127.0.0.1", random.choice(candidates) if candidates else 0))
+            port = t.getsockname()[1]
+            if port in _handed_out:
+                continue
             u.bind(("127.0.0.1", port))
+            _handed_out.add(port)
             return port
         except OSError:
             continue
