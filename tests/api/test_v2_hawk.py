@@ -3,17 +3,24 @@ signatures, Server-Authorization, replay, stale timestamps, organizations, rate 
 import json
 import os
 import subprocess
-import time
 
 import requests
+from urllib.parse import urlsplit
 
 from conftest import Server
+from hawk_py import server_now_s
+from v2_data import DAY, SECOND, alert, import_records, newest_first, server_ms, tie_groups
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CLIENT = os.path.join(HERE, "..", "hawk_client", "request.js")
 
 
 def hawk(url, creds, method="GET", **extra):
+    """One request (or walk) by the reference client, signed with the server's clock unless the
+    caller gives a `timestamp` (the test servers' clocks stand still: see hawk_py.server_now_s)."""
+    if "timestamp" not in extra:
+        u = urlsplit(url)
+        extra["timestamp"] = server_now_s("%s://%s" % (u.scheme, u.netloc))
     spec = {"url": url, "method": method, "id": creds["user_id"], "key": creds["api_key"],
             "ext": creds["org_id"], **extra}
     out = subprocess.run(["node", CLIENT, json.dumps(spec)], capture_output=True, text=True, timeout=60)
@@ -53,7 +60,7 @@ def test_rejections(server):
     r = hawk(url, creds, nonce="abc123", repeat=True)
     assert r["status"] == 401 and json.loads(r["body"]) == {"errors": ["Invalid nonce"]}
     # stale: the client validates the server's signed time (tsm) before believing it
-    r = hawk(url, creds, timestamp=int(time.time()) - 3600)
+    r = hawk(url, creds, timestamp=server_now_s(server.url) - 3600)
     assert r["status"] == 401 and "Stale timestamp" in r["headers"]["www-authenticate"]
     assert r["verified"] is True, r
     r = requests.get(url)
@@ -182,34 +189,37 @@ def test_alerts_filters_counts_events(server, tmp_path):
 
 
 def test_pagination_walk_while_another_client_inserts(server, tmp_path):
+    """Deterministic interleaving: page 1, then another client imports, then the walk goes on. The
+    token is a keyset cursor (createdAt, id) and the order is newest first, so what was inserted
+    ahead of the cursor is not listed and what was inserted behind it is, once; nothing repeats or
+    is skipped (an offset-based continuation would repeat the last records of page 1)."""
     creds = make_user(server)
-    total = 10050
-    f = tmp_path / "many.jsonl"
-    f.write_text("\n".join(alert_line(i, "2024-01-01T00:00:00.000Z" if i % 7 == 0 else
-                                      "2024-01-01T%02d:%02d:%02d.%03dZ" % (i // 3600 % 24, i // 60 % 60, i % 60, i % 1000))
-                           for i in range(total)))
-    assert server.admin("import", "--org", "Acme", str(f))["alerts"] == total
-    # Another client keeps adding newer alerts while the walk runs.
-    inserts = []
-    for batch in range(5):
-        g = tmp_path / ("new%d.jsonl" % batch)
-        g.write_text("\n".join(alert_line(100000 + batch * 50 + j, "2030-01-01T00:00:%02dZ" % j) for j in range(50)))
-        inserts.append(subprocess.Popen([os.environ["RAMPART_BIN"], "admin", "import", "--org", "Acme", str(g),
-                                         "--data-dir", server.data_dir], stdout=subprocess.DEVNULL))
-        if batch == 0:
-            walker = subprocess.Popen(["node", CLIENT, json.dumps({
-                "url": server.url + "/v2/alerts?status=active", "method": "GET", "id": creds["user_id"],
-                "key": creds["api_key"], "ext": creds["org_id"], "walk": "alerts"})], stdout=subprocess.PIPE, text=True)
-    for p in inserts:
-        assert p.wait(timeout=120) == 0
-    out, _ = walker.communicate(timeout=300)
-    result = json.loads(out)
-    assert result["status"] == 200 and result["verified"] is True
-    assert len(result["ids"]) == len(set(result["ids"])), "duplicates in the walk"
-    ids = [i for i in result["ids"] if not i.startswith("alert-1000") and not i.startswith("alert-1001")
-           and not i.startswith("alert-1002")]
-    assert len(ids) == len(set(ids)), "duplicates in the walk"
-    assert set(ids) == {"alert-%06d" % i for i in range(total)}, "gaps in the walk"
+    now = server_ms(server)
+    alerts = tie_groups(now, "alert-")  # ties straddle both page boundaries
+    import_records(server, tmp_path, [alert(i, t) for i, t in alerts])
+    url = server.url + "/v2/alerts?status=active"
+    first = hawk(url, creds)
+    assert first["status"] == 200 and first["verified"] is True, first
+    page1 = json.loads(first["body"])
+    order = [i for i, _ in newest_first(alerts)]
+    assert [a["id"] for a in page1["alerts"]] == order[:100]
+    cursor_id = order[99]
+    cursor_ms = dict(alerts)[cursor_id]
+    assert cursor_ms == dict(alerts)[order[100]]  # the cursor sits inside a tie group
+    ahead = [("new-newest", now), ("new-before-cursor", now - DAY + 2 * SECOND), (cursor_id + "z", cursor_ms)]
+    behind = [(cursor_id[:-1] + chr(ord(cursor_id[-1]) - 1) + "z", cursor_ms), ("new-oldest", now - 2 * DAY)]
+    import_records(server, tmp_path, [alert(i, t) for i, t in ahead + behind], name="insert.jsonl")
+    rest = hawk(url, creds, walk="alerts", token=page1["token"])
+    assert rest["status"] == 200 and rest["verified"] is True, rest
+    seen = [a["id"] for a in page1["alerts"]] + rest["ids"]
+    assert len(seen) == len(set(seen)), "an id repeats"
+    expected_rest = [i for i, t in newest_first(alerts + behind) if (t, i) < (cursor_ms, cursor_id)]
+    assert rest["ids"] == expected_rest  # the originals after the cursor and the two inserted behind it
+    assert {i for i, _ in behind} <= set(rest["ids"]) and not {i for i, _ in ahead} & set(seen)
+    assert set(seen) == {i for i, _ in alerts + behind}
+    # A new walk lists everything, the records inserted ahead of the old cursor included.
+    fresh = hawk(url, creds, walk="alerts")
+    assert fresh["ids"] == [i for i, _ in newest_first(alerts + ahead + behind)]
 
 
 def test_x_forwarded_for_only_from_trusted_proxies(tmp_path):

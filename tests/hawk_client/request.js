@@ -3,7 +3,9 @@
 //   {url, method, id, key, ext, payload?, contentType?, timestamp?, nonce?, repeat?, walk?}
 // repeat: send the identical signed request twice (a replay) and report the second answer.
 // walk: "<collection>": follow `token` from page to page (appended raw, as most clients do) and
-//   report every item id, the page count and whether every response verified.
+//   report every item id, the page count and whether every response verified; `token` starts the
+//   walk from that token instead of the first page.
+// timestamp: the ts to sign (seconds); the tests pass the server's (injected) clock.
 'use strict';
 const Hawk = require('@hapi/hawk');
 const http = require('http');
@@ -36,10 +38,10 @@ async function walk() {
   const ids = [];
   let pages = 0;
   let verified = true;
-  let token = null;
+  let token = spec.token || null;
   do {
     const url = token ? spec.url + (spec.url.includes('?') ? '&' : '?') + 'token=' + token : spec.url;
-    const { header, artifacts } = Hawk.client.header(url, 'GET', { credentials, ext: spec.ext });
+    const { header, artifacts } = Hawk.client.header(url, 'GET', { credentials, ext: spec.ext, timestamp: spec.timestamp });
     const { res, body } = await send(header, url);
     if (res.statusCode !== 200) return { status: res.statusCode, body, pages, ids };
     try {
