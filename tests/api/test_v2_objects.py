@@ -35,14 +35,22 @@ def test_rulesets_rules_and_tags(server):
     upd = s.put("/v2/rulesets/" + rs["id"], {"name": "renamed", "description": "y", "ruleIds": [rule["id"]]})
     assert upd.status_code == 200 and upd.json()["name"] == "renamed" and upd.json()["rules"] == [rule["id"]]
     upd = s.put("/v2/rulesets/" + rs["id"], {"name": "renamed", "rules": ["not-a-rule"]})
-    assert upd.status_code == 400 and "errors" in upd.json()
+    assert upd.status_code == 400 and upd.json() == {"errors": [
+        "Validation failed: body has invalid ruleIds value.  Rule not-a-rule is not in this ruleset "
+        "(add rules with POST /v2/rulesets/{id}/rules)."]}
+    assert s.get("/v2/rulesets/" + rs["id"]).json()["rules"] == [rule["id"]]  # unchanged
     # alertDescription is required, with the reference's message
     bad = s.put("/v2/rulesets/%s/rules/%s" % (rs["id"], rule["id"]), {k: v for k, v in RULE.items() if k != "alertDescription"})
     assert bad.status_code == 400
     assert bad.json() == {"errors": ["Validation failed: body has invalid alertDescription value.  "
                                      "Must be between 1 and 300 characters long."]}
-    assert s.post("/v2/rulesets/%s/rules" % rs["id"], dict(RULE, type="Mainframe")).status_code == 400
-    assert s.post("/v2/rulesets/%s/rules" % rs["id"], dict(RULE, alertDescription="x" * 301)).status_code == 400
+    r = s.post("/v2/rulesets/%s/rules" % rs["id"], dict(RULE, type="Mainframe"))
+    assert r.status_code == 400 and r.json() == {"errors": [
+        "Validation failed: body has invalid type value.  Must be one of Host, File, CloudTrail, ThreatIntel, "
+        "Winsec, KubernetesAudit, KubernetesConfig."]}
+    r = s.post("/v2/rulesets/%s/rules" % rs["id"], dict(RULE, alertDescription="x" * 301))
+    assert r.status_code == 400 and r.json() == bad.json()
+    assert [x["id"] for x in s.get("/v2/rulesets/%s/rules" % rs["id"]).json()["rules"]] == [rule["id"]]
     ok = s.put("/v2/rulesets/%s/rules/%s" % (rs["id"], rule["id"]), dict(RULE, type="FILE", severityOfAlerts=1,
                                                                         fileIntegrityPaths=[{"path": "/etc", "recursive": True}]))
     assert ok.status_code == 200 and ok.json()["type"] == "File" and ok.json()["fileIntegrityPaths"][0]["path"] == "/etc"
@@ -68,7 +76,8 @@ def test_readers_cannot_write_and_writes_survive_kill9(server):
     owner = make_user(server, role="owner")
     reader = server.admin("user", "create", "--org", "Acme", "--role", "reader", "--email", "r@acme.example")
     r = session(server, reader).post("/v2/rulesets", {"name": "nope"})
-    assert r.status_code == 403 and "errors" in r.json()
+    assert r.status_code == 403 and r.json() == {"errors": ["readers cannot make changes"]}
+    assert session(server, reader).get("/v2/rulesets").json() == {"rulesets": [], "token": None}
     rs = session(server, owner).post("/v2/rulesets", {"name": "durable"}).json()
     server.kill9()
     server.start()
@@ -96,14 +105,22 @@ def test_dismiss_by_ids_and_by_query_then_undismiss(server, tmp_path):
     assert dismissed == {"alert-000001", "alert-000002", "alert-000003", "alert-000005", "alert-000007", "alert-000009"}
     assert len(s.get("/v2/alerts").json()["alerts"]) == 14
     # validation: nothing changes on a bad request
-    assert s.post("/v2/alerts/dismiss", {"ids": ["alert-000004"], "dismissReason": "BORED"}).status_code == 400
-    assert s.post("/v2/alerts/dismiss", {"from": "2024-01-01", "until": "2024-01-02", "dismissReason": "OTHER"}).status_code == 400
+    r = s.post("/v2/alerts/dismiss", {"ids": ["alert-000004"], "dismissReason": "BORED"})
+    assert r.status_code == 400 and r.json() == {"errors": [
+        "Validation failed: body has invalid dismissReason value.  Must be one of BUSINESS_OP, COMPANY_POLICY, "
+        "MAINTENANCE, OTHER."]}
+    r = s.post("/v2/alerts/dismiss", {"from": "2024-01-01", "until": "2024-01-02", "dismissReason": "OTHER"})
+    assert r.status_code == 400 and r.json() == {"errors": ["dismiss by query needs severity, ruleID or agentID"]}
     missing = s.post("/v2/alerts/dismiss", {"ids": ["alert-000004", "nope"], "dismissReason": "OTHER"})
-    assert missing.status_code == 404
+    assert missing.status_code == 404 and missing.json() == {"errors": ["Alert not found: nope"]}
     assert s.get("/v2/alerts/alert-000004").json()["isDismissed"] is False  # all or nothing
-    assert s.post("/v2/alerts/undismiss", {"ids": ["alert-000001"]}).status_code == 200
+    assert len(s.get("/v2/alerts?status=dismissed").json()["alerts"]) == 6
+    r = s.post("/v2/alerts/undismiss", {"ids": ["alert-000001"]})
+    assert r.status_code == 200 and r.json() == {}
     a = s.get("/v2/alerts/alert-000001").json()
     assert a["isDismissed"] is False and a["dismissReason"] is None
+    assert a["dismissedAt"] is None and a["dismissedBy"] is None and a["dismissReasonText"] is None
+    assert "alert-000001" in {x["id"] for x in s.get("/v2/alerts").json()["alerts"]}
 
 
 def vuln_line(cve, agents, notices=(), package="openssl 1.0.2k", created="2024-02-01T00:00:00Z"):
@@ -142,9 +159,18 @@ def test_vulnerabilities_and_suppressions(server, tmp_path):
     assert s.get("/v2/vulnerabilities/CVE-2018-19932").json()["isSuppressed"] is True
     assert [c["cveNumber"] for c in s.get("/v2/vulnerabilities?status=suppressed").json()["cves"]] == ["CVE-2018-19932"]
     assert s.get("/v2/vulnerabilities/suppressions").json()["suppressions"][0]["cveNumber"] == "CVE-2018-19932"
-    assert s.post("/v2/vulnerabilities/suppressions", {"cveNumber": "nope"}).status_code == 400
-    assert s.delete("/v2/vulnerabilities/suppressions/" + sup.json()["id"]).status_code == 200
+    r = s.post("/v2/vulnerabilities/suppressions", {"cveNumber": "nope"})
+    assert r.status_code == 400 and r.json() == {"errors": [
+        "Validation failed: body has invalid cveNumber value.  Must look like CVE-2018-19932."]}
+    assert len(s.get("/v2/vulnerabilities/suppressions").json()["suppressions"]) == 1
+    r = s.delete("/v2/vulnerabilities/suppressions/" + sup.json()["id"])
+    assert r.status_code == 200 and r.json() == {}
+    assert s.get("/v2/vulnerabilities/suppressions").json() == {"suppressions": [], "token": None}
     assert s.get("/v2/vulnerabilities/CVE-2018-19932").json()["isSuppressed"] is False
+
+
+def roles(s):
+    return {m["id"]: m["role"] for m in s.get("/v2/organizations/members").json()["members"]}
 
 
 def test_members_invites_and_audit_logs(server):
@@ -158,21 +184,35 @@ def test_members_invites_and_audit_logs(server):
     me = [m for m in members["members"] if m["id"] == owner["user_id"]][0]
     assert me["role"] == "owner" and me["email"] == "soc@acme.example" and me["lastAuthenticatedAt"] > 0
     # only owners manage members
-    assert session(server, other).post("/v2/organizations/members", {"role": "reader", "id": outsider["user_id"]}).status_code == 403
+    r = session(server, other).post("/v2/organizations/members", {"role": "reader", "id": outsider["user_id"]})
+    assert r.status_code == 403 and r.json() == {"errors": ["only owners of the organization can change its members"]}
+    assert outsider["user_id"] not in {m["id"] for m in s.get("/v2/organizations/members").json()["members"]}
     added = s.post("/v2/organizations/members", {"role": "reader", "id": outsider["user_id"]})
-    assert added.status_code == 200 and added.json()["role"] == "reader"
+    assert added.status_code == 200 and added.json()["role"] == "reader" and added.json()["id"] == outsider["user_id"]
+    assert roles(s) == {owner["user_id"]: "owner", other["user_id"]: "user", outsider["user_id"]: "reader"}
     # the outsider now reads Acme (and cannot write there)
     ext = dict(outsider, org_id=owner["org_id"])
-    assert session(server, ext).get("/v2/rulesets").status_code == 200
-    assert session(server, ext).post("/v2/rulesets", {"name": "x"}).status_code == 403
-    assert s.delete("/v2/organizations/members/" + outsider["user_id"]).status_code == 204
-    assert session(server, ext).get("/v2/rulesets").status_code == 403
+    assert session(server, ext).get("/v2/rulesets").json() == {"rulesets": [], "token": None}
+    r = session(server, ext).post("/v2/rulesets", {"name": "x"})
+    assert r.status_code == 403 and r.json() == {"errors": ["readers cannot make changes"]}
+    gone = s.delete("/v2/organizations/members/" + outsider["user_id"])
+    assert gone.status_code == 204 and gone.content == b""
+    assert roles(s) == {owner["user_id"]: "owner", other["user_id"]: "user"}
+    r = session(server, ext).get("/v2/rulesets")
+    assert r.status_code == 403 and r.json() == {"errors": ["not a member of organization " + owner["org_id"]]}
+    # The last owner can be neither removed nor demoted, and stays an owner.
+    one_owner = {"errors": ["an organization needs at least one owner"]}
     last = s.delete("/v2/organizations/members/" + owner["user_id"])
-    assert last.status_code == 400  # the last owner stays
+    assert last.status_code == 400 and last.json() == one_owner
+    demote = s.post("/v2/organizations/members", {"role": "user", "id": owner["user_id"]})
+    assert demote.status_code == 400 and demote.json() == one_owner
+    assert roles(s) == {owner["user_id"]: "owner", other["user_id"]: "user"}
     for method in ("post", "put"):
         inv = getattr(s, method)("/v2/organizations/invites", {"role": "user", "email": "new@acme.example"})
         assert inv.status_code == 200 and inv.json() == {"sentToEmail": "new@acme.example", "role": "user", "status": "pending"}
-    assert s.post("/v2/organizations/invites", {"role": "admin", "email": "new@acme.example"}).status_code == 400
+    r = s.post("/v2/organizations/invites", {"role": "admin", "email": "new@acme.example"})
+    assert r.status_code == 400 and r.json() == {"errors": [
+        "Validation failed: body has invalid role value.  Must be one of owner, user, reader."]}
     for i in range(55):
         assert s.post("/v2/rulesets", {"name": "rs%d" % i}).status_code == 200
     first = s.get("/v2/auditlogs?from=2020-01-01&until=2099-01-01").json()
@@ -189,3 +229,33 @@ def test_members_invites_and_audit_logs(server):
         "organization.member.delete", "organization.member.put"]
     assert {"organization.member.put", "organization.member.delete", "organization.invite"} <= set(actions)
     assert session(server, outsider).get("/v2/auditlogs").json() == {"recs": [], "token": None}
+
+
+def test_deleting_a_ruleset_removes_its_rules_and_their_tags(server):
+    creds = make_user(server, role="owner")
+    s = session(server, creds)
+    doomed, kept = (s.post("/v2/rulesets", {"name": n}).json()["id"] for n in ("doomed", "kept"))
+    tags = {"inclusion": [{"source": "ec2", "key": "Environment", "value": "production"}], "exclusion": []}
+    rules = {}
+    for rs, n in ((doomed, 2), (kept, 1)):
+        rules[rs] = [s.post("/v2/rulesets/%s/rules" % rs, dict(RULE, name="r%d" % i)).json()["id"] for i in range(n)]
+        for rule in rules[rs]:
+            assert s.post("/v2/rules/%s/tags" % rule, tags).json() == tags
+    assert s.delete("/v2/rulesets/" + doomed).json() == {"server_ids": []}
+    gone = {"errors": ["Ruleset not found: " + doomed]}
+    assert s.get("/v2/rulesets/" + doomed).json() == gone
+    r = s.get("/v2/rulesets/%s/rules" % doomed)
+    assert r.status_code == 404 and r.json() == gone
+    for rule in rules[doomed]:
+        r = s.get("/v2/rulesets/%s/rules/%s" % (doomed, rule))
+        assert r.status_code == 404 and r.json() == gone
+        # The rule itself is gone (its tags are reached through the rule alone, not the ruleset).
+        for r in (s.get("/v2/rules/%s/tags" % rule), s.post("/v2/rules/%s/tags" % rule, tags)):
+            assert r.status_code == 404 and r.json() == {"errors": ["Rule not found: " + rule]}
+    # The other ruleset keeps its rule and tags.
+    assert [x["id"] for x in s.get("/v2/rulesets/%s/rules" % kept).json()["rules"]] == rules[kept]
+    assert s.get("/v2/rules/%s/tags" % rules[kept][0]).json() == tags
+    assert [x["id"] for x in s.get("/v2/rulesets").json()["rulesets"]] == [kept]
+    rec = s.get("/v2/auditlogs").json()["recs"][0]
+    assert rec["action"] == "ruleset.delete" and rec["context"]["rulesetId"] == doomed
+    assert sorted(rec["context"]["ruleIds"]) == sorted(rules[doomed])
