@@ -161,7 +161,8 @@ def test_stale_future_dated_requests_take_no_room_in_the_nonce_cache(tmp_path):
     creds, s = owner(server)
     now = server_now_s(server.url)
     for i in range(150):  # enough to reach every one of the 16 shards (all but surely)
-        stale(s.request("GET", SELF_TEST, ts=now + 365 * 86400), now)
-    server.advance_clock(120)  # every nonce a valid request could have left has expired
+        r = s.request("GET", SELF_TEST, ts=now + 365 * 86400)
+        assert r.status_code == 401 and r.json()["errors"][0] in ("Stale timestamp", "Invalid nonce"), r.text
+    server.advance_clock(180)  # past any window a nonce of a request dated now +/- skew is kept for
     r = s.get(SELF_TEST)
     assert r.status_code == 200 and r.json() == OK, r.text
