@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <tuple>
 
 #include "dns/message.hpp"
 #include "rpz/zones.hpp"
@@ -34,8 +35,30 @@ struct World {
     d.tsig_key_name = "fuzz-key";  // a second device with a TSIG key: signed inputs reach the verifier
     d.tsig_secret = std::string(32, 'k');
     set.devices.push_back(d);
-    rampart::userlists::AccountLists lists;
-    (void)zones.Rebuild("a1", set, lists);
+    // Four versions (serials 1767225600..603): the journal holds three deltas, so IXFR queries
+    // from those serials (in the corpus) reach the delta writer.
+    set.policies[0].lists = {{"L", *rampart::rpz::ParseAction("nxdomain", "")},
+                             {"I", *rampart::rpz::ParseAction("nxdomain", "")}};
+    using rampart::userlists::ListKind;
+    const char* versions[][4] = {{"a.example", "b.example", "198.51.100.0/24", "203.0.113.7"},
+                                 {"a.example", "c.example", "198.51.100.0/24", "2001:db8::/48"},
+                                 {"c.example", "d.example", "2001:db8::/48", "203.0.113.7"},
+                                 {"e.example", "c.example", "192.0.2.1", "203.0.113.7"}};
+    for (const auto& v : versions) {
+      rampart::userlists::AccountLists lists;
+      for (auto [id, kind, from] : {std::tuple{"L", ListKind::kDomain, 0}, std::tuple{"I", ListKind::kIp, 2}}) {
+        auto l = std::make_shared<rampart::userlists::UserList>();
+        l->id = id;
+        l->kind = kind;
+        for (int i = from; i < from + 2; ++i) l->entries.push_back({*rampart::userlists::ParseEntryValue(kind, v[i]), "", {}, 0});
+        l->Reindex();
+        lists.lists.push_back(l);
+      }
+      (void)zones.Rebuild("a1", set, lists);
+      clock.Advance(std::chrono::seconds(1));
+    }
+    auto z = zones.Find("corp.rpz.rampart");
+    if (!z || z->journal.size() != 3) __builtin_trap();  // the fuzzer must see a journal
   }
 };
 
