@@ -178,7 +178,8 @@ Result<std::unique_ptr<App>> App::Create(const Config& cfg) {
   RAMPART_TRY(accounts, impl->store->ListAccounts());
   for (const auto& a : accounts) RAMPART_CHECK(impl->lists->Load(a.id));
   RAMPART_TRY(enforcement, Enforcement::Create(*impl->store, *impl->lists, *impl->clock, *impl->secret_box,
-                                               impl->ioc(), impl->pool, impl->log, {cfg.server_name, cfg.dns_listen, cfg.dns_write_timeout_ms}));
+                                               impl->ioc(), impl->pool, impl->log, {cfg.server_name, cfg.dns_listen, cfg.dns_write_timeout_ms,
+                                                cfg.dns_send_buffer_bytes}));
   impl->enforcement = std::move(enforcement);
   if (!cfg.tls_cert.empty()) {
     impl->tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);

@@ -76,6 +76,8 @@ const std::vector<Setting>& Settings() {
       {"dns_listen", "HOST:PORT of the RPZ primary, UDP and TCP (port 0 picks one; off disables)", Str(&Config::dns_listen)},
       {"dns_write_timeout_ms", "a DNS TCP client that takes longer to accept one message of a transfer is dropped",
        Int(&Config::dns_write_timeout_ms, 100, 3600000)},
+      {"dns_send_buffer_bytes", "SO_SNDBUF of each DNS TCP connection (0: the kernel sizes it); bounds kernel memory per transfer",
+       Int(&Config::dns_send_buffer_bytes, 0, 64 << 20)},
       {"sweep_interval_s", "seconds between expiry sweeps (1-60)", Int(&Config::sweep_interval_s, 1, 60)},
       {"token_cache_ttl_ms", "how long a token lookup is cached (revocation delay)", Int(&Config::token_cache_ttl_ms, 0, 60000)},
       {"telemetry_cache_ttl_ms", "how long an organization's agents snapshot is reused before re-reading (imports by another process show within it)",

@@ -46,6 +46,7 @@ struct Config {
   std::string server_name = "rampart";        // SOA/NS name; default zones are <policy>.rpz.<server_name>
   std::string dns_listen = "127.0.0.1:5353";  // the RPZ primary (UDP and TCP); "off" disables it
   int64_t dns_write_timeout_ms = 30000;       // a DNS TCP client must accept each message within this
+  int64_t dns_send_buffer_bytes = 0;          // SO_SNDBUF of DNS TCP connections; 0: the kernel's autotuning
   bool enable_test_hooks = false;
   bool create_demo = true;  // first start: create a demo account and token, and a demo organization
   std::string demo_data = "demo/threatstack.jsonl";  // telemetry imported into the demo organization

@@ -16,6 +16,7 @@ Result<std::unique_ptr<Enforcement>> Enforcement::Create(store::Store& store, us
   e->zones_ = std::make_unique<rpz::ZoneRegistry>(store, clock, rpz::ZoneOptions{opts.server_name});
   xfr::DnsOptions dns_opts;
   dns_opts.write_timeout_ms = opts.dns_write_timeout_ms;
+  dns_opts.send_buffer_bytes = static_cast<int>(opts.dns_send_buffer_bytes);
   e->dns_ = std::make_unique<xfr::DnsServer>(ioc, pool, *e->zones_, clock, log, dns_opts);
   e->deps_ = std::make_unique<api::EnforcementDeps>(api::EnforcementDeps{*e->policies_, *e->zones_, lists});
   Enforcement* raw = e.get();

@@ -21,6 +21,7 @@ struct EnforcementOptions {
   std::string server_name = "rampart";
   std::string dns_listen = "127.0.0.1:5353";  // "off": no DNS listener
   int64_t dns_write_timeout_ms = 30000;       // xfr::DnsOptions::write_timeout_ms
+  int64_t dns_send_buffer_bytes = 0;          // xfr::DnsOptions::send_buffer_bytes
 };
 
 class Enforcement {

@@ -145,6 +145,10 @@ asio::awaitable<void> Accept(std::shared_ptr<DnsServer::State> st) {
       if (st->stopped || ec == asio::error::operation_aborted) co_return;
       continue;
     }
+    if (st->opts.send_buffer_bytes > 0) {
+      boost::system::error_code ignored;
+      sock.set_option(asio::socket_base::send_buffer_size(st->opts.send_buffer_bytes), ignored);
+    }
     asio::co_spawn(st->ioc, ServeTcp(st, std::move(sock)), asio::detached);
   }
 }

@@ -22,6 +22,10 @@ struct DnsOptions {
   // A TCP client that takes longer than this to accept one message of an answer is dropped: a
   // stalled secondary must not hold its transfer (and the zone version it pins) forever.
   int64_t write_timeout_ms = 30000;
+  // SO_SNDBUF of each accepted TCP connection; 0 keeps the kernel's autotuning. A fixed size bounds
+  // the kernel memory a transfer holds (and makes "the client stopped reading" independent of the
+  // host's tcp_wmem).
+  int send_buffer_bytes = 0;
 };
 
 class DnsServer {
