@@ -9,6 +9,7 @@ from conftest import Client, Server
 from resolvers import Resolvers, dig, wait_for
 
 ZONE = "corp.rpz.rampart"
+PROPAGATION_BOUND_S = 30  # how long a change may take to reach a resolver before the test fails
 
 
 def create(c, path, body):
@@ -69,7 +70,9 @@ def test_bind_and_unbound_enforce_the_policy_and_follow_changes(lab):
     def lifted():
         a = answers(res, "blocked.lab.example")
         return a["bind"] == ("NOERROR", ["1.0.0.1"]) and a["unbound"] == ("NOERROR", ["1.0.0.1"])
-    took = wait_for(lifted, 2.0)
+    # A generous bound (not a speed claim: benchmarks measure that): a lost NOTIFY is retried after
+    # 1, 2, 4, 8 s, and the resolvers' SOA refresh follows later still.
+    took = wait_for(lifted, PROPAGATION_BOUND_S)
     assert took is not None, server.log_text()[mark:]
     print("both resolvers stopped blocking %.3f s after the PATCH returned" % took)
     after = server.log_text()[mark:]
@@ -84,7 +87,7 @@ def test_bind_and_unbound_enforce_the_policy_and_follow_changes(lab):
     mark = len(server.log_text())
     r = c.patch("/v4.0/user_domain_lists/" + block, {"addresses": [{"value": "blocked.lab.example", "action": "add"}]})
     assert r.status_code == 200, r.text
-    assert wait_for(enforced, 2.0) is not None, server.log_text()[mark:]
+    assert wait_for(enforced, PROPAGATION_BOUND_S) is not None, server.log_text()[mark:]
     after = server.log_text()[mark:]
     assert len(re.findall(r"dns IXFR zone=%s " % re.escape(ZONE), after)) >= 2, after
     assert "dns AXFR" not in after and "IXFR-AXFR" not in after, after
@@ -118,7 +121,7 @@ def test_knot_resolver_enforces_the_zone_file_and_follows_changes(lab):
     r = c.patch("/v4.0/user_domain_lists/" + block, {"addresses": [{"value": "blocked.lab.example", "action": "remove"}]})
     assert r.status_code == 200, r.text
     fetch_zone()  # what a cron job or systemd timer does
-    took = wait_for(lambda: kresd("blocked.lab.example") == ("NOERROR", ["1.0.0.1"]), 2.0)
+    took = wait_for(lambda: kresd("blocked.lab.example") == ("NOERROR", ["1.0.0.1"]), PROPAGATION_BOUND_S)
     assert took is not None, res.log("kresd")[-3000:]
     print("Knot Resolver stopped blocking %.3f s after the new zone file was in place" % took)
 
