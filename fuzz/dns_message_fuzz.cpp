@@ -4,7 +4,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
-#include <tuple>
 
 #include "dns/message.hpp"
 #include "rpz/zones.hpp"
@@ -12,6 +11,20 @@
 #include "xfr/responses.hpp"
 
 namespace {
+
+std::shared_ptr<rampart::userlists::UserList> MakeList(const char* id, rampart::userlists::ListKind kind, const char* a,
+                                                      const char* b) {
+  auto l = std::make_shared<rampart::userlists::UserList>();
+  l->id = id;
+  l->kind = kind;
+  for (const char* value : {a, b}) {
+    auto e = rampart::userlists::ParseEntryValue(kind, value);
+    if (!e) __builtin_trap();
+    l->entries.push_back({*e, "", {}, 0});
+  }
+  l->Reindex();
+  return l;
+}
 
 struct World {
   std::unique_ptr<rampart::store::Store> db = std::move(*rampart::store::OpenSqliteStore({":memory:"}));
@@ -41,20 +54,14 @@ struct World {
                              {"I", *rampart::rpz::ParseAction("nxdomain", "")}};
     using rampart::userlists::ListKind;
     const char* versions[][4] = {{"a.example", "b.example", "198.51.100.0/24", "203.0.113.7"},
-                                 {"a.example", "c.example", "198.51.100.0/24", "2001:db8::/48"},
-                                 {"c.example", "d.example", "2001:db8::/48", "203.0.113.7"},
+                                 {"a.example", "c.example", "198.51.100.0/24", "2600:1f00::/48"},
+                                 {"c.example", "d.example", "2600:1f00::/48", "203.0.113.7"},
                                  {"e.example", "c.example", "192.0.2.1", "203.0.113.7"}};
     for (const auto& v : versions) {
       rampart::userlists::AccountLists lists;
-      for (auto [id, kind, from] : {std::tuple{"L", ListKind::kDomain, 0}, std::tuple{"I", ListKind::kIp, 2}}) {
-        auto l = std::make_shared<rampart::userlists::UserList>();
-        l->id = id;
-        l->kind = kind;
-        for (int i = from; i < from + 2; ++i) l->entries.push_back({*rampart::userlists::ParseEntryValue(kind, v[i]), "", {}, 0});
-        l->Reindex();
-        lists.lists.push_back(l);
-      }
-      (void)zones.Rebuild("a1", set, lists);
+      lists.lists.push_back(MakeList("L", ListKind::kDomain, v[0], v[1]));
+      lists.lists.push_back(MakeList("I", ListKind::kIp, v[2], v[3]));
+      if (!zones.Rebuild("a1", set, lists)) __builtin_trap();
       clock.Advance(std::chrono::seconds(1));
     }
     auto z = zones.Find("corp.rpz.rampart");

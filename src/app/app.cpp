@@ -139,7 +139,8 @@ Result<std::unique_ptr<App>> App::Create(const Config& cfg) {
   auto impl = std::make_unique<Impl>(cfg);
   impl->log = spdlog::default_logger();
   if (cfg.enable_test_hooks) {
-    auto fake = std::make_unique<FakeClock>(std::chrono::system_clock::now());
+    // On a whole second, so "now" in seconds (Hawk ts, DNS serials) is exactly the clock.
+    auto fake = std::make_unique<FakeClock>(std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
     impl->test_clock = fake.get();
     impl->clock = std::move(fake);
     impl->log->warn("TEST HOOKS ENABLED: the clock is injected and can be moved over HTTP");

@@ -1,6 +1,8 @@
 // Hawk normalized strings, MACs, verification, response signing and bewits (hawk.md §4–§9).
 #include "auth/hawk.hpp"
 
+#include <algorithm>
+
 namespace rampart::auth::hawk {
 namespace {
 
@@ -150,7 +152,10 @@ Outcome<Verified> Verify(const RequestView& req, const Attributes& parsed, const
     }
   }
   std::optional<int64_t> ts = ParseSeconds(a.ts);
-  int64_t keep_until = (ts ? *ts * 1000 : now_ms) + opts.skew_ms;
+  // The nonce is checked before the timestamp (the reference's order), so a stale request is
+  // remembered too; never past now + 2 x skew, or requests dated far ahead (refused as stale)
+  // would hold cache slots until their own ts and a key holder could fill the cache for good.
+  int64_t keep_until = std::min(ts ? *ts * 1000 : now_ms, now_ms + opts.skew_ms) + opts.skew_ms;
   if (nonces && !nonces(v.credentials.id, a.nonce, a.ts, keep_until)) return O::Fail(Unauthorized("Invalid nonce"));
   if (!ts || *ts * 1000 - now_ms > opts.skew_ms || now_ms - *ts * 1000 > opts.skew_ms) {
     std::string now_s = std::to_string(now_ms / 1000);
