@@ -108,6 +108,12 @@ class Server:
     def token(self, account, perm, *extra):
         return self.admin("token", "create", "--account", account, "--perm", perm, *extra)["token"]
 
+    def advance_past(self, at_ms):
+        """Moves the server's clock to just after `at_ms` (e.g. an expiry the CLI computed from the
+        wall clock, which runs ahead of the server's frozen one)."""
+        now_ms = self.advance_clock(0)["now_ms"]
+        return self.advance_clock(max(0, (at_ms - now_ms) // 1000 + 1))
+
     def advance_clock(self, seconds):
         r = requests.post(self.url + "/_test/clock", json={"advance_seconds": seconds}, timeout=30)
         assert r.status_code == 200, r.text

@@ -30,10 +30,12 @@ def test_read_only_token(server):
 
 
 def test_expired_token(server):
-    tok = server.token("demo", "userlists:read", "--expires", "1h")
-    c = Client(server.url, tok)
+    made = server.admin("token", "create", "--account", "demo", "--perm", "userlists:read", "--expires", "1h")
+    c = Client(server.url, made["token"])
     assert c.get(IP).status_code == 200
-    server.advance_clock(3601)
+    server.advance_clock((made["expires_at_ms"] - server.advance_clock(0)["now_ms"]) // 1000 - 1)
+    assert c.get(IP).status_code == 200  # a second before the expiry (set by the CLI's clock)
+    server.advance_past(made["expires_at_ms"])
     assert_error(c.get(IP), 403, 11002)
 
 
@@ -83,13 +85,13 @@ def test_secrets_never_logged_or_stored(tmp_path):
     c.post(IP, raw="{bad json", headers={"Content-Type": "application/json"})
     c.get("/v4.0/nothing_here")
     # tokens made by the CLI, used, then refused (read-only writing, revoked, expired)
-    rw, ro, short = (server.token("demo", "userlists:write"), server.token("demo", "userlists:read"),
-                     server.token("demo", "userlists:read", "--expires", "1h"))
+    expiring = server.admin("token", "create", "--account", "demo", "--perm", "userlists:read", "--expires", "1h")
+    rw, ro, short = server.token("demo", "userlists:write"), server.token("demo", "userlists:read"), expiring["token"]
     secrets.update({"new token": rw, "read-only token": ro, "expiring token": short})
     assert c.get(IP, token=rw).status_code == 200
     assert_error(c.post(IP, {"list_name": "x"}, token=ro), 403, 11011)
     server.admin("token", "revoke", rw[4:20])
-    server.advance_clock(3601)  # past the token cache TTL and the 1 h expiry
+    server.advance_past(expiring["expires_at_ms"])  # past the 1 h expiry (and the token cache TTL)
     assert_error(c.get(IP, token=rw), 403, 11001)
     assert_error(c.get(IP, token=short), 403, 11002)
     # presented tokens that are refused: a real id with a wrong secret, and no token at all
