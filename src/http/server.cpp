@@ -15,8 +15,12 @@
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 
+#include <algorithm>
 #include <list>
+#include <tuple>
 #include <mutex>
+
+#include "http/framing.hpp"
 
 namespace rampart::http {
 namespace asio = boost::asio;
@@ -65,28 +69,59 @@ asio::awaitable<void> WriteAndClose(Stream& stream, Response&& res) {
   co_await beast_http::async_write(stream, res, kTuple);
 }
 
-// Reads one request. Honours "Expect: 100-continue" (curl sends it for bodies over 1 MiB and
+// Reads into `buffer` until it holds a whole request head (through the first blank line); returns
+// the head's length. (asio::async_read_until would copy a beast::flat_buffer: hence this loop.)
+template <class Stream>
+asio::awaitable<std::tuple<beast::error_code, size_t>> ReadHead(Stream& stream, beast::flat_buffer& buffer) {
+  size_t scanned = 0;
+  for (;;) {
+    std::string_view data(static_cast<const char*>(buffer.data().data()), buffer.size());
+    const size_t at = data.find("\r\n\r\n", scanned > 3 ? scanned - 3 : 0);
+    if (at != std::string_view::npos) co_return std::tuple{beast::error_code{}, at + 4};
+    scanned = data.size();
+    if (buffer.size() >= buffer.max_size()) co_return std::tuple{beast::error_code(beast_http::error::header_limit), 0};
+    auto [ec, n] = co_await stream.async_read_some(
+        buffer.prepare(std::min<size_t>(64 * 1024, buffer.max_size() - buffer.size())), kTuple);
+    if (ec) co_return std::tuple{ec, size_t{0}};
+    buffer.commit(n);
+  }
+}
+
+struct ReadResult {
+  beast::error_code ec;
+  std::optional<std::string> framing;  // set: the head is ambiguous (400, close); no body was read
+};
+
+// Reads one request. The head is read whole first and its framing checked (framing.hpp) before
+// any body byte is read. Honours "Expect: 100-continue" (curl sends it for bodies over 1 MiB and
 // otherwise waits a second before sending the body).
 template <class Stream>
-asio::awaitable<beast::error_code> ReadRequest(Stream& stream, beast::flat_buffer& buffer,
-                                               beast_http::request_parser<beast_http::string_body>& parser) {
+asio::awaitable<ReadResult> ReadRequest(Stream& stream, beast::flat_buffer& buffer,
+                                        beast_http::request_parser<beast_http::string_body>& parser) {
+  auto [uec, head_end] = co_await ReadHead(stream, buffer);
+  if (uec) co_return ReadResult{uec, {}};
+  std::string_view raw(static_cast<const char*>(buffer.data().data()), head_end);
+  if (auto bad = RawHeadError(raw)) co_return ReadResult{{}, std::move(bad)};
   auto [ec, n] = co_await beast_http::async_read_header(stream, buffer, parser, kTuple);
-  if (ec || parser.is_done()) co_return ec;
+  if (ec) co_return ReadResult{ec, {}};
+  if (auto bad = FramingError(parser.get().base())) co_return ReadResult{{}, std::move(bad)};
+  if (parser.is_done()) co_return ReadResult{};
   const auto& req = parser.get();
   if (req.version() >= 11 && beast::iequals(req[beast_http::field::expect], "100-continue")) {
     beast_http::response<beast_http::empty_body> cont{Status::continue_, 11};
     auto [wec, wn] = co_await beast_http::async_write(stream, cont, kTuple);
-    if (wec) co_return wec;
+    if (wec) co_return ReadResult{wec, {}};
   }
   auto [bec, bn] = co_await beast_http::async_read(stream, buffer, parser, kTuple);
-  co_return bec;
+  co_return ReadResult{bec, {}};
 }
 
 // One connection: read a request, answer it, repeat. Responses go out in request order.
 template <class Stream>
 asio::awaitable<void> ServeRequests(std::shared_ptr<Server::State> st, std::shared_ptr<SessionCtl> ctl,
                                     Stream& stream, ConnectionInfo info) {
-  beast::flat_buffer buffer;
+  // Bounded, so a head without its blank line stops at the header limit (plus one read's slack).
+  beast::flat_buffer buffer(st->limits.header_bytes + 64 * 1024);
   // The read deadline cancels the read without closing the socket, so a 408 can still be sent.
   asio::steady_timer deadline(co_await asio::this_coro::executor);
   bool timed_out = false;
@@ -104,8 +139,14 @@ asio::awaitable<void> ServeRequests(std::shared_ptr<Server::State> st, std::shar
       beast::error_code ignored;
       beast::get_lowest_layer(stream).socket().cancel(ignored);
     });
-    beast::error_code ec = co_await ReadRequest(stream, buffer, parser);
+    ReadResult read = co_await ReadRequest(stream, buffer, parser);
     deadline.cancel();
+    if (read.framing) {  // ambiguous framing: answer and close without reading further
+      Response err = st->errors({Errc::kInvalidArgument, 10003, "malformed HTTP request: " + *read.framing});
+      co_await WriteAndClose(stream, std::move(err));
+      co_return;
+    }
+    const beast::error_code ec = read.ec;
     if (ec) {
       const bool partial = parser.got_some() || buffer.size() > 0;
       if (timed_out && partial) {

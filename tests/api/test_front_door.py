@@ -1,0 +1,89 @@
+"""The HTTP front door as an attacker meets it: message framing that two parties could read
+differently (RFC 9112) is refused with 400 and the connection closed, before any body byte is
+read, so nothing can be smuggled behind it."""
+import re
+import socket
+
+import pytest
+
+IP = "/v4.0/user_ip_lists"
+
+
+def exchange(server, raw, timeout=3):
+    """Sends raw bytes on a fresh connection; returns everything received until the server closes
+    (b"<open>" appended when it did not close within the timeout)."""
+    s = socket.create_connection(("127.0.0.1", server.port))
+    s.settimeout(timeout)
+    s.sendall(raw)
+    out = b""
+    try:
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                return out
+            out += chunk
+    except socket.timeout:
+        return out + b"<open>"
+    finally:
+        s.close()
+
+
+def statuses(out):
+    return [int(m) for m in re.findall(rb"HTTP/1\.[01] (\d{3}) ", out)]
+
+
+def head(server, method, extra, version="1.1", host=True):
+    lines = ["%s %s HTTP/%s" % (method, IP, version)]
+    if host:
+        lines.append("Host: 127.0.0.1")
+    lines.append("Authorization: Bearer " + server.demo_token)
+    lines += extra
+    return ("\r\n".join(lines) + "\r\n\r\n").encode()
+
+
+def smuggled_get(server):
+    return head(server, "GET", [])
+
+
+@pytest.mark.parametrize("te", ["xchunked", "gzip", "identity", "chunked, identity", "gzip, chunked", "chunked, chunked"])
+def test_transfer_encodings_other_than_chunked_are_refused_and_nothing_is_smuggled(server, te):
+    body = b'{"list_name":"smuggled"}'
+    raw = head(server, "POST", ["Content-Type: application/json", "Transfer-Encoding: " + te]) + smuggled_get(server)
+    out = exchange(server, raw)
+    assert statuses(out) == [400], out  # one answer: the GET behind it was never read as a request
+    assert b"Transfer-Encoding" in out and not out.endswith(b"<open>"), out
+    assert body not in out
+
+
+def test_transfer_encoding_with_content_length_is_refused(server):
+    raw = head(server, "POST", ["Content-Type: application/json", "Transfer-Encoding: chunked",
+                                "Content-Length: 5"]) + b"0\r\n\r\n" + smuggled_get(server)
+    out = exchange(server, raw)
+    assert statuses(out) == [400] and not out.endswith(b"<open>"), out
+
+
+@pytest.mark.parametrize("case,extra,host,version", [
+    ("obs-fold", ["X-Folded: a", " b"], True, "1.1"),
+    ("obs-fold-tab", ["X-Folded: a", "\tb"], True, "1.1"),
+    ("no host", [], False, "1.1"),
+    ("two hosts", ["Host: evil.example"], True, "1.1"),
+    ("conflicting lengths", ["Content-Length: 2", "Content-Length: 3"], True, "1.1"),
+])
+def test_ambiguous_heads_are_refused_and_closed(server, case, extra, host, version):
+    out = exchange(server, head(server, "GET", extra, version, host) + smuggled_get(server))
+    assert statuses(out) == [400], (case, out)
+    assert not out.endswith(b"<open>"), (case, out)
+    assert b"malformed HTTP request" in out, out
+
+
+def test_well_framed_requests_still_pass(server):
+    # HTTP/1.0 may omit Host; a chunked body is decoded; keep-alive serves the next request.
+    out = exchange(server, head(server, "GET", ["Connection: close"], "1.0", False))
+    assert statuses(out) == [200], out
+    body = b'{"list_name":"chunky","addresses":[{"value":"198.51.100.7"}]}'
+    chunked = b"%x\r\n%s\r\n0\r\n\r\n" % (len(body), body)
+    raw = head(server, "POST", ["Content-Type: application/json", "Transfer-Encoding: chunked"]) + chunked
+    raw += head(server, "GET", ["Connection: close"])
+    out = exchange(server, raw)
+    assert statuses(out) == [201, 200], out
+    assert out.count(b"chunky") == 2, out
