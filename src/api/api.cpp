@@ -119,7 +119,7 @@ asio::awaitable<http::Response> Api::Handle(http::Request&& req, const http::Con
     }
     if (!out.rate_limited) co_await Dispatch(req, segs, conn, out);
   } catch (const std::exception& e) {  // the one catch-all of the request path
-    if (deps_.error_log) deps_.error_log->error("request {} failed: {}", request_id, e.what());
+    if (deps_.error_log) deps_.error_log->error("request {} failed: {}", request_id, EscapeForLog(e.what()));
     out.reply = Error::Internal(e.what());
   }
   http::Response res = RenderOutcome(out, req, request_id);
@@ -139,7 +139,7 @@ http::Response Api::RenderOutcome(Outcome& out, const http::Request& req, const 
     if (out.verified && res.result_int() < 300) SignResponse(res, *out.verified, known_hash);
   } else {
     const Error& e = out.reply.error();
-    if (e.code == Errc::kInternal && deps_.error_log) deps_.error_log->error("request {}: {}", request_id, e.detail);
+    if (e.code == Errc::kInternal && deps_.error_log) deps_.error_log->error("request {}: {}", request_id, EscapeForLog(e.detail));
     if (!out.v2) {
       res = RenderThreatstopError(e, req.version());
     } else if (out.hawk_failure) {

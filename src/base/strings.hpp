@@ -25,4 +25,10 @@ inline std::string_view Trim(std::string_view s) {
 // Quotes a user-supplied value for an error detail: bounded, control bytes escaped.
 std::string QuoteForDetail(std::string_view s);
 
+// An untrusted value for a text log line: printable ASCII is kept, `\` and `"` are escaped, and
+// every other byte (CR, LF, NUL, controls, anything >= 0x80 including invalid UTF-8) becomes
+// \xNN, so a value can neither end the line nor forge another. Every logger uses it for every
+// value that came from outside (DNS names, paths, header values, echoed JSON fields).
+std::string EscapeForLog(std::string_view s);
+
 }  // namespace rampart

@@ -2,16 +2,12 @@
 
 #include <boost/beast/core/string.hpp>
 
+#include "base/strings.hpp"
+
 namespace rampart::http {
 namespace {
 
 namespace bh = boost::beast::http;
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 // True when the Transfer-Encoding fields, joined, name exactly one coding and it is "chunked".
 bool OnlyChunked(const bh::request_header<>& head) {

@@ -12,6 +12,7 @@
 #include <array>
 #include <atomic>
 
+#include "base/strings.hpp"
 #include "crypto/crypto.hpp"
 #include "http/blocking.hpp"
 #include "xfr/responses.hpp"
@@ -47,7 +48,7 @@ struct DnsServer::State {
            std::pair<size_t, size_t> sent) const {
     if (!log || o.kind.empty()) return;
     const auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count();
-    log->info("dns {} zone={} serial={}->{} client={} tcp={} messages={} bytes={} us={}", o.kind, o.zone, o.from_serial,
+    log->info("dns {} zone={} serial={}->{} client={} tcp={} messages={} bytes={} us={}", o.kind, EscapeForLog(o.zone), o.from_serial,
               o.serial, client, tcp ? 1 : 0, sent.first, sent.second, us);
   }
 };

@@ -1,6 +1,7 @@
 """The HTTP front door as an attacker meets it: message framing that two parties could read
 differently (RFC 9112) is refused with 400 and the connection closed, before any body byte is
 read, so nothing can be smuggled behind it."""
+import json
 import re
 import socket
 
@@ -87,3 +88,34 @@ def test_well_framed_requests_still_pass(server):
     out = exchange(server, raw)
     assert statuses(out) == [201, 200], out
     assert out.count(b"chunky") == 2, out
+
+
+def test_untrusted_bytes_cannot_forge_log_lines(tmp_path):
+    """A DNS query name carrying a newline, a quote, NUL and invalid UTF-8 is logged escaped on its
+    own line (it used to forge a whole "dns AXFR" line unauthenticated); HTTP request targets with
+    the same bytes leave one JSON access-log line per answered request."""
+    from conftest import Server
+    server = Server(str(tmp_path / "d"), log_level="info").start()
+    labels = [b"x\n[2026-01-01 00:00:00.000] [rampart] [info]", b" dns AXFR zone=forged\"\x00\xff"]
+    qname = b"".join(bytes([len(l)]) + l for l in labels) + b"\x03rpz\x00"
+    query = b"\x12\x34\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00" + qname + b"\x00\x06\x00\x01"  # SOA IN
+    u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    u.settimeout(3)
+    u.sendto(query, ("127.0.0.1", server.dns_port))
+    u.recv(512)  # REFUSED: not a zone we serve
+    u.close()
+    for target in (b"/v4.0/\"quoted\"", b"/v4.0/%0a%00", b"/v4.0/\xff\xfe"):
+        exchange(server, b"GET " + target + b" HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+    deadline = __import__("time").time() + 10
+    while "dns REFUSED" not in server.log_text() and __import__("time").time() < deadline:
+        __import__("time").sleep(0.05)
+    log = server.log_text()
+    lines = log.splitlines()
+    assert all(line.startswith("[") for line in lines if line), log  # every line is one event of ours
+    refused = [line for line in lines if "dns REFUSED" in line]
+    assert len(refused) == 1 and "zone=x\\x0a[2026-01-01" in refused[0] and "\\x00\\xff" in refused[0], refused
+    assert not any(line.startswith("[2026-01-01 00:00:00.000]") for line in lines)
+    with open(server.access_log, "rb") as f:
+        access = f.read().split(b"\n")
+    events = [json.loads(line.decode("utf-8", "surrogateescape")) for line in access if line]
+    assert len(events) == 3 and {e["status"] for e in events} <= {400, 401, 404}, events
