@@ -205,7 +205,10 @@ Result<std::unique_ptr<App>> App::Create(const Config& cfg) {
   RAMPART_TRY(proxies, api::TrustedProxies::Parse(cfg.trusted_proxies));
   impl->api = std::make_unique<api::Api>(api::ApiConfig{cfg.public_base_url, v2cfg, proxies}, std::move(deps));
   http::ServerLimits limits{static_cast<size_t>(cfg.max_header_bytes), static_cast<size_t>(cfg.max_body_bytes),
-                            std::chrono::milliseconds(cfg.read_timeout_ms), static_cast<size_t>(cfg.max_connections)};
+                            std::chrono::milliseconds(cfg.read_timeout_ms), static_cast<size_t>(cfg.max_connections),
+                            static_cast<size_t>(cfg.max_connections_per_client),
+                            [proxies](const boost::asio::ip::address& a) { return proxies.Contains(a.to_string()); },
+                            std::chrono::milliseconds(cfg.header_timeout_ms)};
   impl->server = std::make_unique<http::Server>(
       impl->ioc(), [raw] { return raw->PickExecutor(); }, limits,
       [raw](http::Request&& req, const http::ConnectionInfo& conn) { return raw->api->Handle(std::move(req), conn); },

@@ -68,6 +68,11 @@ const std::vector<Setting>& Settings() {
       {"max_body_bytes", "request body limit (413 past it)", Int(&Config::max_body_bytes, 1024, int64_t{1} << 30)},
       {"read_timeout_ms", "time allowed to receive a request (408 past it)", Int(&Config::read_timeout_ms, 100, 3600000)},
       {"max_connections", "concurrent connections (503 past it)", Int(&Config::max_connections, 1, 1000000)},
+      {"max_connections_per_client", "connections from one client address, IPv6 per /64 (503 past it; 0: no cap;"
+                                     " trusted_proxies exempt)",
+       Int(&Config::max_connections_per_client, 0, 1000000)},
+      {"header_timeout_ms", "time allowed to receive the request line and headers (408 past it)",
+       Int(&Config::header_timeout_ms, 100, 3600000)},
       {"tls_cert", "PEM certificate chain; enables TLS with tls_key", Str(&Config::tls_cert)},
       {"tls_key", "PEM private key", Str(&Config::tls_key)},
       {"expires_date_order", "mdy or dmy: how to read ambiguous slash dates", Str(&Config::expires_date_order)},

@@ -23,6 +23,8 @@ struct Config {
   int64_t max_body_bytes = 16 * 1024 * 1024;
   int64_t read_timeout_ms = 30000;
   int64_t max_connections = 10000;
+  int64_t max_connections_per_client = 256;  // per client address (IPv6: per /64); 0: no cap
+  int64_t header_timeout_ms = 10000;         // the request line and headers must arrive within this
   std::string tls_cert;
   std::string tls_key;
   std::string expires_date_order = "mdy";

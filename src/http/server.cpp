@@ -16,7 +16,10 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 
 #include <algorithm>
+#include <array>
 #include <list>
+#include <string>
+#include <unordered_map>
 #include <tuple>
 #include <mutex>
 
@@ -47,6 +50,7 @@ struct Server::State {
   std::atomic<size_t> active{0};
   std::mutex mu;
   std::list<std::shared_ptr<SessionCtl>> sessions;
+  std::unordered_map<std::string, size_t> per_client;  // guarded by mu
 
   State(asio::io_context& io, ExecutorPicker p, ServerLimits l, Handler h, ErrorRenderer e, asio::ssl::context* t)
       : ioc(io), pick(std::move(p)), limits(l), handler(std::move(h)), errors(std::move(e)), tls(t), acceptor(io) {}
@@ -61,12 +65,27 @@ Error ReadError(const beast::error_code& ec) {
   return {Errc::kInvalidArgument, 10003, "malformed HTTP request: " + ec.message()};
 }
 
+// Answers and ends the connection. A lingering close: after the answer we stop sending and drain
+// what the client had already sent (at most 1 MiB, for at most 2 s), because closing a socket with
+// unread input resets the connection and the client could lose the answer before reading it.
 template <class Stream>
 asio::awaitable<void> WriteAndClose(Stream& stream, Response&& res) {
   res.keep_alive(false);
   res.prepare_payload();
-  beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(10));
-  co_await beast_http::async_write(stream, res, kTuple);
+  auto& lowest = beast::get_lowest_layer(stream);
+  lowest.expires_after(std::chrono::seconds(10));
+  auto [ec, n] = co_await beast_http::async_write(stream, res, kTuple);
+  if (ec) co_return;
+  beast::error_code ignored;
+  lowest.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  lowest.expires_after(std::chrono::seconds(2));
+  std::array<char, 16 * 1024> sink;
+  for (size_t drained = 0; drained < (size_t{1} << 20);) {
+    auto [rec, rn] = co_await lowest.async_read_some(asio::buffer(sink), kTuple);
+    if (rec) break;
+    drained += rn;
+  }
+  lowest.expires_never();
 }
 
 // Reads into `buffer` until it holds a whole request head (through the first blank line); returns
@@ -97,8 +116,10 @@ struct ReadResult {
 // otherwise waits a second before sending the body).
 template <class Stream>
 asio::awaitable<ReadResult> ReadRequest(Stream& stream, beast::flat_buffer& buffer,
-                                        beast_http::request_parser<beast_http::string_body>& parser) {
+                                        beast_http::request_parser<beast_http::string_body>& parser,
+                                        asio::steady_timer& head_deadline) {
   auto [uec, head_end] = co_await ReadHead(stream, buffer);
+  head_deadline.cancel();  // the head is in: only the whole-request deadline runs from here
   if (uec) co_return ReadResult{uec, {}};
   std::string_view raw(static_cast<const char*>(buffer.data().data()), head_end);
   if (auto bad = RawHeadError(raw)) co_return ReadResult{{}, std::move(bad)};
@@ -124,6 +145,7 @@ asio::awaitable<void> ServeRequests(std::shared_ptr<Server::State> st, std::shar
   beast::flat_buffer buffer(st->limits.header_bytes + 64 * 1024);
   // The read deadline cancels the read without closing the socket, so a 408 can still be sent.
   asio::steady_timer deadline(co_await asio::this_coro::executor);
+  asio::steady_timer head_deadline(co_await asio::this_coro::executor);  // a slow head is cut sooner
   bool timed_out = false;
   uint64_t generation = 0;  // a timer firing after its read completed must not touch the next one
   while (!st->stopping.load()) {
@@ -132,15 +154,20 @@ asio::awaitable<void> ServeRequests(std::shared_ptr<Server::State> st, std::shar
     beast_http::request_parser<beast_http::string_body> parser;
     parser.header_limit(static_cast<uint32_t>(st->limits.header_bytes));
     parser.body_limit(st->limits.body_bytes);
-    deadline.expires_after(st->limits.read_timeout);
-    deadline.async_wait([&stream, &timed_out, &generation, my_generation](const beast::error_code& ec) {
-      if (ec || generation != my_generation) return;  // the read finished first
-      timed_out = true;
-      beast::error_code ignored;
-      beast::get_lowest_layer(stream).socket().cancel(ignored);
-    });
-    ReadResult read = co_await ReadRequest(stream, buffer, parser);
+    auto arm = [&stream, &timed_out, &generation, my_generation](asio::steady_timer& t, std::chrono::milliseconds d) {
+      t.expires_after(d);
+      t.async_wait([&stream, &timed_out, &generation, my_generation](const beast::error_code& ec) {
+        if (ec || generation != my_generation) return;  // the read finished first
+        timed_out = true;
+        beast::error_code ignored;
+        beast::get_lowest_layer(stream).socket().cancel(ignored);
+      });
+    };
+    arm(deadline, st->limits.read_timeout);
+    arm(head_deadline, std::min(st->limits.head_timeout, st->limits.read_timeout));
+    ReadResult read = co_await ReadRequest(stream, buffer, parser, head_deadline);
     deadline.cancel();
+    head_deadline.cancel();
     if (read.framing) {  // ambiguous framing: answer and close without reading further
       Response err = st->errors({Errc::kInvalidArgument, 10003, "malformed HTTP request: " + *read.framing});
       co_await WriteAndClose(stream, std::move(err));
@@ -176,6 +203,41 @@ asio::awaitable<void> ServeRequests(std::shared_ptr<Server::State> st, std::shar
   }
 }
 
+// The key a client's connections are counted under: its IPv4 address, or its IPv6 /64 (one host
+// can use a whole /64). IPv4-mapped IPv6 counts as IPv4.
+std::string ClientKey(const asio::ip::address& a) {
+  if (a.is_v6() && a.to_v6().is_v4_mapped()) return ClientKey(asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6()));
+  if (a.is_v4()) {
+    auto b = a.to_v4().to_bytes();
+    return std::string(b.begin(), b.end());
+  }
+  auto b = a.to_v6().to_bytes();
+  return std::string(b.begin(), b.begin() + 8);
+}
+
+// Counts a connection against its client while alive; `admitted` is false past the cap.
+class ClientSlot {
+ public:
+  ClientSlot(Server::State& st, const asio::ip::address& a, bool known) : st_(st) {
+    if (!known || st.limits.max_connections_per_client == 0 || (st.limits.exempt && st.limits.exempt(a))) return;
+    key_ = ClientKey(a);
+    std::lock_guard lock(st_.mu);
+    counted_ = true;
+    admitted_ = ++st_.per_client[key_] <= st_.limits.max_connections_per_client;
+  }
+  ~ClientSlot() {
+    if (!counted_) return;
+    std::lock_guard lock(st_.mu);
+    if (--st_.per_client[key_] == 0) st_.per_client.erase(key_);
+  }
+  bool admitted() const { return admitted_; }
+
+ private:
+  Server::State& st_;
+  std::string key_;
+  bool counted_ = false, admitted_ = true;
+};
+
 template <class Stream>
 void Track(const std::shared_ptr<SessionCtl>& ctl, Stream& stream) {
   ctl->close = [&stream] {
@@ -184,7 +246,10 @@ void Track(const std::shared_ptr<SessionCtl>& ctl, Stream& stream) {
   };
 }
 
-asio::awaitable<void> RunSession(std::shared_ptr<Server::State> st, tcp::socket socket) {
+// `slot` was taken in the accept loop, in accept order: sessions start on other threads, and a
+// count taken there could let a later connection in before earlier ones were counted.
+asio::awaitable<void> RunSession(std::shared_ptr<Server::State> st, tcp::socket socket,
+                                 std::unique_ptr<ClientSlot> slot) {
   ConnectionInfo info;
   beast::error_code ec;
   auto remote = socket.remote_endpoint(ec);
@@ -198,6 +263,9 @@ asio::awaitable<void> RunSession(std::shared_ptr<Server::State> st, tcp::socket 
   beast::tcp_stream tcp_stream(std::move(socket));
   if (st->active.fetch_add(1) >= st->limits.max_connections) {
     Response err = st->errors({Errc::kUnavailable, 10100, "too many connections"});
+    co_await WriteAndClose(tcp_stream, std::move(err));
+  } else if (!slot->admitted()) {
+    Response err = st->errors({Errc::kUnavailable, 10100, "too many connections from this client"});
     co_await WriteAndClose(tcp_stream, std::move(err));
   } else if (st->tls) {
     info.tls = true;
@@ -234,7 +302,10 @@ asio::awaitable<void> Accept(std::shared_ptr<Server::State> st) {
       continue;  // e.g. EMFILE: keep serving the connections we have
     }
     auto ex = socket.get_executor();
-    asio::co_spawn(ex, RunSession(st, std::move(socket)), asio::detached);
+    beast::error_code rec;
+    auto remote = socket.remote_endpoint(rec);
+    auto slot = std::make_unique<ClientSlot>(*st, remote.address(), !rec);
+    asio::co_spawn(ex, RunSession(st, std::move(socket), std::move(slot)), asio::detached);
   }
 }
 

@@ -21,8 +21,13 @@ namespace rampart::http {
 struct ServerLimits {
   size_t header_bytes = 16 * 1024;
   size_t body_bytes = 16 * 1024 * 1024;
-  std::chrono::milliseconds read_timeout{30000};
+  std::chrono::milliseconds read_timeout{30000};  // the whole request, head and body
   size_t max_connections = 10000;
+  // One client address (IPv6: its /64) may hold at most this many connections (0: no cap), so one
+  // client cannot take every slot; addresses `exempt` says yes to (load balancers) are not counted.
+  size_t max_connections_per_client = 256;
+  std::function<bool(const boost::asio::ip::address&)> exempt;
+  std::chrono::milliseconds head_timeout{10000};  // the request line and headers (408 past it)
 };
 
 using Handler = std::function<boost::asio::awaitable<Response>(Request&&, const ConnectionInfo&)>;

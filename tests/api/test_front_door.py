@@ -25,6 +25,8 @@ def exchange(server, raw, timeout=3):
             out += chunk
     except socket.timeout:
         return out + b"<open>"
+    except ConnectionResetError:
+        return out + b"<reset>"
     finally:
         s.close()
 
@@ -119,3 +121,46 @@ def test_untrusted_bytes_cannot_forge_log_lines(tmp_path):
         access = f.read().split(b"\n")
     events = [json.loads(line.decode("utf-8", "surrogateescape")) for line in access if line]
     assert len(events) == 3 and {e["status"] for e in events} <= {400, 401, 404}, events
+
+
+def test_one_client_cannot_take_every_connection(tmp_path):
+    """256 connections per client address by default: the 257th from 127.0.0.1 is refused (503,
+    the API's error shape), while a client from 127.0.0.2 keeps working; a half-sent head is cut at
+    header_timeout_ms (408) and frees its slot."""
+    from conftest import Server
+    server = Server(str(tmp_path / "d"), ["--header-timeout-ms", "1500"]).start()
+    held = []
+    try:
+        for _ in range(256):  # half-sent requests: the head never ends
+            s = socket.create_connection(("127.0.0.1", server.port))
+            s.sendall(b"GET /v4.0/user_ip_lists HTTP/1.1\r\nHost: a\r\n")
+            held.append(s)
+        extra = exchange(server, b"GET /healthz HTTP/1.1\r\nHost: a\r\n\r\n")
+        assert statuses(extra) == [503], extra
+        assert b"\"error_code\":10100" in extra and b"\"status_code\":503" in extra, extra
+        other = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        other.bind(("127.0.0.2", 0))
+        other.settimeout(5)
+        other.connect(("127.0.0.1", server.port))
+        other.sendall(head(server, "GET", ["Connection: close"]))
+        got = b""
+        while True:
+            chunk = other.recv(65536)
+            if not chunk:
+                break
+            got += chunk
+        other.close()
+        assert statuses(got) == [200] and b'"_meta"' in got, got
+        # The held heads time out (408, then closed), and the client may connect again.
+        held[0].settimeout(10)
+        answer = held[0].recv(65536)
+        assert statuses(answer) == [408], answer
+    finally:
+        for s in held:
+            s.close()
+    deadline = __import__("time").time() + 10
+    while __import__("time").time() < deadline:
+        again = exchange(server, b"GET /healthz HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")
+        if statuses(again) == [200]:
+            break
+    assert statuses(again) == [200], again
