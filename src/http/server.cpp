@@ -42,7 +42,7 @@ struct Server::State {
   asio::io_context& ioc;
   ExecutorPicker pick;
   ServerLimits limits;
-  Handler handler;
+  Admitter admit;
   ErrorRenderer errors;
   asio::ssl::context* tls;
   tcp::acceptor acceptor;
@@ -52,8 +52,8 @@ struct Server::State {
   std::list<std::shared_ptr<SessionCtl>> sessions;
   std::unordered_map<std::string, size_t> per_client;  // guarded by mu
 
-  State(asio::io_context& io, ExecutorPicker p, ServerLimits l, Handler h, ErrorRenderer e, asio::ssl::context* t)
-      : ioc(io), pick(std::move(p)), limits(l), handler(std::move(h)), errors(std::move(e)), tls(t), acceptor(io) {}
+  State(asio::io_context& io, ExecutorPicker p, ServerLimits l, Admitter a, ErrorRenderer e, asio::ssl::context* t)
+      : ioc(io), pick(std::move(p)), limits(l), admit(std::move(a)), errors(std::move(e)), tls(t), acceptor(io) {}
 };
 
 namespace {
@@ -126,15 +126,40 @@ asio::awaitable<ReadResult> ReadRequest(Stream& stream, beast::flat_buffer& buff
   auto [ec, n] = co_await beast_http::async_read_header(stream, buffer, parser, kTuple);
   if (ec) co_return ReadResult{ec, {}};
   if (auto bad = FramingError(parser.get().base())) co_return ReadResult{{}, std::move(bad)};
-  if (parser.is_done()) co_return ReadResult{};
+  co_return ReadResult{};
+}
+
+// Reads the body of an admitted request whose head `parser` holds.
+template <class Stream>
+asio::awaitable<beast::error_code> ReadBody(Stream& stream, beast::flat_buffer& buffer,
+                                            beast_http::request_parser<beast_http::string_body>& parser) {
+  if (parser.is_done()) co_return beast::error_code{};
   const auto& req = parser.get();
   if (req.version() >= 11 && beast::iequals(req[beast_http::field::expect], "100-continue")) {
     beast_http::response<beast_http::empty_body> cont{Status::continue_, 11};
     auto [wec, wn] = co_await beast_http::async_write(stream, cont, kTuple);
-    if (wec) co_return ReadResult{wec, {}};
+    if (wec) co_return wec;
   }
   auto [bec, bn] = co_await beast_http::async_read(stream, buffer, parser, kTuple);
-  co_return ReadResult{bec, {}};
+  co_return bec;
+}
+
+// A failed read: 408 when a request had started and time ran out, 400/413/431 for a bad one;
+// nothing when the client just went away.
+template <class Stream>
+asio::awaitable<void> ReportReadError(Server::State& st, Stream& stream, beast::error_code ec, bool timed_out,
+                                      bool partial) {
+  if (timed_out && partial) {
+    Response err = st.errors(ReadError(beast::error::timeout));
+    co_await WriteAndClose(stream, std::move(err));
+    co_return;
+  }
+  const bool quiet = timed_out || ec == beast_http::error::end_of_stream || ec == asio::error::operation_aborted ||
+                     ec == asio::error::connection_reset || ec == asio::error::eof;
+  if (!quiet) {
+    Response err = st.errors(ReadError(ec));  // named: GCC 12 mishandles temporaries in co_await
+    co_await WriteAndClose(stream, std::move(err));
+  }
 }
 
 // One connection: read a request, answer it, repeat. Responses go out in request order.
@@ -166,33 +191,42 @@ asio::awaitable<void> ServeRequests(std::shared_ptr<Server::State> st, std::shar
     arm(deadline, st->limits.read_timeout);
     arm(head_deadline, std::min(st->limits.head_timeout, st->limits.read_timeout));
     ReadResult read = co_await ReadRequest(stream, buffer, parser, head_deadline);
-    deadline.cancel();
     head_deadline.cancel();
     if (read.framing) {  // ambiguous framing: answer and close without reading further
+      deadline.cancel();
       Response err = st->errors({Errc::kInvalidArgument, 10003, "malformed HTTP request: " + *read.framing});
       co_await WriteAndClose(stream, std::move(err));
       co_return;
     }
-    const beast::error_code ec = read.ec;
-    if (ec) {
-      const bool partial = parser.got_some() || buffer.size() > 0;
-      if (timed_out && partial) {
-        Response err = st->errors(ReadError(beast::error::timeout));
-        co_await WriteAndClose(stream, std::move(err));
-        co_return;
-      }
-      bool quiet = timed_out || ec == beast_http::error::end_of_stream || ec == asio::error::operation_aborted ||
-                   ec == asio::error::connection_reset || ec == asio::error::eof;
-      if (!quiet) {
-        Response err = st->errors(ReadError(ec));  // named: GCC 12 mishandles temporaries in co_await
-        co_await WriteAndClose(stream, std::move(err));
-      }
+    if (read.ec) {
+      deadline.cancel();
+      co_await ReportReadError(*st, stream, read.ec, timed_out, parser.got_some() || buffer.size() > 0);
       co_return;
     }
     ctl->busy = true;
-    Request req = parser.release();
-    const bool keep_alive = req.keep_alive();
-    Response res = co_await st->handler(std::move(req), info);
+    const bool keep_alive = parser.get().keep_alive();
+    // Phase 1: the application decides on the head alone; no body byte has been read.
+    Admission admission = co_await st->admit(parser.get(), info);
+    Response res;
+    bool body_left_unread = false;
+    if (admission.answer) {
+      deadline.cancel();
+      res = std::move(*admission.answer);
+      body_left_unread = !parser.is_done();
+    } else {
+      const beast::error_code bec = co_await ReadBody(stream, buffer, parser);
+      deadline.cancel();
+      if (bec) {
+        co_await ReportReadError(*st, stream, bec, timed_out, true);
+        co_return;
+      }
+      Response handled = co_await admission.handle(parser.release());
+      res = std::move(handled);
+    }
+    if (body_left_unread) {  // the connection cannot be reused: the body is still on its way
+      co_await WriteAndClose(stream, std::move(res));
+      co_return;
+    }
     res.keep_alive(keep_alive && !st->stopping.load());
     res.prepare_payload();
     beast::get_lowest_layer(stream).expires_after(st->limits.read_timeout);  // write deadline
@@ -311,9 +345,17 @@ asio::awaitable<void> Accept(std::shared_ptr<Server::State> st) {
 
 }  // namespace
 
-Server::Server(asio::io_context& ioc, ExecutorPicker pick, ServerLimits limits, Handler handler,
+Server::Server(asio::io_context& ioc, ExecutorPicker pick, ServerLimits limits, Admitter admit,
                ErrorRenderer errors, asio::ssl::context* tls)
-    : state_(std::make_shared<State>(ioc, std::move(pick), limits, std::move(handler), std::move(errors), tls)) {}
+    : state_(std::make_shared<State>(ioc, std::move(pick), limits, std::move(admit), std::move(errors), tls)) {}
+
+Admitter AdmitAll(Handler handler) {
+  return [handler = std::move(handler)](const Request&, const ConnectionInfo& conn) -> asio::awaitable<Admission> {
+    Admission a;
+    a.handle = [handler, conn](Request&& req) { return handler(std::move(req), conn); };
+    co_return a;
+  };
+}
 
 Server::~Server() { Stop(); }
 

@@ -22,11 +22,11 @@ class ServerTest : public ::testing::Test {
   void Start(ServerLimits limits) {
     server_ = std::make_unique<Server>(
         ioc_, [this] { return boost::asio::any_io_executor(boost::asio::make_strand(ioc_)); }, limits,
-        [](Request&& req, const ConnectionInfo&) -> asio::awaitable<Response> {
+        AdmitAll([](Request&& req, const ConnectionInfo&) -> asio::awaitable<Response> {
           Response res{Status::ok, req.version()};
           res.body() = std::string(req.target()) + "|" + std::to_string(req.body().size());
           co_return res;
-        },
+        }),
         [](const Error& e) {
           Response res{StatusFor(e.code), 11};
           res.body() = "error " + std::to_string(e.ext);
