@@ -4,6 +4,7 @@
 // access log + metrics. I/O threads run it; anything that may block hops to the blocking pool.
 #include <boost/asio/thread_pool.hpp>
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -47,6 +48,11 @@ struct ApiDeps {
 class Api {
  public:
   Api(ApiConfig cfg, ApiDeps deps);
+  // Phase 1, on the head alone (no body byte read yet): request id, the per-IP rate limit, route,
+  // method, authentication (Bearer, or Hawk without its payload hash) and authorization. A refused
+  // request gets its answer here; an admitted one continues in `handle` once its body is read.
+  boost::asio::awaitable<http::Admission> Admit(const http::Request& head, const http::ConnectionInfo& conn);
+  // Both phases on a request already read whole.
   boost::asio::awaitable<http::Response> Handle(http::Request&& req, const http::ConnectionInfo& conn);
 
  private:
@@ -62,11 +68,23 @@ class Api {
     std::optional<ratelimit::Decision> rate;
     bool rate_limited = false;
   };
+  // What phase 1 learned about a request, carried to phase 2.
+  struct Pending {
+    std::chrono::steady_clock::time_point t0;
+    std::string request_id;
+    Outcome out{Error::Internal("no outcome")};
+    const Route* route = nullptr;     // owned by router_
+    std::vector<std::string> params;  // route parameters, copied out of the head
+    std::optional<auth::Principal> principal;
+    http::ConnectionInfo conn;
+  };
   http::Response RenderOutcome(Outcome& out, const http::Request& req, const std::string& request_id) const;
-  boost::asio::awaitable<bool> AuthenticateV2(const http::Request& req, const http::ConnectionInfo& conn,
-                                              const Route& route, Outcome& out, Call& call);
-  boost::asio::awaitable<void> Dispatch(const http::Request& req, const std::vector<std::string_view>& segs,
-                                        const http::ConnectionInfo& conn, Outcome& out);
+  boost::asio::awaitable<bool> AuthenticateV2(const http::Request& req, const Route& route, Pending& p);
+  // False when `p.out` already holds the answer.
+  boost::asio::awaitable<bool> AdmitHead(const http::Request& head, Pending& p);
+  boost::asio::awaitable<void> RunHandler(const http::Request& req, Pending& p);
+  boost::asio::awaitable<http::Response> Finish(std::shared_ptr<Pending> p, http::Request req);
+  http::Response Complete(Pending& p, const http::Request& req);  // render, metrics, access log
   boost::asio::awaitable<Result<auth::Principal>> Authenticate(const http::Request& req);
   Error MethodMismatch(const http::Request& req, const std::vector<std::string_view>& segs) const;
   std::string BaseUrl(const http::Request& req, const http::ConnectionInfo& conn) const;

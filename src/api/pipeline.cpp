@@ -70,28 +70,51 @@ std::string AllowHeader(const std::vector<http::Verb>& verbs) {
 
 }  // namespace
 
-asio::awaitable<http::Response> Api::Handle(http::Request&& req, const http::ConnectionInfo& conn) {
-  const auto t0 = std::chrono::steady_clock::now();
-  const std::string request_id = RequestId(req);
-  Outcome out{Error::Internal("no outcome"), "unmatched", {}, {}, false, {}, {}, {}, false};
-  const std::vector<std::string_view> segs = http::PathSegments(req.target());  // parsed once
-  out.v2 = deps_.v2 && IsV2Path(segs);
+asio::awaitable<http::Admission> Api::Admit(const http::Request& head, const http::ConnectionInfo& conn) {
+  auto p = std::make_shared<Pending>();
+  p->t0 = std::chrono::steady_clock::now();
+  p->request_id = RequestId(head);
+  p->conn = conn;
+  bool admitted = false;
   try {
-    if (out.v2) {  // per client IP, before anything else is spent on the request
-      out.rate = deps_.v2->ip_limit.Take(
-          cfg_.trusted_proxies.ClientAddress(conn.remote_address, req["X-Forwarded-For"]));
-      out.rate_limited = !out.rate->allowed;
-    }
-    if (!out.rate_limited) co_await Dispatch(req, segs, conn, out);
-  } catch (const std::exception& e) {  // the one catch-all of the request path
-    if (deps_.error_log) deps_.error_log->error("request {} failed: {}", request_id, EscapeForLog(e.what()));
-    out.reply = Error::Internal(e.what());
+    admitted = co_await AdmitHead(head, *p);
+  } catch (const std::exception& e) {  // a catch-all of the request path (phase 1)
+    if (deps_.error_log) deps_.error_log->error("request {} failed: {}", p->request_id, EscapeForLog(e.what()));
+    p->out.reply = Error::Internal(e.what());
   }
-  http::Response res = RenderOutcome(out, req, request_id);
-  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  deps_.metrics.ObserveRequest(out.route, http::beast_http::to_string(req.method()), res.result_int(), secs);
-  Log(req, res, out, request_id, conn, secs);
+  http::Admission a;
+  if (!admitted) {
+    a.answer = Complete(*p, head);
+    co_return a;
+  }
+  // A plain function (not a coroutine lambda): the coroutine it starts owns its arguments.
+  a.handle = [this, p](http::Request&& req) { return Finish(p, std::move(req)); };
+  co_return a;
+}
+
+asio::awaitable<http::Response> Api::Handle(http::Request&& req, const http::ConnectionInfo& conn) {
+  http::Admission a = co_await Admit(req, conn);
+  if (a.answer) co_return std::move(*a.answer);
+  http::Response res = co_await a.handle(std::move(req));
   co_return res;
+}
+
+asio::awaitable<http::Response> Api::Finish(std::shared_ptr<Pending> p, http::Request req) {
+  try {
+    co_await RunHandler(req, *p);
+  } catch (const std::exception& e) {  // a catch-all of the request path (phase 2)
+    if (deps_.error_log) deps_.error_log->error("request {} failed: {}", p->request_id, EscapeForLog(e.what()));
+    p->out.reply = Error::Internal(e.what());
+  }
+  co_return Complete(*p, req);
+}
+
+http::Response Api::Complete(Pending& p, const http::Request& req) {
+  http::Response res = RenderOutcome(p.out, req, p.request_id);
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - p.t0).count();
+  deps_.metrics.ObserveRequest(p.out.route, http::beast_http::to_string(req.method()), res.result_int(), secs);
+  Log(req, res, p.out, p.request_id, p.conn, secs);
+  return res;
 }
 
 http::Response Api::RenderOutcome(Outcome& out, const http::Request& req, const std::string& request_id) const {
@@ -121,8 +144,9 @@ http::Response Api::RenderOutcome(Outcome& out, const http::Request& req, const 
   return res;
 }
 
-asio::awaitable<bool> Api::AuthenticateV2(const http::Request& req, const http::ConnectionInfo& conn,
-                                          const Route& route, Outcome& out, Call& call) {
+asio::awaitable<bool> Api::AuthenticateV2(const http::Request& req, const Route& route, Pending& p) {
+  Outcome& out = p.out;
+  const http::ConnectionInfo& conn = p.conn;
   // Known users verify on the I/O thread (cached keys: no store access); others load off-thread.
   // (An if, not a conditional expression: GCC 12 miscompiles co_await inside `?:`.)
   HawkAuth a;
@@ -147,52 +171,82 @@ asio::awaitable<bool> Api::AuthenticateV2(const http::Request& req, const http::
     out.rate_limited = true;
     co_return false;
   }
-  call.principal = *a.principal;
+  p.principal = *a.principal;
   out.verified = std::move(a.verified);
   co_return true;
 }
 
-asio::awaitable<void> Api::Dispatch(const http::Request& req, const std::vector<std::string_view>& segs,
-                                     const http::ConnectionInfo& conn, Outcome& out) {
-  auto match = router_.Find(req.method(), segs);
+asio::awaitable<bool> Api::AdmitHead(const http::Request& head, Pending& p) {
+  Outcome& out = p.out;
+  const std::vector<std::string_view> segs = http::PathSegments(head.target());  // parsed once
+  out.v2 = deps_.v2 && IsV2Path(segs);
+  if (out.v2) {  // per client IP, before anything else is spent on the request
+    out.rate = deps_.v2->ip_limit.Take(
+        cfg_.trusted_proxies.ClientAddress(p.conn.remote_address, head["X-Forwarded-For"]));
+    out.rate_limited = !out.rate->allowed;
+    if (out.rate_limited) co_return false;
+  }
+  auto match = router_.Find(head.method(), segs);
   if (!match.value) {
     out.allowed = match.allowed;
-    out.reply = match.allowed.empty() ? Error{Errc::kNotFound, 10000, "no such service: " + QuoteForDetail(req.target().substr(0, 200))}
-                                      : MethodMismatch(req, segs);
+    out.reply = match.allowed.empty() ? Error{Errc::kNotFound, 10000, "no such service: " + QuoteForDetail(head.target().substr(0, 200))}
+                                      : MethodMismatch(head, segs);
     if (out.v2 && match.allowed.empty()) out.reply = Error{Errc::kNotFound, 0, "Not Found"};
     if (out.reply.error().code != Errc::kMethodNotAllowed) out.allowed.clear();
-    co_return;
+    co_return false;
   }
   const Route& route = *match.value;
   out.route = route.name;
-  Call call{req, std::move(match.params), std::nullopt, BaseUrl(req, conn)};
+  p.route = &route;
+  p.params.assign(match.params.begin(), match.params.end());
   if (route.auth && route.surface == Surface::kThreatstack) {
-    if (!co_await AuthenticateV2(req, conn, route, out, call)) co_return;
+    if (!co_await AuthenticateV2(head, route, p)) co_return false;
   } else if (route.auth) {
-    Result<auth::Principal> who = co_await Authenticate(req);
+    Result<auth::Principal> who = co_await Authenticate(head);
     if (!who) {
       out.reply = who.error();
-      co_return;
+      co_return false;
     }
     out.account_id = who->account_id;
     if (route.write && !who->can_write) {
       out.reply = Error{Errc::kForbidden, code::kPermissionDenied, "this token is read-only"};
-      co_return;
+      co_return false;
     }
-    call.principal = *who;
+    p.principal = *who;
     if (!deps_.lists.Snapshot(who->account_id)) {  // first request of this account: load off-thread
       std::string account = who->account_id;
       auto loaded = co_await http::RunBlocking(deps_.pool, [&] { return deps_.lists.Load(account); });
       if (!loaded) {
         out.reply = loaded.error();
-        co_return;
+        co_return false;
       }
+    }
+  }
+  const std::string_view length = head[field::content_length];
+  if (head.method() == http::Verb::get && (head.chunked() || (!length.empty() && length != "0"))) {
+    out.reply = Error::Invalid(code::kBadRequest, "a GET request must not carry a body");
+    co_return false;
+  }
+  co_return true;
+}
+
+asio::awaitable<void> Api::RunHandler(const http::Request& req, Pending& p) {
+  Outcome& out = p.out;
+  const Route& route = *p.route;
+  if (out.verified && !req.body().empty()) {  // Hawk: the signed payload hash, now that the body is in
+    if (auto bad = auth::hawk::VerifyPayload(*out.verified, req[field::content_type], req.body())) {
+      out.hawk_failure = *bad;
+      out.verified.reset();
+      out.reply = Error{Errc::kUnauthenticated, 0, bad->message};
+      co_return;
     }
   }
   if (req.method() == http::Verb::get && !req.body().empty()) {
     out.reply = Error::Invalid(code::kBadRequest, "a GET request must not carry a body");
     co_return;
   }
+  std::vector<std::string_view> params(p.params.begin(), p.params.end());
+  Call call{req, std::move(params), p.principal, BaseUrl(req, p.conn)};
   if (route.fast) {
     if (auto quick = route.fast(call)) {
       out.reply = std::move(*quick);

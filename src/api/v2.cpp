@@ -38,7 +38,8 @@ HawkAuth AuthenticateHawk(const http::Request& req, const hawk::Attributes& pars
   if (!cfg.external_port.empty()) hp.port = cfg.external_port;
   const int64_t now = UnixMillis(deps.clock.Now());
   hawk::RequestView view{http::beast_http::to_string(req.method()), req.target(), req[field::authorization],
-                         req[field::content_type], std::optional<std::string_view>(req.body()), hp};
+                         req[field::content_type], std::nullopt, hp};  // on the head: the payload is checked
+                                                                       // once the body is read (VerifyPayload)
   // A user may hold two valid keys during a rotation's grace period: try each.
   std::vector<hawk::Credentials> keys = deps.identity.CredentialsFor(parsed.id, may_block);
   hawk::NonceCheck nonces = [&](std::string_view id, std::string_view nonce, std::string_view ts, int64_t until) {

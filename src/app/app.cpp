@@ -211,9 +211,7 @@ Result<std::unique_ptr<App>> App::Create(const Config& cfg) {
                             std::chrono::milliseconds(cfg.header_timeout_ms)};
   impl->server = std::make_unique<http::Server>(
       impl->ioc(), [raw] { return raw->PickExecutor(); }, limits,
-      http::AdmitAll([raw](http::Request&& req, const http::ConnectionInfo& conn) {
-        return raw->api->Handle(std::move(req), conn);
-      }),
+      [raw](const http::Request& head, const http::ConnectionInfo& conn) { return raw->api->Admit(head, conn); },
       [](const Error& e) { return api::RenderThreatstopError(e); }, impl->tls.get());
   return std::unique_ptr<App>(new App(std::move(impl)));
 }

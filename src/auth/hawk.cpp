@@ -235,4 +235,10 @@ Outcome<Verified> VerifyBewit(std::string_view method, std::string_view target, 
   return O::Ok(std::move(v));
 }
 
+std::optional<Failure> VerifyPayload(const Verified& v, std::string_view content_type, std::string_view body) {
+  if (!v.artifacts.hash) return std::nullopt;
+  if (crypto::ConstantTimeEqual(PayloadHash(v.alg, content_type, body), *v.artifacts.hash)) return std::nullopt;
+  return Unauthorized("Bad payload hash");
+}
+
 }  // namespace rampart::auth::hawk

@@ -104,6 +104,10 @@ struct Verified {
   Artifacts artifacts;
 };
 
+// The payload step of Verify for a body read after its head was verified (rampart authenticates
+// on the head, then reads the body): nullopt when the request signed no hash or the hash matches.
+std::optional<Failure> VerifyPayload(const Verified& v, std::string_view content_type, std::string_view body);
+
 // §7 in the reference's order: parse, required attributes, lookup, record sanity, MAC, payload,
 // nonce, timestamp. A `ts` that is not all digits is rejected as stale (the reference's NaN
 // quirk accepts it; rampart does not).

@@ -32,15 +32,6 @@ struct ServerLimits {
 
 using Handler = std::function<boost::asio::awaitable<Response>(Request&&, const ConnectionInfo&)>;
 
-// What the application decides on a request's head, before any body byte is read: refuse it
-// (`answer`; a body it announced is never read, and the connection is closed after the answer),
-// or admit it (`handle` runs on the whole request once the body is in).
-struct Admission {
-  std::optional<Response> answer;
-  std::function<boost::asio::awaitable<Response>(Request&&)> handle;
-};
-// `head` is the request with its head parsed and an empty body.
-using Admitter = std::function<boost::asio::awaitable<Admission>(const Request& head, const ConnectionInfo&)>;
 // An Admitter that admits every request to `handler` (tests, and applications without auth).
 Admitter AdmitAll(Handler handler);
 // Renders a protocol error (408, 413, 431, 400, 503) for a request that never reached the handler.

@@ -3,6 +3,8 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include <functional>
+#include <optional>
 #include <string>
 
 #include "http/text_body.hpp"
@@ -19,5 +21,15 @@ struct ConnectionInfo {
   std::string remote_address;
   bool tls = false;
 };
+
+// What the application decides on a request's head, before any body byte is read: refuse it
+// (`answer`; a body it announced is never read, and the connection is closed after the answer),
+// or admit it (`handle` runs on the whole request once the body is in).
+struct Admission {
+  std::optional<Response> answer;
+  std::function<boost::asio::awaitable<Response>(Request&&)> handle;
+};
+// `head` is the request with its head parsed and an empty body.
+using Admitter = std::function<boost::asio::awaitable<Admission>(const Request& head, const ConnectionInfo&)>;
 
 }  // namespace rampart::http
