@@ -233,7 +233,7 @@ asio::awaitable<bool> Api::AdmitHead(const http::Request& head, Pending& p) {
 asio::awaitable<void> Api::RunHandler(const http::Request& req, Pending& p) {
   Outcome& out = p.out;
   const Route& route = *p.route;
-  if (out.verified && !req.body().empty()) {  // Hawk: the signed payload hash, now that the body is in
+  if (out.verified) {  // Hawk: the signed payload hash (when the request has one), now that the body is in
     if (auto bad = auth::hawk::VerifyPayload(*out.verified, req[field::content_type], req.body())) {
       out.hawk_failure = *bad;
       out.verified.reset();
