@@ -45,6 +45,10 @@ struct ApiDeps {
   EnforcementDeps* enforcement = nullptr;  // null: no /v4.0/policies and /v4.0/devices
 };
 
+// A protocol error the HTTP server produced itself (408, 413, 431, 400, 503): in the error shape of
+// the path's API once the request-target is known, else a short text/plain body.
+http::Response RenderServerError(const Error& e, std::optional<std::string_view> target);
+
 class Api {
  public:
   Api(ApiConfig cfg, ApiDeps deps);

@@ -70,6 +70,20 @@ std::string AllowHeader(const std::vector<http::Verb>& verbs) {
 
 }  // namespace
 
+http::Response RenderServerError(const Error& e, std::optional<std::string_view> target) {
+  const auto status = http::StatusFor(e.code);
+  if (!target) {
+    http::Response res{status, 11};
+    res.set(field::content_type, "text/plain; charset=utf-8");
+    res.body() = std::to_string(static_cast<int>(status)) + " " + e.detail + "\n";
+    return res;
+  }
+  if (IsV2Path(http::PathSegments(*target))) {
+    return RenderThreatstackError(static_cast<int>(status), e.detail, "", 11);
+  }
+  return RenderThreatstopError(e);
+}
+
 asio::awaitable<http::Admission> Api::Admit(const http::Request& head, const http::ConnectionInfo& conn) {
   auto p = std::make_shared<Pending>();
   p->t0 = std::chrono::steady_clock::now();

@@ -212,7 +212,8 @@ Result<std::unique_ptr<App>> App::Create(const Config& cfg) {
   impl->server = std::make_unique<http::Server>(
       impl->ioc(), [raw] { return raw->PickExecutor(); }, limits,
       [raw](const http::Request& head, const http::ConnectionInfo& conn) { return raw->api->Admit(head, conn); },
-      [](const Error& e) { return api::RenderThreatstopError(e); }, impl->tls.get());
+      [](const Error& e, std::optional<std::string_view> target) { return api::RenderServerError(e, target); },
+      impl->tls.get());
   return std::unique_ptr<App>(new App(std::move(impl)));
 }
 

@@ -106,9 +106,22 @@ asio::awaitable<std::tuple<beast::error_code, size_t>> ReadHead(Stream& stream, 
   }
 }
 
+// The request-target of the request line at the start of `buffer`, once that line has ended.
+std::optional<std::string_view> LineTarget(const beast::flat_buffer& buffer) {
+  std::string_view data(static_cast<const char*>(buffer.data().data()), buffer.size());
+  while (data.starts_with("\r\n")) data.remove_prefix(2);
+  const size_t eol = data.find("\r\n");
+  if (eol == std::string_view::npos) return std::nullopt;
+  std::string_view line = data.substr(0, eol);
+  const size_t sp1 = line.find(' '), sp2 = line.rfind(' ');
+  if (sp1 == std::string_view::npos || sp2 <= sp1) return std::nullopt;
+  return line.substr(sp1 + 1, sp2 - sp1 - 1);
+}
+
 struct ReadResult {
   beast::error_code ec;
   std::optional<std::string> framing;  // set: the head is ambiguous (400, close); no body was read
+  std::optional<std::string> target;   // the request line's target, once that line was read
 };
 
 // Reads one request. The head is read whole first and its framing checked (framing.hpp) before
@@ -120,13 +133,16 @@ asio::awaitable<ReadResult> ReadRequest(Stream& stream, beast::flat_buffer& buff
                                         asio::steady_timer& head_deadline) {
   auto [uec, head_end] = co_await ReadHead(stream, buffer);
   head_deadline.cancel();  // the head is in: only the whole-request deadline runs from here
-  if (uec) co_return ReadResult{uec, {}};
+  // Kept before Beast consumes the head: an error past the request line is rendered for its path.
+  std::optional<std::string> target;
+  if (auto t = LineTarget(buffer)) target = std::string(*t);
+  if (uec) co_return ReadResult{uec, {}, std::move(target)};
   std::string_view raw(static_cast<const char*>(buffer.data().data()), head_end);
-  if (auto bad = RawHeadError(raw)) co_return ReadResult{{}, std::move(bad)};
+  if (auto bad = RawHeadError(raw)) co_return ReadResult{{}, std::move(bad), std::move(target)};
   auto [ec, n] = co_await beast_http::async_read_header(stream, buffer, parser, kTuple);
-  if (ec) co_return ReadResult{ec, {}};
-  if (auto bad = FramingError(parser.get().base())) co_return ReadResult{{}, std::move(bad)};
-  co_return ReadResult{};
+  if (ec) co_return ReadResult{ec, {}, std::move(target)};
+  if (auto bad = FramingError(parser.get().base())) co_return ReadResult{{}, std::move(bad), std::move(target)};
+  co_return ReadResult{{}, {}, std::move(target)};
 }
 
 // Reads the body of an admitted request whose head `parser` holds.
@@ -148,16 +164,16 @@ asio::awaitable<beast::error_code> ReadBody(Stream& stream, beast::flat_buffer& 
 // nothing when the client just went away.
 template <class Stream>
 asio::awaitable<void> ReportReadError(Server::State& st, Stream& stream, beast::error_code ec, bool timed_out,
-                                      bool partial) {
+                                      bool partial, std::optional<std::string_view> target) {
   if (timed_out && partial) {
-    Response err = st.errors(ReadError(beast::error::timeout));
+    Response err = st.errors(ReadError(beast::error::timeout), target);
     co_await WriteAndClose(stream, std::move(err));
     co_return;
   }
   const bool quiet = timed_out || ec == beast_http::error::end_of_stream || ec == asio::error::operation_aborted ||
                      ec == asio::error::connection_reset || ec == asio::error::eof;
   if (!quiet) {
-    Response err = st.errors(ReadError(ec));  // named: GCC 12 mishandles temporaries in co_await
+    Response err = st.errors(ReadError(ec), target);  // named: GCC 12 mishandles temporaries in co_await
     co_await WriteAndClose(stream, std::move(err));
   }
 }
@@ -194,13 +210,15 @@ asio::awaitable<void> ServeRequests(std::shared_ptr<Server::State> st, std::shar
     head_deadline.cancel();
     if (read.framing) {  // ambiguous framing: answer and close without reading further
       deadline.cancel();
-      Response err = st->errors({Errc::kInvalidArgument, 10003, "malformed HTTP request: " + *read.framing});
+      const std::optional<std::string_view> target = read.target;
+      Response err = st->errors({Errc::kInvalidArgument, 10003, "malformed HTTP request: " + *read.framing}, target);
       co_await WriteAndClose(stream, std::move(err));
       co_return;
     }
     if (read.ec) {
       deadline.cancel();
-      co_await ReportReadError(*st, stream, read.ec, timed_out, parser.got_some() || buffer.size() > 0);
+      const std::optional<std::string_view> target = read.target;
+      co_await ReportReadError(*st, stream, read.ec, timed_out, parser.got_some() || buffer.size() > 0, target);
       co_return;
     }
     ctl->busy = true;
@@ -217,7 +235,7 @@ asio::awaitable<void> ServeRequests(std::shared_ptr<Server::State> st, std::shar
       const beast::error_code bec = co_await ReadBody(stream, buffer, parser);
       deadline.cancel();
       if (bec) {
-        co_await ReportReadError(*st, stream, bec, timed_out, true);
+        co_await ReportReadError(*st, stream, bec, timed_out, true, std::string_view(parser.get().target()));
         co_return;
       }
       Response handled = co_await admission.handle(parser.release());
@@ -296,10 +314,10 @@ asio::awaitable<void> RunSession(std::shared_ptr<Server::State> st, tcp::socket 
   }
   beast::tcp_stream tcp_stream(std::move(socket));
   if (st->active.fetch_add(1) >= st->limits.max_connections) {
-    Response err = st->errors({Errc::kUnavailable, 10100, "too many connections"});
+    Response err = st->errors({Errc::kUnavailable, 10100, "too many connections"}, std::nullopt);
     co_await WriteAndClose(tcp_stream, std::move(err));
   } else if (!slot->admitted()) {
-    Response err = st->errors({Errc::kUnavailable, 10100, "too many connections from this client"});
+    Response err = st->errors({Errc::kUnavailable, 10100, "too many connections from this client"}, std::nullopt);
     co_await WriteAndClose(tcp_stream, std::move(err));
   } else if (st->tls) {
     info.tls = true;

@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string_view>
 
 #include "base/result.hpp"
 #include "http/types.hpp"
@@ -34,8 +35,10 @@ using Handler = std::function<boost::asio::awaitable<Response>(Request&&, const 
 
 // An Admitter that admits every request to `handler` (tests, and applications without auth).
 Admitter AdmitAll(Handler handler);
-// Renders a protocol error (408, 413, 431, 400, 503) for a request that never reached the handler.
-using ErrorRenderer = std::function<Response(const Error&)>;
+// Renders a protocol error (408, 413, 431, 400, 503) for a request that never reached the
+// application. `target` is the request-target once the request line has been read (the renderer
+// picks that path's API error shape), nullopt before (at accept, or a line that never ended).
+using ErrorRenderer = std::function<Response(const Error&, std::optional<std::string_view> target)>;
 
 // Picks the executor a new connection runs on. With one io_context per thread (what app/ does)
 // it hands them out round-robin and a connection never needs a strand; with a single

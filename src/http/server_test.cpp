@@ -27,7 +27,7 @@ class ServerTest : public ::testing::Test {
           res.body() = std::string(req.target()) + "|" + std::to_string(req.body().size());
           co_return res;
         }),
-        [](const Error& e) {
+        [](const Error& e, std::optional<std::string_view>) {
           Response res{StatusFor(e.code), 11};
           res.body() = "error " + std::to_string(e.ext);
           return res;

@@ -113,8 +113,9 @@ def test_too_many_connections_is_503_10100(tmp_path):
     for sock in held:  # each is answered, so each is counted before the next connection
         assert http_get(sock, b"/healthz")[0] == 200
     over = requests.get(s.url + "/v4.0/user_ip_lists", headers={"Authorization": "Bearer " + s.demo_token})
-    body = assert_error(over, 503, 10100)
-    assert body["additional_info"]["detail"] == "too many connections"
+    # refused at accept, before any request line: a short text/plain answer
+    assert over.status_code == 503 and over.headers["Content-Type"].startswith("text/plain"), over.text
+    assert over.text == "503 too many connections\n"
     # the connections already open are served as before
     for sock in held:
         status, text = http_get(sock, b"/v4.0/user_ip_lists", b"Authorization: Bearer " + s.demo_token.encode() + b"\r\n")
@@ -123,4 +124,24 @@ def test_too_many_connections_is_503_10100(tmp_path):
     assert wait_for(lambda: requests.get(s.url + "/healthz").status_code == 200, 10) is not None
     for sock in held:
         sock.close()
+    s.stop()
+
+
+def test_server_errors_take_the_shape_of_the_path(tmp_path):
+    """Errors the server makes itself: ThreatSTOP's shape on /v4.0, {"errors":[…]} on /v2 once the
+    request line is known; text/plain before it is."""
+    s = Server(tmp_path / "d", ["--max-header-bytes", "2048", "--header-timeout-ms", "300"]).start()
+    r = requests.get(s.url + "/v2/agents", headers={"X-Pad": "p" * 4000})
+    assert r.status_code == 431 and r.json() == {"errors": ["request headers too large"]}, r.text
+    r = requests.get(s.url + "/v4.0/user_ip_lists", headers={"X-Pad": "p" * 4000})
+    assert_error(r, 431, 10003)
+    sock = socket.create_connection(("127.0.0.1", s.port))
+    sock.sendall(b"GET /v2/alerts HTTP/1.1\r\nHost: x\r\n")  # the line, but never the end of the head
+    data = read_until_closed(sock)
+    assert data.startswith(b"HTTP/1.1 408") and data.endswith(b'{"errors":["request not received in time"]}'), data
+    sock = socket.create_connection(("127.0.0.1", s.port))
+    sock.sendall(b"GET /v2/alerts HT")  # not even the request line
+    data = read_until_closed(sock)
+    assert data.startswith(b"HTTP/1.1 408") and b"text/plain" in data, data
+    assert data.endswith(b"408 request not received in time\n"), data
     s.stop()
