@@ -8,7 +8,8 @@ import time
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BINARY = os.path.join(ROOT, "build", "release", "cli", "rampart")
+# RAMPART_BENCH_BIN: another build (e.g. an older commit, to compare in one sitting)
+BINARY = os.environ.get("RAMPART_BENCH_BIN") or os.path.join(ROOT, "build", "release", "cli", "rampart")
 
 
 def free_port():

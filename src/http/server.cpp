@@ -187,21 +187,34 @@ asio::awaitable<void> ServeRequests(std::shared_ptr<Server::State> st, std::shar
   // The read deadline cancels the read without closing the socket, so a 408 can still be sent.
   asio::steady_timer deadline(co_await asio::this_coro::executor);
   asio::steady_timer head_deadline(co_await asio::this_coro::executor);  // a slow head is cut sooner
-  bool timed_out = false;
-  uint64_t generation = 0;  // a timer firing after its read completed must not touch the next one
+  // Shared with the deadline handlers: one may already be queued (fired, not cancellable) when
+  // this frame ends, so they must not point into it. `cancel` is cleared when the frame goes.
+  struct Watch {
+    uint64_t generation = 0;  // a timer firing after its read completed must not touch the next one
+    bool timed_out = false;
+    std::function<void()> cancel;
+  };
+  auto watch = std::make_shared<Watch>();
+  watch->cancel = [&stream] {
+    beast::error_code ignored;
+    beast::get_lowest_layer(stream).socket().cancel(ignored);
+  };
+  struct Clear {
+    std::shared_ptr<Watch> w;
+    ~Clear() { w->cancel = nullptr; }
+  } clear{watch};
   while (!st->stopping.load()) {
-    timed_out = false;
-    const uint64_t my_generation = ++generation;
+    watch->timed_out = false;
+    const uint64_t my_generation = ++watch->generation;
     beast_http::request_parser<beast_http::string_body> parser;
     parser.header_limit(static_cast<uint32_t>(st->limits.header_bytes));
     parser.body_limit(st->limits.body_bytes);
-    auto arm = [&stream, &timed_out, &generation, my_generation](asio::steady_timer& t, std::chrono::milliseconds d) {
+    auto arm = [watch, my_generation](asio::steady_timer& t, std::chrono::milliseconds d) {
       t.expires_after(d);
-      t.async_wait([&stream, &timed_out, &generation, my_generation](const beast::error_code& ec) {
-        if (ec || generation != my_generation) return;  // the read finished first
-        timed_out = true;
-        beast::error_code ignored;
-        beast::get_lowest_layer(stream).socket().cancel(ignored);
+      t.async_wait([watch, my_generation](const beast::error_code& ec) {
+        if (ec || watch->generation != my_generation || !watch->cancel) return;  // the read finished first
+        watch->timed_out = true;
+        watch->cancel();
       });
     };
     arm(deadline, st->limits.read_timeout);
@@ -218,7 +231,7 @@ asio::awaitable<void> ServeRequests(std::shared_ptr<Server::State> st, std::shar
     if (read.ec) {
       deadline.cancel();
       const std::optional<std::string_view> target = read.target;
-      co_await ReportReadError(*st, stream, read.ec, timed_out, parser.got_some() || buffer.size() > 0, target);
+      co_await ReportReadError(*st, stream, read.ec, watch->timed_out, parser.got_some() || buffer.size() > 0, target);
       co_return;
     }
     ctl->busy = true;
@@ -235,7 +248,7 @@ asio::awaitable<void> ServeRequests(std::shared_ptr<Server::State> st, std::shar
       const beast::error_code bec = co_await ReadBody(stream, buffer, parser);
       deadline.cancel();
       if (bec) {
-        co_await ReportReadError(*st, stream, bec, timed_out, true, std::string_view(parser.get().target()));
+        co_await ReportReadError(*st, stream, bec, watch->timed_out, true, std::string_view(parser.get().target()));
         co_return;
       }
       Response handled = co_await admission.handle(parser.release());
@@ -267,25 +280,28 @@ std::string ClientKey(const asio::ip::address& a) {
   return std::string(b.begin(), b.begin() + 8);
 }
 
-// Counts a connection against its client while alive; `admitted` is false past the cap.
+// Counts a connection against its client while alive; `admitted` is false past the cap. It owns a
+// reference to the state: a session frame may be destroyed with the io_context, after the server
+// and in an order of its own.
 class ClientSlot {
  public:
-  ClientSlot(Server::State& st, const asio::ip::address& a, bool known) : st_(st) {
-    if (!known || st.limits.max_connections_per_client == 0 || (st.limits.exempt && st.limits.exempt(a))) return;
+  ClientSlot(std::shared_ptr<Server::State> st, const asio::ip::address& a, bool known) : st_(std::move(st)) {
+    const ServerLimits& limits = st_->limits;
+    if (!known || limits.max_connections_per_client == 0 || (limits.exempt && limits.exempt(a))) return;
     key_ = ClientKey(a);
-    std::lock_guard lock(st_.mu);
+    std::lock_guard lock(st_->mu);
     counted_ = true;
-    admitted_ = ++st_.per_client[key_] <= st_.limits.max_connections_per_client;
+    admitted_ = ++st_->per_client[key_] <= limits.max_connections_per_client;
   }
   ~ClientSlot() {
     if (!counted_) return;
-    std::lock_guard lock(st_.mu);
-    if (--st_.per_client[key_] == 0) st_.per_client.erase(key_);
+    std::lock_guard lock(st_->mu);
+    if (--st_->per_client[key_] == 0) st_->per_client.erase(key_);
   }
   bool admitted() const { return admitted_; }
 
  private:
-  Server::State& st_;
+  std::shared_ptr<Server::State> st_;
   std::string key_;
   bool counted_ = false, admitted_ = true;
 };
@@ -356,7 +372,7 @@ asio::awaitable<void> Accept(std::shared_ptr<Server::State> st) {
     auto ex = socket.get_executor();
     beast::error_code rec;
     auto remote = socket.remote_endpoint(rec);
-    auto slot = std::make_unique<ClientSlot>(*st, remote.address(), !rec);
+    auto slot = std::make_unique<ClientSlot>(st, remote.address(), !rec);
     asio::co_spawn(ex, RunSession(st, std::move(socket), std::move(slot)), asio::detached);
   }
 }
