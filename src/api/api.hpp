@@ -56,8 +56,6 @@ class Api {
   // method, authentication (Bearer, or Hawk without its payload hash) and authorization. A refused
   // request gets its answer here; an admitted one continues in `handle` once its body is read.
   boost::asio::awaitable<http::Admission> Admit(const http::Request& head, const http::ConnectionInfo& conn);
-  // Both phases on a request already read whole.
-  boost::asio::awaitable<http::Response> Handle(http::Request&& req, const http::ConnectionInfo& conn);
 
  private:
   struct Outcome {
@@ -89,6 +87,7 @@ class Api {
   boost::asio::awaitable<void> RunHandler(const http::Request& req, Pending& p);
   boost::asio::awaitable<http::Response> Finish(std::shared_ptr<Pending> p, http::Request req);
   http::Response Complete(Pending& p, const http::Request& req);  // render, metrics, access log
+  void Failed(Pending& p, const std::exception& e) const;         // an exception escaped a phase
   boost::asio::awaitable<Result<auth::Principal>> Authenticate(const http::Request& req);
   Error MethodMismatch(const http::Request& req, const std::vector<std::string_view>& segs) const;
   std::string BaseUrl(const http::Request& req, const http::ConnectionInfo& conn) const;

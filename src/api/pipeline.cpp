@@ -93,8 +93,7 @@ asio::awaitable<http::Admission> Api::Admit(const http::Request& head, const htt
   try {
     admitted = co_await AdmitHead(head, *p);
   } catch (const std::exception& e) {  // a catch-all of the request path (phase 1)
-    if (deps_.error_log) deps_.error_log->error("request {} failed: {}", p->request_id, EscapeForLog(e.what()));
-    p->out.reply = Error::Internal(e.what());
+    Failed(*p, e);
   }
   http::Admission a;
   if (!admitted) {
@@ -106,21 +105,18 @@ asio::awaitable<http::Admission> Api::Admit(const http::Request& head, const htt
   co_return a;
 }
 
-asio::awaitable<http::Response> Api::Handle(http::Request&& req, const http::ConnectionInfo& conn) {
-  http::Admission a = co_await Admit(req, conn);
-  if (a.answer) co_return std::move(*a.answer);
-  http::Response res = co_await a.handle(std::move(req));
-  co_return res;
-}
-
 asio::awaitable<http::Response> Api::Finish(std::shared_ptr<Pending> p, http::Request req) {
   try {
     co_await RunHandler(req, *p);
   } catch (const std::exception& e) {  // a catch-all of the request path (phase 2)
-    if (deps_.error_log) deps_.error_log->error("request {} failed: {}", p->request_id, EscapeForLog(e.what()));
-    p->out.reply = Error::Internal(e.what());
+    Failed(*p, e);
   }
   co_return Complete(*p, req);
+}
+
+void Api::Failed(Pending& p, const std::exception& e) const {
+  if (deps_.error_log) deps_.error_log->error("request {} failed: {}", p.request_id, EscapeForLog(e.what()));
+  p.out.reply = Error::Internal(e.what());
 }
 
 http::Response Api::Complete(Pending& p, const http::Request& req) {

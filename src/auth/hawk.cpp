@@ -147,8 +147,8 @@ Outcome<Verified> Verify(const RequestView& req, const Attributes& parsed, const
   if (opts.payload != PayloadPolicy::kIgnore && req.body) {
     if (!a.hash) {
       if (opts.payload == PayloadPolicy::kRequired) return O::Fail(Unauthorized("Missing required payload hash"));
-    } else if (!crypto::ConstantTimeEqual(PayloadHash(v.alg, req.content_type, *req.body), *a.hash)) {
-      return O::Fail(Unauthorized("Bad payload hash"));
+    } else if (auto bad = VerifyPayload(v, req.content_type, *req.body)) {
+      return O::Fail(std::move(*bad));
     }
   }
   std::optional<int64_t> ts = ParseSeconds(a.ts);

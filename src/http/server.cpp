@@ -124,15 +124,11 @@ struct ReadResult {
   std::optional<std::string> target;   // the request line's target, once that line was read
 };
 
-// Reads one request. The head is read whole first and its framing checked (framing.hpp) before
-// any body byte is read. Honours "Expect: 100-continue" (curl sends it for bodies over 1 MiB and
-// otherwise waits a second before sending the body).
+// Reads one request head, whole, and checks its framing (framing.hpp); no body byte is read.
 template <class Stream>
 asio::awaitable<ReadResult> ReadRequest(Stream& stream, beast::flat_buffer& buffer,
-                                        beast_http::request_parser<beast_http::string_body>& parser,
-                                        asio::steady_timer& head_deadline) {
+                                        beast_http::request_parser<beast_http::string_body>& parser) {
   auto [uec, head_end] = co_await ReadHead(stream, buffer);
-  head_deadline.cancel();  // the head is in: only the whole-request deadline runs from here
   // Kept before Beast consumes the head: an error past the request line is rendered for its path.
   std::optional<std::string> target;
   if (auto t = LineTarget(buffer)) target = std::string(*t);
@@ -145,7 +141,8 @@ asio::awaitable<ReadResult> ReadRequest(Stream& stream, beast::flat_buffer& buff
   co_return ReadResult{{}, {}, std::move(target)};
 }
 
-// Reads the body of an admitted request whose head `parser` holds.
+// Reads the body of an admitted request whose head `parser` holds. Honours "Expect: 100-continue"
+// (curl sends it for bodies over 1 MiB and otherwise waits a second before sending the body).
 template <class Stream>
 asio::awaitable<beast::error_code> ReadBody(Stream& stream, beast::flat_buffer& buffer,
                                             beast_http::request_parser<beast_http::string_body>& parser) {
@@ -219,8 +216,8 @@ asio::awaitable<void> ServeRequests(std::shared_ptr<Server::State> st, std::shar
     };
     arm(deadline, st->limits.read_timeout);
     arm(head_deadline, std::min(st->limits.head_timeout, st->limits.read_timeout));
-    ReadResult read = co_await ReadRequest(stream, buffer, parser, head_deadline);
-    head_deadline.cancel();
+    ReadResult read = co_await ReadRequest(stream, buffer, parser);
+    head_deadline.cancel();  // the head is in: only the whole-request deadline runs from here
     if (read.framing) {  // ambiguous framing: answer and close without reading further
       deadline.cancel();
       const std::optional<std::string_view> target = read.target;
