@@ -1,9 +1,7 @@
 # Warnings and sanitizers apply to rampart's own targets only (through this INTERFACE target).
 add_library(rampart_options INTERFACE)
-# -Wno-missing-field-initializers: aggregates with default member initializers (Route, Reply)
-# are built with their leading fields only, on purpose; the omitted ones take their defaults.
 target_compile_options(rampart_options INTERFACE -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor
-  -Wimplicit-fallthrough -Wno-missing-field-initializers)
+  -Wimplicit-fallthrough)
 if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
   # GCC 12 reports Asio's coroutine frame allocator (operator new/delete pairs of
   # awaitable_frame_base) as mismatched at -O2: a known false positive.

@@ -1,58 +1,157 @@
 #include "api/api.hpp"
 
 #include <boost/json.hpp>
-#include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 
 #include "api/errors.hpp"
-#include "api/policies_handlers.hpp"
+#include "http/status.hpp"
+#include "api/threatstack_stages.hpp"
+#include "api/threatstop_stages.hpp"
 #include "api/userlists_handlers.hpp"
 #include "base/strings.hpp"
 #include "crypto/crypto.hpp"
-#include "http/blocking.hpp"
-#include "http/status.hpp"
+#include "userlists/values.hpp"
 
 namespace rampart::api {
 namespace asio = boost::asio;
 namespace json = boost::json;
 namespace code = userlists::code;
-using http::beast_http::field;
 
-Api::Api(ApiConfig cfg, ApiDeps deps) : cfg_(std::move(cfg)), deps_(std::move(deps)) {
-  while (!cfg_.public_base_url.empty() && cfg_.public_base_url.back() == '/') cfg_.public_base_url.pop_back();
-  AddOperationalRoutes();
-  AddUserListRoutes(router_, deps_.lists);
-  if (deps_.v2) AddV2Routes(router_, *deps_.v2);
-  if (deps_.enforcement) AddPolicyRoutes(router_, *deps_.enforcement);
+namespace {
+
+bool IsV4Path(const std::vector<std::string_view>& segs) { return !segs.empty() && segs[0] == "v4.0"; }
+
+Error NoSuchService(const http::Request& head) {
+  return {Errc::kNotFound, 10000, "no such service: " + QuoteForDetail(head.target().substr(0, 200))};
 }
 
-void Api::AddOperationalRoutes() {
-  router_.Add(http::Verb::get, "/healthz", {"healthz", false, false, false, [](Call&) -> Result<Reply> {
-                return Reply{http::Status::ok, json::object{{"status", "ok"}}, "application/json", {}};
-              }});
-  router_.Add(http::Verb::get, "/readyz", {"readyz", false, false, false, [this](Call&) -> Result<Reply> {
-                if (deps_.ready && !deps_.ready()) return Error::Unavailable("not ready");
-                return Reply{http::Status::ok, json::object{{"status", "ready"}}, "application/json", {}};
-              }});
-  router_.Add(http::Verb::get, "/metrics", {"metrics", false, false, false, [this](Call&) -> Result<Reply> {
-                return Reply{http::Status::ok, nullptr, "text/plain; version=0.0.4", deps_.metrics.Render()};
-              }});
+Error V2NotFound(const http::Request&) { return {Errc::kNotFound, 0, "Not Found"}; }
+
+std::string RequestId(const http::Request& req) {
+  std::string_view given = req["X-Request-Id"];
+  if (!given.empty() && given.size() <= 64 &&
+      std::all_of(given.begin(), given.end(), [](char c) { return IsAsciiAlnum(c) || c == '-' || c == '_' || c == '.' || c == ':' || c == '[' || c == ']'; })) {
+    return std::string(given);
+  }
+  // Unique, not secret: a random per-process prefix and a counter (no CSPRNG call per request).
+  // 14 characters: fits std::string's small buffer, so no allocation either.
+  static const std::string prefix = [] {
+    std::array<uint8_t, 3> b{};
+    crypto::RandomBytes(b);
+    return crypto::HexEncode(b);
+  }();
+  static std::atomic<uint64_t> counter{0};
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%s%08llx", prefix.c_str(),
+                static_cast<unsigned long long>(counter.fetch_add(1) & 0xffffffffu));
+  return buf;
+}
+
+}  // namespace
+
+http::Response RenderServerError(const Error& e, std::optional<std::string_view> target) {
+  const auto status = http::StatusFor(e.code);
+  if (!target) {
+    http::Response res{status, 11};
+    res.set(http::beast_http::field::content_type, "text/plain; charset=utf-8");
+    res.body() = std::to_string(static_cast<int>(status)) + " " + e.detail + "\n";
+    return res;
+  }
+  if (IsV2Path(http::PathSegments(*target))) return RenderThreatstackErrorFor(e, 11);
+  return RenderThreatstopError(e);
+}
+
+Api::Api(ApiConfig cfg, ApiDeps deps)
+    : cfg_(std::move(cfg)), deps_(std::move(deps)), large_bodies_(cfg_.max_large_bodies) {
+  while (!cfg_.public_base_url.empty() && cfg_.public_base_url.back() == '/') cfg_.public_base_url.pop_back();
+  if (deps_.v2) {
+    http::Router<Route> routes;
+    AddV2Routes(routes, *deps_.v2);
+    std::vector<std::unique_ptr<Middleware>> stages;
+    stages.push_back(std::make_unique<IpRateLimitStage>(deps_.v2->ip_limit, cfg_.trusted_proxies));
+    stages.push_back(std::make_unique<RouteStage>(std::move(routes), V2NotFound, ThreatstopMethodMismatch));
+    for (auto& s : Tail(std::make_unique<HawkStage>(cfg_.v2, *deps_.v2),
+                        Error{Errc::kForbidden, 0, "readers cannot make changes"})) {
+      stages.push_back(std::move(s));
+    }
+    surfaces_.push_back({IsV2Path, std::make_unique<Chain>(std::move(stages), RenderThreatstackErrorFor, MakeChainDeps())});
+  }
+  {
+    http::Router<Route> routes;
+    AddUserListRoutes(routes, deps_.lists);
+    if (deps_.enforcement) AddPolicyRoutes(routes, *deps_.enforcement);
+    std::vector<std::unique_ptr<Middleware>> stages;
+    stages.push_back(std::make_unique<RouteStage>(std::move(routes), NoSuchService, ThreatstopMethodMismatch));
+    for (auto& s : Tail(std::make_unique<BearerAuthStage>(deps_.auth, deps_.lists),
+                        Error{Errc::kForbidden, code::kPermissionDenied, "this token is read-only"})) {
+      stages.push_back(std::move(s));
+    }
+    surfaces_.push_back({IsV4Path, std::make_unique<Chain>(std::move(stages), RenderThreatstopError, MakeChainDeps())});
+  }
+  http::Router<Route> routes;
+  AddOperationalRoutes(routes);
+  std::vector<std::unique_ptr<Middleware>> stages;
+  stages.push_back(std::make_unique<RouteStage>(std::move(routes), NoSuchService, ThreatstopMethodMismatch));
+  for (auto& s : Tail(nullptr, Error{Errc::kForbidden, 0, "forbidden"})) stages.push_back(std::move(s));
+  surfaces_.push_back({nullptr, std::make_unique<Chain>(std::move(stages), RenderThreatstopError, MakeChainDeps())});
+}
+
+// What follows the route in every chain: authenticate (when the surface has credentials),
+// authorize, the body gate, the handler.
+std::vector<std::unique_ptr<Middleware>> Api::Tail(std::unique_ptr<Middleware> authenticate, Error denied) {
+  std::vector<std::unique_ptr<Middleware>> out;
+  if (authenticate) out.push_back(std::move(authenticate));
+  out.push_back(std::make_unique<AuthorizeStage>(std::move(denied)));
+  out.push_back(std::make_unique<BodyGate>(BodyRules{cfg_.max_body_bytes, cfg_.large_body_bytes, &large_bodies_}));
+  out.push_back(std::make_unique<HandlerStage>(cfg_.public_base_url, deps_.metrics));
+  return out;
+}
+
+ChainDeps Api::MakeChainDeps() const { return {deps_.pool, deps_.metrics, deps_.access_log, deps_.error_log}; }
+
+asio::awaitable<http::Admission> Api::Admit(const http::Request& head, const http::ConnectionInfo& conn) {
+  auto ex = std::make_shared<Exchange>();
+  ex->t0 = std::chrono::steady_clock::now();
+  ex->request_id = RequestId(head);
+  ex->conn = conn;
+  ex->segments = http::PathSegments(head.target());
+  const Surface* surface = &surfaces_.back();
+  for (const Surface& s : surfaces_) {
+    if (s.claims && s.claims(ex->segments)) {
+      surface = &s;
+      break;
+    }
+  }
+  return surface->chain->Admit(head, std::move(ex));  // no frame of its own: the chain's coroutine runs it
+}
+
+void Api::AddOperationalRoutes(http::Router<Route>& r) {
+  r.Add(http::Verb::get, "/healthz", {.name = "healthz", .access = Access::kPublic, .fn = [](Call&) -> Result<Reply> {
+          return Reply{.body = json::object{{"status", "ok"}}};
+        }});
+  r.Add(http::Verb::get, "/readyz", {.name = "readyz", .access = Access::kPublic, .fn = [this](Call&) -> Result<Reply> {
+          if (deps_.ready && !deps_.ready()) return Error::Unavailable("not ready");
+          return Reply{.body = json::object{{"status", "ready"}}};
+        }});
+  r.Add(http::Verb::get, "/metrics", {.name = "metrics", .access = Access::kPublic, .fn = [this](Call&) -> Result<Reply> {
+          return Reply{.content_type = "text/plain; version=0.0.4", .text = deps_.metrics.Render()};
+        }});
   if (!deps_.test_clock) return;
   // Test hook: set or advance the injected clock, then run the expiry sweep.
-  router_.Add(http::Verb::post, "/_test/clock", {"test.clock", false, false, true, [this](Call& c) -> Result<Reply> {
-                RAMPART_TRY(body, ParseJsonBody(c.req));
-                const json::object* o = body.if_object();
-                const json::value* adv = o ? o->if_contains("advance_seconds") : nullptr;
-                if (!adv || !adv->is_int64()) return Error::Invalid(code::kBadParameters, "advance_seconds required");
-                deps_.test_clock->Advance(std::chrono::seconds(adv->get_int64()));
-                RAMPART_TRY(purged, deps_.lists.SweepExpired());
-                return Reply{http::Status::ok,
-                             json::object{{"now_ms", UnixMillis(deps_.test_clock->Now())}, {"purged", purged}},
-                             "application/json", {}};
-              }});
+  r.Add(http::Verb::post, "/_test/clock",
+        {.name = "test.clock", .access = Access::kPublic, .runs = Runs::kBlocking, .fn = [this](Call& c) -> Result<Reply> {
+           RAMPART_TRY(body, ParseJsonBody(c.req));
+           const json::object* o = body.if_object();
+           const json::value* adv = o ? o->if_contains("advance_seconds") : nullptr;
+           if (!adv || !adv->is_int64()) return Error::Invalid(code::kBadParameters, "advance_seconds required");
+           deps_.test_clock->Advance(std::chrono::seconds(adv->get_int64()));
+           RAMPART_TRY(purged, deps_.lists.SweepExpired());
+           return Reply{.body = json::object{{"now_ms", UnixMillis(deps_.test_clock->Now())}, {"purged", purged}}};
+         }});
 }
 
 }  // namespace rampart::api

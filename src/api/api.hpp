@@ -1,35 +1,40 @@
 #pragma once
-// The HTTP application: one route table for everything rampart serves, and the fixed pipeline
-// every request goes through: request id -> route -> auth -> handler -> error rendering ->
-// access log + metrics. I/O threads run it; anything that may block hops to the blocking pool.
+// The HTTP application: a middleware chain per surface (chain.hpp), built once at start, and the
+// dispatch of each request to the chain of its path:
+//   /v4.0/…         ThreatSTOP:   route → Bearer → authorize → body gate → handler
+//   /v2/…, /help/…  Threat Stack: IP rate limit → route → Hawk (+ org rate limit) → authorize →
+//                                 body gate → [body read] → Hawk payload → handler →
+//                                 Server-Authorization, x-rate-limit-*
+//   anything else   operational:  route → body gate → handler (/healthz, /readyz, /metrics)
+// Adding a surface is adding a chain here. I/O threads run the chains; stages that may block
+// continue on the blocking pool.
 #include <boost/asio/thread_pool.hpp>
 
-#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
 
 #include "api/call.hpp"
+#include "api/chain.hpp"
 #include "api/client_ip.hpp"
-#include "api/v2.hpp"
+#include "api/middleware.hpp"
 #include "api/policies_handlers.hpp"
+#include "api/v2.hpp"
 #include "auth/bearer.hpp"
 #include "base/clock.hpp"
 #include "http/metrics.hpp"
-#include "http/router.hpp"
 #include "http/types.hpp"
 #include "userlists/service.hpp"
-
-namespace spdlog {
-class logger;
-}
 
 namespace rampart::api {
 
 struct ApiConfig {
-  std::string public_base_url;  // e.g. https://rampart.example.com; empty: from the Host header
-  V2Config v2;
-  TrustedProxies trusted_proxies;  // whose X-Forwarded-For is believed (rate limits)
+  std::string public_base_url = {};  // e.g. https://rampart.example.com; empty: from the Host header
+  V2Config v2 = {};
+  TrustedProxies trusted_proxies = {};  // whose X-Forwarded-For is believed (rate limits)
+  uint64_t max_body_bytes = 16 * 1024 * 1024;
+  uint64_t large_body_bytes = 1024 * 1024;  // bodies past this need one of `max_large_bodies` slots
+  int max_large_bodies = 4;
 };
 
 struct ApiDeps {
@@ -52,52 +57,23 @@ http::Response RenderServerError(const Error& e, std::optional<std::string_view>
 class Api {
  public:
   Api(ApiConfig cfg, ApiDeps deps);
-  // Phase 1, on the head alone (no body byte read yet): request id, the per-IP rate limit, route,
-  // method, authentication (Bearer, or Hawk without its payload hash) and authorization. A refused
-  // request gets its answer here; an admitted one continues in `handle` once its body is read.
+  // Phase 1 of the path's chain, on the head alone (no body byte read yet). A refused request
+  // gets its answer here; an admitted one continues in `handle` once its body is read.
   boost::asio::awaitable<http::Admission> Admit(const http::Request& head, const http::ConnectionInfo& conn);
 
  private:
-  struct Outcome {
-    Result<Reply> reply;
-    std::string_view route = "unmatched";  // a Route's name: owned by the router, never freed
-    std::string account_id;
-    std::vector<http::Verb> allowed;
-    // Threat Stack surface only:
-    bool v2 = false;
-    std::optional<auth::hawk::Failure> hawk_failure;
-    std::optional<auth::hawk::Verified> verified;
-    std::optional<ratelimit::Decision> rate;
-    bool rate_limited = false;
+  struct Surface {
+    bool (*claims)(const std::vector<std::string_view>& segments);  // null: every path (the last one)
+    std::unique_ptr<Chain> chain;
   };
-  // What phase 1 learned about a request, carried to phase 2.
-  struct Pending {
-    std::chrono::steady_clock::time_point t0;
-    std::string request_id;
-    Outcome out{Error::Internal("no outcome")};
-    const Route* route = nullptr;     // owned by router_
-    std::vector<std::string> params;  // route parameters, copied out of the head
-    std::optional<auth::Principal> principal;
-    http::ConnectionInfo conn;
-  };
-  http::Response RenderOutcome(Outcome& out, const http::Request& req, const std::string& request_id) const;
-  boost::asio::awaitable<bool> AuthenticateV2(const http::Request& req, const Route& route, Pending& p);
-  // False when `p.out` already holds the answer.
-  boost::asio::awaitable<bool> AdmitHead(const http::Request& head, Pending& p);
-  boost::asio::awaitable<void> RunHandler(const http::Request& req, Pending& p);
-  boost::asio::awaitable<http::Response> Finish(std::shared_ptr<Pending> p, http::Request req);
-  http::Response Complete(Pending& p, const http::Request& req);  // render, metrics, access log
-  void Failed(Pending& p, const std::exception& e) const;         // an exception escaped a phase
-  boost::asio::awaitable<Result<auth::Principal>> Authenticate(const http::Request& req);
-  Error MethodMismatch(const http::Request& req, const std::vector<std::string_view>& segs) const;
-  std::string BaseUrl(const http::Request& req, const http::ConnectionInfo& conn) const;
-  void AddOperationalRoutes();
-  void Log(const http::Request& req, const http::Response& res, const Outcome& out,
-           const std::string& request_id, const http::ConnectionInfo& conn, double seconds) const;
+  ChainDeps MakeChainDeps() const;
+  std::vector<std::unique_ptr<Middleware>> Tail(std::unique_ptr<Middleware> authenticate, Error denied);
+  void AddOperationalRoutes(http::Router<Route>& r);
 
   ApiConfig cfg_;
   ApiDeps deps_;
-  http::Router<Route> router_;
+  LargeBodySlots large_bodies_;
+  std::vector<Surface> surfaces_;
 };
 
 }  // namespace rampart::api

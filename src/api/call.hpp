@@ -23,11 +23,14 @@ struct Call {
 
 struct Reply {
   http::Status status = http::Status::ok;
-  boost::json::value body;
+  boost::json::value body = nullptr;
   std::string content_type = "application/json";
-  std::string text;  // when non-empty, sent as-is instead of `body` (pre-serialized JSON, or text)
-  std::string payload_hash;  // v2: Hawk payload hash of `text` when already known (else computed)
-  std::shared_ptr<const std::string> shared_text;  // when set, sent as-is without a copy (memoized pages)
+  std::string text = {};  // when non-empty, sent as-is instead of `body` (pre-serialized JSON, or text)
+  std::string payload_hash = {};  // v2: Hawk payload hash of `text` when already known (else computed)
+  std::shared_ptr<const std::string> shared_text = {};  // when set, sent as-is without a copy (memoized pages)
+  // Extra response headers (Location, Cache-Control, Set-Cookie, Retry-After…), set over the
+  // rendered ones (a handler's Content-Type wins); the chain's stages decorate after them.
+  std::vector<std::pair<http::beast_http::field, std::string>> headers = {};
 };
 
 using HandlerFn = std::function<Result<Reply>(Call&)>;
@@ -35,20 +38,21 @@ using HandlerFn = std::function<Result<Reply>(Call&)>;
 // blocking handler must run instead.
 using FastFn = std::function<std::optional<Result<Reply>>(Call&)>;
 
-// Which API a route belongs to: decides authentication, error shape and rate limiting.
-enum class Surface {
-  kThreatstop,  // /v4.0: Bearer tokens, ThreatSTOP error body
-  kThreatstack, // /v2, /help: Hawk, {"errors":[…]}, rate limits, Server-Authorization
-};
+// Who may call a route: anyone, any authenticated principal, or one allowed to change data.
+enum class Access { kPublic, kRead, kWrite };
+// Where its handler runs: on the I/O thread, or on the blocking pool (it calls the store or
+// parses big bodies).
+enum class Runs { kInline, kBlocking };
 
+// A route of a surface's router. Built with designated initializers:
+//   Route{.name = "lists.get", .access = Access::kRead, .fn = …}
 struct Route {
-  std::string name;        // stable label for logs and metrics
-  bool auth = true;        // requires credentials (Bearer or Hawk, by surface)
-  bool write = false;      // requires userlists:write
-  bool blocking = false;   // runs on the blocking pool (it calls the store or parses big bodies)
-  HandlerFn fn;
-  Surface surface = Surface::kThreatstop;
-  FastFn fast;  // optional: tried on the I/O thread before a blocking `fn`
+  std::string name = {};  // stable label for logs and metrics
+  Access access = Access::kRead;
+  Runs runs = Runs::kInline;
+  uint64_t max_body_bytes = 0;  // 0: the server's max_body_bytes; otherwise the smaller of both
+  HandlerFn fn = nullptr;
+  FastFn fast = nullptr;  // optional: tried on the I/O thread before a `kBlocking` fn
 };
 
 }  // namespace rampart::api

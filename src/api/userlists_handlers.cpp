@@ -8,6 +8,7 @@
 
 #include "api/query.hpp"
 #include "api/userlists_wire.hpp"
+#include "base/json.hpp"
 #include "base/strings.hpp"
 #include "userlists/check_ioc.hpp"
 
@@ -55,39 +56,39 @@ void AddKind(http::Router<Route>& r, UserListService& svc, ListKind kind) {
   const std::string tag = CollectionName(kind);
   auto now = [&svc] { return svc.clock().Now(); };
 
-  r.Add(http::Verb::get, base, {tag + ".list", true, false, false, [=, &svc](Call& c) -> Result<Reply> {
+  r.Add(http::Verb::get, base, {.name = tag + ".list", .access = Access::kRead, .fn = [=, &svc](Call& c) -> Result<Reply> {
           RAMPART_TRY(all, Lists(svc, c));
           return Json(http::Status::ok, ListCollection(*all, kind, now(), c.base_url));
         }});
-  r.Add(http::Verb::post, base, {tag + ".create", true, true, true, [=, &svc](Call& c) -> Result<Reply> {
+  r.Add(http::Verb::post, base, {.name = tag + ".create", .access = Access::kWrite, .runs = Runs::kBlocking, .fn = [=, &svc](Call& c) -> Result<Reply> {
           RAMPART_TRY(in, Decode(svc, c, kind, BodyKind::kCreate));
           RAMPART_TRY(list, svc.Create(ActorOf(c), kind, in));
           return Serialized(http::Status::created, SingleListBody(*list, now(), c.base_url, false));
         }});
-  r.Add(http::Verb::get, base + "/{id}", {tag + ".get", true, false, false, [=, &svc](Call& c) -> Result<Reply> {
+  r.Add(http::Verb::get, base + "/{id}", {.name = tag + ".get", .access = Access::kRead, .fn = [=, &svc](Call& c) -> Result<Reply> {
           RAMPART_TRY(all, Lists(svc, c));
           auto list = all->Find(kind, c.params[0]);
           if (!list) return Error::NotFound(code::kNotFound, "no such list " + QuoteForDetail(c.params[0]));
           return Serialized(http::Status::ok, SingleListBody(*list, now(), c.base_url, true));
         }});
-  r.Add(http::Verb::patch, base + "/{id}", {tag + ".patch", true, true, true, [=, &svc](Call& c) -> Result<Reply> {
+  r.Add(http::Verb::patch, base + "/{id}", {.name = tag + ".patch", .access = Access::kWrite, .runs = Runs::kBlocking, .fn = [=, &svc](Call& c) -> Result<Reply> {
           RAMPART_TRY(in, Decode(svc, c, kind, BodyKind::kPatch));
           RAMPART_TRY(list, svc.Patch(ActorOf(c), kind, std::string(c.params[0]), in));
           return Serialized(http::Status::ok, SingleListBody(*list, now(), c.base_url, true));
         }});
-  r.Add(http::Verb::put, base + "/{id}", {tag + ".put", true, true, true, [=, &svc](Call& c) -> Result<Reply> {
+  r.Add(http::Verb::put, base + "/{id}", {.name = tag + ".put", .access = Access::kWrite, .runs = Runs::kBlocking, .fn = [=, &svc](Call& c) -> Result<Reply> {
           RAMPART_TRY(in, Decode(svc, c, kind, BodyKind::kPut));
           RAMPART_TRY(list, svc.Replace(ActorOf(c), kind, std::string(c.params[0]), in));
           return Serialized(http::Status::ok, SingleListBody(*list, now(), c.base_url, true));
         }});
-  r.Add(http::Verb::delete_, base + "/{id}", {tag + ".delete", true, true, true, [=, &svc](Call& c) -> Result<Reply> {
+  r.Add(http::Verb::delete_, base + "/{id}", {.name = tag + ".delete", .access = Access::kWrite, .runs = Runs::kBlocking, .fn = [=, &svc](Call& c) -> Result<Reply> {
           RAMPART_TRY(list, svc.Delete(ActorOf(c), kind, std::string(c.params[0])));
           json::object o = ListObject(*list, now(), c.base_url);
           o.erase("_meta");
           return Json(http::Status::ok, {{"_data", json::array{std::move(o)}},
                                          {"_links", {{"self", {{"href", CollectionUrl(c.base_url, kind)}}}}}});
         }});
-  r.Add(http::Verb::get, base + "/{id}/history", {tag + ".history", true, false, true, [=, &svc](Call& c) -> Result<Reply> {
+  r.Add(http::Verb::get, base + "/{id}/history", {.name = tag + ".history", .access = Access::kRead, .runs = Runs::kBlocking, .fn = [=, &svc](Call& c) -> Result<Reply> {
           RAMPART_TRY(page, IntParam(c.req, "page", 1, 1, 1000000));
           RAMPART_TRY(per_page, IntParam(c.req, "per_page", 50, 1, 500));
           RAMPART_TRY(h, svc.History(c.principal->account_id, kind, std::string(c.params[0]), page, per_page));
@@ -141,7 +142,11 @@ Result<json::value> ParseJsonBody(const http::Request& req, json::storage_ptr sp
                  "Content-Type must be application/json, got " + QuoteForDetail(media)};
   }
   json::error_code ec;
-  json::value v = json::parse(req.body(), ec, std::move(sp));
+  json::value v = ParseBoundedJson(req.body(), {.max_items = userlists::kMaxRecords}, ec, std::move(sp));
+  if (JsonTooLarge(ec)) {
+    return Error::Invalid(code::kTooManyRecords, "more than 32000 items in one array or object of the body; "
+                                                 "a request carries at most 32000 addresses");
+  }
   if (ec) return Error::Invalid(code::kBadRequest, "malformed JSON body: " + ec.message());
   return v;
 }
@@ -149,14 +154,14 @@ Result<json::value> ParseJsonBody(const http::Request& req, json::storage_ptr sp
 void AddUserListRoutes(http::Router<Route>& r, UserListService& svc) {
   AddKind(r, svc, ListKind::kIp);
   AddKind(r, svc, ListKind::kDomain);
-  r.Add(http::Verb::post, "/v4.0/check_ioc", {"check_ioc", true, false, false, [&svc](Call& c) -> Result<Reply> {
+  r.Add(http::Verb::post, "/v4.0/check_ioc", {.name = "check_ioc", .access = Access::kRead, .fn = [&svc](Call& c) -> Result<Reply> {
           unsigned char buffer[4096];  // small bodies parse without touching the heap
           json::monotonic_resource mr(buffer, sizeof buffer);
           RAMPART_TRY(body, ParseJsonBody(c.req, &mr));
           RAMPART_TRY(iocs, IocsFromBody(body));
           return CheckIocs(svc, c, iocs);
         }});
-  r.Add(http::Verb::get, "/v4.0/check_ioc", {"check_ioc.get", true, false, false, [&svc](Call& c) -> Result<Reply> {
+  r.Add(http::Verb::get, "/v4.0/check_ioc", {.name = "check_ioc.get", .access = Access::kRead, .fn = [&svc](Call& c) -> Result<Reply> {
           auto ioc = QueryParam(c.req, "ioc");
           if (!ioc) return Error::Invalid(code::kBadParameters, "missing query parameter 'ioc'");
           return CheckIocs(svc, c, {*ioc});

@@ -70,14 +70,6 @@ http::Response RenderThreatstackError(int status, const std::string& message, co
   return res;
 }
 
-http::Response TooManyRequests(const ratelimit::Decision& d, unsigned version) {
-  http::Response res{http::Status::too_many_requests, version};
-  res.set(field::content_type, "text/plain");
-  res.set(field::retry_after, std::to_string((d.reset_ms + 999) / 1000));
-  res.body() = "Too Many Requests\n";
-  return res;
-}
-
 void SetRateLimitHeaders(http::Response& res, const ratelimit::Decision& d) {
   res.set("x-rate-limit-limit", std::to_string(d.limit));
   res.set("x-rate-limit-remaining", std::to_string(d.remaining));
@@ -95,40 +87,36 @@ namespace {
 
 void AddAlertRoutes(http::Router<Route>& r, V2Deps& deps) {
   r.Add(http::Verb::get, "/v2/alerts",
-        {"v2.alerts.list", true, false, true,
-         [&deps](Call& c) -> Result<Reply> {
+        {.name = "v2.alerts.list", .access = Access::kRead, .runs = Runs::kBlocking,
+         .fn = [&deps](Call& c) -> Result<Reply> {
            telemetry::AlertParams p{QueryParam(c.req, "status"), QueryParam(c.req, "severity"),
                                     QueryParam(c.req, "ruleId"),  QueryParam(c.req, "agentId"),
                                     QueryParam(c.req, "from"),    QueryParam(c.req, "until"),
                                     QueryParam(c.req, "token")};
            RAMPART_TRY(body, telemetry::ListAlertsBody(deps.telemetry, deps.tokens, c.principal->account_id, p));
            return Reply{http::Status::ok, nullptr, "application/json", std::move(body)};
-         },
-         Surface::kThreatstack});
+         }});
   // Before /v2/alerts/{id}: the first matching template wins.
   r.Add(http::Verb::get, "/v2/alerts/severity-counts",
-        {"v2.alerts.severity_counts", true, false, true,
-         [&deps](Call& c) -> Result<Reply> {
+        {.name = "v2.alerts.severity_counts", .access = Access::kRead, .runs = Runs::kBlocking,
+         .fn = [&deps](Call& c) -> Result<Reply> {
            RAMPART_TRY(body, telemetry::SeverityCountsBody(deps.telemetry, c.principal->account_id,
                                                            QueryParam(c.req, "from"), QueryParam(c.req, "until")));
            return Reply{http::Status::ok, nullptr, "application/json", std::move(body)};
-         },
-         Surface::kThreatstack});
+         }});
   r.Add(http::Verb::get, "/v2/alerts/{id}",
-        {"v2.alerts.get", true, false, true,
-         [&deps](Call& c) -> Result<Reply> {
+        {.name = "v2.alerts.get", .access = Access::kRead, .runs = Runs::kBlocking,
+         .fn = [&deps](Call& c) -> Result<Reply> {
            RAMPART_TRY(alert, deps.telemetry.GetAlert(c.principal->account_id, std::string(c.params[0])));
            if (!alert) return Error::NotFound(0, "Alert not found");
            return Reply{http::Status::ok, nullptr, "application/json", alert->doc};
-         },
-         Surface::kThreatstack});
+         }});
   r.Add(http::Verb::get, "/v2/alerts/{id}/events",
-        {"v2.alerts.events", true, false, true,
-         [&deps](Call& c) -> Result<Reply> {
+        {.name = "v2.alerts.events", .access = Access::kRead, .runs = Runs::kBlocking,
+         .fn = [&deps](Call& c) -> Result<Reply> {
            RAMPART_TRY(body, telemetry::AlertEventsBody(deps.telemetry, c.principal->account_id, std::string(c.params[0])));
            return Reply{http::Status::ok, nullptr, "application/json", std::move(body)};
-         },
-         Surface::kThreatstack});
+         }});
 }
 
 }  // namespace
@@ -148,12 +136,11 @@ void AddV2Routes(http::Router<Route>& r, V2Deps& deps) {
   };
   for (auto [path, name, fn] : {std::tuple{"/v2/agents", "v2.agents.list", HandlerOn(list)},
                                 std::tuple{"/v2/agents/{id}", "v2.agents.get", HandlerOn(get)}}) {
-    Route route{name, true, false, true,
-                [&deps, fn](Call& c) -> Result<Reply> {
+    Route route{.name = name, .access = Access::kRead, .runs = Runs::kBlocking,
+                .fn = [&deps, fn](Call& c) -> Result<Reply> {
                   RAMPART_TRY(snap, deps.agents.Load(c.principal->account_id));
                   return fn(c, *snap);
-                },
-                Surface::kThreatstack};
+                }};
     route.fast = [&deps, fn](Call& c) -> std::optional<Result<Reply>> {
       auto snap = deps.agents.Cached(c.principal->account_id);
       if (!snap) return std::nullopt;
@@ -162,11 +149,10 @@ void AddV2Routes(http::Router<Route>& r, V2Deps& deps) {
     r.Add(http::Verb::get, path, std::move(route));
   }
   r.Add(http::Verb::get, "/help/hawk/self-test",
-        {"v2.hawk_self_test", true, false, false,
-         [](Call&) -> Result<Reply> {
+        {.name = "v2.hawk_self_test", .access = Access::kRead,
+         .fn = [](Call&) -> Result<Reply> {
            return Reply{http::Status::ok, json::object{{"authenticated", true}}, "application/json", {}};
-         },
-         Surface::kThreatstack});
+         }});
 }
 
 }  // namespace rampart::api

@@ -53,8 +53,6 @@ HawkAuth AuthenticateHawk(const http::Request& req, const auth::hawk::Attributes
 
 http::Response RenderThreatstackError(int status, const std::string& message, const std::string& www_authenticate,
                                       unsigned version);
-// 429 with a short text body and Retry-After, as the reference's clients expect.
-http::Response TooManyRequests(const ratelimit::Decision& d, unsigned version);
 void SetRateLimitHeaders(http::Response& res, const ratelimit::Decision& d);
 // `known_hash`: the body's payload hash if already computed (for application/json), else empty.
 void SignResponse(http::Response& res, const auth::hawk::Verified& v, const std::string& known_hash = "");

@@ -31,20 +31,18 @@ Result<telemetry::Actor> ActorOf(const Call& c, V2Deps& deps, bool owner_only) {
 }
 
 Route Read(const char* name, BodyFn fn) {
-  return Route{name, true, false, true, [fn](Call& c) -> Result<Reply> {
+  return Route{.name = name, .access = Access::kRead, .runs = Runs::kBlocking, .fn = [fn](Call& c) -> Result<Reply> {
                  RAMPART_TRY(body, fn(c));
                  return Json(std::move(body));
-               },
-               Surface::kThreatstack};
+               }};
 }
 
 Route Write(const char* name, V2Deps& deps, ActorFn fn, bool owner_only = false) {
-  return Route{name, true, true, true, [&deps, fn, owner_only](Call& c) -> Result<Reply> {
+  return Route{.name = name, .access = Access::kWrite, .runs = Runs::kBlocking, .fn = [&deps, fn, owner_only](Call& c) -> Result<Reply> {
                  RAMPART_TRY(actor, ActorOf(c, deps, owner_only));
                  RAMPART_TRY(body, fn(c, actor));
                  return Json(std::move(body));
-               },
-               Surface::kThreatstack};
+               }};
 }
 
 void AddDismissRoutes(http::Router<Route>& r, V2Deps& d) {
@@ -140,13 +138,12 @@ void AddOrganizationRoutes(http::Router<Route>& r, V2Deps& d) {
         }, true));
   // 204 with no body, so not through Write().
   r.Add(http::Verb::delete_, "/v2/organizations/members/{id}",
-        Route{"v2.members.delete", true, true, true, [&d](Call& c) -> Result<Reply> {
+        Route{.name = "v2.members.delete", .access = Access::kWrite, .runs = Runs::kBlocking, .fn = [&d](Call& c) -> Result<Reply> {
                 RAMPART_TRY(actor, ActorOf(c, d, true));
                 RAMPART_CHECK(telemetry::RemoveMember(d.telemetry, actor, P(c, 0)));
                 d.identity.Forget(P(c, 0));
                 return Reply{http::Status::no_content, nullptr, "application/json", {}};
-              },
-              Surface::kThreatstack});
+              }});
   for (auto verb : {http::Verb::post, http::Verb::put}) {
     r.Add(verb, "/v2/organizations/invites", Write("v2.invites.create", d, [&d](Call& c, const Actor& a) {
             return telemetry::Invite(d.telemetry, a, c.req.body());

@@ -203,7 +203,14 @@ Result<std::unique_ptr<App>> App::Create(const Config& cfg) {
                     &impl->enforcement->deps()};
   api::V2Config v2cfg{cfg.hawk_skew_s * 1000, cfg.hawk_external_host, cfg.hawk_external_port};
   RAMPART_TRY(proxies, api::TrustedProxies::Parse(cfg.trusted_proxies));
-  impl->api = std::make_unique<api::Api>(api::ApiConfig{cfg.public_base_url, v2cfg, proxies}, std::move(deps));
+  impl->api = std::make_unique<api::Api>(
+      api::ApiConfig{.public_base_url = cfg.public_base_url,
+                     .v2 = v2cfg,
+                     .trusted_proxies = proxies,
+                     .max_body_bytes = static_cast<uint64_t>(cfg.max_body_bytes),
+                     .large_body_bytes = static_cast<uint64_t>(cfg.large_body_bytes),
+                     .max_large_bodies = static_cast<int>(cfg.max_large_bodies)},
+      std::move(deps));
   http::ServerLimits limits{static_cast<size_t>(cfg.max_header_bytes), static_cast<size_t>(cfg.max_body_bytes),
                             std::chrono::milliseconds(cfg.read_timeout_ms), static_cast<size_t>(cfg.max_connections),
                             static_cast<size_t>(cfg.max_connections_per_client),

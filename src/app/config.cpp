@@ -66,6 +66,10 @@ const std::vector<Setting>& Settings() {
       {"blocking_threads", "threads for store calls", Int(&Config::blocking_threads, 1, 256)},
       {"max_header_bytes", "request header limit (431 past it)", Int(&Config::max_header_bytes, 1024, 1 << 20)},
       {"max_body_bytes", "request body limit (413 past it)", Int(&Config::max_body_bytes, 1024, int64_t{1} << 30)},
+      {"large_body_bytes", "bodies announced past this (or chunked) need a large-body slot",
+       Int(&Config::large_body_bytes, 1024, int64_t{1} << 30)},
+      {"max_large_bodies", "large request bodies read and parsed at once (503 + Retry-After past it)",
+       Int(&Config::max_large_bodies, 1, 4096)},
       {"read_timeout_ms", "time allowed to receive a request (408 past it)", Int(&Config::read_timeout_ms, 100, 3600000)},
       {"max_connections", "concurrent connections (503 past it)", Int(&Config::max_connections, 1, 1000000)},
       {"max_connections_per_client", "connections from one client address, IPv6 per /64 (503 past it; 0: no cap;"

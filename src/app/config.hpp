@@ -21,6 +21,8 @@ struct Config {
   int blocking_threads = 4;  // store calls and large-body parsing
   int64_t max_header_bytes = 16 * 1024;
   int64_t max_body_bytes = 16 * 1024 * 1024;
+  int64_t large_body_bytes = 1024 * 1024;  // a body past this needs one of max_large_bodies slots
+  int64_t max_large_bodies = 4;            // bounds the memory of authenticated bodies and their parses
   int64_t read_timeout_ms = 30000;
   int64_t max_connections = 10000;
   int64_t max_connections_per_client = 256;  // per client address (IPv6: per /64); 0: no cap

@@ -242,6 +242,7 @@ asio::awaitable<void> ServeRequests(std::shared_ptr<Server::State> st, std::shar
       res = std::move(*admission.answer);
       body_left_unread = !parser.is_done();
     } else {
+      if (admission.body_limit && admission.body_limit < st->limits.body_bytes) parser.body_limit(admission.body_limit);
       const beast::error_code bec = co_await ReadBody(stream, buffer, parser);
       deadline.cancel();
       if (bec) {

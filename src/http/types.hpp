@@ -3,6 +3,7 @@
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -27,6 +28,7 @@ struct ConnectionInfo {
 // or admit it (`handle` runs on the whole request once the body is in).
 struct Admission {
   std::optional<Response> answer;
+  uint64_t body_limit = 0;  // admitted: the body limit when smaller than the server's (0: the server's)
   std::function<boost::asio::awaitable<Response>(Request&&)> handle;
 };
 // `head` is the request with its head parsed and an empty body.

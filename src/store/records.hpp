@@ -184,14 +184,14 @@ struct MemberRecord {
 
 // Everything one v2 write changes, applied in one durable transaction with its audit record.
 struct V2Write {
-  std::string org_id;
-  std::vector<ObjectRecord> put_objects;
-  std::vector<std::pair<std::string, std::string>> delete_objects;  // (kind, id)
-  std::vector<AlertRecord> put_alerts;
-  std::vector<std::pair<std::string, bool>> set_suppressed;  // (CVE, suppressed)
-  std::optional<MembershipRecord> put_membership;
-  std::optional<std::string> delete_membership;  // user id
-  std::optional<V2AuditRecord> audit;
+  std::string org_id = {};
+  std::vector<ObjectRecord> put_objects = {};
+  std::vector<std::pair<std::string, std::string>> delete_objects = {};  // (kind, id)
+  std::vector<AlertRecord> put_alerts = {};
+  std::vector<std::pair<std::string, bool>> set_suppressed = {};  // (CVE, suppressed)
+  std::optional<MembershipRecord> put_membership = {};
+  std::optional<std::string> delete_membership = {};  // user id
+  std::optional<V2AuditRecord> audit = {};
 };
 
 // Enforcement (v4.0 policies and devices): the wire document of one object.
@@ -205,7 +205,7 @@ struct PolicyObjectRecord {
   // A policy's user lists. The store keeps them as references: putting a policy that names a list
   // which no longer exists fails (ext 11400), and deleting a list a policy names fails (ext 19060),
   // each atomically with the concurrent write it races against.
-  std::vector<std::string> list_ids;
+  std::vector<std::string> list_ids = {};
 };
 
 // One published version of an RPZ zone. `delta` holds the net change from `from_serial` as lines

@@ -209,3 +209,89 @@ def test_bodies_are_not_read_before_authentication(server):
         raw = "%s\r\nHost: a\r\nAuthorization: Bearer %s\r\nContent-Length: 16777215\r\n\r\n" % (line, server.demo_token)
         out = exchange(server, raw.encode() + b"y" * 1000)
         assert statuses(out) == [status] and not out.endswith(b"<open>"), out
+
+
+def patch_raw(server, list_id, body, token=None):
+    return ("PATCH %s/%s HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\n"
+            "Content-Length: %d\r\nConnection: close\r\n\r\n" % (IP, list_id, token or server.demo_token, len(body))
+            ).encode() + body
+
+
+def test_authenticated_parse_stops_at_the_entry_cap(tmp_path):
+    """An authenticated PATCH of 380,000 entries (about 10 MiB) is refused with 19011 once the parse
+    passes 32,000 of them, instead of building all 380,000 first (that raised the high-water mark
+    by 255 MiB); what it costs is printed, and bounded well below what building them took."""
+    from conftest import Server
+    server = Server(str(tmp_path / "d")).start()
+    s = __import__("requests").Session()
+    s.headers["Authorization"] = "Bearer " + server.demo_token
+    r = s.post(server.url + IP, json={"list_name": "big", "list_type": "block", "addresses": [{"value": "45.0.0.1"}]})
+    assert r.status_code == 201, r.text
+    list_id = r.json()["_data"][0]["object_id"]
+    entries = ",".join('{"value":"45.%d.%d.%d","action":"add"}' % (i >> 16 & 255, i >> 8 & 255, i & 255)
+                       for i in range(380000))
+    body = ('{"addresses":[%s]}' % entries).encode()
+    before = vm_kib(server.proc.pid, "VmHWM")
+    out = exchange(server, patch_raw(server, list_id, body), timeout=30)
+    assert statuses(out) == [400], out[:300]
+    assert json.loads(out.split(b"\r\n\r\n", 1)[1])["additional_info"]["error_code"] == 19011, out
+    grown_mib = (vm_kib(server.proc.pid, "VmHWM") - before) / 1024
+    print("RSS high-water mark grew %.1f MiB for one %.1f MiB PATCH of 380,000 entries"
+          % (grown_mib, len(body) / 2**20))
+    assert grown_mib < 80, grown_mib
+    # The list is unchanged, and exactly 32,000 items still parse (and are judged on their merits).
+    assert s.get(server.url + IP + "/" + list_id).json()["_meta"]["addresses"]["record_count"] == 1
+    entries = ",".join('{"value":"45.%d.%d.%d","action":"add"}' % (i >> 16 & 255, i >> 8 & 255, i & 255)
+                       for i in range(32000))  # 45.0.0.1 among them: 32,000 in all
+    r = s.patch(server.url + IP + "/" + list_id, data='{"addresses":[%s]}' % entries,
+                headers={"Content-Type": "application/json"})
+    assert r.status_code == 200, r.text[:300]
+    assert r.json()["_meta"]["addresses"]["record_count"] == 32000
+
+
+def test_large_bodies_wait_for_a_slot(tmp_path):
+    """With one large-body slot, a second authenticated request announcing a large body while the
+    first is still sending gets 503 + Retry-After (the ThreatSTOP shape) from its head alone; once
+    the first is done, the slot is free again. Small bodies never need one."""
+    from conftest import Server
+    server = Server(str(tmp_path / "d"), ["--max-large-bodies", "1", "--large-body-bytes", "2048"]).start()
+    body = json.dumps({"list_name": "slow", "list_type": "block",
+                       "addresses": [{"value": "45.1.%d.%d" % (i // 250, i % 250)} for i in range(200)]}).encode()
+    assert len(body) > 2048
+    first = socket.create_connection(("127.0.0.1", server.port))
+    first.sendall(("POST %s HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\n"
+                   "Content-Length: %d\r\nConnection: close\r\n\r\n" % (IP, server.demo_token, len(body))).encode()
+                  + body[:100])
+    __import__("time").sleep(0.3)  # the first holds the slot while its body trickles in
+    def post(data):
+        return ("POST %s HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\n"
+                "Content-Length: %d\r\n\r\n" % (IP, server.demo_token, len(data))).encode() + data
+    second = exchange(server, post(body))
+    assert statuses(second) == [503] and b"\r\nRetry-After: 1\r\n" in second, second
+    assert b'"status_code":503' in second, second
+    small = json.dumps({"list_name": "small", "list_type": "block", "addresses": [{"value": "45.9.9.9"}]}).encode()
+    r = __import__("requests").post(server.url + IP, data=small, headers={
+        "Authorization": "Bearer " + server.demo_token, "Content-Type": "application/json"})
+    assert r.status_code == 201, r.text
+    first.sendall(body[100:])
+    first.settimeout(10)
+    got = b""
+    while True:
+        chunk = first.recv(65536)
+        if not chunk:
+            break
+        got += chunk
+    first.close()
+    assert statuses(got) == [201], got
+    again = exchange(server, post(body.replace(b'"slow"', b'"slow2"')))
+    assert statuses(again) == [201], again
+
+
+def test_route_body_limit_is_checked_on_the_head(server):
+    """Devices and policies take at most 1 MiB (their largest documents are far smaller): a bigger
+    announced body is refused 413 from its head, before a byte of it is read."""
+    raw = ("POST /v4.0/devices HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\n"
+           "Content-Length: %d\r\n\r\n" % (server.demo_token, 2 * 1024 * 1024)).encode()
+    out = exchange(server, raw + b"{")
+    assert statuses(out) == [413] and not out.endswith(b"<open>"), out
+    assert b'"status_code":413' in out, out

@@ -1,0 +1,137 @@
+#include "api/middleware.hpp"
+
+#include <charconv>
+
+#include "base/strings.hpp"
+#include "userlists/values.hpp"
+
+namespace rampart::api {
+using http::beast_http::field;
+namespace code = userlists::code;
+
+namespace {
+
+// Characters a request id or Host may carry into a reply or a log line.
+bool SafeToken(std::string_view s, size_t max) {
+  if (s.empty() || s.size() > max) return false;
+  for (char c : s) {
+    if (!(IsAsciiAlnum(c) || c == '-' || c == '_' || c == '.' || c == ':' || c == '[' || c == ']')) return false;
+  }
+  return true;
+}
+
+std::string AllowHeader(const std::vector<http::Verb>& verbs) {
+  std::string out;
+  for (auto v : verbs) {
+    if (!out.empty()) out += ", ";
+    out += std::string(http::beast_http::to_string(v));
+  }
+  return out;
+}
+
+}  // namespace
+
+RouteStage::RouteStage(http::Router<Route> router, NotFoundFn not_found, MismatchFn mismatch)
+    : router_(std::move(router)), not_found_(not_found), mismatch_(mismatch) {}
+
+Step RouteStage::OnHead(const http::Request& head, Exchange& ex) const {
+  auto match = router_.Find(head.method(), ex.segments);
+  if (!match.value) {
+    if (match.allowed.empty()) {
+      ex.reply = not_found_(head);
+      return Step::kAnswer;
+    }
+    ex.reply = mismatch_(head, ex.segments);
+    if (ex.reply.error().code == Errc::kMethodNotAllowed) ex.headers.emplace_back(field::allow, AllowHeader(match.allowed));
+    return Step::kAnswer;
+  }
+  ex.route = match.value;
+  ex.route_name = match.value->name;
+  ex.params.assign(match.params.begin(), match.params.end());
+  return Step::kNext;
+}
+
+Step AuthorizeStage::OnHead(const http::Request&, Exchange& ex) const {
+  if (ex.route->access != Access::kWrite || (ex.principal && ex.principal->can_write)) return Step::kNext;
+  ex.reply = denied_;
+  return Step::kAnswer;
+}
+
+std::shared_ptr<void> LargeBodySlots::TryTake() {
+  if (free_.fetch_sub(1) <= 0) {
+    free_.fetch_add(1);
+    return nullptr;
+  }
+  return std::shared_ptr<void>(this, [](LargeBodySlots* s) { s->free_.fetch_add(1); });
+}
+
+Step BodyGate::OnHead(const http::Request& head, Exchange& ex) const {
+  const std::string_view length = head[field::content_length];
+  const bool chunked = head.chunked();
+  if (head.method() == http::Verb::get && (chunked || (!length.empty() && length != "0"))) {
+    ex.reply = Error::Invalid(code::kBadRequest, "a GET request must not carry a body");
+    return Step::kAnswer;
+  }
+  const uint64_t limit = ex.route->max_body_bytes ? std::min(ex.route->max_body_bytes, rules_.max_body_bytes)
+                                                  : rules_.max_body_bytes;
+  uint64_t announced = 0;  // the framing check let through only one well-formed Content-Length
+  std::from_chars(length.data(), length.data() + length.size(), announced);
+  if (announced > limit) {
+    ex.reply = Error{Errc::kPayloadTooLarge, code::kBadRequest, "request body too large"};
+    return Step::kAnswer;
+  }
+  if (rules_.slots && (chunked || announced > rules_.large_body_bytes)) {
+    ex.held = rules_.slots->TryTake();
+    if (!ex.held) {
+      ex.reply = Error::Unavailable("too many large request bodies at once; retry shortly");
+      ex.headers.emplace_back(field::retry_after, "1");
+      return Step::kAnswer;
+    }
+  }
+  return Step::kNext;
+}
+
+Step BodyGate::OnRequest(const http::Request& req, Exchange& ex) const {
+  if (req.method() == http::Verb::get && !req.body().empty()) {
+    ex.reply = Error::Invalid(code::kBadRequest, "a GET request must not carry a body");
+    return Step::kAnswer;
+  }
+  return Step::kNext;
+}
+
+Call HandlerStage::CallFor(const http::Request& req, const Exchange& ex) const {
+  std::vector<std::string_view> params(ex.params.begin(), ex.params.end());
+  return Call{req, std::move(params), ex.principal, BaseUrl(req, ex.conn)};
+}
+
+Step HandlerStage::OnRequest(const http::Request& req, Exchange& ex) const {
+  const Route& route = *ex.route;
+  if (!route.fast && route.runs == Runs::kBlocking) return Step::kOffload;
+  Call call = CallFor(req, ex);
+  if (route.fast) {
+    if (auto quick = route.fast(call)) {
+      ex.reply = std::move(*quick);
+      return Step::kAnswer;
+    }
+    if (route.runs == Runs::kBlocking) return Step::kOffload;
+  }
+  ex.reply = route.fn(call);
+  return Step::kAnswer;
+}
+
+Step HandlerStage::OnRequestBlocking(const http::Request& req, Exchange& ex) const {
+  const auto t0 = std::chrono::steady_clock::now();
+  Call call = CallFor(req, ex);
+  ex.reply = ex.route->fn(call);
+  metrics_.ObserveStore(ex.route->name, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  return Step::kAnswer;
+}
+
+std::string HandlerStage::BaseUrl(const http::Request& req, const http::ConnectionInfo& conn) const {
+  if (!public_base_url_.empty()) return public_base_url_;
+  std::string_view host = req[field::host];
+  if (!SafeToken(host, 255)) host = "localhost";
+  return std::string(conn.tls ? "https://" : "http://") + std::string(host);
+}
+
+}  // namespace rampart::api
