@@ -1,0 +1,143 @@
+// The chain's contract (chain.hpp) with stages that record what they see: the order of the
+// phases, where an answer stops the chain, what runs on the blocking pool, and the way out.
+#include "api/chain.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+#include <gtest/gtest.h>
+
+#include <mutex>
+#include <thread>
+
+#include "api/errors.hpp"
+#include "api/middleware.hpp"
+
+namespace rampart::api {
+namespace {
+namespace asio = boost::asio;
+
+struct Trace {
+  std::mutex mu;
+  std::vector<std::string> events;
+  void Add(std::string e) {
+    std::lock_guard lock(mu);
+    events.push_back(std::move(e));
+  }
+};
+
+// Records each call; answers (or offloads) in the phase it is told to.
+class Probe final : public Middleware {
+ public:
+  Probe(std::string name, Trace& t, Step head = Step::kNext, Step request = Step::kNext)
+      : name_(std::move(name)), trace_(t), head_(head), request_(request) {}
+  Step OnHead(const http::Request&, Exchange& ex) const override { return Did("head", head_, ex); }
+  Step OnHeadBlocking(const http::Request&, Exchange& ex) const override {
+    return Did(OnPool() ? "head-pool" : "head-io", Step::kNext, ex);
+  }
+  Step OnRequest(const http::Request& req, Exchange& ex) const override {
+    trace_.Add(name_ + ".body=" + req.body());
+    return Did("request", request_, ex);
+  }
+  Step OnRequestBlocking(const http::Request&, Exchange& ex) const override {
+    return Did(OnPool() ? "request-pool" : "request-io", Step::kAnswer, ex);
+  }
+  void OnResponse(http::Response& res, const Exchange&) const override {
+    trace_.Add(name_ + ".response");
+    res.set("X-" + name_, "seen");
+  }
+  static inline std::thread::id io_thread;
+
+ private:
+  static bool OnPool() { return std::this_thread::get_id() != io_thread; }
+  Step Did(const std::string& what, Step step, Exchange& ex) const {
+    trace_.Add(name_ + "." + what);
+    if (step == Step::kAnswer) {
+      ex.reply = Reply{.status = http::Status::accepted, .text = name_, .headers = {{http::beast_http::field::location, "/x"}}};
+    }
+    return step;
+  }
+  std::string name_;
+  Trace& trace_;
+  Step head_, request_;
+};
+
+class ChainTest : public ::testing::Test {
+ protected:
+  http::Response Run(std::vector<std::unique_ptr<Middleware>> stages, std::string body, bool* admitted = nullptr) {
+    Chain chain(std::move(stages), RenderThreatstopError, ChainDeps{pool_, metrics_, nullptr, nullptr});
+    http::Request head{http::Verb::post, "/v4.0/x", 11};
+    auto ex = std::make_shared<Exchange>();
+    auto fut = asio::co_spawn(ioc_, [&]() -> asio::awaitable<http::Response> {
+      Probe::io_thread = std::this_thread::get_id();
+      http::Admission a = co_await chain.Admit(head, ex);
+      if (admitted) *admitted = !a.answer;
+      if (a.answer) co_return std::move(*a.answer);
+      http::Request whole = head;
+      whole.body() = body;
+      co_return co_await a.handle(std::move(whole));
+    }, asio::use_future);
+    ioc_.run();
+    ioc_.restart();
+    return fut.get();
+  }
+  std::vector<std::unique_ptr<Middleware>> Stages(std::initializer_list<Probe*> ps) {
+    std::vector<std::unique_ptr<Middleware>> out;
+    for (Probe* p : ps) out.emplace_back(p);
+    return out;
+  }
+  asio::io_context ioc_;
+  asio::thread_pool pool_{1};
+  http::Metrics metrics_;
+  Trace t_;
+};
+
+TEST_F(ChainTest, HeadThenBodyThenResponsesInReverse) {
+  bool admitted = false;
+  auto res = Run(Stages({new Probe("a", t_), new Probe("b", t_, Step::kNext, Step::kAnswer), new Probe("c", t_)}),
+                 "payload", &admitted);
+  EXPECT_TRUE(admitted);
+  EXPECT_EQ(t_.events, (std::vector<std::string>{"a.head", "b.head", "c.head", "a.body=payload", "a.request",
+                                                 "b.body=payload", "b.request", "c.response", "b.response",
+                                                 "a.response"}));
+  EXPECT_EQ(res.result(), http::Status::accepted);
+  EXPECT_EQ(res.body().view(), "b");
+  EXPECT_EQ(res[http::beast_http::field::location], "/x");  // a Reply's headers reach the response
+  EXPECT_EQ(res["X-a"], "seen");
+}
+
+TEST_F(ChainTest, AnAnswerOnTheHeadStopsTheChainBeforeTheBody) {
+  bool admitted = true;
+  auto res = Run(Stages({new Probe("a", t_), new Probe("b", t_, Step::kAnswer), new Probe("c", t_)}), "x", &admitted);
+  EXPECT_FALSE(admitted);
+  EXPECT_EQ(t_.events, (std::vector<std::string>{"a.head", "b.head", "c.response", "b.response", "a.response"}));
+  EXPECT_EQ(res.body().view(), "b");
+}
+
+TEST_F(ChainTest, OffloadedStepsRunOnTheBlockingPool) {
+  auto res = Run(Stages({new Probe("a", t_, Step::kOffload, Step::kOffload)}), "");
+  EXPECT_EQ(t_.events, (std::vector<std::string>{"a.head", "a.head-pool", "a.body=", "a.request", "a.request-pool",
+                                                 "a.response"}));
+  EXPECT_EQ(res.result(), http::Status::accepted);
+}
+
+TEST_F(ChainTest, NoAnswerIsAnInternalErrorInTheSurfaceShape) {
+  auto res = Run(Stages({new Probe("a", t_)}), "");
+  EXPECT_EQ(res.result(), http::Status::internal_server_error);
+  EXPECT_NE(res.body().view().find("\"status_code\":500"), std::string_view::npos);
+}
+
+TEST(LargeBodySlots, TakenUntilReleased) {
+  LargeBodySlots slots(2);
+  auto a = slots.TryTake();
+  auto b = slots.TryTake();
+  ASSERT_TRUE(a && b);
+  EXPECT_FALSE(slots.TryTake());
+  a.reset();
+  auto c = slots.TryTake();
+  EXPECT_TRUE(c);
+  EXPECT_FALSE(slots.TryTake());
+}
+
+}  // namespace
+}  // namespace rampart::api
