@@ -15,11 +15,23 @@ Chain::Chain(std::vector<std::unique_ptr<Middleware>> stages, ErrorRenderer rend
     : stages_(std::move(stages)), render_error_(render_error), deps_(std::move(deps)) {}
 
 asio::awaitable<http::Admission> Chain::Admit(const http::Request& head, std::shared_ptr<Exchange> ex) const {
-  bool admitted = false;
-  try {
-    admitted = co_await RunHead(head, *ex);
+  bool admitted = true;
+  try {  // the stages' OnHead in order (a loop here, not a coroutine of its own: one frame per phase)
+    for (const auto& stage : stages_) {
+      Step step = stage->OnHead(head, *ex);
+      if (step == Step::kOffload) {
+        const Middleware& m = *stage;
+        Exchange& x = *ex;
+        step = co_await http::RunBlocking(deps_.pool, [&] { return m.OnHeadBlocking(head, x); });
+      }
+      if (step == Step::kAnswer) {
+        admitted = false;
+        break;
+      }
+    }
   } catch (const std::exception& e) {  // a catch-all of the request path (phase 1)
     Failed(*ex, e);
+    admitted = false;
   }
   ex->segments.clear();  // views into the head, which phase 2 no longer has
   http::Admission a;
@@ -33,32 +45,17 @@ asio::awaitable<http::Admission> Chain::Admit(const http::Request& head, std::sh
   co_return a;
 }
 
-asio::awaitable<bool> Chain::RunHead(const http::Request& head, Exchange& ex) const {
-  for (const auto& stage : stages_) {
-    Step step = stage->OnHead(head, ex);
-    if (step == Step::kOffload) {
-      const Middleware& m = *stage;
-      step = co_await http::RunBlocking(deps_.pool, [&] { return m.OnHeadBlocking(head, ex); });
-    }
-    if (step == Step::kAnswer) co_return false;
-  }
-  co_return true;
-}
-
-asio::awaitable<void> Chain::RunRequest(const http::Request& req, Exchange& ex) const {
-  for (const auto& stage : stages_) {
-    Step step = stage->OnRequest(req, ex);
-    if (step == Step::kOffload) {
-      const Middleware& m = *stage;
-      step = co_await http::RunBlocking(deps_.pool, [&] { return m.OnRequestBlocking(req, ex); });
-    }
-    if (step == Step::kAnswer) co_return;
-  }
-}
-
 asio::awaitable<http::Response> Chain::Finish(std::shared_ptr<Exchange> ex, http::Request req) const {
-  try {
-    co_await RunRequest(req, *ex);
+  try {  // the stages' OnRequest in order, until one answers
+    for (const auto& stage : stages_) {
+      Step step = stage->OnRequest(req, *ex);
+      if (step == Step::kOffload) {
+        const Middleware& m = *stage;
+        Exchange& x = *ex;
+        step = co_await http::RunBlocking(deps_.pool, [&] { return m.OnRequestBlocking(req, x); });
+      }
+      if (step == Step::kAnswer) break;
+    }
   } catch (const std::exception& e) {  // a catch-all of the request path (phase 2)
     Failed(*ex, e);
   }
@@ -71,6 +68,7 @@ void Chain::Failed(Exchange& ex, const std::exception& e) const {
 }
 
 http::Response Chain::Complete(Exchange& ex, const http::Request& req) const {
+  ex.held.reset();  // the body is in and handled: its slot is free before the answer is written
   http::Response res = Render(ex, req.version());
   for (const auto& [name, value] : ex.headers) res.set(name, value);
   for (auto it = stages_.rbegin(); it != stages_.rend(); ++it) (*it)->OnResponse(res, ex);

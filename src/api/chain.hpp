@@ -82,8 +82,6 @@ class Chain {
   boost::asio::awaitable<http::Admission> Admit(const http::Request& head, std::shared_ptr<Exchange> ex) const;
 
  private:
-  boost::asio::awaitable<bool> RunHead(const http::Request& head, Exchange& ex) const;
-  boost::asio::awaitable<void> RunRequest(const http::Request& req, Exchange& ex) const;
   boost::asio::awaitable<http::Response> Finish(std::shared_ptr<Exchange> ex, http::Request req) const;
   http::Response Complete(Exchange& ex, const http::Request& req) const;  // render, decorate, log
   http::Response Render(Exchange& ex, unsigned version) const;

@@ -127,16 +127,22 @@ TEST_F(ChainTest, NoAnswerIsAnInternalErrorInTheSurfaceShape) {
   EXPECT_NE(res.body().view().find("\"status_code\":500"), std::string_view::npos);
 }
 
-TEST(LargeBodySlots, TakenUntilReleased) {
-  LargeBodySlots slots(2);
-  auto a = slots.TryTake();
-  auto b = slots.TryTake();
-  ASSERT_TRUE(a && b);
-  EXPECT_FALSE(slots.TryTake());
-  a.reset();
-  auto c = slots.TryTake();
-  EXPECT_TRUE(c);
-  EXPECT_FALSE(slots.TryTake());
+TEST(LargeBodySlots, TakenUntilReleasedAndHalfAtMostPerHolder) {
+  auto slots = std::make_unique<LargeBodySlots>(4);
+  auto a1 = slots->TryTake("a");
+  auto a2 = slots->TryTake("a");
+  ASSERT_TRUE(a1 && a2);
+  EXPECT_FALSE(slots->TryTake("a"));  // half of the slots per holder
+  auto b1 = slots->TryTake("b");
+  auto c1 = slots->TryTake("c");
+  ASSERT_TRUE(b1 && c1);
+  EXPECT_FALSE(slots->TryTake("d"));  // all four held
+  a1.reset();
+  auto d1 = slots->TryTake("d");
+  EXPECT_TRUE(d1);
+  slots.reset();  // a slot may be released after the slots are gone (ASan checks this)
+  d1.reset();
+  a2.reset();
 }
 
 }  // namespace

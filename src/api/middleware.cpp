@@ -52,17 +52,35 @@ Step RouteStage::OnHead(const http::Request& head, Exchange& ex) const {
 }
 
 Step AuthorizeStage::OnHead(const http::Request&, Exchange& ex) const {
-  if (ex.route->access != Access::kWrite || (ex.principal && ex.principal->can_write)) return Step::kNext;
+  if (ex.route->access != Access::kPublic && !ex.principal) {  // fail closed: a chain without authentication
+    ex.reply = Error::Internal("route " + ex.route->name + " needs a principal; its surface authenticates none");
+    return Step::kAnswer;
+  }
+  if (ex.route->access != Access::kWrite || ex.principal->can_write) return Step::kNext;
   ex.reply = denied_;
   return Step::kAnswer;
 }
 
-std::shared_ptr<void> LargeBodySlots::TryTake() {
-  if (free_.fetch_sub(1) <= 0) {
-    free_.fetch_add(1);
+LargeBodySlots::LargeBodySlots(int capacity) : state_(std::make_shared<State>()) {
+  state_->free = capacity;
+  state_->per_holder = std::max(1, capacity / 2);
+}
+
+std::shared_ptr<void> LargeBodySlots::TryTake(const std::string& holder) {
+  std::lock_guard lock(state_->mu);
+  int& mine = state_->held[holder];
+  if (state_->free <= 0 || mine >= state_->per_holder) {
+    if (mine == 0) state_->held.erase(holder);
     return nullptr;
   }
-  return std::shared_ptr<void>(this, [](LargeBodySlots* s) { s->free_.fetch_add(1); });
+  --state_->free;
+  ++mine;
+  // The release: a shared_ptr whose deleter returns the slot; it holds the state, not this object.
+  return std::shared_ptr<void>(state_.get(), [st = state_, holder](void*) {
+    std::lock_guard release_lock(st->mu);
+    ++st->free;
+    if (--st->held[holder] == 0) st->held.erase(holder);
+  });
 }
 
 Step BodyGate::OnHead(const http::Request& head, Exchange& ex) const {
@@ -80,8 +98,9 @@ Step BodyGate::OnHead(const http::Request& head, Exchange& ex) const {
     ex.reply = Error{Errc::kPayloadTooLarge, code::kBadRequest, "request body too large"};
     return Step::kAnswer;
   }
-  if (rules_.slots && (chunked || announced > rules_.large_body_bytes)) {
-    ex.held = rules_.slots->TryTake();
+  // A chunked body may grow to the limit: it needs a slot when the limit is large.
+  if (rules_.slots && (chunked ? limit > rules_.large_body_bytes : announced > rules_.large_body_bytes)) {
+    ex.held = rules_.slots->TryTake(ex.principal ? ex.principal->account_id : ex.conn.remote_address);
     if (!ex.held) {
       ex.reply = Error::Unavailable("too many large request bodies at once; retry shortly");
       ex.headers.emplace_back(field::retry_after, "1");

@@ -1,7 +1,8 @@
 #pragma once
 // The stages every surface's chain is made of (chain.hpp): route, authorize, body gate, handler.
 // The authentication stages are the surfaces' own (bearer_auth.hpp, hawk_auth.hpp).
-#include <atomic>
+#include <mutex>
+#include <unordered_map>
 #include <functional>
 #include <memory>
 #include <string>
@@ -36,15 +37,23 @@ class AuthorizeStage final : public Middleware {
   Error denied_;
 };
 
-// How many large request bodies may be held and parsed at once. Thread-safe.
+// How many large request bodies may be held and parsed at once, and by one principal (half of
+// them, at least one: one tenant cannot hold every slot). Thread-safe. A held slot may outlive
+// this object (a session frame can end after the application): its release keeps the state alive.
 class LargeBodySlots {
  public:
-  explicit LargeBodySlots(int capacity) : free_(capacity) {}
-  // A held slot (released when the last copy goes), or null when all are taken.
-  std::shared_ptr<void> TryTake();
+  explicit LargeBodySlots(int capacity);
+  // A held slot (released when the last copy goes), or null when none is free for `holder`.
+  std::shared_ptr<void> TryTake(const std::string& holder);
 
  private:
-  std::atomic<int> free_;
+  struct State {
+    std::mutex mu;
+    int free = 0;
+    int per_holder = 1;
+    std::unordered_map<std::string, int> held;
+  };
+  std::shared_ptr<State> state_;
 };
 
 struct BodyRules {

@@ -31,6 +31,9 @@ Step Refuse(const hawk::Failure& f, Exchange& ex) {
   return Step::kAnswer;
 }
 
+// Readers are refused a write route inside Hawk, before the organization's rate limit is spent.
+bool Writes(const Exchange& ex) { return ex.route->access == Access::kWrite; }
+
 }  // namespace
 
 Step IpRateLimitStage::OnHead(const http::Request& head, Exchange& ex) const {
@@ -49,12 +52,12 @@ Step HawkStage::OnHead(const http::Request& head, Exchange& ex) const {
   auto parsed = hawk::ParseAuthorization(head[field::authorization]);
   if (!parsed) return Refuse(parsed.failure, ex);
   if (!deps_.identity.IsCached(parsed->id)) return Step::kOffload;
-  return Admit(AuthenticateHawk(head, *parsed, ex.conn, /*write=*/false, cfg_, deps_, /*may_block=*/false), ex);
+  return Admit(AuthenticateHawk(head, *parsed, ex.conn, Writes(ex), cfg_, deps_, /*may_block=*/false), ex);
 }
 
 Step HawkStage::OnHeadBlocking(const http::Request& head, Exchange& ex) const {
   auto parsed = hawk::ParseAuthorization(head[field::authorization]);  // checked on the I/O thread
-  return Admit(AuthenticateHawk(head, *parsed, ex.conn, /*write=*/false, cfg_, deps_), ex);
+  return Admit(AuthenticateHawk(head, *parsed, ex.conn, Writes(ex), cfg_, deps_), ex);
 }
 
 Step HawkStage::Admit(HawkAuth a, Exchange& ex) const {
