@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "api/query.hpp"
 #include "base/strings.hpp"
 #include "userlists/values.hpp"
 
@@ -48,6 +49,10 @@ Step RouteStage::OnHead(const http::Request& head, Exchange& ex) const {
   ex.route = match.value;
   ex.route_name = match.value->name;
   ex.params.assign(match.params.begin(), match.params.end());
+  if (auto bad = CheckQuery(head.target())) {  // else a parameter would read as absent
+    ex.reply = std::move(*bad);
+    return Step::kAnswer;
+  }
   return Step::kNext;
 }
 

@@ -1,8 +1,34 @@
 #include "api/query.hpp"
 
 #include <boost/url/parse.hpp>
+#include <boost/url/pct_string_view.hpp>
+
+#include "base/strings.hpp"
+#include "userlists/values.hpp"
 
 namespace rampart::api {
+
+std::optional<Error> CheckQuery(std::string_view target) {
+  const size_t q = target.find('?');
+  if (q == std::string_view::npos) return std::nullopt;
+  std::string_view query = target.substr(q + 1);
+  query = query.substr(0, query.find('#'));
+  while (!query.empty()) {
+    const size_t amp = query.find('&');
+    const std::string_view part = query.substr(0, amp);
+    if (!boost::urls::make_pct_string_view(part)) {
+      const std::string_view name = part.substr(0, part.find('='));
+      return Error::Invalid(userlists::code::kBadParameters,
+                            "query parameter " + QuoteForDetail(name.substr(0, 64)) + " is not valid percent-encoding");
+    }
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  if (!boost::urls::parse_origin_form(target)) {
+    return Error::Invalid(userlists::code::kBadParameters, "the request-target's query is malformed");
+  }
+  return std::nullopt;
+}
 
 std::optional<std::string> QueryParam(const http::Request& req, std::string_view name) {
   auto url = boost::urls::parse_origin_form(req.target());

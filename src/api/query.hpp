@@ -3,12 +3,18 @@
 #include <string>
 #include <string_view>
 
+#include "base/result.hpp"
 #include "http/types.hpp"
 
 namespace rampart::api {
 
-// The percent-decoded value of ?name=… in the request target; nullopt when absent or when the
-// target is not a valid origin-form.
+// Why the query of `target` cannot be read (a bad percent-escape, a character a query may not
+// hold), naming the parameter; nullopt when it can. Checked once per request (RouteStage), so
+// that a parameter never silently reads as absent and drops its filter.
+std::optional<Error> CheckQuery(std::string_view target);
+
+// The percent-decoded value of ?name=… in the request target ('+' reads as a space); nullopt when
+// absent. The target has passed CheckQuery.
 std::optional<std::string> QueryParam(const http::Request& req, std::string_view name);
 
 }  // namespace rampart::api

@@ -80,7 +80,7 @@ const std::vector<Setting>& Settings() {
       {"tls_cert", "PEM certificate chain; enables TLS with tls_key", Str(&Config::tls_cert)},
       {"tls_key", "PEM private key", Str(&Config::tls_key)},
       {"expires_date_order", "mdy or dmy: how to read ambiguous slash dates", Str(&Config::expires_date_order)},
-      {"list_name_max_length", "longest accepted list_name (documented: 8)", Int(&Config::list_name_max_length, 1, 64)},
+      {"list_name_max_length", "longest accepted list_name (the guide says 8, its examples use 10)", Int(&Config::list_name_max_length, 1, 64)},
       {"server_name", "the DNS name of this server (SOA, NS, default zone names)", Str(&Config::server_name)},
       {"dns_listen", "HOST:PORT of the RPZ primary, UDP and TCP (port 0 picks one; off disables)", Str(&Config::dns_listen)},
       {"dns_write_timeout_ms", "a DNS TCP client that takes longer to accept one message of a transfer is dropped",

@@ -53,6 +53,10 @@ DomainParse NormalizeDomain(std::string_view input, size_t max_len) {
   if (IsAscii(input)) {
     ascii = AsciiLower(input);
   } else {
+    // idn2 reads a C string: a NUL (or any control byte) inside `input` is refused, not cut off.
+    for (char c : input) {
+      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return out;
+    }
     std::string z(input);
     char* encoded = nullptr;
     int rc = idn2_to_ascii_8z(z.c_str(), &encoded, IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL);

@@ -17,6 +17,10 @@ TEST(DomainName, RejectsBadSyntax) {
     EXPECT_FALSE(NormalizeDomain(bad, 200).ok) << bad;
   }
   EXPECT_FALSE(NormalizeDomain(std::string(64, 'a') + ".com", 200).ok);
+  using namespace std::string_literals;
+  for (const std::string& nul : {"example.com\0junk"s, "bücher.example\0junk"s, "bücher\x01.example"s}) {
+    EXPECT_FALSE(NormalizeDomain(nul, 200).ok) << nul.size();  // a C API must not cut it short
+  }
 }
 
 TEST(DomainName, LengthLimitIsOnNormalizedForm) {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cctype>
 #include <cstring>
 
 #include "base/strings.hpp"
@@ -17,6 +18,11 @@ U128 AllOnes(Family f) { return f == Family::kV4 ? U128(0xffffffffu) : ~U128(0);
 
 std::optional<IpAddress> IpAddress::Parse(std::string_view text) {
   if (text.empty() || text.size() > 45) return std::nullopt;
+  // inet_pton reads a C string: a NUL inside `text` would end it early ("7.7.7.7\0junk" would
+  // parse as 7.7.7.7). Only the characters of an address may pass.
+  for (char c : text) {
+    if (!(std::isxdigit(static_cast<unsigned char>(c)) || c == '.' || c == ':')) return std::nullopt;
+  }
   char buf[64];
   std::memcpy(buf, text.data(), text.size());
   buf[text.size()] = '\0';

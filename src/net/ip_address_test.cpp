@@ -61,4 +61,15 @@ TEST(IpRange, PrefixSplitCoversExactly) {
   }
 }
 
+TEST(IpAddress, ABytePastANulIsNotCutOff) {
+  using namespace std::string_literals;
+  for (const std::string& bad : {"7.7.7.7\0junk"s, "7.7.7.7\0"s, "::1\0x"s, " 7.7.7.7"s, "7.7.7.7 "s}) {
+    EXPECT_FALSE(IpAddress::Parse(bad)) << bad.size();
+  }
+  EXPECT_FALSE(IpNetwork::Parse("7.7.7.0\0x/24"s));
+  EXPECT_FALSE(IpNetwork::Parse("7.7.7.0/24\0"s));
+  EXPECT_FALSE(IpRange::Parse("7.7.7.1\0-7.7.7.9"s));
+  EXPECT_TRUE(IpAddress::Parse("::ffff:1.2.3.4"));
+}
+
 }  // namespace rampart::net

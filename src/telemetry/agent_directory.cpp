@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "base/strings.hpp"
 #include "auth/hawk.hpp"
 #include "telemetry/agents.hpp"
 
@@ -51,6 +52,9 @@ Result<std::shared_ptr<const AgentSnapshot>> AgentDirectory::Load(const std::str
   RAMPART_TRY(offline, store_.ListAgents({org_id, "offline", std::nullopt, all}));
   snap->online = std::move(online);
   snap->offline = std::move(offline);
+  for (auto* list : {&snap->online, &snap->offline}) {
+    for (store::AgentRecord& a : *list) a.doc = ServedAgentDoc(a.doc);
+  }
   for (int i = 0; i < 2; ++i) {
     snap->first_page[i] =
         std::make_shared<const std::string>(Page(i ? snap->offline : snap->online, 0, codec_, i ? "offline" : "online"));
@@ -69,7 +73,7 @@ void AgentDirectory::Invalidate(const std::string& org_id) {
 
 Result<RenderedBody> AgentDirectory::ListBody(const AgentSnapshot& snap, const std::optional<std::string>& status,
                                               const std::optional<std::string>& token) const {
-  std::string want = status.value_or("online");
+  const std::string want = AsciiLower(status.value_or("online"));  // enum words in any case
   if (want != "online" && want != "offline") return Bad("status must be online or offline");
   if (!token) {
     const int i = want == "offline";
@@ -78,7 +82,7 @@ Result<RenderedBody> AgentDirectory::ListBody(const AgentSnapshot& snap, const s
   auto cursor = codec_.Decode(*token);
   if (!cursor) return Bad("invalid pagination token");
   const std::string token_status = cursor->filter.substr(cursor->filter.find('=') + 1);
-  if (status && *status != token_status) return Bad("status does not match the pagination token");
+  if (status && want != token_status) return Bad("status does not match the pagination token");
   const auto& all = token_status == "offline" ? snap.offline : snap.online;
   // The first agent strictly after the cursor in newest-first order.
   auto it = std::partition_point(all.begin(), all.end(), [&](const store::AgentRecord& a) {

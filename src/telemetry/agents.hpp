@@ -16,7 +16,13 @@ namespace rampart::telemetry {
 inline constexpr int64_t kAgentPageSize = 100;
 
 // Checks an agent object and returns its record with the document re-serialized in the wire's
-// key order (keys absent from the input are null). Required: id, status, createdAt.
+// key order. Required: id, status, createdAt. Absent scalar fields are null; object and array
+// fields never are: ipAddresses defaults to {"private":[],"link_local":[],"public":[]} (each list
+// filled in when missing) and tags to [].
 Result<store::AgentRecord> AgentFromJson(const boost::json::value& v, const std::string& org_id);
+
+// A stored agent document as served: the same defaults filled in (documents stored before they
+// existed carry nulls).
+std::string ServedAgentDoc(const std::string& stored);
 
 }  // namespace rampart::telemetry

@@ -4,6 +4,7 @@
 
 #include <array>
 
+#include "base/strings.hpp"
 #include "telemetry/v2_time.hpp"
 
 namespace rampart::telemetry {
@@ -38,7 +39,7 @@ std::string FilterState(const store::AlertQuery& q) {
 Result<store::AlertQuery> QueryFromParams(const std::string& org_id, const AlertParams& p) {
   store::AlertQuery q;
   q.org_id = org_id;
-  std::string status = p.status.value_or("active");
+  std::string status = AsciiLower(p.status.value_or("active"));  // enum words in any case
   if (status != "active" && status != "dismissed") return Bad("status must be active or dismissed");
   q.dismissed = status == "dismissed";
   if (p.severity) {

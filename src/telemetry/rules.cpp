@@ -89,8 +89,10 @@ Result<json::object> RuleFields(std::string_view body) {
     if (type && Lower(*type) == Lower(t)) canonical = t;
   }
   if (!canonical) return InvalidField("type", "Must be one of Host, File, CloudTrail, ThreatIntel, Winsec, KubernetesAudit, KubernetesConfig.");
-  RAMPART_TRY(desc, OptString(o, "alertDescription"));
-  if (!desc || desc->empty() || desc->size() > 300) return InvalidField("alertDescription", "Must be between 1 and 300 characters long.");
+  // Optional (the Terraform provider omits it when a rule has none): the rule's name then.
+  RAMPART_TRY(given_desc, OptString(o, "alertDescription"));
+  const std::string desc = given_desc.value_or(name->substr(0, 300));
+  if (desc.empty() || desc.size() > 300) return InvalidField("alertDescription", "Must be between 1 and 300 characters long.");
   RAMPART_TRY(severity, OptInt(o, "severityOfAlerts"));
   if (!severity || *severity < 1 || *severity > 3) return InvalidField("severityOfAlerts", "Must be 1, 2 or 3.");
   RAMPART_TRY(window, OptInt(o, "window"));
@@ -105,7 +107,7 @@ Result<json::object> RuleFields(std::string_view body) {
   }
   RAMPART_TRY(suppressions, StringsOr(o, "suppressions"));
   json::object out{{"name", *name},         {"title", *title},         {"type", canonical},
-                   {"severityOfAlerts", *severity}, {"alertDescription", *desc},
+                   {"severityOfAlerts", *severity}, {"alertDescription", desc},
                    {"aggregateFields", ToArray(aggregate)}, {"filter", filter.value_or("")},
                    {"window", window.value_or(3600)},       {"threshold", threshold.value_or(1)},
                    {"suppressions", ToArray(suppressions)}, {"enabled", enabled.value_or(true)}};

@@ -2,7 +2,7 @@
 // Rulesets, rules and rule tags of the Threat Stack v2 API (threatstack-api.md §8.5):
 // responses carry a ruleset's rule ids as `rules`, writes take `ruleIds` (or `rules`); lists are
 // not paginated (`"token": null`); rule types are matched case-insensitively and returned
-// capitalized; `alertDescription` (1–300 characters) is required. Every write is one store
+// capitalized; `alertDescription` (1–300 characters) defaults to the rule's name. Every write is one store
 // commit with its audit record. Bodies are returned serialized.
 #include <string>
 

@@ -21,6 +21,8 @@ TEST(V2Time, EveryFormClientsSend) {
   EXPECT_EQ(ParseInstant("2019-05-01T12:34:56+02:00"), day + 45296000 - 7200000);
   EXPECT_EQ(ParseInstant("2019-05-01T12:34:56-0130"), day + 45296000 + 5400000);
   EXPECT_EQ(ParseInstant("2019-05-01 12:34:56+00:00"), day + 45296000);
+  EXPECT_EQ(ParseInstant("2019-05-01T12:34:56 02:00"), day + 45296000 - 7200000);  // '+' decoded to ' '
+  EXPECT_EQ(ParseInstant("2019-05-01 12:34:56 0100"), day + 45296000 - 3600000);
   for (const char* bad : {"", "2019-5-01", "2019-05-01T", "2019-05-01T24", "2019-05-01T12:60", "yesterday",
                           "2019-05-01T12:34:56.", "2019-05-01T12:34:56+2", "2019-02-30", "2019-05-01Tx"}) {
     EXPECT_FALSE(ParseInstant(bad)) << bad;

@@ -57,8 +57,10 @@ std::optional<int64_t> ParseInstant(std::string_view t) {
   }
   if (rest.empty()) return ms;  // no zone: UTC
   if (rest == "Z" || rest == "z") return ms;
-  if (rest[0] != '+' && rest[0] != '-') return std::nullopt;
-  const int sign = rest[0] == '+' ? 1 : -1;
+  // A space where the sign belongs is a '+' that a URL query decoded (the official CLI puts
+  // "+01:00" into URLs unencoded). Only reached after a time, so it is not the date/time space.
+  if (rest[0] != '+' && rest[0] != '-' && rest[0] != ' ') return std::nullopt;
+  const int sign = rest[0] == '-' ? -1 : 1;
   rest.remove_prefix(1);
   auto oh = Digits(rest, 2);
   if (!oh || *oh > 23) return std::nullopt;

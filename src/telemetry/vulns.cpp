@@ -4,6 +4,7 @@
 
 #include <array>
 
+#include "base/strings.hpp"
 #include "crypto/crypto.hpp"
 #include "telemetry/v2_time.hpp"
 
@@ -24,10 +25,12 @@ bool ValidCve(std::string_view s) {
   return true;
 }
 
+// Booleans in any case, and 1/0 (a public Python client sends str(True) = "True").
 Result<std::optional<bool>> BoolParam(const std::optional<std::string>& v, const char* name) {
   if (!v) return std::optional<bool>();
-  if (*v == "true") return std::optional<bool>(true);
-  if (*v == "false") return std::optional<bool>(false);
+  const std::string word = AsciiLower(*v);
+  if (word == "true" || word == "1") return std::optional<bool>(true);
+  if (word == "false" || word == "0") return std::optional<bool>(false);
   return Bad(std::string(name) + " must be true or false");
 }
 
@@ -83,8 +86,9 @@ Result<std::string> ListVulnsBody(store::V2Store& store, const PageTokenCodec& c
   q.org_id = org_id;
   q.package = package;
   // The filter state a token carries: status, agentId, hasSecurityNotices (package is in the path).
-  std::string status = p.status.value_or("");
-  if (p.active && !p.status) status = *p.active == "true" ? "active" : *p.active == "false" ? "suppressed" : "?";
+  std::string status = AsciiLower(p.status.value_or(""));  // enum words in any case
+  RAMPART_TRY(active, BoolParam(p.active, "active"));
+  if (active && !p.status) status = *active ? "active" : "suppressed";
   if (!status.empty() && status != "active" && status != "suppressed") return Bad("status must be active or suppressed");
   RAMPART_TRY(notices, BoolParam(p.has_notices, "hasSecurityNotices"));
   std::string state = status + "\n" + p.agent_id.value_or("") + "\n" +

@@ -38,7 +38,7 @@ struct ParseOptions {
   DateOrder date_order = DateOrder::kMdy;
   Date today;  // dates before it are "in the past"
   // The documented limit is 8; the vendor's own Python example uses 9 and 10 (see docs/api-v4.md).
-  size_t max_name_length = 8;
+  size_t max_name_length = 16;
 };
 
 inline constexpr size_t kMaxDescription = 1024;

@@ -30,7 +30,7 @@ TEST(ListBody, SeedCreateBody) {
 
 TEST(ListBody, ValidationCodes) {
   EXPECT_EQ(Code(R"({"list_name":"abc","object_id":"x"})"), 10301);
-  EXPECT_EQ(Code(R"({"list_name":"toolongname"})"), 11400);
+  EXPECT_EQ(Code(R"({"list_name":"seventeenletters1"})"), 11400);  // 17 > the default 16
   EXPECT_EQ(Code(R"({"list_name":"bad-name"})"), 11400);
   EXPECT_EQ(Code(R"({"list_name":""})"), 11400);
   EXPECT_EQ(Code(R"({"list_name":5})"), 11400);

@@ -31,7 +31,7 @@ struct Actor {
 
 struct ServiceOptions {
   DateOrder date_order = DateOrder::kMdy;
-  size_t max_name_length = 8;
+  size_t max_name_length = 16;
 };
 
 using ListPtr = std::shared_ptr<const UserList>;

@@ -32,6 +32,29 @@ def _b64(digest):
     return base64.b64encode(digest).decode()
 
 
+class _RawResponse:
+    def __init__(self, status, headers, body):
+        self.status_code, self.headers, self.content = status, headers, body
+        self.text = body.decode("utf-8", "replace")
+
+    def json(self):
+        return json.loads(self.content)
+
+
+def _raw_request(host, port, method, target, headers):
+    """One request whose target goes out exactly as given."""
+    import http.client
+    conn = http.client.HTTPConnection(host, port, timeout=30)
+    conn.putrequest(method, target, skip_accept_encoding=True)
+    for k, v in headers.items():
+        conn.putheader(k, v)
+    conn.endheaders()
+    r = conn.getresponse()
+    out = _RawResponse(r.status, dict(r.getheaders()), r.read())
+    conn.close()
+    return out
+
+
 class HawkSession:
     def __init__(self, base, creds, sign_host=None, sign_port=None):
         """sign_host/sign_port: the host and port to sign instead of the URL's (as a client behind a
@@ -39,7 +62,7 @@ class HawkSession:
         self.base, self.creds = base, creds
         self.sign_host, self.sign_port = sign_host, sign_port
 
-    def request(self, method, path, body=None, ts=None, payload_hash=None, nonce=None):
+    def request(self, method, path, body=None, ts=None, payload_hash=None, nonce=None, raw=False):
         """ts: signed timestamp (default: the server's now); payload_hash: the hash to sign instead
         of the body's own (to send a bad one); nonce: a given nonce (default: a fresh one)."""
         u = urlsplit(self.base + path)
@@ -61,7 +84,13 @@ class HawkSession:
         headers = {"Authorization": header}
         if data is not None:
             headers["Content-Type"] = "application/json"
+        if raw:
+            return _raw_request(u.hostname, u.port, method, target, headers)
         return requests.request(method, self.base + path, data=data, headers=headers, timeout=30)
+
+    def get_raw(self, path):
+        """GET with the target sent byte for byte (requests would re-quote a bad escape like %zz)."""
+        return self.request("GET", path, raw=True)
 
     def get(self, path):
         return self.request("GET", path)

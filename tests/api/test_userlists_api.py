@@ -123,7 +123,7 @@ def test_method_errors(client):
 
 def test_validation_codes(client, server):
     cases = [
-        ({"list_name": "waytoolong"}, 11400),
+        ({"list_name": "muchtoolongtoname"}, 11400),  # 17 characters: past the default 16
         ({"list_name": "bad name"}, 11400),
         ({"list_name": "a", "description": "x" * 1025}, 11400),
         ({"list_name": "a", "shared": True}, 11400),

@@ -167,3 +167,17 @@ def test_address_count_beyond_2_64_is_a_json_number(client):
         count = body["_data"][0]["_meta"]["addresses"]["address_count"]
         assert isinstance(count, (int, float)) and not isinstance(count, bool), body
         assert count == 2 ** 96 + 2 ** 64, count
+
+
+def test_a_nul_inside_a_value_is_refused_naming_it(client):
+    """inet_pton and idn2 read C strings: "7.7.7.7\\0junk" used to be stored as 7.7.7.7. Every form
+    (address, prefix, range, IDN domain) is refused with 19050 naming the value, and nothing is
+    created."""
+    cases = [(IP, "7.7.7.7\u0000junk"), (IP, "7.7.7.0\u0000x/24"), (IP, "7.7.7.1\u0000-7.7.7.9"),
+             (DOM, "b\u00fccher.example\u0000junk"), (DOM, "example.com\u0000junk")]
+    for i, (path, value) in enumerate(cases):
+        r = client.post(path, {"list_name": "nul%d" % i, "list_type": "block", "addresses": [{"value": value}]})
+        body = assert_error(r, 400, 19050)
+        assert value.split("\u0000")[0][:7] in body["additional_info"]["detail"], body
+        names = [x["list_name"] for x in client.get(path).json()["_data"]]
+        assert "nul%d" % i not in names

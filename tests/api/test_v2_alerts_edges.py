@@ -87,3 +87,20 @@ def test_at_most_100000_alerts_per_dismiss(server, tmp_path):
     assert s.get("/v2/alerts?status=dismissed").json() == {"alerts": [], "token": None}
     assert s.get("/v2/alerts/bulk-000000").json()["isDismissed"] is False
     assert s.get("/v2/auditlogs").json() == {"recs": [], "token": None}
+
+
+def offset_iso(ms, hours, colon=True):
+    """The instant `ms` written in a zone `hours` east of UTC, with an unencoded '+' (as the
+    official CLI puts it into URLs): a query decodes it to a space."""
+    import datetime
+    t = datetime.datetime.fromtimestamp(ms // 1000, tz=datetime.timezone.utc) + datetime.timedelta(hours=hours)
+    zone = "+%02d:00" % hours if colon else "+%02d00" % hours
+    return t.strftime("%Y-%m-%dT%H:%M:%S") + ".%03d" % (ms % 1000) + zone
+
+
+def test_an_unencoded_plus_offset_is_read_as_plus(server, tmp_path):
+    creds, s = owner(server, org="Plus", email="plus@acme.example")
+    at = server_ms(server) - HOUR
+    import_records(server, tmp_path, [alert("p-0", at - 1), alert("p-1", at), alert("p-2", at + 1)], org="Plus")
+    assert ids_of(s, "/v2/alerts?from=%s&until=%s" % (offset_iso(at, 1), offset_iso(at, 1))) == ["p-1"]
+    assert ids_of(s, "/v2/alerts?from=%s" % offset_iso(at, 2, colon=False)) == ["p-2", "p-1"]

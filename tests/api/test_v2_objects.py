@@ -39,8 +39,15 @@ def test_rulesets_rules_and_tags(server):
         "Validation failed: body has invalid ruleIds value.  Rule not-a-rule is not in this ruleset "
         "(add rules with POST /v2/rulesets/{id}/rules)."]}
     assert s.get("/v2/rulesets/" + rs["id"]).json()["rules"] == [rule["id"]]  # unchanged
-    # alertDescription is required, with the reference's message
-    bad = s.put("/v2/rulesets/%s/rules/%s" % (rs["id"], rule["id"]), {k: v for k, v in RULE.items() if k != "alertDescription"})
+    # alertDescription is optional on PUT and POST (the Terraform provider omits an empty one): the
+    # rule's name stands in; an explicit one outside 1-300 characters gets the reference's message
+    no_desc = {k: v for k, v in RULE.items() if k != "alertDescription"}
+    put = s.put("/v2/rulesets/%s/rules/%s" % (rs["id"], rule["id"]), no_desc)
+    assert put.status_code == 200 and put.json()["alertDescription"] == RULE["name"], put.text
+    posted = s.post("/v2/rulesets/%s/rules" % rs["id"], dict(no_desc, name="no description"))
+    assert posted.status_code == 200 and posted.json()["alertDescription"] == "no description", posted.text
+    assert s.delete("/v2/rulesets/%s/rules/%s" % (rs["id"], posted.json()["id"])).status_code == 200
+    bad = s.put("/v2/rulesets/%s/rules/%s" % (rs["id"], rule["id"]), dict(RULE, alertDescription=""))
     assert bad.status_code == 400
     assert bad.json() == {"errors": ["Validation failed: body has invalid alertDescription value.  "
                                      "Must be between 1 and 300 characters long."]}
