@@ -133,6 +133,7 @@ Reply Envelope(http::Status s, const Call& c, const char* collection, json::arra
 }
 
 const std::string& Account(const Call& c) { return c.principal->account_id; }
+userlists::Actor Who(const Call& c) { return {c.principal->account_id, c.principal->token_id}; }
 
 Result<const rpz::Policy*> FindPolicy(const rpz::PolicySet& set, const Call& c) {
   const rpz::Policy* p = set.FindPolicy(c.params[0]);
@@ -149,7 +150,7 @@ void AddDeviceRoutes(http::Router<Route>& r, EnforcementDeps& d) {
         }});
   r.Add(http::Verb::post, "/v4.0/devices", {.name = "devices.create", .access = Access::kWrite, .runs = Runs::kBlocking, .max_body_bytes = kMaxDocumentBytes, .fn = [&d](Call& c) -> Result<Reply> {
           RAMPART_TRY(in, DecodeDevice(c));
-          RAMPART_TRY(dev, d.policies.CreateDevice(Account(c), in));
+          RAMPART_TRY(dev, d.policies.CreateDevice(Who(c), in));
           return Envelope(http::Status::created, c, "devices", {DeviceObject(c, dev)});
         }});
   r.Add(http::Verb::get, "/v4.0/devices/{id}", {.name = "devices.get", .access = Access::kRead, .runs = Runs::kBlocking, .fn = [&d](Call& c) -> Result<Reply> {
@@ -161,12 +162,17 @@ void AddDeviceRoutes(http::Router<Route>& r, EnforcementDeps& d) {
   for (auto verb : {http::Verb::put, http::Verb::patch}) {
     r.Add(verb, "/v4.0/devices/{id}", {.name = "devices.update", .access = Access::kWrite, .runs = Runs::kBlocking, .max_body_bytes = kMaxDocumentBytes, .fn = [&d](Call& c) -> Result<Reply> {
             RAMPART_TRY(in, DecodeDevice(c));
-            RAMPART_TRY(dev, d.policies.UpdateDevice(Account(c), std::string(c.params[0]), in));
+            RAMPART_TRY(dev, d.policies.UpdateDevice(Who(c), std::string(c.params[0]), in));
             return Envelope(http::Status::ok, c, "devices", {DeviceObject(c, dev)});
           }});
   }
+  r.Add(http::Verb::get, "/v4.0/devices/{id}/history", {.name = "devices.history", .access = Access::kRead, .runs = Runs::kBlocking, .fn = [&d](Call& c) -> Result<Reply> {
+          RAMPART_TRY(set, d.policies.Load(Account(c)));
+          if (!set->FindDevice(c.params[0])) return Error::NotFound(code::kNotFound, "no such device " + QuoteForDetail(c.params[0]));
+          return HistoryReply(d.lists, c, std::string(c.params[0]), Collection(c, "devices") + "/" + std::string(c.params[0]) + "/history");
+        }});
   r.Add(http::Verb::delete_, "/v4.0/devices/{id}", {.name = "devices.delete", .access = Access::kWrite, .runs = Runs::kBlocking, .max_body_bytes = kMaxDocumentBytes, .fn = [&d](Call& c) -> Result<Reply> {
-          RAMPART_CHECK(d.policies.DeleteDevice(Account(c), std::string(c.params[0])));
+          RAMPART_CHECK(d.policies.DeleteDevice(Who(c), std::string(c.params[0])));
           return Envelope(http::Status::ok, c, "devices", {json::object{{"object_id", c.params[0]}}});
         }});
 }
@@ -182,7 +188,7 @@ void AddPolicyRoutes(http::Router<Route>& r, EnforcementDeps& d) {
         }});
   r.Add(http::Verb::post, "/v4.0/policies", {.name = "policies.create", .access = Access::kWrite, .runs = Runs::kBlocking, .max_body_bytes = kMaxDocumentBytes, .fn = [&d](Call& c) -> Result<Reply> {
           RAMPART_TRY(in, DecodePolicy(c));
-          RAMPART_TRY(p, d.policies.CreatePolicy(Account(c), in));
+          RAMPART_TRY(p, d.policies.CreatePolicy(Who(c), in));
           return Envelope(http::Status::created, c, "policies", {PolicyObject(c, p, d.zones)});
         }});
   r.Add(http::Verb::get, "/v4.0/policies/{id}", {.name = "policies.get", .access = Access::kRead, .runs = Runs::kBlocking, .fn = [&d](Call& c) -> Result<Reply> {
@@ -193,13 +199,18 @@ void AddPolicyRoutes(http::Router<Route>& r, EnforcementDeps& d) {
   for (auto verb : {http::Verb::put, http::Verb::patch}) {
     r.Add(verb, "/v4.0/policies/{id}", {.name = "policies.update", .access = Access::kWrite, .runs = Runs::kBlocking, .max_body_bytes = kMaxDocumentBytes, .fn = [&d](Call& c) -> Result<Reply> {
             RAMPART_TRY(in, DecodePolicy(c));
-            RAMPART_TRY(p, d.policies.UpdatePolicy(Account(c), std::string(c.params[0]), in));
+            RAMPART_TRY(p, d.policies.UpdatePolicy(Who(c), std::string(c.params[0]), in));
             return Envelope(http::Status::ok, c, "policies", {PolicyObject(c, p, d.zones)});
           }});
   }
   r.Add(http::Verb::delete_, "/v4.0/policies/{id}", {.name = "policies.delete", .access = Access::kWrite, .runs = Runs::kBlocking, .max_body_bytes = kMaxDocumentBytes, .fn = [&d](Call& c) -> Result<Reply> {
-          RAMPART_CHECK(d.policies.DeletePolicy(Account(c), std::string(c.params[0])));
+          RAMPART_CHECK(d.policies.DeletePolicy(Who(c), std::string(c.params[0])));
           return Envelope(http::Status::ok, c, "policies", {json::object{{"object_id", c.params[0]}}});
+        }});
+  r.Add(http::Verb::get, "/v4.0/policies/{id}/history", {.name = "policies.history", .access = Access::kRead, .runs = Runs::kBlocking, .fn = [&d](Call& c) -> Result<Reply> {
+          RAMPART_TRY(set, d.policies.Load(Account(c)));
+          RAMPART_TRY(p, FindPolicy(*set, c));
+          return HistoryReply(d.lists, c, p->id, Collection(c, "policies") + "/" + p->id + "/history");
         }});
   r.Add(http::Verb::get, "/v4.0/policies/{id}/zone", {.name = "policies.zone", .access = Access::kRead, .runs = Runs::kBlocking, .fn = [&d](Call& c) -> Result<Reply> {
           RAMPART_TRY(set, d.policies.Load(Account(c)));

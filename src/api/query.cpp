@@ -3,6 +3,8 @@
 #include <boost/url/parse.hpp>
 #include <boost/url/pct_string_view.hpp>
 
+#include <charconv>
+
 #include "base/strings.hpp"
 #include "userlists/values.hpp"
 
@@ -37,6 +39,18 @@ std::optional<std::string> QueryParam(const http::Request& req, std::string_view
   auto it = params.find(name);
   if (it == params.end()) return std::nullopt;
   return std::string((*it).value);
+}
+
+Result<int64_t> IntParam(const http::Request& req, std::string_view name, int64_t def, int64_t lo, int64_t hi) {
+  auto v = QueryParam(req, name);
+  if (!v) return def;
+  int64_t n = 0;
+  auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
+  if (ec != std::errc() || p != v->data() + v->size() || n < lo || n > hi) {
+    return Error::Invalid(userlists::code::kBadParameters, std::string(name) + " must be an integer from " +
+                                                               std::to_string(lo) + " to " + std::to_string(hi));
+  }
+  return n;
 }
 
 }  // namespace rampart::api

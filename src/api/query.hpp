@@ -17,4 +17,7 @@ std::optional<Error> CheckQuery(std::string_view target);
 // absent. The target has passed CheckQuery.
 std::optional<std::string> QueryParam(const http::Request& req, std::string_view name);
 
+// ?name= as an integer in [lo, hi] (`def` when absent); 400 naming the range otherwise.
+Result<int64_t> IntParam(const http::Request& req, std::string_view name, int64_t def, int64_t lo, int64_t hi);
+
 }  // namespace rampart::api

@@ -39,17 +39,6 @@ Reply Serialized(http::Status s, const std::shared_ptr<const std::string>& body)
   return {s, nullptr, "application/json", *body};
 }
 
-Result<int64_t> IntParam(const http::Request& req, std::string_view name, int64_t def, int64_t lo, int64_t hi) {
-  auto v = QueryParam(req, name);
-  if (!v) return def;
-  int64_t n = 0;
-  auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
-  if (ec != std::errc() || p != v->data() + v->size() || n < lo || n > hi) {
-    return Error::Invalid(code::kBadParameters, std::string(name) + " must be an integer from " +
-                                                    std::to_string(lo) + " to " + std::to_string(hi));
-  }
-  return n;
-}
 
 void AddKind(http::Router<Route>& r, UserListService& svc, ListKind kind) {
   const std::string base = std::string("/v4.0/") + CollectionName(kind);
@@ -89,16 +78,10 @@ void AddKind(http::Router<Route>& r, UserListService& svc, ListKind kind) {
                                          {"_links", {{"self", {{"href", CollectionUrl(c.base_url, kind)}}}}}});
         }});
   r.Add(http::Verb::get, base + "/{id}/history", {.name = tag + ".history", .access = Access::kRead, .runs = Runs::kBlocking, .fn = [=, &svc](Call& c) -> Result<Reply> {
-          RAMPART_TRY(page, IntParam(c.req, "page", 1, 1, 1000000));
-          RAMPART_TRY(per_page, IntParam(c.req, "per_page", 50, 1, 500));
-          RAMPART_TRY(h, svc.History(c.principal->account_id, kind, std::string(c.params[0]), page, per_page));
-          json::array data;
-          for (const auto& rec : h.records) data.push_back(AuditEntry(rec));
-          std::string self = CollectionUrl(c.base_url, kind) + "/" + std::string(c.params[0]) + "/history";
-          return Json(http::Status::ok, {{"_data", std::move(data)},
-                                         {"_links", {{"self", {{"href", self}}}}},
-                                         {"_meta", {{"count", h.records.size()}, {"page", page},
-                                                    {"per_page", per_page}, {"total", h.total}}}});
+          RAMPART_TRY(all, Lists(svc, c));
+          const std::string id(c.params[0]);
+          if (!all->Find(kind, id)) return Error::NotFound(code::kNotFound, "no such list " + QuoteForDetail(id));
+          return HistoryReply(svc, c, id, CollectionUrl(c.base_url, kind) + "/" + id + "/history");
         }});
 }
 
@@ -133,6 +116,18 @@ Result<std::vector<std::string>> IocsFromBody(const json::value& body) {
 }
 
 }  // namespace
+
+Result<Reply> HistoryReply(UserListService& svc, const Call& c, const std::string& id, const std::string& self) {
+  RAMPART_TRY(page, IntParam(c.req, "page", 1, 1, 1000000));
+  RAMPART_TRY(per_page, IntParam(c.req, "per_page", 50, 1, 500));
+  RAMPART_TRY(h, svc.AuditPage(c.principal->account_id, id, page, per_page));
+  json::array data;
+  for (const auto& rec : h.records) data.push_back(AuditEntry(rec));
+  return Json(http::Status::ok, {{"_data", std::move(data)},
+                                 {"_links", {{"self", {{"href", self}}}}},
+                                 {"_meta", {{"count", h.records.size()}, {"page", page},
+                                            {"per_page", per_page}, {"total", h.total}}}});
+}
 
 Result<json::value> ParseJsonBody(const http::Request& req, json::storage_ptr sp) {
   std::string ct = AsciiLower(req[http::beast_http::field::content_type]);

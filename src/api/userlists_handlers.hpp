@@ -11,6 +11,10 @@ void AddUserListRoutes(http::Router<Route>& router, userlists::UserListService& 
 
 // 11401 unless Content-Type is application/json; 10003 for malformed JSON.
 // `sp` is where the parsed value lives (default: the heap); it must outlive the value.
+// A page (?page=, ?per_page=) of the audit trail of `id` (a list, policy or device the caller
+// has checked exists), in the lists' history shape; `self` is its _links.self.
+Result<Reply> HistoryReply(userlists::UserListService& svc, const Call& c, const std::string& id, const std::string& self);
+
 Result<boost::json::value> ParseJsonBody(const http::Request& req, boost::json::storage_ptr sp = {});
 
 }  // namespace rampart::api

@@ -42,8 +42,13 @@ HawkAuth AuthenticateHawk(const http::Request& req, const hawk::Attributes& pars
                                                                        // once the body is read (VerifyPayload)
   // A user may hold two valid keys during a rotation's grace period: try each.
   std::vector<hawk::Credentials> keys = deps.identity.CredentialsFor(parsed.id, may_block);
+  // Nonces count against the organization the request names (ext, covered by the MAC checked
+  // before this runs), and only when the user is a member of it: otherwise a user could spend
+  // another organization's share by naming it. (A non-member is refused right after: 403.)
+  const std::string org_of_request = parsed.ext.value_or("");
   hawk::NonceCheck nonces = [&](std::string_view id, std::string_view nonce, std::string_view ts, int64_t until) {
-    return deps.nonces.Insert(id, nonce, ts, until, now) == auth::NonceCache::Verdict::kFresh;
+    if (!deps.identity.RoleIn(std::string(id), org_of_request, may_block)) return true;
+    return deps.nonces.Insert(org_of_request, id, nonce, ts, until, now) == auth::NonceCache::Verdict::kFresh;
   };
   hawk::Outcome<hawk::Verified> v = hawk::Outcome<hawk::Verified>::Fail({401, "Unknown credentials",
                                                                           "Hawk error=\"Unknown credentials\""});

@@ -9,11 +9,11 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
 
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -22,7 +22,9 @@
 #include "api/api.hpp"
 #include "api/errors.hpp"
 #include "app/enforcement.hpp"
+#include "app/reopenable_sink.hpp"
 #include "auth/bearer.hpp"
+#include "base/strings.hpp"
 #include "crypto/crypto.hpp"
 #include "crypto/secretbox.hpp"
 #include "http/blocking.hpp"
@@ -37,6 +39,11 @@ namespace asio = boost::asio;
 
 namespace {
 
+std::string MasterKeySource(const std::string& data_dir) {
+  if (std::getenv("RAMPART_MASTER_KEY")) return "RAMPART_MASTER_KEY";
+  return (std::filesystem::path(data_dir) / "master.key").string();
+}
+
 Result<std::unique_ptr<store::Store>> OpenStore(const Config& cfg) {
   std::error_code ec;
   std::filesystem::create_directories(cfg.data_dir, ec);
@@ -48,15 +55,31 @@ Result<std::unique_ptr<store::Store>> OpenStore(const Config& cfg) {
   return store;
 }
 
-std::shared_ptr<spdlog::logger> MakeAccessLog(const std::string& where) {
+// The access log; `file` is its sink when it goes to a file (reopened on SIGHUP).
+std::shared_ptr<spdlog::logger> MakeAccessLog(const std::string& where, std::shared_ptr<ReopenableFileSink>& file) {
   if (where == "off") return nullptr;
-  std::shared_ptr<spdlog::logger> log =
-      where == "stdout" ? std::make_shared<spdlog::logger>("access", std::make_shared<spdlog::sinks::stdout_sink_mt>())
-                        : std::make_shared<spdlog::logger>(
-                              "access", std::make_shared<spdlog::sinks::basic_file_sink_mt>(where));
+  std::shared_ptr<spdlog::logger> log;
+  if (where == "stdout") {
+    log = std::make_shared<spdlog::logger>("access", std::make_shared<spdlog::sinks::stdout_sink_mt>());
+  } else {
+    file = std::make_shared<ReopenableFileSink>(where);
+    log = std::make_shared<spdlog::logger>("access", file);
+  }
   log->set_pattern("%v");
   log->flush_on(spdlog::level::info);
   return log;
+}
+
+Result<std::shared_ptr<asio::ssl::context>> LoadTls(const Config& cfg) {
+  auto ctx = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_server);
+  ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_tlsv1 |
+                   asio::ssl::context::no_tlsv1_1);
+  boost::system::error_code ec;
+  ctx->use_certificate_chain_file(cfg.tls_cert, ec);
+  if (ec) return Error::Invalid(0, "tls_cert " + cfg.tls_cert + ": " + ec.message());
+  ctx->use_private_key_file(cfg.tls_key, asio::ssl::context::pem, ec);
+  if (ec) return Error::Invalid(0, "tls_key " + cfg.tls_key + ": " + ec.message());
+  return ctx;
 }
 
 }  // namespace
@@ -79,7 +102,8 @@ struct App::Impl {
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
   std::atomic<size_t> next_ioc{0};
   asio::thread_pool pool;
-  std::unique_ptr<asio::ssl::context> tls;
+  std::shared_ptr<asio::ssl::context> tls;
+  std::shared_ptr<ReopenableFileSink> access_file;  // the access log's file, when it has one
   http::Metrics metrics;
   std::unique_ptr<userlists::UserListService> lists;
   std::unique_ptr<auth::TokenAuthenticator> auth;
@@ -114,6 +138,22 @@ struct App::Impl {
     }
   }
 
+  // SIGHUP: reopen the access log file (logrotate renamed it) and re-read the TLS certificate
+  // files; a failed re-read keeps the certificate in use and says why.
+  void Reload() {
+    if (access_file) access_file->Reopen();
+    if (tls) {
+      auto fresh = LoadTls(cfg);
+      if (!fresh) {
+        log->error("SIGHUP: TLS files not reloaded, the current certificate stays: {}", EscapeForLog(fresh.error().detail));
+      } else {
+        server->SetTls(*fresh);
+        tls = *fresh;
+      }
+    }
+    log->info("SIGHUP: access log reopened{}", tls ? ", TLS certificate re-read" : "");
+  }
+
   asio::awaitable<void> DrainAndStop() {
     server->Stop();
     enforcement->Stop();
@@ -135,6 +175,7 @@ App::~App() {
 }
 
 Result<std::unique_ptr<App>> App::Create(const Config& cfg) {
+  ::signal(SIGHUP, SIG_IGN);  // until Run() handles it (reload): a HUP during start-up must not kill
   RAMPART_CHECK(Validate(cfg));
   auto impl = std::make_unique<Impl>(cfg);
   impl->log = spdlog::default_logger();
@@ -149,11 +190,21 @@ Result<std::unique_ptr<App>> App::Create(const Config& cfg) {
   }
   RAMPART_TRY(store, OpenStore(cfg));
   impl->store = std::move(store);
-  RAMPART_TRY(box, LoadMasterKey(cfg.data_dir));
+  // Secrets sealed with another key (a lost master.key, a wrong RAMPART_MASTER_KEY) would make
+  // every Hawk user get 401: refuse to start instead, naming the key. A key is only created for a
+  // database that has nothing sealed yet.
+  RAMPART_TRY(sealed, impl->store->AnySealedKey());
+  RAMPART_TRY(box, LoadMasterKey(cfg.data_dir, "", /*create=*/!sealed));
+  if (sealed && !box.Open(*sealed)) {
+    return Error::Invalid(0, "the master key (" + MasterKeySource(cfg.data_dir) + ") does not open the secrets sealed in " +
+                                 (std::filesystem::path(cfg.data_dir) / "rampart.db").string() +
+                                 ": restore the master.key that was used with this database");
+  }
   impl->secret_box = std::make_unique<crypto::SecretBox>(box);
   impl->identity = std::make_unique<identity::IdentityService>(*impl->store, *impl->secret_box, *impl->clock,
                                                                 cfg.token_cache_ttl_ms);
-  impl->nonces = std::make_unique<auth::NonceCache>(static_cast<size_t>(cfg.nonce_cache_capacity));
+  impl->nonces = std::make_unique<auth::NonceCache>(static_cast<size_t>(cfg.nonce_cache_capacity), 16,
+                                                    static_cast<size_t>(cfg.nonce_cache_per_org));
   const auto max_keys = static_cast<size_t>(cfg.rate_limit_max_keys);
   impl->ip_limit = std::make_unique<ratelimit::KeyedLimiter>(
       ratelimit::LimitConfig{static_cast<uint32_t>(cfg.rate_limit_ip_per_min), std::chrono::minutes(1),
@@ -178,18 +229,21 @@ Result<std::unique_ptr<App>> App::Create(const Config& cfg) {
   // Load every account's lists now, so the first requests and the sweeper see everything.
   RAMPART_TRY(accounts, impl->store->ListAccounts());
   for (const auto& a : accounts) RAMPART_CHECK(impl->lists->Load(a.id));
+  RAMPART_TRY(denied, ParseNetworks(cfg.notify_denied_networks, "notify_denied_networks"));
   RAMPART_TRY(enforcement, Enforcement::Create(*impl->store, *impl->lists, *impl->clock, *impl->secret_box,
-                                               impl->ioc(), impl->pool, impl->log, {cfg.server_name, cfg.dns_listen, cfg.dns_write_timeout_ms,
-                                                cfg.dns_send_buffer_bytes}));
+                                               impl->ioc(), impl->pool, impl->log,
+                                               {.server_name = cfg.server_name,
+                                                .dns_listen = cfg.dns_listen,
+                                                .dns_write_timeout_ms = cfg.dns_write_timeout_ms,
+                                                .dns_send_buffer_bytes = cfg.dns_send_buffer_bytes,
+                                                .notify_denied_networks = std::move(denied),
+                                                .notify_targets_per_device = cfg.notify_targets_per_device,
+                                                .notify_targets_per_org = cfg.notify_targets_per_org,
+                                                .notify_per_org_per_min = cfg.notify_per_org_per_min}));
   impl->enforcement = std::move(enforcement);
   if (!cfg.tls_cert.empty()) {
-    impl->tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
-    impl->tls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_tlsv1 |
-                           asio::ssl::context::no_tlsv1_1);
-    boost::system::error_code ec;
-    impl->tls->use_certificate_chain_file(cfg.tls_cert, ec);
-    if (!ec) impl->tls->use_private_key_file(cfg.tls_key, asio::ssl::context::pem, ec);
-    if (ec) return Error::Invalid(0, "TLS: " + ec.message());
+    RAMPART_TRY(tls, LoadTls(cfg));
+    impl->tls = std::move(tls);
   }
   Impl* raw = impl.get();
   impl->metrics.SetGauges([raw] {
@@ -198,7 +252,7 @@ Result<std::unique_ptr<App>> App::Create(const Config& cfg) {
                                  {"rampart_userlists_entries", static_cast<double>(s.entries)},
                                  {"rampart_http_connections", static_cast<double>(raw->server->active_connections())}};
   });
-  api::ApiDeps deps{*impl->lists, *impl->auth, impl->pool, impl->metrics, MakeAccessLog(cfg.access_log),
+  api::ApiDeps deps{*impl->lists, *impl->auth, impl->pool, impl->metrics, MakeAccessLog(cfg.access_log, impl->access_file),
                     impl->log, [raw] { return !raw->stopping.load(); }, impl->test_clock, impl->v2.get(),
                     &impl->enforcement->deps()};
   api::V2Config v2cfg{cfg.hawk_skew_s * 1000, cfg.hawk_external_host, cfg.hawk_external_port};
@@ -220,7 +274,7 @@ Result<std::unique_ptr<App>> App::Create(const Config& cfg) {
       impl->ioc(), [raw] { return raw->PickExecutor(); }, limits,
       [raw](const http::Request& head, const http::ConnectionInfo& conn) { return raw->api->Admit(head, conn); },
       [](const Error& e, std::optional<std::string_view> target) { return api::RenderServerError(e, target); },
-      impl->tls.get());
+      impl->tls);
   return std::unique_ptr<App>(new App(std::move(impl)));
 }
 
@@ -247,6 +301,15 @@ void App::Run() {
   signals.async_wait([this](const boost::system::error_code& ec, int) {
     if (!ec) RequestStop();
   });
+  asio::signal_set hangups(impl_->ioc(), SIGHUP);
+  std::function<void()> on_hangup = [this, &hangups, &on_hangup] {
+    hangups.async_wait([this, &on_hangup](const boost::system::error_code& ec, int) {
+      if (ec || impl_->stopping.load()) return;
+      impl_->Reload();
+      on_hangup();
+    });
+  };
+  on_hangup();
   asio::co_spawn(impl_->ioc(), impl_->Sweeper(), asio::detached);
   std::vector<std::thread> threads;
   for (size_t i = 1; i < impl_->iocs.size(); ++i) threads.emplace_back([io = impl_->iocs[i].get()] { io->run(); });
@@ -270,10 +333,10 @@ Result<std::string> EnsureDemoAccount(const Config& cfg) {
   return tok.token;
 }
 
-Result<crypto::SecretBox> LoadMasterKey(const std::string& data_dir, const std::string& key_file) {
+Result<crypto::SecretBox> LoadMasterKey(const std::string& data_dir, const std::string& key_file, bool create) {
   if (const char* env = std::getenv("RAMPART_MASTER_KEY")) return crypto::SecretBox::FromBase64(env);
   return crypto::SecretBox::FromKeyFile(
-      key_file.empty() ? (std::filesystem::path(data_dir) / "master.key").string() : key_file, true);
+      key_file.empty() ? (std::filesystem::path(data_dir) / "master.key").string() : key_file, create);
 }
 
 Result<std::optional<identity::ClientCredentials>> EnsureDemoOrganization(const Config& cfg) {

@@ -36,9 +36,9 @@ class App {
 // token text (shown once) or an empty string when accounts already exist.
 Result<std::string> EnsureDemoAccount(const Config& cfg);
 
-// The master key that seals Hawk keys: RAMPART_MASTER_KEY (base64) if set, else `key_file`
-// (default DATA_DIR/master.key), created with mode 0600 when missing.
-Result<crypto::SecretBox> LoadMasterKey(const std::string& data_dir, const std::string& key_file = "");
+// The master key that seals Hawk keys and TSIG secrets: RAMPART_MASTER_KEY (base64) if set, else
+// `key_file` (default DATA_DIR/master.key), created with mode 0600 when missing and `create`.
+Result<crypto::SecretBox> LoadMasterKey(const std::string& data_dir, const std::string& key_file = "", bool create = true);
 
 // First start: if the store has no organization, creates "demo" with an owner whose Hawk
 // credentials are returned (shown once), and imports `cfg.demo_data` into it when that file exists.

@@ -45,6 +45,11 @@ struct Config {
   int64_t rate_limit_ip_lockout_s = 900;
   int64_t rate_limit_max_keys = 1000000;  // per limiter; least recently seen keys are evicted
   int64_t nonce_cache_capacity = 2000000;
+  int64_t nonce_cache_per_org = 0;  // 0: a quarter of nonce_cache_capacity
+  std::string notify_denied_networks;     // comma-separated CIDRs no NOTIFY target may be in
+  int64_t notify_targets_per_device = 16;
+  int64_t notify_targets_per_org = 64;
+  int64_t notify_per_org_per_min = 1000;  // NOTIFY rounds (a target of a published version)
   std::string trusted_proxies;  // comma-separated addresses/CIDRs whose X-Forwarded-For is believed
   // Enforcement
   std::string server_name = "rampart";        // SOA/NS name; default zones are <policy>.rpz.<server_name>

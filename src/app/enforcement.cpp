@@ -2,7 +2,26 @@
 
 #include <charconv>
 
+#include "base/strings.hpp"
+
 namespace rampart::app {
+
+Result<std::vector<net::IpNetwork>> ParseNetworks(std::string_view text, const char* setting) {
+  std::vector<net::IpNetwork> out;
+  while (!text.empty()) {
+    const size_t comma = text.find(',');
+    const std::string_view item = Trim(text.substr(0, comma));
+    if (!item.empty()) {
+      auto n = net::IpNetwork::Parse(item);
+      if (auto a = net::IpAddress::Parse(item); !n && a) n = net::IpNetwork{*a, net::BitWidth(a->family)};
+      if (!n) return Error::Invalid(0, std::string(setting) + ": not an address or network: " + QuoteForDetail(item));
+      out.push_back(*n);
+    }
+    if (comma == std::string_view::npos) break;
+    text.remove_prefix(comma + 1);
+  }
+  return out;
+}
 
 Result<std::unique_ptr<Enforcement>> Enforcement::Create(store::Store& store, userlists::UserListService& lists,
                                                          const Clock& clock, const crypto::SecretBox& box,
@@ -12,11 +31,17 @@ Result<std::unique_ptr<Enforcement>> Enforcement::Create(store::Store& store, us
   e->opts_ = opts;
   e->lists_ = &lists;
   e->log_ = log;
-  e->policies_ = std::make_unique<rpz::PolicyService>(store, lists, clock, box, rpz::PolicyOptions{opts.server_name});
+  e->policies_ = std::make_unique<rpz::PolicyService>(
+      store, lists, clock, box,
+      rpz::PolicyOptions{.server_name = opts.server_name,
+                         .notify_denied_networks = opts.notify_denied_networks,
+                         .max_notify_per_device = static_cast<size_t>(opts.notify_targets_per_device),
+                         .max_notify_per_account = static_cast<size_t>(opts.notify_targets_per_org)});
   e->zones_ = std::make_unique<rpz::ZoneRegistry>(store, clock, rpz::ZoneOptions{opts.server_name});
   xfr::DnsOptions dns_opts;
   dns_opts.write_timeout_ms = opts.dns_write_timeout_ms;
   dns_opts.send_buffer_bytes = static_cast<int>(opts.dns_send_buffer_bytes);
+  dns_opts.notify_per_org_per_min = static_cast<uint32_t>(opts.notify_per_org_per_min);
   e->dns_ = std::make_unique<xfr::DnsServer>(ioc, pool, *e->zones_, clock, log, dns_opts);
   e->deps_ = std::make_unique<api::EnforcementDeps>(api::EnforcementDeps{*e->policies_, *e->zones_, lists});
   Enforcement* raw = e.get();

@@ -22,7 +22,14 @@ struct EnforcementOptions {
   std::string dns_listen = "127.0.0.1:5353";  // "off": no DNS listener
   int64_t dns_write_timeout_ms = 30000;       // xfr::DnsOptions::write_timeout_ms
   int64_t dns_send_buffer_bytes = 0;          // xfr::DnsOptions::send_buffer_bytes
+  std::vector<net::IpNetwork> notify_denied_networks = {};  // rpz::PolicyOptions
+  int64_t notify_targets_per_device = 16;
+  int64_t notify_targets_per_org = 64;
+  int64_t notify_per_org_per_min = 1000;  // xfr::DnsOptions
 };
+
+// "10.0.0.0/8, 192.0.2.1" as networks (an address alone is its /32 or /128).
+Result<std::vector<net::IpNetwork>> ParseNetworks(std::string_view text, const char* setting);
 
 class Enforcement {
  public:

@@ -9,11 +9,14 @@
 
 namespace rampart::auth {
 namespace {
-using HeapCmp = std::greater<std::pair<int64_t, uint64_t>>;
+template <class T>
+using HeapCmp = std::greater<T>;
 }
 
-NonceCache::NonceCache(size_t capacity, size_t shards)
+NonceCache::NonceCache(size_t capacity, size_t shards, size_t per_scope_capacity)
     : per_shard_capacity_(std::max<size_t>(1, capacity / std::max<size_t>(1, shards))),
+      per_shard_scope_capacity_(std::max<size_t>(
+          1, (per_scope_capacity ? per_scope_capacity : capacity / 4) / std::max<size_t>(1, shards))),
       shards_(std::max<size_t>(1, shards)) {
   std::array<uint8_t, 16> seed{};
   crypto::RandomBytes(seed);
@@ -36,27 +39,35 @@ uint64_t NonceCache::Digest(std::string_view id, std::string_view nonce, std::st
 }
 
 void NonceCache::Expire(Shard& s, int64_t now_ms) {
-  while (!s.by_expiry.empty() && s.by_expiry.front().first <= now_ms) {
-    auto [expiry, digest] = s.by_expiry.front();
-    std::pop_heap(s.by_expiry.begin(), s.by_expiry.end(), HeapCmp());
+  while (!s.by_expiry.empty() && s.by_expiry.front().at_ms <= now_ms) {
+    const Expiry e = s.by_expiry.front();
+    std::pop_heap(s.by_expiry.begin(), s.by_expiry.end(), HeapCmp<Expiry>());
     s.by_expiry.pop_back();
-    auto it = s.live.find(digest);
-    if (it != s.live.end() && it->second == expiry) s.live.erase(it);
+    auto it = s.live.find(e.digest);
+    if (it != s.live.end() && it->second == e.at_ms) {
+      s.live.erase(it);
+      auto sc = s.per_scope.find(e.scope);
+      if (sc != s.per_scope.end() && --sc->second == 0) s.per_scope.erase(sc);
+    }
   }
 }
 
-NonceCache::Verdict NonceCache::Insert(std::string_view id, std::string_view nonce, std::string_view ts,
-                                       int64_t expires_ms, int64_t now_ms) {
+NonceCache::Verdict NonceCache::Insert(std::string_view scope, std::string_view id, std::string_view nonce,
+                                       std::string_view ts, int64_t expires_ms, int64_t now_ms) {
   const uint64_t d = Digest(id, nonce, ts);
+  const uint64_t scope_key = std::hash<std::string_view>()(scope);
   Shard& s = shards_[d % shards_.size()];
   std::lock_guard lock(s.mu);
   Expire(s, now_ms);
   if (s.live.count(d)) return Verdict::kReplay;
   if (expires_ms <= now_ms) return Verdict::kFresh;  // outside the window anyway: nothing to keep
   if (s.live.size() >= per_shard_capacity_) return Verdict::kFull;
+  size_t& in_scope = s.per_scope[scope_key];
+  if (in_scope >= per_shard_scope_capacity_) return Verdict::kFull;
+  ++in_scope;
   s.live.emplace(d, expires_ms);
-  s.by_expiry.emplace_back(expires_ms, d);
-  std::push_heap(s.by_expiry.begin(), s.by_expiry.end(), HeapCmp());
+  s.by_expiry.push_back({expires_ms, d, scope_key});
+  std::push_heap(s.by_expiry.begin(), s.by_expiry.end(), HeapCmp<Expiry>());
   return Verdict::kFresh;
 }
 
@@ -75,7 +86,7 @@ size_t NonceCache::ApproxBytes() const {
     std::lock_guard lock(s.mu);
     // unordered_map node (key, value, next pointer, cached hash) + bucket pointer; heap entry.
     bytes += s.live.size() * (sizeof(void*) * 2 + sizeof(uint64_t) * 3) + s.live.bucket_count() * sizeof(void*);
-    bytes += s.by_expiry.capacity() * sizeof(std::pair<int64_t, uint64_t>);
+    bytes += s.by_expiry.capacity() * sizeof(Expiry) + s.per_scope.size() * (sizeof(void*) * 2 + 16);
   }
   return bytes;
 }

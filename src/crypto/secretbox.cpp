@@ -45,7 +45,10 @@ Result<SecretBox> SecretBox::FromKeyFile(const std::string& path, bool create) {
   if (!SodiumReady()) return Error::Internal("libsodium failed to initialize");
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
-    if (!create) return Error::Invalid(0, "master key file not found: " + path);
+    if (!create) {
+      return Error::Invalid(0, "master key file not found: " + path +
+                                   " (the database holds secrets sealed with it: restore it, or set RAMPART_MASTER_KEY)");
+    }
     std::array<uint8_t, kKeyBytes> key{};
     RandomBytes(key);
     std::string text = Base64Encode(std::string_view(reinterpret_cast<const char*>(key.data()), key.size()));

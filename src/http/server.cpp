@@ -44,7 +44,12 @@ struct Server::State {
   ServerLimits limits;
   Admitter admit;
   ErrorRenderer errors;
-  asio::ssl::context* tls;
+  const bool tls_on;
+  std::shared_ptr<asio::ssl::context> tls;  // guarded by `mu`
+  std::shared_ptr<asio::ssl::context> Tls() {
+    std::lock_guard lock(mu);
+    return tls;
+  }
   tcp::acceptor acceptor;
   std::atomic<bool> stopping{false};
   std::atomic<size_t> active{0};
@@ -52,8 +57,8 @@ struct Server::State {
   std::list<std::shared_ptr<SessionCtl>> sessions;
   std::unordered_map<std::string, size_t> per_client;  // guarded by mu
 
-  State(asio::io_context& io, ExecutorPicker p, ServerLimits l, Admitter a, ErrorRenderer e, asio::ssl::context* t)
-      : ioc(io), pick(std::move(p)), limits(l), admit(std::move(a)), errors(std::move(e)), tls(t), acceptor(io) {}
+  State(asio::io_context& io, ExecutorPicker p, ServerLimits l, Admitter a, ErrorRenderer e, std::shared_ptr<asio::ssl::context> t)
+      : ioc(io), pick(std::move(p)), limits(l), admit(std::move(a)), errors(std::move(e)), tls_on(t != nullptr), tls(std::move(t)), acceptor(io) {}
 };
 
 namespace {
@@ -237,9 +242,10 @@ asio::awaitable<void> RunSession(std::shared_ptr<Server::State> st, tcp::socket 
   } else if (!slot->admitted()) {
     Response err = st->errors({Errc::kUnavailable, 10100, "too many connections from this client"}, std::nullopt);
     co_await WriteAndClose(tcp_stream, std::move(err));
-  } else if (st->tls) {
+  } else if (st->tls_on) {
     info.tls = true;
-    beast::ssl_stream<beast::tcp_stream> tls_stream(std::move(tcp_stream), *st->tls);
+    const std::shared_ptr<asio::ssl::context> ctx = st->Tls();  // held while the connection lives
+    beast::ssl_stream<beast::tcp_stream> tls_stream(std::move(tcp_stream), *ctx);
     Track(ctl, tls_stream);
     beast::get_lowest_layer(tls_stream).expires_after(st->limits.read_timeout);
     auto [hec] = co_await tls_stream.async_handshake(asio::ssl::stream_base::server, kTuple);
@@ -282,8 +288,13 @@ asio::awaitable<void> Accept(std::shared_ptr<Server::State> st) {
 }  // namespace
 
 Server::Server(asio::io_context& ioc, ExecutorPicker pick, ServerLimits limits, Admitter admit,
-               ErrorRenderer errors, asio::ssl::context* tls)
-    : state_(std::make_shared<State>(ioc, std::move(pick), limits, std::move(admit), std::move(errors), tls)) {}
+               ErrorRenderer errors, std::shared_ptr<asio::ssl::context> tls)
+    : state_(std::make_shared<State>(ioc, std::move(pick), limits, std::move(admit), std::move(errors), std::move(tls))) {}
+
+void Server::SetTls(std::shared_ptr<asio::ssl::context> ctx) {
+  std::lock_guard lock(state_->mu);
+  state_->tls = std::move(ctx);
+}
 
 Admitter AdmitAll(Handler handler) {
   return [handler = std::move(handler)](const Request&, const ConnectionInfo& conn) -> asio::awaitable<Admission> {

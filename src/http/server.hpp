@@ -48,8 +48,9 @@ using ExecutorPicker = std::function<boost::asio::any_io_executor()>;
 class Server {
  public:
   // `ioc` runs the acceptor.
+  // `tls` null: plain HTTP; else TLS with this context until SetTls replaces it.
   Server(boost::asio::io_context& ioc, ExecutorPicker pick, ServerLimits limits, Admitter admit,
-         ErrorRenderer errors, boost::asio::ssl::context* tls);
+         ErrorRenderer errors, std::shared_ptr<boost::asio::ssl::context> tls);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
@@ -58,6 +59,9 @@ class Server {
   Result<uint16_t> Listen(const boost::asio::ip::tcp::endpoint& ep);
   // Stops accepting; idle connections are closed, busy ones finish their current response.
   void Stop();
+  // New TLS connections use `ctx` (re-read certificate files); connections already open keep
+  // theirs. Only for a server built with TLS. Thread-safe.
+  void SetTls(std::shared_ptr<boost::asio::ssl::context> ctx);
   size_t active_connections() const;
 
   struct State;  // shared with sessions (public for the session implementation in server.cpp)

@@ -9,6 +9,7 @@
 #include "base/strings.hpp"
 #include "crypto/crypto.hpp"
 #include "net/domain_name.hpp"
+#include "rpz/policy_audit.hpp"
 
 namespace rampart::rpz {
 namespace json = boost::json;
@@ -88,6 +89,26 @@ Policy PolicyFromRecord(const store::PolicyObjectRecord& r) {
 }
 
 }  // namespace
+
+std::optional<std::string> RefusedNotifyAddress(const net::IpAddress& given, const std::vector<net::IpNetwork>& denied) {
+  net::IpAddress a = given;
+  const net::U128 mapped_prefix = net::U128(0xffff) << 32;
+  if (a.family == net::Family::kV6 && (a.bits >> 32) == (mapped_prefix >> 32)) {  // ::ffff:a.b.c.d
+    a = net::IpAddress{net::Family::kV4, a.bits & net::U128(0xffffffffu)};
+  }
+  static const std::vector<std::pair<const char*, const char*>> kNever = {
+      {"0.0.0.0/8", "unspecified"},        {"::/128", "unspecified"},
+      {"224.0.0.0/4", "multicast"},        {"ff00::/8", "multicast"},
+      {"240.0.0.0/4", "broadcast or reserved"},
+      {"169.254.0.0/16", "link-local"},    {"fe80::/10", "link-local"}};
+  for (const auto& [net_text, why] : kNever) {
+    if (net::IpNetwork::Parse(net_text)->Contains(a)) return std::string(why);
+  }
+  for (const auto& n : denied) {
+    if (n.Contains(a) || n.Contains(given)) return std::string("denied by notify_denied_networks");
+  }
+  return std::nullopt;
+}
 
 std::string PolicyService::DeviceDoc(const Device& d) const {
   json::array acl, notify;
@@ -199,27 +220,28 @@ Result<void> PolicyService::Validate(const PolicySet& set, const userlists::Acco
 }
 
 Result<void> PolicyService::Commit(const std::string& account_id, PolicySet next, const store::PolicyObjectRecord& changed,
-                                   bool deleted) {
+                                   bool deleted, const store::AuditRecord& audit) {
   if (deleted) {
-    RAMPART_CHECK(store_.DeletePolicyObject(account_id, changed.kind, changed.id));
+    RAMPART_CHECK(store_.DeletePolicyObject(account_id, changed.kind, changed.id, audit));
   } else {
-    RAMPART_CHECK(store_.PutPolicyObject(changed));
+    RAMPART_CHECK(store_.PutPolicyObject(changed, audit));
   }
   std::lock_guard lock(snap_mu_);
   by_account_[account_id] = std::make_shared<const PolicySet>(std::move(next));
   return {};
 }
 
-Result<Policy> PolicyService::CreatePolicy(const std::string& account_id, const PolicyInput& in) {
+Result<Policy> PolicyService::CreatePolicy(const userlists::Actor& actor, const PolicyInput& in) {
   if (!in.name || !in.type) return Bad("name and type are required");
-  return SavePolicy(account_id, "", in);
+  return SavePolicy(actor, "", in);
 }
 
-Result<Policy> PolicyService::UpdatePolicy(const std::string& account_id, const std::string& id, const PolicyInput& in) {
-  return SavePolicy(account_id, id, in);
+Result<Policy> PolicyService::UpdatePolicy(const userlists::Actor& actor, const std::string& id, const PolicyInput& in) {
+  return SavePolicy(actor, id, in);
 }
 
-Result<Policy> PolicyService::SavePolicy(const std::string& account_id, const std::string& id, const PolicyInput& in) {
+Result<Policy> PolicyService::SavePolicy(const userlists::Actor& actor, const std::string& id, const PolicyInput& in) {
+  const std::string& account_id = actor.account_id;
   RAMPART_TRY(lists, lists_.Load(account_id));  // before write_mu_: see the lock order
   RAMPART_TRY(loaded, Load(account_id));
   Policy p;
@@ -266,24 +288,30 @@ Result<Policy> PolicyService::SavePolicy(const std::string& account_id, const st
     Upsert(next.policies, p);
     store::PolicyObjectRecord rec{account_id, "policy", p.id, p.name, p.created_at_ms, json::serialize(PolicyDoc(p)), {}};
     for (const auto& a : p.lists) rec.list_ids.push_back(a.list_id);  // the store refuses a list deleted meanwhile
-    RAMPART_CHECK(Commit(account_id, std::move(next), rec, false));
+    const Policy* before = cur->FindPolicy(p.id);
+    const std::string before_doc = before ? json::serialize(PolicyDoc(*before)) : "";
+    RAMPART_CHECK(Commit(account_id, std::move(next), rec, false,
+                         Audit(actor, "policy", p.id, p.name, id.empty() ? "create" : "update", before_doc, rec.doc)));
   }
   Notify(account_id);
   return p;
 }
 
-Result<void> PolicyService::DeletePolicy(const std::string& account_id, const std::string& id) {
+Result<void> PolicyService::DeletePolicy(const userlists::Actor& actor, const std::string& id) {
+  const std::string& account_id = actor.account_id;
   RAMPART_TRY(loaded, Load(account_id));
   {
     std::lock_guard write(write_mu_);
     PolicySetPtr cur = Snapshot(account_id);
-    if (!cur->FindPolicy(id)) return Error::NotFound(code::kNotFound, "no such policy " + QuoteForDetail(id));
+    const Policy* gone = cur->FindPolicy(id);
+    if (!gone) return Error::NotFound(code::kNotFound, "no such policy " + QuoteForDetail(id));
     for (const auto& d : cur->devices) {
       if (d.policy_id == id) return Error::Invalid(code::kInUse, "the policy is used by device " + d.name);
     }
     PolicySet next = *cur;
     std::erase_if(next.policies, [&](const Policy& p) { return p.id == id; });
-    RAMPART_CHECK(Commit(account_id, std::move(next), {account_id, "policy", id, "", 0, ""}, true));
+    store::AuditRecord audit = Audit(actor, "policy", id, gone->name, "delete", json::serialize(PolicyDoc(*gone)), "");
+    RAMPART_CHECK(Commit(account_id, std::move(next), {account_id, "policy", id, "", 0, ""}, true, audit));
   }
   Notify(account_id);
   return {};
@@ -328,26 +356,41 @@ Result<void> PolicyService::ApplyDevice(const PolicySet& set, const DeviceInput&
     d.tsig_secret.clear();
   }
   if (in.notify) {
+    if (in.notify->size() > opts_.max_notify_per_device) {
+      return Bad("a device takes at most " + std::to_string(opts_.max_notify_per_device) + " notify targets");
+    }
     d.notify.clear();
     for (const auto& text : *in.notify) {
       auto t = ParseTarget(text);
       if (!t) return Bad("notify entries must be address:port: " + QuoteForDetail(text));
+      if (auto why = RefusedNotifyAddress(t->address, opts_.notify_denied_networks)) {
+        return Bad("notify target refused (" + *why + "): " + QuoteForDetail(text));
+      }
       d.notify.push_back(*t);
+    }
+    size_t total = d.notify.size();
+    for (const auto& other : set.devices) {
+      if (other.id != d.id) total += other.notify.size();
+    }
+    if (total > opts_.max_notify_per_account) {
+      return Bad("an account's devices take at most " + std::to_string(opts_.max_notify_per_account) +
+                 " notify targets in all (this change makes " + std::to_string(total) + ")");
     }
   }
   return {};
 }
 
-Result<Device> PolicyService::CreateDevice(const std::string& account_id, const DeviceInput& in) {
+Result<Device> PolicyService::CreateDevice(const userlists::Actor& actor, const DeviceInput& in) {
   if (!in.name || !in.type || !in.policy_id) return Bad("name, type and policy_id are required");
-  return SaveDevice(account_id, "", in);
+  return SaveDevice(actor, "", in);
 }
 
-Result<Device> PolicyService::UpdateDevice(const std::string& account_id, const std::string& id, const DeviceInput& in) {
-  return SaveDevice(account_id, id, in);
+Result<Device> PolicyService::UpdateDevice(const userlists::Actor& actor, const std::string& id, const DeviceInput& in) {
+  return SaveDevice(actor, id, in);
 }
 
-Result<Device> PolicyService::SaveDevice(const std::string& account_id, const std::string& id, const DeviceInput& in) {
+Result<Device> PolicyService::SaveDevice(const userlists::Actor& actor, const std::string& id, const DeviceInput& in) {
+  const std::string& account_id = actor.account_id;
   RAMPART_TRY(loaded, Load(account_id));
   Device d;
   {
@@ -368,21 +411,28 @@ Result<Device> PolicyService::SaveDevice(const std::string& account_id, const st
     PolicySet next = *cur;
     Upsert(next.devices, published);
     store::PolicyObjectRecord rec{account_id, "device", d.id, d.name, d.created_at_ms, DeviceDoc(d)};
-    RAMPART_CHECK(Commit(account_id, std::move(next), rec, false));
+    const Device* before = cur->FindDevice(d.id);
+    std::string after_doc = AuditDeviceDoc(d, before);
+    RAMPART_CHECK(Commit(account_id, std::move(next), rec, false,
+                         Audit(actor, "device", d.id, d.name, id.empty() ? "create" : "update",
+                               before ? AuditDeviceDoc(*before, nullptr) : "", after_doc)));
   }
   Notify(account_id);
   return d;
 }
 
-Result<void> PolicyService::DeleteDevice(const std::string& account_id, const std::string& id) {
+Result<void> PolicyService::DeleteDevice(const userlists::Actor& actor, const std::string& id) {
+  const std::string& account_id = actor.account_id;
   RAMPART_TRY(loaded, Load(account_id));
   {
     std::lock_guard write(write_mu_);
     PolicySetPtr cur = Snapshot(account_id);
-    if (!cur->FindDevice(id)) return Error::NotFound(code::kNotFound, "no such device " + QuoteForDetail(id));
+    const Device* gone = cur->FindDevice(id);
+    if (!gone) return Error::NotFound(code::kNotFound, "no such device " + QuoteForDetail(id));
     PolicySet next = *cur;
     std::erase_if(next.devices, [&](const Device& d) { return d.id == id; });
-    RAMPART_CHECK(Commit(account_id, std::move(next), {account_id, "device", id, "", 0, ""}, true));
+    store::AuditRecord audit = Audit(actor, "device", id, gone->name, "delete", AuditDeviceDoc(*gone, nullptr), "");
+    RAMPART_CHECK(Commit(account_id, std::move(next), {account_id, "device", id, "", 0, ""}, true, audit));
   }
   Notify(account_id);
   return {};

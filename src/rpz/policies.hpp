@@ -76,7 +76,16 @@ struct DeviceInput {
 
 struct PolicyOptions {
   std::string server_name = "rampart";  // default zone names are <policy>.rpz.<server_name>
+  // NOTIFY targets: never unspecified, multicast, broadcast/reserved or link-local addresses, nor
+  // any in these networks (loopback and private ranges stay allowed: resolvers live there).
+  std::vector<net::IpNetwork> notify_denied_networks = {};
+  size_t max_notify_per_device = 16;
+  size_t max_notify_per_account = 64;
 };
+
+// Why `a` may not receive NOTIFY ("link-local", "multicast", "denied by notify_denied_networks"…),
+// or nullopt when it may. An IPv4-mapped IPv6 address is judged by its IPv4 address.
+std::optional<std::string> RefusedNotifyAddress(const net::IpAddress& a, const std::vector<net::IpNetwork>& denied);
 
 class PolicyService {
  public:
@@ -91,12 +100,14 @@ class PolicyService {
   // Every account that has policies (for start-up). Blocking.
   Result<std::vector<std::string>> AccountsWithPolicies();
 
-  Result<Policy> CreatePolicy(const std::string& account_id, const PolicyInput& in);
-  Result<Policy> UpdatePolicy(const std::string& account_id, const std::string& id, const PolicyInput& in);
-  Result<void> DeletePolicy(const std::string& account_id, const std::string& id);
-  Result<Device> CreateDevice(const std::string& account_id, const DeviceInput& in);
-  Result<Device> UpdateDevice(const std::string& account_id, const std::string& id, const DeviceInput& in);
-  Result<void> DeleteDevice(const std::string& account_id, const std::string& id);
+  // Writes by `actor` (account and token), each audited with the change (who, what, before/after):
+  // GET /v4.0/policies/{id}/history and /v4.0/devices/{id}/history read them.
+  Result<Policy> CreatePolicy(const userlists::Actor& actor, const PolicyInput& in);
+  Result<Policy> UpdatePolicy(const userlists::Actor& actor, const std::string& id, const PolicyInput& in);
+  Result<void> DeletePolicy(const userlists::Actor& actor, const std::string& id);
+  Result<Device> CreateDevice(const userlists::Actor& actor, const DeviceInput& in);
+  Result<Device> UpdateDevice(const userlists::Actor& actor, const std::string& id, const DeviceInput& in);
+  Result<void> DeleteDevice(const userlists::Actor& actor, const std::string& id);
 
   // For the user list service: the policy using the list, as a sentence, or nullopt.
   std::optional<std::string> ListInUse(const std::string& account_id, const std::string& list_id);
@@ -107,13 +118,18 @@ class PolicyService {
   std::function<bool(const std::string& zone, const std::string& policy_id)> zone_taken;
 
  private:
-  Result<Policy> SavePolicy(const std::string& account_id, const std::string& id, const PolicyInput& in);
-  Result<Device> SaveDevice(const std::string& account_id, const std::string& id, const DeviceInput& in);
+  Result<Policy> SavePolicy(const userlists::Actor& actor, const std::string& id, const PolicyInput& in);
+  Result<Device> SaveDevice(const userlists::Actor& actor, const std::string& id, const DeviceInput& in);
   Result<void> Validate(const PolicySet& set, const userlists::AccountLists& lists, const Policy& p) const;
   Result<void> ApplyDevice(const PolicySet& set, const DeviceInput& in, Device& d) const;
-  // Stores `changed` (or deletes kind/id when `deleted`), then publishes `next`. Under write_mu_.
+  // Stores `changed` (or deletes kind/id when `deleted`) with `audit` in one transaction, then
+  // publishes `next`. Under write_mu_.
   Result<void> Commit(const std::string& account_id, PolicySet next, const store::PolicyObjectRecord& changed,
-                      bool deleted);
+                      bool deleted, const store::AuditRecord& audit);
+  // The audit record of a change by `actor`: before and after as stored, with no TSIG secret.
+  store::AuditRecord Audit(const userlists::Actor& actor, const std::string& kind, const std::string& id,
+                           const std::string& name, const char* action, const std::string& before_doc,
+                           const std::string& after_doc) const;
   void Notify(const std::string& account_id) {
     if (on_change_) on_change_(account_id);
   }

@@ -1,5 +1,7 @@
 #include "rpz/zones.hpp"
 
+#include <algorithm>
+
 #include "crypto/crypto.hpp"
 #include "dns/message.hpp"
 #include "rpz/names.hpp"
@@ -195,7 +197,12 @@ Result<ZonePtr> ZoneRegistry::Compile(const Policy& p, const PolicySet& set, con
       z->grants.push_back({n, d.tsig_key_name.empty() ? std::nullopt
                                                       : std::optional<dns::TsigKey>({d.tsig_key_name, d.tsig_secret})});
     }
-    z->notify.insert(z->notify.end(), d.notify.begin(), d.notify.end());
+    for (const auto& t : d.notify) {  // two devices naming one resolver notify it once
+      const bool seen = std::any_of(z->notify.begin(), z->notify.end(), [&](const NotifyTarget& o) {
+        return o.port == t.port && o.address.family == t.address.family && o.address.bits == t.address.bits;
+      });
+      if (!seen) z->notify.push_back(t);
+    }
   }
   changed = false;
   std::optional<Delta> delta = prev ? IncrementalDelta(p, now, *prev) : std::nullopt;

@@ -56,6 +56,8 @@ class IdentityStore {
   virtual Result<void> AddHawkKey(const HawkKeyRecord& k, std::optional<int64_t> retire_others_at) = 0;
   // Keys of the user still valid at `now_ms`, newest first.
   virtual Result<std::vector<HawkKeyRecord>> ValidHawkKeys(const std::string& user_id, int64_t now_ms) = 0;
+  // One sealed Hawk key, if any exists: start-up checks that the master key opens it.
+  virtual Result<std::optional<std::string>> AnySealedKey() = 0;
 };
 
 class TelemetryStore {
@@ -104,11 +106,12 @@ class EnforcementStore {
   // Oldest first. Empty `account_id`: every account's.
   virtual Result<std::vector<PolicyObjectRecord>> ListPolicyObjects(const std::string& account_id,
                                                                     const std::string& kind) = 0;
-  // Inserts or replaces by id. Conflict (ext 19000) when another object of the kind has the name.
-  virtual Result<void> PutPolicyObject(const PolicyObjectRecord& o) = 0;
-  // NotFound (ext 10300) when there is no such object.
+  // Inserts or replaces by id, with its audit record (list_id: the object's id, list_kind: its
+  // kind) in the same transaction. Conflict (ext 19000) when another object of the kind has the name.
+  virtual Result<void> PutPolicyObject(const PolicyObjectRecord& o, const AuditRecord& audit) = 0;
+  // NotFound (ext 10300) when there is no such object. The audit record lands with the delete.
   virtual Result<void> DeletePolicyObject(const std::string& account_id, const std::string& kind,
-                                          const std::string& id) = 0;
+                                          const std::string& id, const AuditRecord& audit) = 0;
   // Appends a version and keeps only the newest `keep` versions of the zone, in one transaction.
   virtual Result<void> AppendZoneVersion(const ZoneVersionRecord& v, int keep) = 0;
   // The zone's versions, oldest first.

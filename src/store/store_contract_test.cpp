@@ -176,20 +176,29 @@ TEST_P(StoreContract, IdentityOrgsUsersMembershipsKeys) {
   EXPECT_EQ((*keys)[0].sealed_key, "sealed-2");
 }
 
+AuditRecord Aud(const std::string& id, const std::string& action = "update") {
+  return {0, "acct1", id, "policy", "corp", "tok", action, 5, "{}"};
+}
+
 TEST_P(StoreContract, PolicyObjectsAndZoneVersions) {
   ASSERT_TRUE(store_->CreateAccount({"acct1", "a", 1}));
-  ASSERT_TRUE(store_->PutPolicyObject({"acct1", "policy", "P1", "corp", 1, "{}"}));
-  ASSERT_TRUE(store_->PutPolicyObject({"acct1", "policy", "P2", "lab", 2, "{}"}));
-  EXPECT_EQ(store_->PutPolicyObject({"acct1", "policy", "P3", "corp", 3, "{}"}).error().ext, 19000);
-  ASSERT_TRUE(store_->PutPolicyObject({"acct1", "policy", "P1", "corp2", 1, R"({"v":2})"}));  // by id
+  ASSERT_TRUE(store_->PutPolicyObject({"acct1", "policy", "P1", "corp", 1, "{}"}, Aud("P1")));
+  ASSERT_TRUE(store_->PutPolicyObject({"acct1", "policy", "P2", "lab", 2, "{}"}, Aud("P2")));
+  EXPECT_EQ(store_->PutPolicyObject({"acct1", "policy", "P3", "corp", 3, "{}"}, Aud("P3")).error().ext, 19000);
+  ASSERT_TRUE(store_->PutPolicyObject({"acct1", "policy", "P1", "corp2", 1, R"({"v":2})"}, Aud("P1")));  // by id
   auto all = store_->ListPolicyObjects("", "policy");
   ASSERT_EQ(all->size(), 2u);
   EXPECT_EQ((*all)[0].name, "corp2");
   EXPECT_EQ((*all)[0].doc, R"({"v":2})");
   EXPECT_TRUE(store_->ListPolicyObjects("acct1", "device")->empty());
-  EXPECT_EQ(store_->DeletePolicyObject("acct1", "policy", "nope").error().ext, 10300);
-  ASSERT_TRUE(store_->DeletePolicyObject("acct1", "policy", "P2"));
+  EXPECT_EQ(store_->DeletePolicyObject("acct1", "policy", "nope", Aud("nope", "delete")).error().ext, 10300);
+  ASSERT_TRUE(store_->DeletePolicyObject("acct1", "policy", "P2", Aud("P2", "delete")));
   EXPECT_EQ(store_->ListPolicyObjects("acct1", "policy")->size(), 1u);
+  // Every change left its audit record; a refused one left none.
+  EXPECT_EQ(*store_->CountAudit("acct1", "P1"), 2);
+  EXPECT_EQ(*store_->CountAudit("acct1", "P2"), 2);  // put, delete
+  EXPECT_EQ(*store_->CountAudit("acct1", "P3"), 0);
+  EXPECT_EQ(*store_->CountAudit("acct1", "nope"), 0);
   // Versions: appended in order, trimmed to the newest `keep`.
   for (uint32_t s = 10; s < 15; ++s) {
     std::optional<uint32_t> from = s == 10 ? std::nullopt : std::optional<uint32_t>(s - 1);
@@ -209,11 +218,11 @@ TEST_P(StoreContract, PolicyListReferencesAreKeptAtomically) {
   ASSERT_TRUE(store_->Apply(Create("L1", "one")));
   ASSERT_TRUE(store_->Apply(Create("L2", "two")));
   // A policy naming a list that does not exist is refused whole.
-  auto bad = store_->PutPolicyObject({"acct1", "policy", "P1", "corp", 1, "{}", {"L1", "gone"}});
+  auto bad = store_->PutPolicyObject({"acct1", "policy", "P1", "corp", 1, "{}", {"L1", "gone"}}, Aud("P1"));
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().ext, 11400);
   EXPECT_TRUE(store_->ListPolicyObjects("acct1", "policy")->empty());
-  ASSERT_TRUE(store_->PutPolicyObject({"acct1", "policy", "P1", "corp", 1, "{}", {"L1", "L2"}}));
+  ASSERT_TRUE(store_->PutPolicyObject({"acct1", "policy", "P1", "corp", 1, "{}", {"L1", "L2"}}, Aud("P1")));
   // A list a policy names cannot be deleted; the list and its entries stay.
   ListChange del = Create("L1", "one");
   del.op = ListChange::Op::kDelete;
@@ -223,12 +232,12 @@ TEST_P(StoreContract, PolicyListReferencesAreKeptAtomically) {
   EXPECT_EQ(refused.error().ext, 19060);
   EXPECT_EQ(store_->LoadLists("acct1")->size(), 2u);
   // Re-putting the policy without L1 releases it; deleting the policy releases L2.
-  ASSERT_TRUE(store_->PutPolicyObject({"acct1", "policy", "P1", "corp", 1, "{}", {"L2"}}));
+  ASSERT_TRUE(store_->PutPolicyObject({"acct1", "policy", "P1", "corp", 1, "{}", {"L2"}}, Aud("P1")));
   auto released = store_->Apply(del);
   ASSERT_TRUE(released) << released.error().detail;
   del.list.id = del.audit.list_id = "L2";
   EXPECT_EQ(store_->Apply(del).error().ext, 19060);
-  ASSERT_TRUE(store_->DeletePolicyObject("acct1", "policy", "P1"));
+  ASSERT_TRUE(store_->DeletePolicyObject("acct1", "policy", "P1", Aud("P1", "delete")));
   ASSERT_TRUE(store_->Apply(del));
   EXPECT_TRUE(store_->LoadLists("acct1")->empty());
 }
@@ -263,7 +272,7 @@ TEST(StoreMigration, V7BackfillsPolicyListReferences) {
   del.list = {"L1", "acct1", "ip", "one", "block", "", std::nullopt, 1, {}};
   del.audit = {0, "acct1", "L1", "ip", "one", "tok", "delete", 11, "{}"};
   EXPECT_EQ((*st)->Apply(del).error().ext, 19060);  // the backfilled reference holds
-  ASSERT_TRUE((*st)->DeletePolicyObject("acct1", "policy", "P1"));
+  ASSERT_TRUE((*st)->DeletePolicyObject("acct1", "policy", "P1", Aud("P1", "delete")));
   EXPECT_TRUE((*st)->Apply(del));
   st->reset();
   fs::remove_all(dir);

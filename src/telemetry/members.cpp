@@ -27,6 +27,17 @@ Result<size_t> OwnersOtherThan(store::V2Store& store, const std::string& org, co
   return n;
 }
 
+Result<bool> SharesAnOrganization(store::IdentityStore& store, const std::string& a, const std::string& b) {
+  RAMPART_TRY(of_a, store.MembershipsOfUser(a));
+  RAMPART_TRY(of_b, store.MembershipsOfUser(b));
+  for (const auto& x : of_a) {
+    for (const auto& y : of_b) {
+      if (x.org_id == y.org_id) return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 Result<std::string> MembersBody(store::V2Store& store, const std::string& org_id, const LastSeenFn& last_seen) {
@@ -42,8 +53,12 @@ Result<std::string> AddMember(store::Store& store, const Actor& actor, std::stri
   if (!role || !ValidRole(*role)) return InvalidField("role", "Must be one of owner, user, reader.");
   RAMPART_TRY(id, OptString(o, "id"));
   if (!id || id->empty()) return InvalidField("id", "Must be the id of an existing user.");
+  // Only a user who already shares an organization with the caller can be added (an operator adds
+  // anyone with `rampart admin user add-to-org`); any other id gets the same 404 as an unknown
+  // one, so ids cannot be probed for other organizations' users.
   RAMPART_TRY(user, store.FindUser(*id));
-  if (!user || user->id != *id) return Error::NotFound(0, "User not found: " + id->substr(0, 64));
+  RAMPART_TRY(shares, SharesAnOrganization(store, actor.user_id, *id));
+  if (!user || user->id != *id || !shares) return Error::NotFound(0, "Not Found");
   if (*role != "owner") {
     RAMPART_TRY(others, OwnersOtherThan(store, actor.org_id, *id));
     if (others == 0) return Error::Invalid(0, "an organization needs at least one owner");

@@ -287,6 +287,11 @@ Result<HistoryPage> UserListService::History(const std::string& account_id, List
                                              const std::string& id, int64_t page, int64_t per_page) {
   RAMPART_TRY(all, Load(account_id));
   if (!all->Find(kind, id)) return Error::NotFound(code::kNotFound, "no such list " + QuoteForDetail(id));
+  return AuditPage(account_id, id, page, per_page);
+}
+
+Result<HistoryPage> UserListService::AuditPage(const std::string& account_id, const std::string& id, int64_t page,
+                                               int64_t per_page) {
   HistoryPage out;
   RAMPART_TRY(records, store_.ReadAudit(account_id, id, (page - 1) * per_page, per_page));
   RAMPART_TRY(total, store_.CountAudit(account_id, id));

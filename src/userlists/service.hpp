@@ -79,6 +79,9 @@ class UserListService {
   // Blocking. Audit records of one list, newest first; `page` counts from 1.
   Result<HistoryPage> History(const std::string& account_id, ListKind kind, const std::string& id,
                               int64_t page, int64_t per_page);
+  // The audit trail of any object of the account by id (policies and devices share the trail),
+  // newest first; the caller checks that the object exists. Blocking.
+  Result<HistoryPage> AuditPage(const std::string& account_id, const std::string& id, int64_t page, int64_t per_page);
 
   void SetHooks(ServiceHooks hooks) { hooks_ = std::move(hooks); }
 

@@ -15,6 +15,7 @@
 #include "base/strings.hpp"
 #include "crypto/crypto.hpp"
 #include "http/blocking.hpp"
+#include "ratelimit/keyed_limiter.hpp"
 #include "xfr/responses.hpp"
 
 namespace rampart::xfr {
@@ -36,10 +37,14 @@ struct DnsServer::State {
   udp::socket udp_socket;
   tcp::acceptor acceptor;
   std::atomic<bool> stopped{false};
+  ratelimit::KeyedLimiter notify_limit;      // NOTIFY rounds per organization
+  ratelimit::KeyedLimiter notify_log_limit;  // one "skipped" line per organization per minute
 
   State(asio::io_context& io, asio::thread_pool& p, const rpz::ZoneRegistry& z, const Clock& c,
         std::shared_ptr<spdlog::logger> l, DnsOptions o)
-      : ioc(io), pool(p), zones(z), clock(c), log(std::move(l)), opts(o), udp_socket(io), acceptor(io) {}
+      : ioc(io), pool(p), zones(z), clock(c), log(std::move(l)), opts(o), udp_socket(io), acceptor(io),
+        notify_limit({o.notify_per_org_per_min, std::chrono::minutes(1)}, c, 100000),
+        notify_log_limit({1, std::chrono::minutes(1)}, c, 100000) {}
   uint64_t NowSeconds() const { return static_cast<uint64_t>(UnixMillis(clock.Now()) / 1000); }
 
   // `t0`: when the request was read; the time logged covers building and writing the answer.
@@ -226,7 +231,19 @@ void DnsServer::Stop() {
 }
 
 void DnsServer::Notify(const rpz::ZonePtr& zone) {
-  for (const auto& t : zone->notify) asio::co_spawn(state_->ioc, SendNotify(state_, zone, t), asio::detached);
+  size_t skipped = 0;
+  for (const auto& t : zone->notify) {
+    if (!state_->notify_limit.Take(zone->account_id).allowed) {
+      ++skipped;
+      continue;
+    }
+    asio::co_spawn(state_->ioc, SendNotify(state_, zone, t), asio::detached);
+  }
+  if (skipped && state_->log && state_->notify_log_limit.Take(zone->account_id).allowed) {
+    state_->log->warn("dns NOTIFY rate-limited: account={} zone={} skipped={} (notify_per_org_per_min={}; "
+                      "further skips this minute are not logged)",
+                      EscapeForLog(zone->account_id), EscapeForLog(zone->origin), skipped, state_->opts.notify_per_org_per_min);
+  }
 }
 
 }  // namespace rampart::xfr

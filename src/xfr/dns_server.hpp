@@ -26,6 +26,9 @@ struct DnsOptions {
   // the kernel memory a transfer holds (and makes "the client stopped reading" independent of the
   // host's tcp_wmem).
   int send_buffer_bytes = 0;
+  // NOTIFY rounds (one target of one published version) per organization per minute; past it the
+  // round is skipped (the secondary still refreshes on its SOA timers) and one line says so.
+  uint32_t notify_per_org_per_min = 1000;
 };
 
 class DnsServer {

@@ -195,3 +195,37 @@ def test_a_transfer_client_that_stops_reading_is_dropped(tmp_path):
                           capture_output=True, text=True, timeout=60).stdout
     total = int(re.search(r"XFR size: \d+ records \(messages \d+, bytes (\d+)\)", full).group(1))
     assert 0 < sent < total / 2, (line, total)  # some of it went out, far from all
+
+
+def test_policy_and_device_changes_are_audited_with_history(server, client):
+    """Every policy, device and TSIG key change leaves who/what/before/after, served at
+    /v4.0/policies/{id}/history and /v4.0/devices/{id}/history in the lists' history shape; a
+    TSIG secret never appears there, only that one was generated."""
+    dom, ip, allow = lists(client)
+    p = create(client, "/v4.0/policies", {"name": "audited", "type": "dns", "lists": [{"list_id": dom}]})
+    r = client.put("/v4.0/policies/" + p["object_id"], {"name": "audited2"})
+    assert r.status_code == 200, r.text
+    dev = create(client, "/v4.0/devices", {"name": "ns-a", "type": "dns", "policy_id": p["object_id"],
+                                           "transfer_acl": ["127.0.0.1"], "tsig": True})
+    secret = dev["tsig_secret"]  # shown once, in this answer
+    r = client.put("/v4.0/devices/" + dev["object_id"], {"transfer_acl": ["127.0.0.2"]})
+    assert r.status_code == 200, r.text
+    h = client.get("/v4.0/policies/%s/history" % p["object_id"]).json()
+    assert h["_meta"]["total"] == 2 and [e["action"] for e in h["_data"]] == ["update", "create"]
+    newest = h["_data"][0]
+    assert newest["object_id"] == p["object_id"] and newest["token_id"] and newest["list_name"] == "audited2"
+    assert newest["changes"]["before"]["lists"] and newest["changes"]["after"]["lists"]
+    assert h["_data"][1]["changes"]["before"] is None
+    assert h["_links"]["self"]["href"].endswith("/v4.0/policies/%s/history" % p["object_id"])
+    dh = client.get("/v4.0/devices/%s/history" % dev["object_id"])
+    assert dh.status_code == 200, dh.text
+    entries = dh.json()["_data"]
+    assert [e["action"] for e in entries] == ["update", "create"]
+    assert entries[1]["changes"]["after"]["tsig_secret"] == "generated"
+    assert entries[0]["changes"]["before"]["transfer_acl"] == ["127.0.0.1/32"]
+    assert entries[0]["changes"]["after"]["transfer_acl"] == ["127.0.0.2/32"]
+    assert "tsig_secret" not in entries[0]["changes"]["after"]  # unchanged key: not "generated" again
+    assert "sealed" not in dh.text and secret not in dh.text
+    assert client.delete("/v4.0/devices/" + dev["object_id"]).status_code == 200
+    assert_error(client.get("/v4.0/devices/%s/history" % dev["object_id"]), 404, 10300)
+    assert_error(client.get("/v4.0/policies/nope/history"), 404, 10300)

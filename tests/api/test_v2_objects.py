@@ -194,6 +194,15 @@ def test_members_invites_and_audit_logs(server):
     r = session(server, other).post("/v2/organizations/members", {"role": "reader", "id": outsider["user_id"]})
     assert r.status_code == 403 and r.json() == {"errors": ["only owners of the organization can change its members"]}
     assert outsider["user_id"] not in {m["id"] for m in s.get("/v2/organizations/members").json()["members"]}
+    # a user of another organization only, and an unknown id, get the same 404: nothing is shown
+    for unknown in (outsider["user_id"], "0" * 24, "nope"):
+        r = s.post("/v2/organizations/members", {"role": "reader", "id": unknown})
+        assert r.status_code == 404 and r.json() == {"errors": ["Not Found"]}, r.text
+        assert "beta" not in r.text
+    # once the two share an organization (an operator's doing), the owner may add the user
+    server.admin("org", "create", "Shared")
+    for who in (owner, outsider):
+        server.admin("user", "add-to-org", "--user", who["user_id"], "--org", "Shared", "--role", "user")
     added = s.post("/v2/organizations/members", {"role": "reader", "id": outsider["user_id"]})
     assert added.status_code == 200 and added.json()["role"] == "reader" and added.json()["id"] == outsider["user_id"]
     assert roles(s) == {owner["user_id"]: "owner", other["user_id"]: "user", outsider["user_id"]: "reader"}

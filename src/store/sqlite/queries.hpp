@@ -66,6 +66,7 @@ inline constexpr const char* kRetireHawkKeys =
     "UPDATE hawk_keys SET valid_until_ms = ?2 WHERE user_id = ?1 AND valid_until_ms IS NULL";
 inline constexpr const char* kInsertHawkKey =
     "INSERT INTO hawk_keys(user_id, sealed_key, created_at_ms, valid_until_ms) VALUES (?1, ?2, ?3, ?4)";
+inline constexpr const char* kAnySealedKey = "SELECT sealed_key FROM hawk_keys ORDER BY id LIMIT 1";
 inline constexpr const char* kValidHawkKeys =
     "SELECT id, user_id, sealed_key, created_at_ms, valid_until_ms FROM hawk_keys"
     " WHERE user_id = ?1 AND (valid_until_ms IS NULL OR valid_until_ms > ?2) ORDER BY id DESC";

@@ -33,7 +33,13 @@ Result<void> PutListRefs(Db& db, const PolicyObjectRecord& o) {
 
 }  // namespace
 
-Result<void> SqliteEnforcement::Put(const PolicyObjectRecord& o) {
+Result<void> InsertAuditRow(Db& db, const AuditRecord& a) {
+  Stmt s(db, q::kInsertAudit);
+  s.Bind(1, a.account_id).Bind(2, a.list_id).Bind(3, a.list_kind).Bind(4, a.list_name);
+  return s.Bind(5, a.token_id).Bind(6, a.action).Bind(7, a.at_ms).Bind(8, a.changes_json).Run();
+}
+
+Result<void> SqliteEnforcement::Put(const PolicyObjectRecord& o, const AuditRecord& audit) {
   std::lock_guard lock(c_.write_mu);
   Txn txn(c_.writer);
   if (!txn.begun()) return txn.begun().error();
@@ -41,11 +47,12 @@ Result<void> SqliteEnforcement::Put(const PolicyObjectRecord& o) {
   s.Bind(1, o.account_id).Bind(2, o.kind).Bind(3, o.id).Bind(4, o.name).Bind(5, o.created_at_ms);
   RAMPART_CHECK(s.Bind(6, o.doc).Run());
   if (o.kind == "policy") RAMPART_CHECK(PutListRefs(c_.writer, o));
+  RAMPART_CHECK(InsertAuditRow(c_.writer, audit));
   return txn.Commit();
 }
 
 Result<void> SqliteEnforcement::Delete(const std::string& account_id, const std::string& kind,
-                                       const std::string& id) {
+                                       const std::string& id, const AuditRecord& audit) {
   std::lock_guard lock(c_.write_mu);
   Txn txn(c_.writer);
   if (!txn.begun()) return txn.begun().error();
@@ -53,6 +60,7 @@ Result<void> SqliteEnforcement::Delete(const std::string& account_id, const std:
   RAMPART_CHECK(s.Bind(1, account_id).Bind(2, kind).Bind(3, id).Run());
   if (sqlite3_changes(c_.writer.get()) != 1) return Error::NotFound(10300, "no such " + kind + " " + id);
   if (kind == "policy") RAMPART_CHECK(PutListRefs(c_.writer, {account_id, kind, id, "", 0, "", {}}));
+  RAMPART_CHECK(InsertAuditRow(c_.writer, audit));
   return txn.Commit();
 }
 

@@ -206,6 +206,14 @@ class SqliteStore final : public Store {
     });
   }
 
+  Result<std::optional<std::string>> AnySealedKey() override {
+    auto [lock, db] = Reader();
+    Stmt s(db, sqlite::q::kAnySealedKey);
+    RAMPART_TRY(rows, sqlite::CollectRows<std::string>(s, [](const Stmt& r) { return r.Text(0); }));
+    if (rows.empty()) return std::optional<std::string>();
+    return std::optional<std::string>(rows.front());
+  }
+
   // TelemetryStore
   Result<void> PutAgents(const std::vector<AgentRecord>& agents) override {
     std::lock_guard lock(write_mu_);
@@ -307,10 +315,12 @@ class SqliteStore final : public Store {
                                                             const std::string& kind) override {
     return enforcement_.List(account, kind);
   }
-  Result<void> PutPolicyObject(const PolicyObjectRecord& o) override { return enforcement_.Put(o); }
-  Result<void> DeletePolicyObject(const std::string& account, const std::string& kind,
-                                  const std::string& id) override {
-    return enforcement_.Delete(account, kind, id);
+  Result<void> PutPolicyObject(const PolicyObjectRecord& o, const AuditRecord& audit) override {
+    return enforcement_.Put(o, audit);
+  }
+  Result<void> DeletePolicyObject(const std::string& account, const std::string& kind, const std::string& id,
+                                  const AuditRecord& audit) override {
+    return enforcement_.Delete(account, kind, id, audit);
   }
   Result<void> AppendZoneVersion(const ZoneVersionRecord& v, int keep) override {
     return enforcement_.AppendZoneVersion(v, keep);
@@ -380,11 +390,7 @@ class SqliteStore final : public Store {
     return {};
   }
 
-  Result<void> InsertAudit(const AuditRecord& a) {
-    Stmt s(writer_, sqlite::q::kInsertAudit);
-    s.Bind(1, a.account_id).Bind(2, a.list_id).Bind(3, a.list_kind).Bind(4, a.list_name);
-    return s.Bind(5, a.token_id).Bind(6, a.action).Bind(7, a.at_ms).Bind(8, a.changes_json).Run();
-  }
+  Result<void> InsertAudit(const AuditRecord& a) { return sqlite::InsertAuditRow(writer_, a); }
 
   sqlite::Connections c_;
   sqlite::SqliteV2 v2_{c_};
