@@ -6,6 +6,7 @@
 #include "api/query.hpp"
 #include "api/v2.hpp"
 #include "telemetry/alerts_dismiss.hpp"
+#include "telemetry/integrations.hpp"
 #include "telemetry/members.hpp"
 #include "telemetry/rules.hpp"
 #include "telemetry/vulns.hpp"
@@ -155,9 +156,28 @@ void AddOrganizationRoutes(http::Router<Route>& r, V2Deps& d) {
         }));
 }
 
+// The EC2 servers known through agents, and the S3 data-portability settings (integrations.hpp).
+void AddIntegrationRoutes(http::Router<Route>& r, V2Deps& d) {
+  using telemetry::Actor;
+  r.Add(http::Verb::get, "/v2/aws/ec2", Read("v2.aws.ec2", [&d](Call& c) -> Result<std::string> {
+          RAMPART_TRY(snap, d.agents.Load(c.principal->account_id));
+          return telemetry::Ec2ServersBody(*snap, d.tokens, QueryParam(c.req, "monitored"), QueryParam(c.req, "token"));
+        }));
+  r.Add(http::Verb::get, "/v2/integrations/s3export", Read("v2.s3export.get", [&d](Call& c) {
+          return telemetry::S3ExportsBody(d.telemetry, c.principal->account_id);
+        }));
+  r.Add(http::Verb::put, "/v2/integrations/s3export", Write("v2.s3export.put", d, [&d](Call& c, const Actor& a) {
+          return telemetry::PutS3Export(d.telemetry, a, c.req.body());
+        }));
+  r.Add(http::Verb::delete_, "/v2/integrations/s3export", Write("v2.s3export.delete", d, [&d](Call& c, const Actor& a) {
+          return telemetry::DeleteS3Export(d.telemetry, a, c.req.body());
+        }));
+}
+
 }  // namespace
 
 void AddV2WriteRoutes(http::Router<Route>& r, V2Deps& deps) {
+  AddIntegrationRoutes(r, deps);
   AddDismissRoutes(r, deps);
   AddVulnRoutes(r, deps);
   AddRuleRoutes(r, deps);

@@ -1,6 +1,7 @@
 #include "telemetry/v2_write.hpp"
 
 #include "base/json.hpp"
+#include "base/strings.hpp"
 #include "crypto/crypto.hpp"
 #include "telemetry/v2_time.hpp"
 
@@ -110,6 +111,15 @@ std::string DocsBody(std::string_view collection, const std::vector<std::string>
   }
   body += with_token ? "],\"token\":null}" : "]}";
   return body;
+}
+
+// Booleans in any case, and 1/0 (a public Python client sends str(True) = "True").
+Result<std::optional<bool>> BoolParam(const std::optional<std::string>& v, const char* name) {
+  if (!v) return std::optional<bool>();
+  const std::string word = AsciiLower(*v);
+  if (word == "true" || word == "1") return std::optional<bool>(true);
+  if (word == "false" || word == "0") return std::optional<bool>(false);
+  return Error::Invalid(0, std::string(name) + " must be true or false");
 }
 
 }  // namespace rampart::telemetry

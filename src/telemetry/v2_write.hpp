@@ -38,6 +38,9 @@ Result<boost::json::object> BodyObject(std::string_view body);
 Result<std::optional<std::string>> OptString(const boost::json::object& o, const char* key);
 Result<std::optional<int64_t>> OptInt(const boost::json::object& o, const char* key);
 Result<std::optional<bool>> OptBool(const boost::json::object& o, const char* key);
+
+// A boolean query parameter: true/false in any case, or 1/0; absent → nullopt; else 400 naming it.
+Result<std::optional<bool>> BoolParam(const std::optional<std::string>& v, const char* name);
 Result<std::optional<std::vector<std::string>>> OptStrings(const boost::json::object& o, const char* key);
 // "Validation failed: body has invalid <key> value.  <why>" (the reference's wording, double space).
 Error InvalidField(const char* key, const std::string& why);

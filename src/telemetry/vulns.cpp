@@ -25,14 +25,6 @@ bool ValidCve(std::string_view s) {
   return true;
 }
 
-// Booleans in any case, and 1/0 (a public Python client sends str(True) = "True").
-Result<std::optional<bool>> BoolParam(const std::optional<std::string>& v, const char* name) {
-  if (!v) return std::optional<bool>();
-  const std::string word = AsciiLower(*v);
-  if (word == "true" || word == "1") return std::optional<bool>(true);
-  if (word == "false" || word == "0") return std::optional<bool>(false);
-  return Bad(std::string(name) + " must be true or false");
-}
 
 }  // namespace
 

@@ -79,3 +79,68 @@ def test_agents_never_carry_null_objects_or_lists(server, tmp_path):
     f.write_text(__import__("json").dumps(wrong) + "\n")
     out = server.admin("import", "--org", "Nulls", str(f), check=False)
     assert out.returncode != 0 and "ipAddresses" in out.stdout + out.stderr, out
+
+
+EC2_KEYS = {"id", "kernelId", "instanceType", "privateDnsName", "privateIpAddress", "groups", "subnetId", "keyName",
+            "region", "launchTime", "imageId", "architecture", "publicDnsName", "publicIpAddress", "vpcId",
+            "awsProfile", "monitored", "tags", "state", "stateCode", "agents"}
+AGENT_SUMMARY_KEYS = {"id", "status", "createdAt", "lastReportedAt", "version", "name", "description", "hostname",
+                      "isContainerAgent", "kernel", "osVersion"}
+
+
+def test_aws_ec2_lists_the_instances_agents_run_on(server, tmp_path):
+    """The official get_ec2_instances.py and get_vulnerabilities.py call /v2/aws/ec2 first (and died
+    on the 404); a public client calls /v2/aws/ec2/ with a trailing slash."""
+    creds, s = owner(server, org="Ec2", email="ec2@acme.example")
+    empty = s.get("/v2/aws/ec2?monitored=true&verbose=true")
+    assert empty.status_code == 200 and empty.json() == {"servers": [], "token": None}, empty.text
+    now = server_ms(server)
+    records = []
+    for i in range(105):  # 104 instances, one of them with two agents
+        a = agent("ag-%03d" % i, now - HOUR + i)
+        a["data"].update(instanceId="i-%012d" % min(i, 103), ipAddresses={"private": ["10.0.%d.%d/16" % (i // 250, i % 250)]},
+                         tags=[{"source": "ec2", "key": "Name", "value": "web"}])
+        records.append(a)
+    records.append(agent("no-instance", now))  # not on EC2: not listed
+    import_records(server, tmp_path, records, org="Ec2")
+    page = s.get("/v2/aws/ec2/?monitored=true&verbose=true").json()
+    assert list(page) == ["servers", "token"] and len(page["servers"]) == 100 and page["token"]
+    first = page["servers"][0]
+    assert set(first) == EC2_KEYS and first["id"] == "i-000000000000" and first["monitored"] is True
+    assert first["privateIpAddress"] == "10.0.0.0" and first["groups"] == [] and first["awsProfile"] == {}
+    assert len(first["agents"]) == 1 and set(first["agents"][0]) == AGENT_SUMMARY_KEYS
+    rest = s.get("/v2/aws/ec2?monitored=true&verbose=true&token=" + page["token"]).json()
+    assert rest["token"] is None and [x["id"] for x in rest["servers"]] == ["i-%012d" % i for i in range(100, 104)]
+    assert [a["id"] for a in rest["servers"][-1]["agents"]] in (["ag-103", "ag-104"], ["ag-104", "ag-103"])
+    assert s.get("/v2/aws/ec2?token=" + page["token"]).json() == rest  # the token alone continues the query
+    assert s.get("/v2/aws/ec2?monitored=False").json() == {"servers": [], "token": None}
+    assert s.get("/v2/aws/ec2?monitored=maybe").status_code == 400
+
+
+def test_s3_data_portability_settings_are_stored_validated_and_audited(server):
+    creds, s = owner(server, org="Port", email="port@acme.example")
+    assert s.get("/v2/integrations/s3export").json() == []
+    body = {"s3Bucket": "acme-telemetry", "iamRoleArn": "arn:aws:iam::123456789012:role/rampart-export",
+            "iamRoleArnExternalId": "ext-1", "region": "us-east-1", "prefix": "ts/", "enabled": True}
+    r = s.request("PUT", "/v2/integrations/s3export", body)
+    assert r.status_code == 200, r.text
+    got = r.json()
+    assert got["organization_id"] == creds["org_id"] and got["s3Bucket"] == "acme-telemetry" and got["enabled"] is True
+    assert got["enrolledAt"].endswith("Z")
+    listed = s.get("/v2/integrations/s3export").json()
+    assert listed == [got]
+    r = s.request("PUT", "/v2/integrations/s3export", dict(body, enabled=False))  # update keeps enrolledAt
+    assert r.status_code == 200 and r.json()["enabled"] is False and r.json()["enrolledAt"] == got["enrolledAt"]
+    for bad, field in ((dict(body, s3Bucket="Bad_Bucket"), "s3Bucket"), (dict(body, iamRoleArn="role"), "iamRoleArn"),
+                       (dict(body, region="moon"), "region"), (dict(body, enabled="yes"), "enabled")):
+        r = s.request("PUT", "/v2/integrations/s3export", bad)
+        assert r.status_code == 400 and field in r.json()["errors"][0], r.text
+    r = s.request("DELETE", "/v2/integrations/s3export", {"s3Bucket": "nope"})
+    assert r.status_code == 404 and r.json() == {"errors": ["Not Found"]}
+    r = s.request("DELETE", "/v2/integrations/s3export", {"s3Bucket": "acme-telemetry"})
+    assert r.status_code == 200 and r.json() == {}
+    assert s.get("/v2/integrations/s3export").json() == []
+    actions = [rec["action"] for rec in s.get("/v2/auditlogs").json()["recs"]]
+    assert actions.count("integration.s3export.put") == 2 and actions.count("integration.s3export.delete") == 1
+    _, reader = owner(server, org="Port", email="reader@acme.example", role="reader")
+    assert reader.request("PUT", "/v2/integrations/s3export", body).status_code == 403
