@@ -50,7 +50,8 @@ def start_rampart(data_dir, extra=(), log_level="warn", stderr=None):
     `stderr` (a file object) if given. Returns (process, base URL, startup lines)."""
     port = free_port()
     proc = subprocess.Popen([BINARY, "serve", "--listen", "127.0.0.1:%d" % port, "--data-dir", data_dir,
-                             "--access-log", "off", "--log-level", log_level, "--dns-listen", "127.0.0.1:0", *extra],
+                             "--access-log", "off", "--log-level", log_level, "--dns-listen", "127.0.0.1:0",
+                             "--create-demo", "true", *extra],
                             stdout=subprocess.PIPE, stderr=stderr, text=True)
     lines = []
     for line in proc.stdout:

@@ -23,6 +23,29 @@ struct ServeArgs {
 // Start-up failures are configuration problems: exit status 2.
 [[noreturn]] void Fail(const std::string& why) { cli::Fail(why, 2); }
 
+// First start with create_demo: a demo account and token, and a demo organization with sample
+// telemetry; their credentials are printed once.
+void PrintDemo(const app::Config& cfg, uint16_t bound_port) {
+  auto token = app::EnsureDemoAccount(cfg);
+  if (!token) Fail(token.error().detail);
+  if (!token->empty()) {
+    const std::string host = cfg.ListenEndpoint()->first;
+    std::printf(
+        "First start: created account 'demo' with a read/write API token (shown once, store it now):\n"
+        "  %s\n"
+        "Try:\n  curl -s -H 'Authorization: Bearer %s' http://%s:%u/v4.0/user_ip_lists\n",
+        token->c_str(), token->c_str(), host.c_str(), bound_port);
+  }
+  auto hawk = app::EnsureDemoOrganization(cfg);
+  if (!hawk) Fail(hawk.error().detail);
+  if (*hawk) {
+    std::printf(
+        "First start: created Threat Stack organization 'demo' (Hawk credentials, shown once):\n"
+        "  TS_USER_ID=%s TS_ORGANIZATION_ID=%s TS_API_KEY=%s\n",
+        (*hawk)->user_id.c_str(), (*hawk)->org_id.c_str(), (*hawk)->api_key.c_str());
+  }
+}
+
 void Serve(const ServeArgs& args, char** envp) {
   app::Config cfg;
   if (!args.config_file.empty()) {
@@ -34,32 +57,13 @@ void Serve(const ServeArgs& args, char** envp) {
   spdlog::set_level(spdlog::level::from_str(cfg.log_level));
   spdlog::set_default_logger(spdlog::stderr_logger_mt("rampart"));
 
-  if (cfg.create_demo) {
-    auto token = app::EnsureDemoAccount(cfg);
-    if (!token) Fail(token.error().detail);
-    if (!token->empty()) {
-      auto [host, port] = *cfg.ListenEndpoint();
-      std::printf(
-          "First start: created account 'demo' with a read/write API token (shown once, store it now):\n"
-          "  %s\n"
-          "Try:\n  curl -s -H 'Authorization: Bearer %s' http://%s:%u/v4.0/user_ip_lists\n",
-          token->c_str(), token->c_str(), host.c_str(), port);
-    }
-  }
-  if (cfg.create_demo) {
-    auto hawk = app::EnsureDemoOrganization(cfg);
-    if (!hawk) Fail(hawk.error().detail);
-    if (*hawk) {
-      std::printf(
-          "First start: created Threat Stack organization 'demo' (Hawk credentials, shown once):\n"
-          "  TS_USER_ID=%s TS_ORGANIZATION_ID=%s TS_API_KEY=%s\n",
-          (*hawk)->user_id.c_str(), (*hawk)->org_id.c_str(), (*hawk)->api_key.c_str());
-    }
-  }
+  // Everything that can fail is checked before anything is created or any credential shown:
+  // the database opens, the master key opens its secrets, TLS files load, the ports bind.
   auto app = app::App::Create(cfg);
   if (!app) Fail(app.error().detail);
   auto port = (*app)->Start();
   if (!port) Fail(port.error().detail);
+  if (cfg.create_demo) PrintDemo(cfg, *port);
   auto [host, configured_port] = *cfg.ListenEndpoint();
   if ((*app)->dns_port() != 0) {
     std::string dns_host = cfg.dns_listen.substr(0, cfg.dns_listen.rfind(':'));

@@ -17,10 +17,12 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "api/api.hpp"
 #include "api/errors.hpp"
+#include "app/demo_data.hpp"
 #include "app/enforcement.hpp"
 #include "app/reopenable_sink.hpp"
 #include "auth/bearer.hpp"
@@ -49,9 +51,21 @@ Result<std::unique_ptr<store::Store>> OpenStore(const Config& cfg) {
   std::filesystem::create_directories(cfg.data_dir, ec);
   if (ec) return Error::Unavailable("cannot create data dir " + cfg.data_dir + ": " + ec.message());
   ::chmod(cfg.data_dir.c_str(), 0700);
+  const std::string path = (std::filesystem::path(cfg.data_dir) / "rampart.db").string();
+  // An empty file is not a first start: it is a database lost (a failed copy, a full disk).
+  // Starting afresh on it would silently drop every list and key; say so instead.
+  if (std::filesystem::exists(path, ec) && std::filesystem::file_size(path, ec) == 0 && !ec) {
+    return Error::Invalid(0, path + " is empty (0 bytes), not a rampart database: restore it from a backup, "
+                                    "or remove it to start with an empty database");
+  }
   const mode_t old = ::umask(077);  // the database is created readable by its owner only
-  auto store = store::OpenSqliteStore({(std::filesystem::path(cfg.data_dir) / "rampart.db").string()});
+  auto store = store::OpenSqliteStore({path});
   ::umask(old);
+  if (!store) {  // name the file: "file is not a database" alone does not say which
+    Error e = store.error();
+    if (e.detail.find(path) == std::string::npos) e.detail = path + ": " + e.detail;
+    return e;
+  }
   return store;
 }
 
@@ -348,8 +362,14 @@ Result<std::optional<identity::ClientCredentials>> EnsureDemoOrganization(const 
   identity::IdentityService ids(*store, box, clock);
   RAMPART_TRY(org, ids.CreateOrg("demo"));
   RAMPART_TRY(creds, ids.CreateUser(org.id, identity::Role::kOwner, "demo@rampart.invalid"));
-  std::ifstream in(cfg.demo_data);
-  if (in) RAMPART_CHECK(telemetry::ImportJsonLines(in, org.id, *store, UnixMillis(clock.Now())));
+  if (cfg.demo_data.empty()) {  // the data built into the binary
+    std::istringstream in{std::string(EmbeddedDemoData())};
+    RAMPART_CHECK(telemetry::ImportJsonLines(in, org.id, *store, UnixMillis(clock.Now())));
+  } else {
+    std::ifstream in(cfg.demo_data);
+    if (!in) return Error::Invalid(0, "demo_data " + cfg.demo_data + ": cannot be read");
+    RAMPART_CHECK(telemetry::ImportJsonLines(in, org.id, *store, UnixMillis(clock.Now())));
+  }
   return std::optional<identity::ClientCredentials>(creds);
 }
 

@@ -41,7 +41,8 @@ Result<std::string> EnsureDemoAccount(const Config& cfg);
 Result<crypto::SecretBox> LoadMasterKey(const std::string& data_dir, const std::string& key_file = "", bool create = true);
 
 // First start: if the store has no organization, creates "demo" with an owner whose Hawk
-// credentials are returned (shown once), and imports `cfg.demo_data` into it when that file exists.
+// credentials are returned (shown once), and imports the demo telemetry into it: `cfg.demo_data`
+// when set, else the copy built into the binary.
 Result<std::optional<identity::ClientCredentials>> EnsureDemoOrganization(const Config& cfg);
 
 }  // namespace rampart::app

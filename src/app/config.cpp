@@ -111,8 +111,8 @@ const std::vector<Setting>& Settings() {
        Int(&Config::notify_per_org_per_min, 1, 10000000)},
       {"trusted_proxies", "addresses/CIDRs of proxies whose X-Forwarded-For is believed", Str(&Config::trusted_proxies)},
       {"enable_test_hooks", "test-only injected clock; refused by production builds", Bool(&Config::enable_test_hooks)},
-      {"demo_data", "JSON lines imported into the demo organization on first start (if present)", Str(&Config::demo_data)},
-      {"create_demo", "create a demo account and token on first start", Bool(&Config::create_demo)},
+      {"demo_data", "JSON lines imported into the demo organization on first start (default: the copy built in)", Str(&Config::demo_data)},
+      {"create_demo", "first start: create a demo account, token and organization with sample data (scripts/run turns it on)", Bool(&Config::create_demo)},
   };
   return kSettings;
 }

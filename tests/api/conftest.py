@@ -11,15 +11,18 @@ import pytest
 import requests
 
 BIN = os.environ.get("RAMPART_BIN", "")
-DEMO_DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "demo", "threatstack.jsonl")
 
 
 _live_servers = []  # every started server; stopped after each test even when the test fails
 
 
 class Server:
-    def __init__(self, data_dir, extra_args=(), log_level="warn"):
+    def __init__(self, data_dir, extra_args=(), log_level="warn", demo=False):
+        """demo: start with create_demo (the first-start demo account, token and organization,
+        printed once); otherwise the tests' own account "demo" and write token are made with the
+        admin CLI before the first start."""
         self.data_dir = str(data_dir)
+        self.demo = demo
         self.extra_args = list(extra_args)
         self.log_level = log_level
         self.dns_port = 0  # 0 until started; a restart keeps the port (resolvers point at it)
@@ -33,10 +36,15 @@ class Server:
     def start(self):
         assert BIN and os.path.exists(BIN), "set RAMPART_BIN to the rampart binary (scripts/test does)"
         os.makedirs(self.data_dir, exist_ok=True)
+        if not self.demo and self.demo_token is None:
+            self.admin("account", "create", "demo", check=False)  # a second Server on the same data may find it
+            self.demo_token = self.token("demo", "userlists:write")
         args = [BIN, "serve", "--listen", "127.0.0.1:0", "--data-dir", self.data_dir,
                 "--access-log", self.access_log, "--enable-test-hooks", "true",
-                "--sweep-interval-s", "60", "--log-level", self.log_level, "--demo-data", DEMO_DATA,
+                "--sweep-interval-s", "60", "--log-level", self.log_level,
                 "--dns-listen", "127.0.0.1:%d" % self.dns_port] + self.extra_args
+        if self.demo:
+            args += ["--create-demo", "true"]
         self.stderr = open(os.path.join(self.data_dir, "stderr.log"), "ab")
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=self.stderr, text=True)
         _live_servers.append(self)

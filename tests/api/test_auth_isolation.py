@@ -76,7 +76,7 @@ def test_secrets_never_logged_or_stored(tmp_path):
     """No log the server writes (stdout after the first-start banner, stderr, the access log) nor
     any file of its data directory (the database, its WAL, any log) holds a token secret, a token
     presented and refused, or a Hawk API key, even at the most verbose log level."""
-    server = Server(tmp_path / "data", log_level="trace").start()
+    server = Server(tmp_path / "data", log_level="trace", demo=True).start()
     demo = server.demo_token
     secrets = {"demo token": demo, "demo token secret": demo[21:], "demo Hawk key": server.demo_hawk["api_key"]}
     c = Client(server.url, demo)

@@ -42,3 +42,64 @@ def test_a_master_key_that_does_not_open_the_sealed_secrets_stops_the_start(tmp_
     os.chmod(data / "master.key", 0o600)
     code, out = serve(data)
     assert code is None, out
+
+
+def test_a_damaged_database_or_busy_port_is_named_and_nothing_is_created(tmp_path):
+    """A zero-length rampart.db is not a first start; a file that is not a database, a port in use
+    or an unreadable TLS file stop the start with the file or address and the cause — before any
+    demo account is made or any credential printed."""
+    import socket
+    data = tmp_path / "d"
+    data.mkdir()
+    (data / "rampart.db").write_bytes(b"")
+    code, out = serve(data)
+    assert code == 2 and "rampart.db" in out and "empty" in out and "rpt_" not in out, out
+    assert (data / "rampart.db").stat().st_size == 0  # left as it was
+    (data / "rampart.db").write_bytes(b"this is not a database" * 100)
+    code, out = serve(data)
+    assert code == 2 and "rampart.db" in out and "not a database" in out, out
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    busy = taken.getsockname()[1]
+    fresh = tmp_path / "fresh"
+    proc = subprocess.run([BIN, "serve", "--listen", "127.0.0.1:%d" % busy, "--dns-listen",
+                           "127.0.0.1:0", "--data-dir", str(fresh), "--create-demo", "true"],
+                          capture_output=True, text=True, timeout=30)
+    taken.close()
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 2 and "127.0.0.1:%d" % busy in out and "in use" in out, out
+    assert "rpt_" not in out and "TS_API_KEY" not in out  # no credential was shown for a server that never ran
+    proc = subprocess.run([BIN, "serve", "--listen", "127.0.0.1:0", "--dns-listen", "127.0.0.1:0", "--data-dir",
+                           str(tmp_path / "tls"), "--tls-cert", str(tmp_path / "missing.pem"), "--tls-key",
+                           str(tmp_path / "missing.key")], capture_output=True, text=True, timeout=30)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 2 and "missing.pem" in out, out
+
+
+def test_the_demo_is_off_by_default_and_built_in(tmp_path):
+    code, out = serve(tmp_path / "plain")
+    assert code is None and "rpt_" not in out and "TS_API_KEY" not in out, out
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    proc = subprocess.Popen([BIN, "serve", "--listen", "127.0.0.1:0", "--dns-listen", "127.0.0.1:0", "--data-dir",
+                             str(tmp_path / "demo"), "--create-demo", "true", "--access-log", "off"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=str(other))
+    lines = []
+    for line in proc.stdout:
+        lines.append(line)
+        if "listening on http" in line:
+            break
+    text = "".join(lines)
+    try:
+        assert "rpt_" in text and "TS_API_KEY=" in text, text  # run from a directory without demo/ in it
+        import re
+        from hawk_py import HawkSession
+        m = re.search(r"TS_USER_ID=(\w+) TS_ORGANIZATION_ID=(\w+) TS_API_KEY=([\w-]+)", text)
+        creds = {"user_id": m.group(1), "org_id": m.group(2), "api_key": m.group(3)}
+        port = re.search(r"listening on http://127\.0\.0\.1:(\d+)", text).group(1)
+        agents = HawkSession("http://127.0.0.1:" + port, creds).get("/v2/agents").json()["agents"]
+        assert len(agents) == 4  # the built-in demo telemetry (the fifth agent is offline)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)

@@ -15,17 +15,19 @@ def test_tls_serves_the_api(tmp_path):
                     "-days", "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1"],
                    check=True, capture_output=True)
     data = tmp_path / "d"
+    subprocess.run([BIN, "admin", "account", "create", "tls", "--data-dir", str(data)], check=True, capture_output=True)
+    made = subprocess.run([BIN, "admin", "token", "create", "--account", "tls", "--perm", "userlists:write",
+                           "--data-dir", str(data), "--json"], check=True, capture_output=True, text=True)
+    token = __import__("json").loads(made.stdout)["token"]
     # every listener on port 0: the default DNS port (5353) is multicast DNS's and may be taken
     proc = subprocess.Popen([BIN, "serve", "--listen", "127.0.0.1:0", "--dns-listen", "127.0.0.1:0",
                              "--data-dir", str(data), "--access-log", "off",
                              "--tls-cert", str(cert), "--tls-key", str(key)], stdout=subprocess.PIPE, text=True)
     try:
-        token, port = None, None
+        port = None
         deadline = time.time() + 30
         while time.time() < deadline and port is None:
             line = proc.stdout.readline()
-            m = re.search(r"(rpt_[0-9a-f]{16}_[A-Za-z0-9_-]{43})", line)
-            token = token or (m and m.group(1))
             m = re.search(r"listening on https://127\.0\.0\.1:(\d+)", line)
             port = m and int(m.group(1))
         assert port and token, "rampart did not start (exit %s)" % proc.poll()

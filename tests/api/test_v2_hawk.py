@@ -237,7 +237,9 @@ def test_x_forwarded_for_only_from_trusted_proxies(tmp_path):
         s.stop()
 
 
-def test_first_start_demo_organization_is_populated(server):
+def test_first_start_demo_organization_is_populated(tmp_path):
+    from conftest import Server
+    server = Server(str(tmp_path / "d"), demo=True).start()
     creds = server.demo_hawk
     assert creds and len(creds["user_id"]) == 24 and len(creds["api_key"]) == 40
     agents = json.loads(hawk(server.url + "/v2/agents", creds)["body"])
