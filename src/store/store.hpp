@@ -15,6 +15,9 @@ namespace rampart::store {
 class AccountStore {
  public:
   virtual ~AccountStore() = default;
+  // The database's own consistency check (SQLite: integrity_check, then foreign_key_check):
+  // {"ok"} when sound, else one line per problem found.
+  virtual Result<std::vector<std::string>> CheckIntegrity() = 0;
   // Conflict (ext 19000) if the name is taken.
   virtual Result<void> CreateAccount(const AccountRecord& a) = 0;
   virtual Result<std::vector<AccountRecord>> ListAccounts() = 0;

@@ -229,3 +229,25 @@ def test_policy_and_device_changes_are_audited_with_history(server, client):
     assert client.delete("/v4.0/devices/" + dev["object_id"]).status_code == 200
     assert_error(client.get("/v4.0/devices/%s/history" % dev["object_id"]), 404, 10300)
     assert_error(client.get("/v4.0/policies/nope/history"), 404, 10300)
+
+
+def test_admin_check_says_ok_on_a_database_with_policies_and_explains_damage(server, client):
+    """PRAGMA integrity_check used to report "NULL value in policy_list_refs.account_id" on every
+    database with a policy (SQLite 3.40 and that table's old shape); `rampart admin check` runs the
+    check and explains it."""
+    import sqlite3
+    dom, ip, allow = lists(client)
+    create(client, "/v4.0/policies", {"name": "checked", "type": "dns", "lists": [{"list_id": dom}]})
+    db = os.path.join(server.data_dir, "rampart.db")
+    out = subprocess.run([os.environ["RAMPART_BIN"], "admin", "check", "--data-dir", server.data_dir],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0 and out.stdout.startswith("ok"), out.stdout + out.stderr
+    with sqlite3.connect(db) as c:
+        assert c.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        c.execute("PRAGMA foreign_keys = OFF")
+        c.execute("INSERT INTO policy_list_refs(account_id, policy_id, list_id) VALUES ('a', 'p', 'no-such-list')")
+    out = subprocess.run([os.environ["RAMPART_BIN"], "admin", "check", "--data-dir", server.data_dir, "--json"],
+                         capture_output=True, text=True, timeout=60)
+    report = __import__("json").loads(out.stdout)
+    assert out.returncode == 1 and report["ok"] is False, out.stdout + out.stderr
+    assert any("policy_list_refs" in p and "user_lists" in p for p in report["problems"]), report

@@ -184,6 +184,23 @@ INSERT OR IGNORE INTO policy_list_refs(account_id, policy_id, list_id)
   FROM policy_objects p, json_each(p.doc, '$.lists') l
   WHERE p.kind = 'policy' AND json_extract(l.value, '$.list_id') IN (SELECT id FROM user_lists);
 )sql",
+    // V8: policy_list_refs as a rowid table. SQLite 3.40's PRAGMA integrity_check misreports the
+    // V7 shape (WITHOUT ROWID, a NOT NULL column outside the key) as "NULL value in
+    // policy_list_refs.account_id" on every database with a policy; an operator's check after a
+    // crash must say "ok". Same rows, same uniqueness, same foreign key.
+    R"sql(
+CREATE TABLE policy_list_refs_v8 (
+  account_id TEXT NOT NULL,
+  policy_id TEXT NOT NULL,
+  list_id TEXT NOT NULL REFERENCES user_lists(id),
+  UNIQUE (policy_id, list_id)
+);
+INSERT INTO policy_list_refs_v8(account_id, policy_id, list_id)
+  SELECT account_id, policy_id, list_id FROM policy_list_refs;
+DROP TABLE policy_list_refs;
+ALTER TABLE policy_list_refs_v8 RENAME TO policy_list_refs;
+CREATE INDEX policy_list_refs_list ON policy_list_refs(list_id);
+)sql",
 };
 
 }  // namespace

@@ -206,6 +206,20 @@ class SqliteStore final : public Store {
     });
   }
 
+  Result<std::vector<std::string>> CheckIntegrity() override {
+    auto [lock, db] = Reader();
+    Stmt check(db, "PRAGMA integrity_check");
+    RAMPART_TRY(lines, sqlite::CollectRows<std::string>(check, [](const Stmt& r) { return r.Text(0); }));
+    Stmt fk(db, "PRAGMA foreign_key_check");
+    RAMPART_TRY(orphans, sqlite::CollectRows<std::string>(fk, [](const Stmt& r) {
+      return "foreign key: row " + std::to_string(r.Int(1)) + " of " + r.Text(0) + " names a missing row of " + r.Text(2);
+    }));
+    if (orphans.empty()) return lines;
+    if (lines == std::vector<std::string>{"ok"}) lines.clear();
+    lines.insert(lines.end(), orphans.begin(), orphans.end());
+    return lines;
+  }
+
   Result<std::optional<std::string>> AnySealedKey() override {
     auto [lock, db] = Reader();
     Stmt s(db, sqlite::q::kAnySealedKey);
