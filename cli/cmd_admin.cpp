@@ -13,6 +13,7 @@
 #include "common.hpp"
 #include "commands.hpp"
 #include "crypto/crypto.hpp"
+#include "net/domain_name.hpp"
 #include "store/store.hpp"
 
 namespace rampart::cli {
@@ -81,7 +82,9 @@ void AddAccountCommands(CLI::App* admin) {
     auto s = Open(*c);
     store::AccountRecord a{crypto::NewUuidV4(), *name, UnixMillis(SystemClock().Now())};
     if (auto r = s->CreateAccount(a); !r) Fail(r.error().ext == 19000 ? "account name already in use: " + *name : r.error().detail);
-    Print(*c, json::object{{"id", a.id}, {"name", a.name}}, "created account " + a.name + " (" + a.id + ")");
+    const std::string suffix = Must(s->FindAccount(a.id))->zone_suffix;
+    Print(*c, json::object{{"id", a.id}, {"name", a.name}, {"zone_suffix", suffix}},
+          "created account " + a.name + " (" + a.id + "), zone suffix " + suffix);
   });
   CLI::App* list = account->add_subcommand("list", "List accounts");
   AddCommon(list, *c);
@@ -90,11 +93,29 @@ void AddAccountCommands(CLI::App* admin) {
     json::array arr;
     std::string text;
     for (const auto& a : Must(s->ListAccounts())) {
-      arr.push_back(json::object{{"id", a.id}, {"name", a.name}, {"created_at_ms", a.created_at_ms}});
-      text += a.id + "  " + a.name + "\n";
+      arr.push_back(json::object{{"id", a.id}, {"name", a.name}, {"created_at_ms", a.created_at_ms},
+                                 {"zone_suffix", a.zone_suffix}});
+      text += a.id + "  " + a.name + "  zones under " + a.zone_suffix + ".rpz.<server_name>\n";
     }
     if (!text.empty()) text.pop_back();
     Print(*c, arr, text);
+  });
+  // An operator's grant: the account may name zones under this domain too (its own suffix always).
+  auto account_key = std::make_shared<std::string>();
+  auto suffix = std::make_shared<std::string>();
+  CLI::App* grant = account->add_subcommand("grant-zone-suffix", "Let an account name RPZ zones under a domain");
+  grant->add_option("--account", *account_key, "account id or name")->required();
+  grant->add_option("--suffix", *suffix, "a domain, e.g. rpz.example.com")->required();
+  AddCommon(grant, *c);
+  grant->callback([c, account_key, suffix] {
+    auto s = Open(*c);
+    const store::AccountRecord a = FindAccount(*s, *account_key);
+    net::DomainParse d = net::NormalizeDomain(*suffix, 200);
+    if (!d.ok) Fail("not a domain name: " + *suffix);
+    if (auto r = s->GrantZoneSuffix(a.id, d.value); !r) {
+      Fail(r.error().ext == 19000 ? "suffix already granted: " + d.value : r.error().detail);
+    }
+    Print(*c, json::object{{"account_id", a.id}, {"suffix", d.value}}, "granted " + d.value + " to " + a.name);
   });
 }
 

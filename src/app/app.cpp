@@ -253,7 +253,9 @@ Result<std::unique_ptr<App>> App::Create(const Config& cfg) {
                                                 .notify_denied_networks = std::move(denied),
                                                 .notify_targets_per_device = cfg.notify_targets_per_device,
                                                 .notify_targets_per_org = cfg.notify_targets_per_org,
-                                                .notify_per_org_per_min = cfg.notify_per_org_per_min}));
+                                                .notify_per_org_per_min = cfg.notify_per_org_per_min,
+                                                .serial_floor_path =
+                                                    (std::filesystem::path(cfg.data_dir) / "zone-serials").string()}));
   impl->enforcement = std::move(enforcement);
   if (!cfg.tls_cert.empty()) {
     RAMPART_TRY(tls, LoadTls(cfg));

@@ -37,7 +37,17 @@ Result<std::unique_ptr<Enforcement>> Enforcement::Create(store::Store& store, us
                          .notify_denied_networks = opts.notify_denied_networks,
                          .max_notify_per_device = static_cast<size_t>(opts.notify_targets_per_device),
                          .max_notify_per_account = static_cast<size_t>(opts.notify_targets_per_org)});
-  e->zones_ = std::make_unique<rpz::ZoneRegistry>(store, clock, rpz::ZoneOptions{opts.server_name});
+  rpz::ZoneOptions zone_opts{.server_name = opts.server_name};
+  if (!opts.serial_floor_path.empty()) {
+    RAMPART_TRY(floor, SerialFloor::Open(opts.serial_floor_path));
+    e->floor_ = std::move(floor);
+    SerialFloor* f = e->floor_.get();
+    zone_opts.serial_floor = [f](const std::string& zone) { return f->Get(zone); };
+    zone_opts.serial_published = [f, log](const std::string& zone, uint32_t serial) {
+      if (auto r = f->Record(zone, serial); !r) log->error("rpz: serial floor not saved: {}", r.error().detail);
+    };
+  }
+  e->zones_ = std::make_unique<rpz::ZoneRegistry>(store, clock, zone_opts);
   xfr::DnsOptions dns_opts;
   dns_opts.write_timeout_ms = opts.dns_write_timeout_ms;
   dns_opts.send_buffer_bytes = static_cast<int>(opts.dns_send_buffer_bytes);
@@ -45,13 +55,13 @@ Result<std::unique_ptr<Enforcement>> Enforcement::Create(store::Store& store, us
   e->dns_ = std::make_unique<xfr::DnsServer>(ioc, pool, *e->zones_, clock, log, dns_opts);
   e->deps_ = std::make_unique<api::EnforcementDeps>(api::EnforcementDeps{*e->policies_, *e->zones_, lists});
   Enforcement* raw = e.get();
-  e->policies_->zone_taken = [raw](const std::string& zone, const std::string& policy) {
-    return raw->zones_->Taken(zone, policy);
+  e->policies_->zone_overlaps = [raw](const std::string& zone, const std::string& account) {
+    return raw->zones_->Overlaps(zone, account);
   };
   e->policies_->OnChange([raw](const std::string& account) { raw->Rebuild(account); });
   e->zones_->OnPublish([raw](const rpz::ZonePtr& z) {
     raw->log_->info("rpz zone {} serial {} ({} records)", z->origin, z->soa.serial, z->records.size());
-    raw->dns_->Notify(z);
+    if (raw->started_.load()) raw->dns_->Notify(z);
   });
   lists.SetHooks({[raw](const std::string& account, const std::string& list_id) {
                     return raw->policies_->ListInUse(account, list_id);
@@ -81,7 +91,10 @@ Result<uint16_t> Enforcement::Start() {
   if (ec != std::errc() || p != l.data() + l.size() || port > 65535) {
     return Error::Invalid(0, "dns_listen must be HOST:PORT or off, got " + l);
   }
-  return dns_->Listen(host, static_cast<uint16_t>(port));
+  RAMPART_TRY(bound, dns_->Listen(host, static_cast<uint16_t>(port)));
+  started_ = true;
+  for (const auto& z : zones_->All()) dns_->Notify(z);  // secondaries check the SOA (a restore may have moved it)
+  return bound;
 }
 
 void Enforcement::Stop() { dns_->Stop(); }

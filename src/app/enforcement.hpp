@@ -5,10 +5,12 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/thread_pool.hpp>
 
+#include <atomic>
 #include <memory>
 #include <spdlog/logger.h>
 
 #include "api/policies_handlers.hpp"
+#include "app/serial_floor.hpp"
 #include "rpz/policies.hpp"
 #include "rpz/zones.hpp"
 #include "store/store.hpp"
@@ -26,6 +28,7 @@ struct EnforcementOptions {
   int64_t notify_targets_per_device = 16;
   int64_t notify_targets_per_org = 64;
   int64_t notify_per_org_per_min = 1000;  // xfr::DnsOptions
+  std::string serial_floor_path = {};      // empty: no floor (tests); else <data_dir>/zone-serials
 };
 
 // "10.0.0.0/8, 192.0.2.1" as networks (an address alone is its /32 or /128).
@@ -39,7 +42,8 @@ class Enforcement {
                                                      const Clock& clock, const crypto::SecretBox& box,
                                                      boost::asio::io_context& ioc, boost::asio::thread_pool& pool,
                                                      std::shared_ptr<spdlog::logger> log, EnforcementOptions opts);
-  // Binds the DNS listener; the bound port, or 0 when it is off.
+  // Binds the DNS listener, then NOTIFYs every zone's secondaries (a NOTIFY sent before the
+  // listener existed would have sent them to a closed port); the bound port, or 0 when it is off.
   Result<uint16_t> Start();
   void Stop();
   api::EnforcementDeps& deps() { return *deps_; }
@@ -52,9 +56,11 @@ class Enforcement {
   userlists::UserListService* lists_ = nullptr;
   std::shared_ptr<spdlog::logger> log_;
   std::unique_ptr<rpz::PolicyService> policies_;
+  std::unique_ptr<SerialFloor> floor_;  // declared before zones_, which calls it
   std::unique_ptr<rpz::ZoneRegistry> zones_;
   std::unique_ptr<xfr::DnsServer> dns_;
   std::unique_ptr<api::EnforcementDeps> deps_;
+  std::atomic<bool> started_{false};  // publishes NOTIFY only once the DNS listener is up
 };
 
 }  // namespace rampart::app

@@ -90,6 +90,21 @@ Policy PolicyFromRecord(const store::PolicyObjectRecord& r) {
 
 }  // namespace
 
+Result<void> PolicyService::CheckZoneName(const std::string& zone, const store::ZoneNaming& naming) const {
+  auto under = [&zone](const std::string& root) {
+    return zone.size() > root.size() + 1 && zone.compare(zone.size() - root.size(), root.size(), root) == 0 &&
+           zone[zone.size() - root.size() - 1] == '.';
+  };
+  const std::string own = naming.own_suffix + ".rpz." + opts_.server_name;
+  if (under(own)) return {};
+  for (const auto& g : naming.granted) {
+    if (under(g)) return {};
+  }
+  std::string roots = own;
+  for (const auto& g : naming.granted) roots += ", " + g;
+  return Bad("zone_name must be a name under this account's zone suffix (" + roots + "), e.g. corp." + own);
+}
+
 std::optional<std::string> RefusedNotifyAddress(const net::IpAddress& given, const std::vector<net::IpNetwork>& denied) {
   net::IpAddress a = given;
   const net::U128 mapped_prefix = net::U128(0xffff) << 32;
@@ -203,8 +218,8 @@ Result<void> PolicyService::Validate(const PolicySet& set, const userlists::Acco
     if (Lower(other.name) == Lower(p.name)) return Error::Invalid(code::kNameInUse, "Policy name already in use: " + p.name);
     if (p.type == "dns" && other.zone_name == p.zone_name) return Error::Invalid(code::kNameInUse, "zone_name already in use");
   }
-  if (p.type == "dns" && zone_taken && zone_taken(p.zone_name, p.id)) {
-    return Error::Invalid(code::kNameInUse, "zone_name already in use: " + p.zone_name);
+  if (p.type == "dns" && zone_overlaps && zone_overlaps(p.zone_name, p.account_id)) {
+    return Bad("zone_name is not available: choose another name under your own zone suffix");  // says nothing of whose
   }
   std::vector<std::string> seen;
   for (const auto& a : p.lists) {
@@ -267,9 +282,14 @@ Result<Policy> PolicyService::SavePolicy(const userlists::Actor& actor, const st
       if (p.type != "dns") return Bad("zone_name applies to dns policies only");
       net::DomainParse z = net::NormalizeDomain(*in.zone_name, 200);
       if (!z.ok) return Bad("zone_name must be a domain name");
+      if (z.value != p.zone_name) {  // a new name must sit under the account's own roots
+        RAMPART_TRY(naming, store_.ZoneNamingOf(account_id));
+        RAMPART_CHECK(CheckZoneName(z.value, naming));
+      }
       p.zone_name = z.value;
     } else if (p.type == "dns" && p.zone_name.empty()) {
-      p.zone_name = Lower(p.name) + ".rpz." + opts_.server_name;
+      RAMPART_TRY(naming, store_.ZoneNamingOf(account_id));
+      p.zone_name = Lower(p.name) + "." + naming.own_suffix + ".rpz." + opts_.server_name;
     }
     if (in.lists) {
       p.lists.clear();

@@ -75,7 +75,7 @@ struct DeviceInput {
 };
 
 struct PolicyOptions {
-  std::string server_name = "rampart";  // default zone names are <policy>.rpz.<server_name>
+  std::string server_name = "rampart";  // default zone names are <policy>.<account suffix>.rpz.<server_name>
   // NOTIFY targets: never unspecified, multicast, broadcast/reserved or link-local addresses, nor
   // any in these networks (loopback and private ranges stay allowed: resolvers live there).
   std::vector<net::IpNetwork> notify_denied_networks = {};
@@ -114,14 +114,16 @@ class PolicyService {
 
   // Called after every published change, with the account id (composition root wires the zones).
   void OnChange(std::function<void(const std::string&)> f) { on_change_ = std::move(f); }
-  // True when another account already serves a zone of this name.
-  std::function<bool(const std::string& zone, const std::string& policy_id)> zone_taken;
+  // True when another account serves a zone of this name, or a parent or child of it.
+  std::function<bool(const std::string& zone, const std::string& account_id)> zone_overlaps;
 
  private:
   Result<Policy> SavePolicy(const userlists::Actor& actor, const std::string& id, const PolicyInput& in);
   Result<Device> SaveDevice(const userlists::Actor& actor, const std::string& id, const DeviceInput& in);
   Result<void> Validate(const PolicySet& set, const userlists::AccountLists& lists, const Policy& p) const;
   Result<void> ApplyDevice(const PolicySet& set, const DeviceInput& in, Device& d) const;
+  // A chosen zone name must lie under <own suffix>.rpz.<server_name> or a granted suffix.
+  Result<void> CheckZoneName(const std::string& zone, const store::ZoneNaming& naming) const;
   // Stores `changed` (or deletes kind/id when `deleted`) with `audit` in one transaction, then
   // publishes `next`. Under write_mu_.
   Result<void> Commit(const std::string& account_id, PolicySet next, const store::PolicyObjectRecord& changed,

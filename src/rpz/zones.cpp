@@ -151,9 +151,17 @@ ZonePtr ZoneRegistry::FindByPolicy(const std::string& policy_id) const {
   return nullptr;
 }
 
-bool ZoneRegistry::Taken(const std::string& origin, const std::string& policy_id) const {
-  ZonePtr z = Find(origin);
-  return z && z->policy_id != policy_id;
+bool ZoneRegistry::Overlaps(const std::string& origin, const std::string& account_id) const {
+  auto under = [](const std::string& child, const std::string& parent) {  // child == parent, or below it
+    return child == parent ||
+           (child.size() > parent.size() && child.compare(child.size() - parent.size(), parent.size(), parent) == 0 &&
+            child[child.size() - parent.size() - 1] == '.');
+  };
+  std::lock_guard lock(mu_);
+  for (const auto& [name, zone] : zones_) {
+    if (zone->account_id != account_id && (under(origin, name) || under(name, origin))) return true;
+  }
+  return false;
 }
 
 uint32_t ZoneRegistry::NextSerial(uint32_t prev) const {
@@ -164,6 +172,15 @@ uint32_t ZoneRegistry::NextSerial(uint32_t prev) const {
 Result<void> ZoneRegistry::Restore(ServedZone& z) {
   const std::string hash = z.digest.Hex();
   RAMPART_TRY(versions, store_.ZoneVersions(z.origin));
+  const std::optional<uint32_t> floor = opts_.serial_floor ? opts_.serial_floor(z.origin) : std::nullopt;
+  const bool behind = floor && (versions.empty() || dns::SerialNewer(*floor, versions.back().serial));
+  if (behind) {  // a restored database: publish above what secondaries may have seen
+    z.soa.serial = NextSerial(*floor);
+    RAMPART_CHECK(store_.AppendZoneVersion({z.origin, z.soa.serial, std::nullopt, "", hash, UnixMillis(clock_.Now())},
+                                           opts_.journal_keep));
+    Published(z.origin, z.soa.serial);
+    return {};
+  }
   if (!versions.empty() && versions.back().content_hash == hash) {
     z.soa.serial = versions.back().serial;
     // The contiguous tail of the history that ends at the current serial.
@@ -172,11 +189,25 @@ Result<void> ZoneRegistry::Restore(ServedZone& z) {
       if (!v.from_serial || *v.from_serial != versions[i - 1].serial) break;
       z.journal.insert(z.journal.begin(), JournalEntry{*v.from_serial, v.serial, DecodeDelta(v.delta)});
     }
+    Published(z.origin, z.soa.serial);  // the floor learns zones it did not know yet
     return {};
   }
   z.soa.serial = versions.empty() ? NextSerial(0) : NextSerial(versions.back().serial);
-  return store_.AppendZoneVersion({z.origin, z.soa.serial, std::nullopt, "", hash, UnixMillis(clock_.Now())},
-                                  opts_.journal_keep);
+  RAMPART_CHECK(store_.AppendZoneVersion({z.origin, z.soa.serial, std::nullopt, "", hash, UnixMillis(clock_.Now())},
+                                         opts_.journal_keep));
+  Published(z.origin, z.soa.serial);
+  return {};
+}
+
+void ZoneRegistry::Published(const std::string& origin, uint32_t serial) const {
+  if (opts_.serial_published) opts_.serial_published(origin, serial);
+}
+
+std::vector<ZonePtr> ZoneRegistry::All() const {
+  std::lock_guard lock(mu_);
+  std::vector<ZonePtr> out;
+  for (const auto& [origin, z] : zones_) out.push_back(z);
+  return out;
 }
 
 Result<ZonePtr> ZoneRegistry::Compile(const Policy& p, const PolicySet& set, const userlists::AccountLists& lists,
@@ -239,6 +270,7 @@ Result<ZonePtr> ZoneRegistry::Compile(const Policy& p, const PolicySet& set, con
     RAMPART_CHECK(store_.AppendZoneVersion({z->origin, next, prev->soa.serial, EncodeDelta(*delta), z->digest.Hex(),
                                             UnixMillis(clock_.Now())},
                                            opts_.journal_keep));
+    Published(z->origin, next);
     z->journal.push_back({prev->soa.serial, next, std::move(*delta)});
     if (z->journal.size() > static_cast<size_t>(opts_.journal_keep)) z->journal.erase(z->journal.begin());
     z->soa.serial = next;

@@ -63,6 +63,11 @@ using ZonePtr = std::shared_ptr<const ServedZone>;
 struct ZoneOptions {
   std::string server_name = "rampart";
   int journal_keep = 100;  // versions kept per zone
+  // The highest serial ever published for a zone, kept outside the database (app/ keeps it in a
+  // file next to it). A restored, older database must not publish serials below it: secondaries
+  // that saw the newer serial would answer "up to date" and keep the content rampart no longer has.
+  std::function<std::optional<uint32_t>(const std::string& zone)> serial_floor = nullptr;
+  std::function<void(const std::string& zone, uint32_t serial)> serial_published = nullptr;
 };
 
 class ZoneRegistry {
@@ -71,8 +76,10 @@ class ZoneRegistry {
 
   ZonePtr Find(const std::string& origin) const;
   ZonePtr FindByPolicy(const std::string& policy_id) const;
-  // True when a zone of this name is served for a policy other than `policy_id`.
-  bool Taken(const std::string& origin, const std::string& policy_id) const;
+  std::vector<ZonePtr> All() const;
+  // True when a zone served for another account has this name, or is a parent or a child of it
+  // (one tenant's zone must not shadow or sit inside another's).
+  bool Overlaps(const std::string& origin, const std::string& account_id) const;
 
   // Blocking. Recompiles the account's DNS zones from its policies and lists, persists and
   // publishes changed versions, drops zones whose policy is gone, then calls the publish hook
@@ -99,6 +106,7 @@ class ZoneRegistry {
   const IpOwners& OwnersOf(const std::shared_ptr<const userlists::UserList>& list);
   Result<void> Restore(ServedZone& z);
   uint32_t NextSerial(uint32_t prev) const;
+  void Published(const std::string& origin, uint32_t serial) const;  // tells serial_published
 
   store::EnforcementStore& store_;
   const Clock& clock_;

@@ -11,6 +11,16 @@ struct AccountRecord {
   std::string id;  // UUIDv4
   std::string name;
   int64_t created_at_ms = 0;
+  // The account's own DNS label under rpz.<server_name> (its zones are named <policy>.<suffix>.rpz.
+  // <server_name>): random, immutable, assigned by the store when the account is created.
+  std::string zone_suffix = {};
+};
+
+// Where an account's RPZ zones may be named: under <own>.rpz.<server_name>, or under a domain an
+// operator granted it.
+struct ZoneNaming {
+  std::string own_suffix;
+  std::vector<std::string> granted;
 };
 
 struct TokenRecord {

@@ -115,6 +115,10 @@ class EnforcementStore {
   // NotFound (ext 10300) when there is no such object. The audit record lands with the delete.
   virtual Result<void> DeletePolicyObject(const std::string& account_id, const std::string& kind,
                                           const std::string& id, const AuditRecord& audit) = 0;
+  // The account's own zone suffix and the suffixes granted to it.
+  virtual Result<ZoneNaming> ZoneNamingOf(const std::string& account_id) = 0;
+  // Grants `suffix` (a domain) to the account. Conflict (ext 19000) when it is already granted.
+  virtual Result<void> GrantZoneSuffix(const std::string& account_id, const std::string& suffix) = 0;
   // Appends a version and keeps only the newest `keep` versions of the zone, in one transaction.
   virtual Result<void> AppendZoneVersion(const ZoneVersionRecord& v, int keep) = 0;
   // The zone's versions, oldest first.

@@ -260,15 +260,18 @@ TEST(StoreMigration, V7BackfillsPolicyListReferences) {
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
   const char* to_v6 =
-      "DROP TABLE policy_list_refs; PRAGMA user_version = 6;"
+      "DROP TABLE policy_list_refs; DROP TABLE zone_grants; DROP INDEX accounts_zone_suffix;"
+      "ALTER TABLE accounts DROP COLUMN zone_suffix; PRAGMA user_version = 6;"
       "INSERT INTO policy_objects VALUES ('acct1', 'policy', 'P1', 'corp', 1,"
       " '{\"type\":\"dns\",\"zone_name\":\"z\",\"lists\":[{\"list_id\":\"L1\"},{\"list_id\":\"gone\"}]}')";
   ASSERT_EQ(sqlite3_exec(db, to_v6, nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
   sqlite3_close(db);
   auto st = OpenSqliteStore({path});
   ASSERT_TRUE(st) << st.error().detail;
-  // Migrated through V8: SQLite's own check says ok (V7's shape made 3.40 report a NULL).
+  // Migrated through V8: SQLite's own check says ok (V7's shape made 3.40 report a NULL); V9 gave
+  // the existing account its zone label.
   EXPECT_EQ(*(*st)->CheckIntegrity(), std::vector<std::string>{"ok"});
+  EXPECT_EQ((*(*st)->FindAccount("acct1"))->zone_suffix.size(), 8u);
   ListChange del;
   del.op = ListChange::Op::kDelete;
   del.list = {"L1", "acct1", "ip", "one", "block", "", std::nullopt, 1, {}};

@@ -55,7 +55,7 @@ def dnslab(tmp_path):
     policy = created(c.post("/v4.0/policies", {"name": "wire", "type": "dns", "lists": [{"list_id": lst}]}))
     dev = created(c.post("/v4.0/devices", {"name": "ns", "type": "dns", "policy_id": policy["object_id"],
                                            "transfer_acl": ["127.0.0.1"], "tsig": True}))
-    return server, c, lst, dev, "wire.rpz.rampart"
+    return server, c, lst, dev, policy["zone_name"]
 
 
 def test_signed_multi_message_transfer_verifies_in_dig_and_dnspython(dnslab):
@@ -137,20 +137,44 @@ def created_or_ok(r):
     return r.json()["_data"][0]
 
 
-def test_zone_names_are_unique_across_accounts(tmp_path):
+def suffix_of(server, name):
+    return [x for x in server.admin("account", "list") if x["name"] == name][0]["zone_suffix"]
+
+
+def test_zone_names_belong_to_their_account(tmp_path):
+    """Zone names are no longer first come, first served across tenants (issue 11 §1.3): each
+    account names zones under its own random suffix (or a domain an operator granted it); a name
+    that is, or is a parent or child of, another account's zone is refused without saying whose."""
     server = Server(str(tmp_path / "rampart")).start()
     _, tok_a = server.new_account("alpha")
     _, tok_b = server.new_account("beta")
     a, b = Client(server.url, tok_a), Client(server.url, tok_b)
-    first = created(a.post("/v4.0/policies", {"name": "p", "type": "dns", "zone_name": "shared.rpz.example", "lists": []}))
-    assert first["zone_name"] == "shared.rpz.example"
-    r = b.post("/v4.0/policies", {"name": "q", "type": "dns", "zone_name": "Shared.RPZ.example", "lists": []})
-    body = assert_error(r, 400, 19000)
-    assert body["additional_info"]["detail"] == "zone_name already in use: shared.rpz.example", body
-    # The default zone name (<name>.rpz.<server_name>) is taken the same way: a second account's
-    # policy of the same name cannot take the first one's zone.
-    created(a.post("/v4.0/policies", {"name": "same", "type": "dns", "lists": []}))
-    body = assert_error(b.post("/v4.0/policies", {"name": "same", "type": "dns", "lists": []}), 400, 19000)
-    assert body["additional_info"]["detail"] == "zone_name already in use: same.rpz.rampart", body
-    assert b.get("/v4.0/policies").json()["_data"] == []
-    assert len(a.get("/v4.0/policies").json()["_data"]) == 2
+    sa, sb = suffix_of(server, "alpha"), suffix_of(server, "beta")
+    assert re.fullmatch(r"[0-9a-f]{8}", sa) and sa != sb
+    # The same policy name in two accounts: two zones, each under its account's suffix.
+    za = created(a.post("/v4.0/policies", {"name": "same", "type": "dns", "lists": []}))["zone_name"]
+    zb = created(b.post("/v4.0/policies", {"name": "same", "type": "dns", "lists": []}))["zone_name"]
+    assert (za, zb) == ("same.%s.rpz.rampart" % sa, "same.%s.rpz.rampart" % sb)
+    # A chosen name must sit under the account's own suffix: the TLD, the shared parent or a
+    # victim's zone are refused with a message naming only the caller's own suffix.
+    for bad in ("com", "rpz.rampart", za, "x." + za, "victim.rpz.rampart"):
+        body = assert_error(b.post("/v4.0/policies", {"name": "q", "type": "dns", "zone_name": bad, "lists": []}), 400, 11400)
+        detail = body["additional_info"]["detail"]
+        assert sb in detail and sa not in detail and "alpha" not in detail, detail
+    ok = created(b.post("/v4.0/policies", {"name": "mine", "type": "dns", "zone_name": "Corp.%s.rpz.rampart" % sb,
+                                           "lists": []}))
+    assert ok["zone_name"] == "corp.%s.rpz.rampart" % sb
+    # Granted suffixes: another account's zone, its parent or its child is "not available", whoever
+    # holds it; the error never names it.
+    server.admin("account", "grant-zone-suffix", "--account", "alpha", "--suffix", "a.example.net")
+    server.admin("account", "grant-zone-suffix", "--account", "beta", "--suffix", "example.net")
+    held = created(a.post("/v4.0/policies", {"name": "held", "type": "dns", "zone_name": "z.a.example.net", "lists": []}))
+    assert held["zone_name"] == "z.a.example.net"
+    for clash in ("z.a.example.net", "a.example.net", "q.z.a.example.net"):
+        body = assert_error(b.post("/v4.0/policies", {"name": "clash", "type": "dns", "zone_name": clash, "lists": []}),
+                            400, 11400)
+        detail = body["additional_info"]["detail"]
+        assert "not available" in detail and "z.a.example.net" not in detail, detail
+    assert created(b.post("/v4.0/policies", {"name": "free", "type": "dns", "zone_name": "free.example.net",
+                                             "lists": []}))["zone_name"] == "free.example.net"
+    assert len(a.get("/v4.0/policies").json()["_data"]) == 2 and len(b.get("/v4.0/policies").json()["_data"]) == 3

@@ -201,6 +201,17 @@ DROP TABLE policy_list_refs;
 ALTER TABLE policy_list_refs_v8 RENAME TO policy_list_refs;
 CREATE INDEX policy_list_refs_list ON policy_list_refs(list_id);
 )sql",
+    // V9: each account's own zone label (random, immutable; existing zones keep their names) and
+    // the zone suffixes an operator granted an account.
+    R"sql(
+ALTER TABLE accounts ADD COLUMN zone_suffix TEXT;
+UPDATE accounts SET zone_suffix = lower(hex(randomblob(4))) WHERE zone_suffix IS NULL;
+CREATE UNIQUE INDEX accounts_zone_suffix ON accounts(zone_suffix);
+CREATE TABLE zone_grants (
+  suffix TEXT PRIMARY KEY,
+  account_id TEXT NOT NULL REFERENCES accounts(id)
+);
+)sql",
 };
 
 }  // namespace

@@ -3,11 +3,14 @@
 namespace rampart::store::sqlite::q {
 
 inline constexpr const char* kInsertAccount =
-    "INSERT INTO accounts(id, name, created_at_ms) VALUES (?1, ?2, ?3)";
+    "INSERT INTO accounts(id, name, created_at_ms, zone_suffix) VALUES (?1, ?2, ?3, lower(hex(randomblob(4))))";
 inline constexpr const char* kListAccounts =
-    "SELECT id, name, created_at_ms FROM accounts ORDER BY created_at_ms, id";
+    "SELECT id, name, created_at_ms, zone_suffix FROM accounts ORDER BY created_at_ms, id";
 inline constexpr const char* kFindAccount =
-    "SELECT id, name, created_at_ms FROM accounts WHERE id = ?1 OR name = ?1 LIMIT 1";
+    "SELECT id, name, created_at_ms, zone_suffix FROM accounts WHERE id = ?1 OR name = ?1 LIMIT 1";
+inline constexpr const char* kZoneSuffixOf = "SELECT zone_suffix FROM accounts WHERE id = ?1";
+inline constexpr const char* kZoneGrantsOf = "SELECT suffix FROM zone_grants WHERE account_id = ?1 ORDER BY suffix";
+inline constexpr const char* kGrantZoneSuffix = "INSERT INTO zone_grants(suffix, account_id) VALUES (?1, ?2)";
 
 inline constexpr const char* kInsertToken =
     "INSERT INTO api_tokens(id, account_id, secret_hash, perm, description, created_at_ms,"

@@ -28,7 +28,7 @@ TokenRecord ReadToken(const Stmt& s) {
   return {s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Int(5), s.OptInt(6), s.OptInt(7)};
 }
 
-AccountRecord ReadAccount(const Stmt& s) { return {s.Text(0), s.Text(1), s.Int(2)}; }
+AccountRecord ReadAccount(const Stmt& s) { return {s.Text(0), s.Text(1), s.Int(2), s.Text(3)}; }
 
 AgentRecord ReadAgent(const Stmt& s) { return {s.Text(0), s.Text(1), s.Text(2), s.Int(3), s.Text(4)}; }
 
@@ -335,6 +335,25 @@ class SqliteStore final : public Store {
   Result<void> DeletePolicyObject(const std::string& account, const std::string& kind, const std::string& id,
                                   const AuditRecord& audit) override {
     return enforcement_.Delete(account, kind, id, audit);
+  }
+  Result<ZoneNaming> ZoneNamingOf(const std::string& account_id) override {
+    auto [lock, db] = Reader();
+    ZoneNaming out;
+    Stmt own(db, sqlite::q::kZoneSuffixOf);
+    own.Bind(1, account_id);
+    RAMPART_TRY(row, own.Step());
+    if (!row) return Error::NotFound(10300, "no such account " + account_id);
+    out.own_suffix = own.Text(0);
+    Stmt grants(db, sqlite::q::kZoneGrantsOf);
+    grants.Bind(1, account_id);
+    RAMPART_TRY(granted, sqlite::CollectRows<std::string>(grants, [](const Stmt& r) { return r.Text(0); }));
+    out.granted = std::move(granted);
+    return out;
+  }
+  Result<void> GrantZoneSuffix(const std::string& account_id, const std::string& suffix) override {
+    std::lock_guard lock(write_mu_);
+    Stmt s(writer_, sqlite::q::kGrantZoneSuffix);
+    return s.Bind(1, suffix).Bind(2, account_id).Run();
   }
   Result<void> AppendZoneVersion(const ZoneVersionRecord& v, int keep) override {
     return enforcement_.AppendZoneVersion(v, keep);
