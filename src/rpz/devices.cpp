@@ -1,0 +1,231 @@
+// The device half of PolicyService (policies.hpp): NOTIFY targets and their rules, TSIG keys, the
+// stored document, and the device writes (each audited with the change).
+#include <boost/json.hpp>
+
+#include <array>
+#include <charconv>
+
+#include "crypto/crypto.hpp"
+#include "rpz/policies.hpp"
+#include "rpz/policy_audit.hpp"
+#include "rpz/service_util.hpp"
+
+namespace rampart::rpz {
+namespace json = boost::json;
+namespace code = userlists::code;
+using detail::Bad;
+using detail::Lower;
+using detail::Upsert;
+
+namespace {
+
+std::optional<NotifyTarget> ParseTarget(std::string_view text) {
+  // "1.2.3.4:5301", "[::1]:5301", or an address alone (port 53).
+  std::string_view host = text, port;
+  if (!text.empty() && text.front() == '[') {
+    size_t close = text.find(']');
+    if (close == std::string_view::npos) return std::nullopt;
+    host = text.substr(1, close - 1);
+    if (close + 1 < text.size()) {
+      if (text[close + 1] != ':') return std::nullopt;
+      port = text.substr(close + 2);
+    }
+  } else if (text.find(':') == text.rfind(':') && text.find(':') != std::string_view::npos) {
+    host = text.substr(0, text.find(':'));
+    port = text.substr(text.find(':') + 1);
+  }
+  auto a = net::IpAddress::Parse(host);
+  if (!a) return std::nullopt;
+  NotifyTarget t{*a, 53};
+  if (!port.empty()) {
+    unsigned v = 0;
+    auto [p, ec] = std::from_chars(port.data(), port.data() + port.size(), v);
+    if (ec != std::errc() || p != port.data() + port.size() || v == 0 || v > 65535) return std::nullopt;
+    t.port = static_cast<uint16_t>(v);
+  }
+  return t;
+}
+
+}  // namespace
+
+std::optional<std::string> RefusedNotifyAddress(const net::IpAddress& given, const std::vector<net::IpNetwork>& denied) {
+  net::IpAddress a = given;
+  const net::U128 mapped_prefix = net::U128(0xffff) << 32;
+  if (a.family == net::Family::kV6 && (a.bits >> 32) == (mapped_prefix >> 32)) {  // ::ffff:a.b.c.d
+    a = net::IpAddress{net::Family::kV4, a.bits & net::U128(0xffffffffu)};
+  }
+  static const std::vector<std::pair<const char*, const char*>> kNever = {
+      {"0.0.0.0/8", "unspecified"},        {"::/128", "unspecified"},
+      {"224.0.0.0/4", "multicast"},        {"ff00::/8", "multicast"},
+      {"240.0.0.0/4", "broadcast or reserved"},
+      {"169.254.0.0/16", "link-local"},    {"fe80::/10", "link-local"}};
+  for (const auto& [net_text, why] : kNever) {
+    if (net::IpNetwork::Parse(net_text)->Contains(a)) return std::string(why);
+  }
+  for (const auto& n : denied) {
+    if (n.Contains(a) || n.Contains(given)) return std::string("denied by notify_denied_networks");
+  }
+  return std::nullopt;
+}
+
+std::string NotifyTarget::ToString() const {
+  std::string a = address.ToString();
+  if (address.family == net::Family::kV6) a = "[" + a + "]";
+  return a + ":" + std::to_string(port);
+}
+
+std::string PolicyService::DeviceDoc(const Device& d) const {
+  json::array acl, notify;
+  for (const auto& n : d.transfer_acl) acl.push_back(json::value(n.ToString()));
+  for (const auto& t : d.notify) notify.push_back(json::value(t.ToString()));
+  json::object o{{"type", d.type}, {"policy_id", d.policy_id}, {"transfer_acl", acl}, {"notify", notify}};
+  if (!d.tsig_key_name.empty()) {
+    o["tsig_key_name"] = d.tsig_key_name;
+    o["tsig_secret_sealed"] = box_.Seal(d.tsig_secret);
+  }
+  return json::serialize(o);
+}
+
+Device PolicyService::DeviceFromRecord(const store::PolicyObjectRecord& r) const {
+  Device d{r.id, r.account_id, r.name, "", "", r.created_at_ms, {}, {}, "", "", false};
+  json::object o = json::parse(r.doc).as_object();
+  if (const auto* k = o.if_contains("tsig_key_name")) {
+    auto secret = box_.Open(o.at("tsig_secret_sealed").as_string());
+    if (secret) {  // a secret that does not open (other master key) leaves the device without TSIG
+      d.tsig_key_name = std::string(k->as_string());
+      d.tsig_secret = std::move(*secret);
+    }
+  }
+  d.type = std::string(o.at("type").as_string());
+  d.policy_id = std::string(o.at("policy_id").as_string());
+  for (const auto& n : o.at("transfer_acl").as_array()) {
+    if (auto net = net::IpNetwork::Parse(n.as_string())) d.transfer_acl.push_back(*net);
+  }
+  for (const auto& t : o.at("notify").as_array()) {
+    if (auto target = ParseTarget(t.as_string())) d.notify.push_back(*target);
+  }
+  return d;
+}
+
+Result<void> PolicyService::ApplyDevice(const PolicySet& set, const DeviceInput& in, Device& d) const {
+  if (in.type) {
+    if (*in.type != "dns" && *in.type != "ip") return Bad("type must be dns or ip");
+    if (!d.type.empty() && *in.type != d.type) return Bad("the type of a device cannot change");
+    d.type = *in.type;
+  }
+  if (in.name) d.name = *in.name;
+  if (d.name.empty() || d.name.size() > 64) return Bad("name must be 1 to 64 characters");
+  for (const auto& other : set.devices) {
+    if (other.id != d.id && Lower(other.name) == Lower(d.name)) {
+      return Error::Invalid(code::kNameInUse, "Device name already in use: " + QuoteForDetail(d.name));
+    }
+  }
+  if (in.policy_id) d.policy_id = *in.policy_id;
+  const Policy* p = set.FindPolicy(d.policy_id);
+  if (!p) return Bad("policy_id must name a policy of this account");
+  if (p->type != d.type) return Bad("a " + d.type + " device needs a " + d.type + " policy");
+  if ((in.transfer_acl || in.notify) && d.type != "dns") return Bad("transfer_acl and notify apply to dns devices only");
+  if (in.transfer_acl) {
+    d.transfer_acl.clear();
+    for (const auto& text : *in.transfer_acl) {
+      auto n = net::IpNetwork::Parse(text);
+      if (auto a = net::IpAddress::Parse(text); !n && a) n = net::IpNetwork{*a, net::BitWidth(a->family)};
+      if (!n) return Bad("transfer_acl entries must be addresses or networks: " + QuoteForDetail(text));
+      d.transfer_acl.push_back(*n);
+    }
+  }
+  if (in.tsig && d.type != "dns") return Bad("tsig applies to dns devices only");
+  if (in.tsig && *in.tsig) {
+    std::array<uint8_t, 32> secret{};
+    crypto::RandomBytes(secret);
+    d.tsig_secret.assign(secret.begin(), secret.end());
+    d.tsig_key_name = "rampart-" + d.id.substr(0, 8);
+    d.secret_is_new = true;
+  } else if (in.tsig) {
+    d.tsig_key_name.clear();
+    d.tsig_secret.clear();
+  }
+  if (in.notify) {
+    if (in.notify->size() > opts_.max_notify_per_device) {
+      return Bad("a device takes at most " + std::to_string(opts_.max_notify_per_device) + " notify targets");
+    }
+    d.notify.clear();
+    for (const auto& text : *in.notify) {
+      auto t = ParseTarget(text);
+      if (!t) return Bad("notify entries must be address:port: " + QuoteForDetail(text));
+      if (auto why = RefusedNotifyAddress(t->address, opts_.notify_denied_networks)) {
+        return Bad("notify target refused (" + *why + "): " + QuoteForDetail(text));
+      }
+      d.notify.push_back(*t);
+    }
+    size_t total = d.notify.size();
+    for (const auto& other : set.devices) {
+      if (other.id != d.id) total += other.notify.size();
+    }
+    if (total > opts_.max_notify_per_account) {
+      return Bad("an account's devices take at most " + std::to_string(opts_.max_notify_per_account) +
+                 " notify targets in all (this change makes " + std::to_string(total) + ")");
+    }
+  }
+  return {};
+}
+
+Result<Device> PolicyService::CreateDevice(const userlists::Actor& actor, const DeviceInput& in) {
+  if (!in.name || !in.type || !in.policy_id) return Bad("name, type and policy_id are required");
+  return SaveDevice(actor, "", in);
+}
+
+Result<Device> PolicyService::UpdateDevice(const userlists::Actor& actor, const std::string& id, const DeviceInput& in) {
+  return SaveDevice(actor, id, in);
+}
+
+Result<Device> PolicyService::SaveDevice(const userlists::Actor& actor, const std::string& id, const DeviceInput& in) {
+  const std::string& account_id = actor.account_id;
+  RAMPART_TRY(loaded, Load(account_id));
+  Device d;
+  {
+    std::lock_guard write(write_mu_);
+    PolicySetPtr cur = Snapshot(account_id);
+    if (id.empty()) {
+      d.id = crypto::NewUuidV4();
+      d.account_id = account_id;
+      d.created_at_ms = UnixMillis(clock_.Now());
+    } else {
+      const Device* old = cur->FindDevice(id);
+      if (!old) return Error::NotFound(code::kNotFound, "no such device " + QuoteForDetail(id));
+      d = *old;
+    }
+    RAMPART_CHECK(ApplyDevice(*cur, in, d));
+    Device published = d;  // the flag only marks this answer
+    published.secret_is_new = false;
+    PolicySet next = *cur;
+    Upsert(next.devices, published);
+    store::PolicyObjectRecord rec{account_id, "device", d.id, d.name, d.created_at_ms, DeviceDoc(d)};
+    const Device* before = cur->FindDevice(d.id);
+    std::string after_doc = AuditDeviceDoc(d, before);
+    RAMPART_CHECK(Commit(account_id, std::move(next), rec, false,
+                         Audit(actor, "device", d.id, d.name, id.empty() ? "create" : "update",
+                               before ? AuditDeviceDoc(*before, nullptr) : "", after_doc)));
+  }
+  Notify(account_id);
+  return d;
+}
+
+Result<void> PolicyService::DeleteDevice(const userlists::Actor& actor, const std::string& id) {
+  const std::string& account_id = actor.account_id;
+  RAMPART_TRY(loaded, Load(account_id));
+  {
+    std::lock_guard write(write_mu_);
+    PolicySetPtr cur = Snapshot(account_id);
+    const Device* gone = cur->FindDevice(id);
+    if (!gone) return Error::NotFound(code::kNotFound, "no such device " + QuoteForDetail(id));
+    PolicySet next = *cur;
+    std::erase_if(next.devices, [&](const Device& d) { return d.id == id; });
+    store::AuditRecord audit = Audit(actor, "device", id, gone->name, "delete", AuditDeviceDoc(*gone, nullptr), "");
+    RAMPART_CHECK(Commit(account_id, std::move(next), {account_id, "device", id, "", 0, ""}, true, audit));
+  }
+  Notify(account_id);
+  return {};
+}
+
+}  // namespace rampart::rpz
