@@ -65,7 +65,7 @@ def test_sighup_reopens_the_access_log_and_rereads_tls_under_load(tmp_path):
                 except requests.RequestException as e:
                     results.append(repr(e))
 
-        workers = [threading.Thread(target=load) for _ in range(4)]
+        workers = [threading.Thread(target=load, daemon=True) for _ in range(4)]
         for w in workers:
             w.start()
         time.sleep(0.5)
@@ -96,5 +96,7 @@ def test_sighup_reopens_the_access_log_and_rereads_tls_under_load(tmp_path):
         lines = access.read_text().splitlines()
         assert lines and all(line.startswith("{") for line in lines)
     finally:
+        if "stop" in locals():
+            stop.set()  # a failed assertion must not leave the load threads running
         proc.terminate()
         assert proc.wait(timeout=30) == 0
