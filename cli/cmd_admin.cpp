@@ -25,7 +25,7 @@ struct Common {
   bool json_out = false;
 };
 
-std::unique_ptr<store::Store> Open(const Common& c) { return OpenDataStore(c.data_dir); }
+std::unique_ptr<store::Store> Open(const Common& c, bool create = false) { return OpenDataStore(c.data_dir, create); }
 
 void Print(const Common& c, const json::value& v, const std::string& text) {
   std::printf("%s\n", c.json_out ? json::serialize(v).c_str() : text.c_str());
@@ -79,7 +79,7 @@ void AddAccountCommands(CLI::App* admin) {
   create->add_option("name", *name, "account name (unique)")->required();
   AddCommon(create, *c);
   create->callback([c, name] {
-    auto s = Open(*c);
+    auto s = Open(*c, /*create=*/true);
     store::AccountRecord a{crypto::NewUuidV4(), *name, UnixMillis(SystemClock().Now())};
     if (auto r = s->CreateAccount(a); !r) Fail(r.error().ext == 19000 ? "account name already in use: " + *name : r.error().detail);
     const std::string suffix = Must(s->FindAccount(a.id))->zone_suffix;

@@ -32,9 +32,10 @@ struct Opened {
   std::unique_ptr<identity::IdentityService> svc;
 };
 
-std::unique_ptr<Opened> Open(const Ctx& c) {
+// `create`: only `org create` may make the data directory and its database.
+std::unique_ptr<Opened> Open(const Ctx& c, bool create = false) {
   auto o = std::make_unique<Opened>();
-  o->store = OpenDataStore(c.data_dir);
+  o->store = OpenDataStore(c.data_dir, create);
   o->box = std::make_unique<crypto::SecretBox>(Must(app::LoadMasterKey(c.data_dir, c.master_key_file)));
   o->svc = std::make_unique<identity::IdentityService>(*o->store, *o->box, o->clock);
   return o;
@@ -78,7 +79,7 @@ void AddIdentity(CLI::App* admin) {
   org_create->add_option("name", a->name, "organization name (unique)")->required();
   AddCommon(org_create, a->c);
   org_create->callback([a] {
-    auto o = Open(a->c);
+    auto o = Open(a->c, /*create=*/true);
     auto rec = Must(o->svc->CreateOrg(a->name));
     std::printf("%s\n", a->c.json_out ? json::serialize(json::object{{"id", rec.id}, {"name", rec.name}}).c_str()
                                       : ("created organization " + rec.name + " (" + rec.id + ")").c_str());

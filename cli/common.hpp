@@ -8,6 +8,7 @@
 #include <string>
 
 #include "base/result.hpp"
+#include "store/open.hpp"
 #include "store/store.hpp"
 
 namespace rampart::cli {
@@ -24,11 +25,11 @@ T Must(Result<T> r) {
   return std::move(*r);
 }
 
-// Creates the data directory if needed and opens (and migrates) DATA_DIR/rampart.db.
-inline std::unique_ptr<store::Store> OpenDataStore(const std::string& data_dir) {
-  std::error_code ec;
-  std::filesystem::create_directories(data_dir, ec);
-  return Must(store::OpenSqliteStore({(std::filesystem::path(data_dir) / "rampart.db").string()}));
+// Opens (and migrates) DATA_DIR/rampart.db. Only commands that make an organization or account
+// `create` a missing one (directory 0700, database 0600): any other command on a mistyped
+// --data-dir fails instead of leaving an empty database behind.
+inline std::unique_ptr<store::Store> OpenDataStore(const std::string& data_dir, bool create = false) {
+  return Must(store::Open({.data_dir = data_dir, .create = create, .allow_insecure_permissions = true}));
 }
 
 }  // namespace rampart::cli

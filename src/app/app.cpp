@@ -31,6 +31,7 @@
 #include "crypto/secretbox.hpp"
 #include "http/blocking.hpp"
 #include "http/server.hpp"
+#include "store/open.hpp"
 #include "identity/identity.hpp"
 #include "telemetry/import.hpp"
 #include "store/store.hpp"
@@ -47,26 +48,7 @@ std::string MasterKeySource(const std::string& data_dir) {
 }
 
 Result<std::unique_ptr<store::Store>> OpenStore(const Config& cfg) {
-  std::error_code ec;
-  std::filesystem::create_directories(cfg.data_dir, ec);
-  if (ec) return Error::Unavailable("cannot create data dir " + cfg.data_dir + ": " + ec.message());
-  ::chmod(cfg.data_dir.c_str(), 0700);
-  const std::string path = (std::filesystem::path(cfg.data_dir) / "rampart.db").string();
-  // An empty file is not a first start: it is a database lost (a failed copy, a full disk).
-  // Starting afresh on it would silently drop every list and key; say so instead.
-  if (std::filesystem::exists(path, ec) && std::filesystem::file_size(path, ec) == 0 && !ec) {
-    return Error::Invalid(0, path + " is empty (0 bytes), not a rampart database: restore it from a backup, "
-                                    "or remove it to start with an empty database");
-  }
-  const mode_t old = ::umask(077);  // the database is created readable by its owner only
-  auto store = store::OpenSqliteStore({path});
-  ::umask(old);
-  if (!store) {  // name the file: "file is not a database" alone does not say which
-    Error e = store.error();
-    if (e.detail.find(path) == std::string::npos) e.detail = path + ": " + e.detail;
-    return e;
-  }
-  return store;
+  return store::Open({.data_dir = cfg.data_dir, .create = true, .allow_insecure_permissions = cfg.allow_insecure_permissions});
 }
 
 // The access log; `file` is its sink when it goes to a file (reopened on SIGHUP).

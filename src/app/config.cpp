@@ -112,6 +112,8 @@ const std::vector<Setting>& Settings() {
       {"trusted_proxies", "addresses/CIDRs of proxies whose X-Forwarded-For is believed", Str(&Config::trusted_proxies)},
       {"enable_test_hooks", "test-only injected clock; refused by production builds", Bool(&Config::enable_test_hooks)},
       {"demo_data", "JSON lines imported into the demo organization on first start (default: the copy built in)", Str(&Config::demo_data)},
+      {"allow_insecure_permissions", "start even when rampart.db is readable by group or others (refused otherwise)",
+       Bool(&Config::allow_insecure_permissions)},
       {"create_demo", "first start: create a demo account, token and organization with sample data (scripts/run turns it on)", Bool(&Config::create_demo)},
   };
   return kSettings;

@@ -57,6 +57,7 @@ struct Config {
   int64_t dns_write_timeout_ms = 30000;       // a DNS TCP client must accept each message within this
   int64_t dns_send_buffer_bytes = 0;          // SO_SNDBUF of DNS TCP connections; 0: the kernel's autotuning
   bool enable_test_hooks = false;
+  bool allow_insecure_permissions = false;  // serve a database readable by group/others
   bool create_demo = false;  // first start: create a demo account and token, and a demo organization
   std::string demo_data;     // telemetry imported into the demo organization; empty: built into the binary
 

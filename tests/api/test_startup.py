@@ -52,10 +52,12 @@ def test_a_damaged_database_or_busy_port_is_named_and_nothing_is_created(tmp_pat
     data = tmp_path / "d"
     data.mkdir()
     (data / "rampart.db").write_bytes(b"")
+    os.chmod(data / "rampart.db", 0o600)
     code, out = serve(data)
     assert code == 2 and "rampart.db" in out and "empty" in out and "rpt_" not in out, out
     assert (data / "rampart.db").stat().st_size == 0  # left as it was
     (data / "rampart.db").write_bytes(b"this is not a database" * 100)
+    os.chmod(data / "rampart.db", 0o600)
     code, out = serve(data)
     assert code == 2 and "rampart.db" in out and "not a database" in out, out
     taken = socket.socket()
@@ -103,3 +105,29 @@ def test_the_demo_is_off_by_default_and_built_in(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_one_way_to_open_the_store_with_private_files(tmp_path):
+    """Every command opens the data directory the same way: `account create` / `org create` make it
+    0700 with rampart.db 0600; any other admin command on a missing database fails without creating
+    one (a mistyped --data-dir); serve refuses a database readable by others unless told."""
+    import stat
+    data = tmp_path / "d"
+    admin(data, "account", "create", "acme")
+    assert stat.S_IMODE(os.stat(data).st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(data / "rampart.db").st_mode) == 0o600
+    typo = tmp_path / "typo"
+    out = admin(typo, "token", "list", "--account", "acme", check=False)
+    assert out.returncode != 0 and "no database" in out.stderr and not typo.exists(), out.stderr
+    out = admin(typo, "user", "create", "--org", "x", "--role", "owner", "--email", "a@b.c", check=False)
+    assert out.returncode != 0 and not typo.exists(), out.stderr
+    os.chmod(data / "rampart.db", 0o644)
+    code, out = serve(data)
+    assert code == 2 and "rampart.db" in out and "readable by group or others" in out, out
+    proc = subprocess.Popen([BIN, "serve", "--listen", "127.0.0.1:0", "--dns-listen", "127.0.0.1:0", "--data-dir",
+                             str(data), "--access-log", "off", "--allow-insecure-permissions", "true"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    started = any("listening on http" in line for line in iter(proc.stdout.readline, ""))
+    proc.terminate()
+    proc.wait(timeout=30)
+    assert started
