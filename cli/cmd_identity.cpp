@@ -36,7 +36,10 @@ struct Opened {
 std::unique_ptr<Opened> Open(const Ctx& c, bool create = false) {
   auto o = std::make_unique<Opened>();
   o->store = OpenDataStore(c.data_dir, create);
-  o->box = std::make_unique<crypto::SecretBox>(Must(app::LoadMasterKey(c.data_dir, c.master_key_file)));
+  // A key is made only for a database with nothing sealed yet: a lost key is reported, not replaced
+  // (keys sealed under a new one would leave the old secrets unreadable and the server refusing to start).
+  const bool sealed = Must(o->store->AnySealedKey()).has_value();
+  o->box = std::make_unique<crypto::SecretBox>(Must(app::LoadMasterKey(c.data_dir, c.master_key_file, !sealed)));
   o->svc = std::make_unique<identity::IdentityService>(*o->store, *o->box, o->clock);
   return o;
 }

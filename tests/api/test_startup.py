@@ -35,6 +35,9 @@ def test_a_master_key_that_does_not_open_the_sealed_secrets_stops_the_start(tmp_
     code, out = serve(data)
     assert code == 2 and "master.key" in out and "not found" in out, out
     assert not (data / "master.key").exists()  # no new key was made for a database with sealed secrets
+    out = admin(data, "user", "create", "--org", "Acme", "--role", "user", "--email", "x@acme.example", check=False)
+    assert out.returncode != 0 and "master key file not found" in out.stderr, out.stderr
+    assert not (data / "master.key").exists()  # nor by the admin CLI
     env = dict(os.environ, RAMPART_MASTER_KEY=base64.b64encode(b"\x01" * 32).decode())
     code, out = serve(data, env)
     assert code == 2 and "RAMPART_MASTER_KEY" in out and "does not open" in out, out
