@@ -2,7 +2,6 @@
 
 #include <boost/json.hpp>
 
-#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -33,10 +32,7 @@ Error V2NotFound(const http::Request&) { return {Errc::kNotFound, 0, "Not Found"
 
 std::string RequestId(const http::Request& req) {
   std::string_view given = req["X-Request-Id"];
-  if (!given.empty() && given.size() <= 64 &&
-      std::all_of(given.begin(), given.end(), [](char c) { return IsAsciiAlnum(c) || c == '-' || c == '_' || c == '.' || c == ':' || c == '[' || c == ']'; })) {
-    return std::string(given);
-  }
+  if (IsSafeToken(given, 64)) return std::string(given);
   // Unique, not secret: a random per-process prefix and a counter (no CSPRNG call per request).
   // 14 characters: fits std::string's small buffer, so no allocation either.
   static const std::string prefix = [] {

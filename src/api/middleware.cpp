@@ -12,15 +12,6 @@ namespace code = userlists::code;
 
 namespace {
 
-// Characters a request id or Host may carry into a reply or a log line.
-bool SafeToken(std::string_view s, size_t max) {
-  if (s.empty() || s.size() > max) return false;
-  for (char c : s) {
-    if (!(IsAsciiAlnum(c) || c == '-' || c == '_' || c == '.' || c == ':' || c == '[' || c == ']')) return false;
-  }
-  return true;
-}
-
 std::string AllowHeader(const std::vector<http::Verb>& verbs) {
   std::string out;
   for (auto v : verbs) {
@@ -154,7 +145,7 @@ Step HandlerStage::OnRequestBlocking(const http::Request& req, Exchange& ex) con
 std::string HandlerStage::BaseUrl(const http::Request& req, const http::ConnectionInfo& conn) const {
   if (!public_base_url_.empty()) return public_base_url_;
   std::string_view host = req[field::host];
-  if (!SafeToken(host, 255)) host = "localhost";
+  if (!IsSafeToken(host, 255)) host = "localhost";
   return std::string(conn.tls ? "https://" : "http://") + std::string(host);
 }
 

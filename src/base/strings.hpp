@@ -8,6 +8,16 @@ inline bool IsAsciiAlnum(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
+// 1..max characters a request id or a Host may carry into a reply or a log line as they are:
+// letters, digits and - _ . : [ ] (an IPv6 literal's brackets and colons).
+inline bool IsSafeToken(std::string_view s, size_t max) {
+  if (s.empty() || s.size() > max) return false;
+  for (char c : s) {
+    if (!(IsAsciiAlnum(c) || c == '-' || c == '_' || c == '.' || c == ':' || c == '[' || c == ']')) return false;
+  }
+  return true;
+}
+
 inline std::string AsciiLower(std::string_view s) {
   std::string out(s);
   for (char& c : out) {

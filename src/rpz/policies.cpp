@@ -3,8 +3,6 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
-#include <array>
-#include <charconv>
 
 #include "base/strings.hpp"
 #include "crypto/crypto.hpp"

@@ -31,6 +31,18 @@ def exchange(server, raw, timeout=3):
         s.close()
 
 
+def read_to_close(s):
+    """Everything `s` receives until the server closes it; then closes it too."""
+    got = b""
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        got += chunk
+    s.close()
+    return got
+
+
 def statuses(out):
     return [int(m) for m in re.findall(rb"HTTP/1\.[01] (\d{3}) ", out)]
 
@@ -143,13 +155,7 @@ def test_one_client_cannot_take_every_connection(tmp_path):
         other.settimeout(5)
         other.connect(("127.0.0.1", server.port))
         other.sendall(head(server, "GET", ["Connection: close"]))
-        got = b""
-        while True:
-            chunk = other.recv(65536)
-            if not chunk:
-                break
-            got += chunk
-        other.close()
+        got = read_to_close(other)
         assert statuses(got) == [200] and b'"_meta"' in got, got
         # The held heads time out (408, then closed), and the client may connect again.
         held[0].settimeout(10)
@@ -275,13 +281,7 @@ def test_large_bodies_wait_for_a_slot(tmp_path):
     assert r.status_code == 201, r.text
     first.sendall(body[100:])
     first.settimeout(10)
-    got = b""
-    while True:
-        chunk = first.recv(65536)
-        if not chunk:
-            break
-        got += chunk
-    first.close()
+    got = read_to_close(first)
     assert statuses(got) == [201], got
     again = exchange(server, post(body.replace(b'"slow"', b'"slow2"')))
     assert statuses(again) == [201], again
