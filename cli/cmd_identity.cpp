@@ -1,11 +1,12 @@
-// `rampart admin org …` and `rampart admin user …`: Threat Stack identity. Hawk keys are sealed
-// under the master key (--master-key-file, default DATA_DIR/master.key, created 0600 if missing;
+// `rampart admin user …`: users, their roles per organization, passwords, and their Hawk API keys
+// (the vendor's Settings -> Application Keys). Hawk keys are sealed under the master key (--master-key-file, default DATA_DIR/master.key, created 0600 if missing;
 // or RAMPART_MASTER_KEY as base64).
 #include <boost/json.hpp>
 
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <iostream>
 #include <memory>
 
 #include "app/app.hpp"
@@ -13,6 +14,7 @@
 #include "commands.hpp"
 #include "crypto/secretbox.hpp"
 #include "identity/identity.hpp"
+#include "identity/orgs.hpp"
 
 namespace rampart::cli {
 namespace json = boost::json;
@@ -52,10 +54,10 @@ identity::Role RoleOf(const std::string& s) {
 
 void PrintCreds(const Ctx& c, const identity::ClientCredentials& k) {
   if (c.json_out) {
-    std::printf("%s\n", json::serialize(json::object{{"api_key", k.api_key}, {"org_id", k.org_id},
+    std::printf("%s\n", json::serialize(json::object{{"api_key", k.api_key.Reveal()}, {"org_id", k.org_id},
                                                      {"user_id", k.user_id}}).c_str());
   } else {
-    std::printf("API key:         %s\nOrganization id: %s\nUser id:         %s\n", k.api_key.c_str(),
+    std::printf("API key:         %s\nOrganization id: %s\nUser id:         %s\n", k.api_key.Reveal().c_str(),
                 k.org_id.c_str(), k.user_id.c_str());
   }
   std::exit(0);
@@ -67,37 +69,96 @@ void AddCommon(CLI::App* cmd, Ctx& c) {
   cmd->add_flag("--json", c.json_out, "machine-readable output");
 }
 
+json::object UserJson(const store::MemberRecord& m) {
+  return {{"id", m.user.id},
+          {"email", m.user.email},
+          {"display_name", m.user.display_name},
+          {"org_id", m.membership.org_id},
+          {"role", m.membership.role},
+          {"has_password", m.user.password_hash.has_value()},
+          {"disabled", m.user.disabled_at_ms.has_value()}};
+}
+
+// The commands that need no master key: they never touch a Hawk key.
+void AddUserAdmin(CLI::App* user) {
+  struct Args {
+    Common c;
+    std::string org, user, role;
+  };
+  auto a = std::make_shared<Args>();
+  CLI::App* list = user->add_subcommand("list", "List users (one line per membership), never their keys");
+  list->add_option("--org", a->org, "only this organization's members (id or name)");
+  AddCommon(list, a->c);
+  list->callback([a] {
+    auto s = OpenDataStore(a->c.data_dir);
+    const std::string org_id = a->org.empty() ? "" : Must(identity::FindOrg(*s, a->org)).id;
+    json::array arr;
+    std::string text;
+    for (const auto& m : Must(s->ListUsers(org_id))) {
+      arr.push_back(UserJson(m));
+      text += m.user.id + "  " + m.user.email + "  " + (m.membership.org_id.empty() ? "-" : m.membership.org_id) +
+              "  " + (m.membership.role.empty() ? "-" : m.membership.role) +
+              (m.user.disabled_at_ms ? "  disabled" : "") + "\n";
+    }
+    if (!text.empty()) text.pop_back();
+    Print(a->c.json_out, arr, text);
+  });
+  CLI::App* role = user->add_subcommand("set-role", "Change a user's role in an organization");
+  role->add_option("--user", a->user, "user id or email")->required();
+  role->add_option("--org", a->org, "organization id or name")->required();
+  role->add_option("--role", a->role, "owner, user or reader")->required();
+  AddCommon(role, a->c);
+  role->callback([a] {
+    auto s = OpenDataStore(a->c.data_dir);
+    Must(identity::SetRole(*s, a->user, a->org, RoleOf(a->role)));
+    Print(a->c.json_out, json::object{{"ok", true}}, "role saved");
+  });
+  CLI::App* pw = user->add_subcommand("set-password", "Set a user's password, read from standard input (one line)");
+  pw->add_option("--user", a->user, "user id or email")->required();
+  AddCommon(pw, a->c);
+  pw->callback([a] {
+    auto s = OpenDataStore(a->c.data_dir);
+    std::string line;
+    if (!std::getline(std::cin, line)) Fail("no password on standard input");
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    Must(identity::SetPassword(*s, a->user, Secret(std::move(line))));
+    Print(a->c.json_out, json::object{{"ok", true}}, "password saved (argon2id)");
+  });
+  for (const bool disable : {true, false}) {
+    CLI::App* cmd = user->add_subcommand(disable ? "disable" : "enable",
+                                         disable ? "Disable a user: every key of the user stops working at once"
+                                                 : "Enable a disabled user again");
+    cmd->add_option("--user", a->user, "user id or email")->required();
+    AddCommon(cmd, a->c);
+    cmd->callback([a, disable] {
+      auto s = OpenDataStore(a->c.data_dir);
+      SystemClock clock;
+      Must(identity::SetDisabled(*s, clock, a->user, disable));
+      Print(a->c.json_out, json::object{{"ok", true}, {"disabled", disable}}, disable ? "user disabled" : "user enabled");
+    });
+  }
+}
+
 }  // namespace
 
 void AddIdentity(CLI::App* admin) {
   struct Args {
     Ctx c;
-    std::string name, org, role, email, user;
+    std::string name, org, role, email, user, display_name;
     bool rotate = false;
     int64_t grace_s = 86400;
   };
   auto a = std::make_shared<Args>();
-  CLI::App* org = admin->add_subcommand("org", "Threat Stack organizations")->require_subcommand(1);
-  CLI::App* org_create = org->add_subcommand("create", "Create an organization");
-  org_create->add_option("name", a->name, "organization name (unique)")->required();
-  AddCommon(org_create, a->c);
-  org_create->callback([a] {
-    auto o = Open(a->c, /*create=*/true);
-    auto rec = Must(o->svc->CreateOrg(a->name));
-    std::printf("%s\n", a->c.json_out ? json::serialize(json::object{{"id", rec.id}, {"name", rec.name}}).c_str()
-                                      : ("created organization " + rec.name + " (" + rec.id + ")").c_str());
-    std::exit(0);
-  });
-
-  CLI::App* user = admin->add_subcommand("user", "Threat Stack users and their Hawk API keys")->require_subcommand(1);
+  CLI::App* user = admin->add_subcommand("user", "Users, their roles and their Hawk API keys")->require_subcommand(1);
   CLI::App* create = user->add_subcommand("create", "Create a user in an organization and issue its API key");
   create->add_option("--org", a->org, "organization id or name")->required();
   create->add_option("--role", a->role, "owner, user or reader")->required();
   create->add_option("--email", a->email, "the user's email (unique)")->required();
+  create->add_option("--name", a->display_name, "display name");
   AddCommon(create, a->c);
   create->callback([a] {
     auto o = Open(a->c);
-    PrintCreds(a->c, Must(o->svc->CreateUser(a->org, RoleOf(a->role), a->email)));
+    PrintCreds(a->c, Must(o->svc->CreateUser(a->org, RoleOf(a->role), a->email, a->display_name)));
   });
 
   CLI::App* add = user->add_subcommand("add-to-org", "Add a user to another organization (or change its role)");
@@ -111,6 +172,8 @@ void AddIdentity(CLI::App* admin) {
     std::printf("%s\n", a->c.json_out ? "{\"ok\":true}" : "membership saved");
     std::exit(0);
   });
+
+  AddUserAdmin(user);
 
   CLI::App* key = user->add_subcommand("key", "Show the user's API key, or --rotate it");
   key->add_option("--user", a->user, "user id or email")->required();

@@ -23,27 +23,24 @@ struct ServeArgs {
 // Start-up failures are configuration problems: exit status 2.
 [[noreturn]] void Fail(const std::string& why) { cli::Fail(why, 2); }
 
-// First start with create_demo: a demo account and token, and a demo organization with sample
-// telemetry; their credentials are printed once.
+// First start with create_demo: organization "demo" with sample telemetry, a v4.0 API key and an
+// owner's Hawk credentials, printed once.
 void PrintDemo(const app::Config& cfg, uint16_t bound_port) {
-  auto token = app::EnsureDemoAccount(cfg);
-  if (!token) Fail(token.error().detail);
-  if (!token->empty()) {
-    const std::string host = cfg.ListenEndpoint()->first;
-    std::printf(
-        "First start: created account 'demo' with a read/write API token (shown once, store it now):\n"
-        "  %s\n"
-        "Try:\n  curl -s -H 'Authorization: Bearer %s' http://%s:%u/v4.0/user_ip_lists\n",
-        token->c_str(), token->c_str(), host.c_str(), bound_port);
-  }
-  auto hawk = app::EnsureDemoOrganization(cfg);
-  if (!hawk) Fail(hawk.error().detail);
-  if (*hawk) {
-    std::printf(
-        "First start: created Threat Stack organization 'demo' (Hawk credentials, shown once):\n"
-        "  TS_USER_ID=%s TS_ORGANIZATION_ID=%s TS_API_KEY=%s\n",
-        (*hawk)->user_id.c_str(), (*hawk)->org_id.c_str(), (*hawk)->api_key.c_str());
-  }
+  auto demo = app::EnsureDemoOrganization(cfg);
+  if (!demo) Fail(demo.error().detail);
+  if (!*demo) return;
+  const std::string host = cfg.ListenEndpoint()->first;
+  const std::string& token = (*demo)->v4_token.Reveal();
+  const identity::ClientCredentials& hawk = (*demo)->hawk;
+  std::printf(
+      "First start: created organization 'demo' (credentials shown once, store them now).\n"
+      "ThreatSTOP API key (lists and policies, read/write):\n"
+      "  %s\n"
+      "Try:\n  curl -s -H 'Authorization: Bearer %s' http://%s:%u/v4.0/user_ip_lists\n"
+      "Threat Stack (Hawk) credentials of its owner:\n"
+      "  TS_USER_ID=%s TS_ORGANIZATION_ID=%s TS_API_KEY=%s\n",
+      token.c_str(), token.c_str(), host.c_str(), bound_port, hawk.user_id.c_str(), hawk.org_id.c_str(),
+      hawk.api_key.Reveal().c_str());
 }
 
 void Serve(const ServeArgs& args, char** envp) {

@@ -35,7 +35,7 @@ struct World {
     rampart::rpz::PolicySet set;
     rampart::rpz::Policy p;
     p.id = "p1";
-    p.account_id = "a1";
+    p.org_id = "a1";
     p.name = "corp";
     p.type = "dns";
     p.zone_name = "corp.rpz.rampart";

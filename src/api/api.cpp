@@ -18,17 +18,16 @@
 namespace rampart::api {
 namespace asio = boost::asio;
 namespace json = boost::json;
-namespace code = userlists::code;
 
 namespace {
 
 bool IsV4Path(const std::vector<std::string_view>& segs) { return !segs.empty() && segs[0] == "v4.0"; }
 
 Error NoSuchService(const http::Request& head) {
-  return {Errc::kNotFound, 10000, "no such service: " + QuoteForDetail(head.target().substr(0, 200))};
+  return {Errc::kNotFound, Reason::kNoRoute, "no such service: " + QuoteForDetail(head.target().substr(0, 200))};
 }
 
-Error V2NotFound(const http::Request&) { return {Errc::kNotFound, 0, "Not Found"}; }
+Error V2NotFound(const http::Request&) { return {Errc::kNotFound, Reason::kNone, "Not Found"}; }
 
 std::string RequestId(const http::Request& req) {
   std::string_view given = req["X-Request-Id"];
@@ -50,7 +49,7 @@ std::string RequestId(const http::Request& req) {
 }  // namespace
 
 http::Response RenderServerError(const Error& e, std::optional<std::string_view> target) {
-  const auto status = http::StatusFor(e.code);
+  const auto status = http::StatusFor(e);
   if (!target) {
     http::Response res{status, 11};
     res.set(http::beast_http::field::content_type, "text/plain; charset=utf-8");
@@ -71,7 +70,7 @@ Api::Api(ApiConfig cfg, ApiDeps deps)
     stages.push_back(std::make_unique<IpRateLimitStage>(deps_.v2->ip_limit, cfg_.trusted_proxies));
     stages.push_back(std::make_unique<RouteStage>(std::move(routes), V2NotFound, ThreatstopMethodMismatch));
     for (auto& s : Tail(std::make_unique<HawkStage>(cfg_.v2, *deps_.v2),
-                        Error{Errc::kForbidden, 0, "readers cannot make changes"})) {
+                        Error{Errc::kForbidden, Reason::kNone, "readers cannot make changes"})) {
       stages.push_back(std::move(s));
     }
     surfaces_.push_back({IsV2Path, std::make_unique<Chain>(std::move(stages), RenderThreatstackErrorFor, MakeChainDeps())});
@@ -82,8 +81,8 @@ Api::Api(ApiConfig cfg, ApiDeps deps)
     if (deps_.enforcement) AddPolicyRoutes(routes, *deps_.enforcement);
     std::vector<std::unique_ptr<Middleware>> stages;
     stages.push_back(std::make_unique<RouteStage>(std::move(routes), NoSuchService, ThreatstopMethodMismatch));
-    for (auto& s : Tail(std::make_unique<BearerAuthStage>(deps_.auth, deps_.lists),
-                        Error{Errc::kForbidden, code::kPermissionDenied, "this token is read-only"})) {
+    for (auto& s : Tail(std::make_unique<BearerAuthStage>(deps_.auth, deps_.lists, cfg_.trusted_proxies),
+                        Error{Errc::kForbidden, Reason::kNone, "this token is read-only"})) {
       stages.push_back(std::move(s));
     }
     surfaces_.push_back({IsV4Path, std::make_unique<Chain>(std::move(stages), RenderThreatstopError, MakeChainDeps())});
@@ -92,7 +91,7 @@ Api::Api(ApiConfig cfg, ApiDeps deps)
   AddOperationalRoutes(routes);
   std::vector<std::unique_ptr<Middleware>> stages;
   stages.push_back(std::make_unique<RouteStage>(std::move(routes), NoSuchService, ThreatstopMethodMismatch));
-  for (auto& s : Tail(nullptr, Error{Errc::kForbidden, 0, "forbidden"})) stages.push_back(std::move(s));
+  for (auto& s : Tail(nullptr, Error{Errc::kForbidden, Reason::kNone, "forbidden"})) stages.push_back(std::move(s));
   surfaces_.push_back({nullptr, std::make_unique<Chain>(std::move(stages), RenderThreatstopError, MakeChainDeps())});
 }
 
@@ -143,7 +142,7 @@ void Api::AddOperationalRoutes(http::Router<Route>& r) {
            RAMPART_TRY(body, ParseJsonBody(c.req));
            const json::object* o = body.if_object();
            const json::value* adv = o ? o->if_contains("advance_seconds") : nullptr;
-           if (!adv || !adv->is_int64()) return Error::Invalid(code::kBadParameters, "advance_seconds required");
+           if (!adv || !adv->is_int64()) return Error::Invalid("advance_seconds required");
            deps_.test_clock->Advance(std::chrono::seconds(adv->get_int64()));
            RAMPART_TRY(purged, deps_.lists.SweepExpired());
            return Reply{.body = json::object{{"now_ms", UnixMillis(deps_.test_clock->Now())}, {"purged", purged}}};

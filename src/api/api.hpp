@@ -20,7 +20,7 @@
 #include "api/middleware.hpp"
 #include "api/policies_handlers.hpp"
 #include "api/v2.hpp"
-#include "auth/bearer.hpp"
+#include "identity/api_keys.hpp"
 #include "base/clock.hpp"
 #include "http/metrics.hpp"
 #include "http/types.hpp"
@@ -39,7 +39,7 @@ struct ApiConfig {
 
 struct ApiDeps {
   userlists::UserListService& lists;
-  auth::TokenAuthenticator& auth;
+  identity::ApiKeyService& auth;
   boost::asio::thread_pool& pool;
   http::Metrics& metrics;
   std::shared_ptr<spdlog::logger> access_log;  // null: no access log

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "auth/bearer.hpp"
+#include "identity/principal.hpp"
 #include "base/result.hpp"
 #include "http/types.hpp"
 
@@ -17,7 +18,7 @@ namespace rampart::api {
 struct Call {
   const http::Request& req;
   std::vector<std::string_view> params;  // route parameters, in template order
-  std::optional<auth::Principal> principal;
+  std::optional<identity::Principal> principal;
   std::string base_url;  // scheme://host[:port] for _links
 };
 
@@ -38,7 +39,8 @@ using HandlerFn = std::function<Result<Reply>(Call&)>;
 // blocking handler must run instead.
 using FastFn = std::function<std::optional<Result<Reply>>(Call&)>;
 
-// Who may call a route: anyone, any authenticated principal, or one allowed to change data.
+// Who may call a route: anyone, a principal that may read the route's service, or one that may
+// change it.
 enum class Access { kPublic, kRead, kWrite };
 // Where its handler runs: on the I/O thread, or on the blocking pool (it calls the store or
 // parses big bodies).
@@ -49,6 +51,7 @@ enum class Runs { kInline, kBlocking };
 struct Route {
   std::string name = {};  // stable label for logs and metrics
   Access access = Access::kRead;
+  auth::Service service = auth::Service::kUserlists;  // v4.0: which permission of a key it needs
   Runs runs = Runs::kInline;
   uint64_t max_body_bytes = 0;  // 0: the server's max_body_bytes; otherwise the smaller of both
   HandlerFn fn = nullptr;

@@ -113,8 +113,8 @@ void Chain::Log(const http::Request& req, const http::Response& res, const Excha
                     {"status", res.result_int()},
                     {"bytes", res.body().size()},
                     {"duration_ms", seconds * 1000.0},
-                    {"account_id", ex.principal ? ex.principal->account_id : std::string()}};
-  if (!ex.reply) line["error_code"] = ex.reply.error().ext;
+                    {"org_id", ex.principal ? ex.principal->org_id : std::string()}};
+  if (!ex.reply) line["error"] = ErrcName(ex.reply.error().code);
   deps_.access_log->info(json::serialize(line));
 }
 

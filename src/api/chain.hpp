@@ -40,7 +40,7 @@ struct Exchange {
   std::vector<std::string> params;    // route parameters, copied out of the head
   // Headers a stage adds to the answer, error or not (Allow, Retry-After, WWW-Authenticate).
   std::vector<std::pair<http::beast_http::field, std::string>> headers;
-  std::optional<auth::Principal> principal;
+  std::optional<identity::Principal> principal;
   Result<Reply> reply{Error::Internal("no outcome")};  // the answer, once a stage gives one
   // Set by the Threat Stack stages:
   std::optional<ratelimit::Decision> rate;

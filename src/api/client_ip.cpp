@@ -16,7 +16,7 @@ Result<TrustedProxies> TrustedProxies::Parse(std::string_view list) {
     } else if (auto a = net::IpAddress::Parse(item)) {
       out.nets_.push_back({*a, net::BitWidth(a->family)});
     } else {
-      return Error::Invalid(0, "trusted_proxies: not an address or network: " + QuoteForDetail(item));
+      return Error::Invalid("trusted_proxies: not an address or network: " + QuoteForDetail(item));
     }
   }
   return out;

@@ -2,9 +2,54 @@
 
 #include <boost/json.hpp>
 
+#include <optional>
+
 #include "http/status.hpp"
 
 namespace rampart::api {
+
+namespace {
+using S = http::Status;
+
+std::optional<ThreatstopCode> ForReason(const Error& e) {
+  switch (e.reason) {
+    case Reason::kNone: return std::nullopt;
+    case Reason::kMalformed: return ThreatstopCode{10003, http::StatusFor(e)};
+    case Reason::kNoRoute: return ThreatstopCode{10000, S::not_found};
+    case Reason::kIdInCollectionPost: return ThreatstopCode{10301, S::bad_request};
+    case Reason::kCollectionDelete: return ThreatstopCode{10303, S::method_not_allowed};
+    case Reason::kBadCredentials: return ThreatstopCode{11001, S::forbidden};
+    case Reason::kExpiredCredentials: return ThreatstopCode{11002, S::forbidden};
+    case Reason::kTooManyEntries: return ThreatstopCode{19011, S::bad_request};
+    case Reason::kForbiddenNetwork: return ThreatstopCode{19012, S::bad_request};
+    case Reason::kDomainTooLong: return ThreatstopCode{19013, S::bad_request};
+    case Reason::kNotAnAddress: return ThreatstopCode{19050, S::bad_request};
+    case Reason::kHeaderBlock: return ThreatstopCode{10003, S::request_header_fields_too_large};
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+ThreatstopCode ThreatstopCodeFor(const Error& e) {
+  if (auto by_reason = ForReason(e)) return *by_reason;
+  switch (e.code) {
+    case Errc::kInvalid: return {11400, S::bad_request};
+    case Errc::kUnauthorized: return {11000, S::unauthorized};
+    case Errc::kForbidden: return {11011, S::forbidden};
+    case Errc::kNotFound: return {10300, S::not_found};
+    case Errc::kConflict: return {19000, S::bad_request};
+    case Errc::kInUse: return {19060, S::bad_request};
+    case Errc::kTooLarge: return {10003, S::payload_too_large};
+    case Errc::kRateLimited: return {10100, S::too_many_requests};
+    case Errc::kUnavailable: return {10100, S::service_unavailable};
+    case Errc::kInternal: return {10100, S::internal_server_error};
+    case Errc::kMethodNotAllowed: return {10001, S::method_not_allowed};
+    case Errc::kTimeout: return {10003, S::request_timeout};
+    case Errc::kUnsupportedMediaType: return {11401, S::unsupported_media_type};
+  }
+  return {};
+}
 
 const char* DescribeCode(int ext) {
   switch (ext) {
@@ -26,13 +71,13 @@ const char* DescribeCode(int ext) {
     case 19012: return "Request included forbidden network entry";
     case 19013: return "Domains exceeded the maximum length (200 char)";
     case 19050: return "Invalid address type in request";
+    case 19060: return "Object in use";
     default: return "Error";
   }
 }
 
 http::Response RenderThreatstopError(const Error& e, unsigned http_version) {
-  http::Status status = http::StatusFor(e.code);
-  int ext = e.ext != 0 ? e.ext : 10100;
+  const auto [ext, status] = ThreatstopCodeFor(e);
   // Internal details stay in the log; the client gets a generic text.
   std::string detail = e.code == Errc::kInternal ? "internal server error" : e.detail;
   if (e.code == Errc::kUnavailable) detail = "service temporarily unavailable";

@@ -8,7 +8,6 @@
 
 namespace rampart::api {
 using http::beast_http::field;
-namespace code = userlists::code;
 
 namespace {
 
@@ -52,8 +51,14 @@ Step AuthorizeStage::OnHead(const http::Request&, Exchange& ex) const {
     ex.reply = Error::Internal("route " + ex.route->name + " needs a principal; its surface authenticates none");
     return Step::kAnswer;
   }
-  if (ex.route->access != Access::kWrite || ex.principal->can_write) return Step::kNext;
+  if (ex.route->access == Access::kPublic) return Step::kNext;
+  const bool write = ex.route->access == Access::kWrite;
+  if (ex.principal->perms.Allows(ex.route->service, write)) return Step::kNext;
   ex.reply = denied_;
+  if (!write || ex.principal->perms.Of(ex.route->service) == auth::Level::kNone) {
+    ex.reply.error().detail = std::string("this key has no access to ") +
+                              (ex.route->service == auth::Service::kPolicies ? "policies and devices" : "user lists");
+  }
   return Step::kAnswer;
 }
 
@@ -83,7 +88,7 @@ Step BodyGate::OnHead(const http::Request& head, Exchange& ex) const {
   const std::string_view length = head[field::content_length];
   const bool chunked = head.chunked();
   if (head.method() == http::Verb::get && (chunked || (!length.empty() && length != "0"))) {
-    ex.reply = Error::Invalid(code::kBadRequest, "a GET request must not carry a body");
+    ex.reply = Error::Invalid(Reason::kMalformed, "a GET request must not carry a body");
     return Step::kAnswer;
   }
   const uint64_t limit = ex.route->max_body_bytes ? std::min(ex.route->max_body_bytes, rules_.max_body_bytes)
@@ -91,12 +96,12 @@ Step BodyGate::OnHead(const http::Request& head, Exchange& ex) const {
   uint64_t announced = 0;  // the framing check let through only one well-formed Content-Length
   std::from_chars(length.data(), length.data() + length.size(), announced);
   if (announced > limit) {
-    ex.reply = Error{Errc::kPayloadTooLarge, code::kBadRequest, "request body too large"};
+    ex.reply = Error{Errc::kTooLarge, Reason::kMalformed, "request body too large"};
     return Step::kAnswer;
   }
   // A chunked body may grow to the limit: it needs a slot when the limit is large.
   if (rules_.slots && (chunked ? limit > rules_.large_body_bytes : announced > rules_.large_body_bytes)) {
-    ex.held = rules_.slots->TryTake(ex.principal ? ex.principal->account_id : ex.conn.remote_address);
+    ex.held = rules_.slots->TryTake(ex.principal ? ex.principal->org_id : ex.conn.remote_address);
     if (!ex.held) {
       ex.reply = Error::Unavailable("too many large request bodies at once; retry shortly");
       ex.headers.emplace_back(field::retry_after, "1");
@@ -108,7 +113,7 @@ Step BodyGate::OnHead(const http::Request& head, Exchange& ex) const {
 
 Step BodyGate::OnRequest(const http::Request& req, Exchange& ex) const {
   if (req.method() == http::Verb::get && !req.body().empty()) {
-    ex.reply = Error::Invalid(code::kBadRequest, "a GET request must not carry a body");
+    ex.reply = Error::Invalid(Reason::kMalformed, "a GET request must not carry a body");
     return Step::kAnswer;
   }
   return Step::kNext;

@@ -11,14 +11,14 @@
 
 namespace rampart::api {
 namespace json = boost::json;
-namespace code = userlists::code;
+constexpr auth::Service kPolicies = auth::Service::kPolicies;  // devices go with policies
 
 namespace {
 
 // Policies and devices are small documents (a device's notify targets, a policy's list ids).
 constexpr uint64_t kMaxDocumentBytes = 1024 * 1024;
 
-Error Bad(std::string detail) { return Error::Invalid(code::kBadParameters, std::move(detail)); }
+Error Bad(std::string detail) { return Error::Invalid(std::move(detail)); }
 
 Result<std::optional<std::string>> OptText(const json::object& o, const char* key) {
   const json::value* v = o.if_contains(key);
@@ -132,46 +132,46 @@ Reply Envelope(http::Status s, const Call& c, const char* collection, json::arra
           "application/json", {}};
 }
 
-const std::string& Account(const Call& c) { return c.principal->account_id; }
-userlists::Actor Who(const Call& c) { return {c.principal->account_id, c.principal->token_id}; }
+const std::string& Account(const Call& c) { return c.principal->org_id; }
+userlists::Actor Who(const Call& c) { return {c.principal->org_id, c.principal->Actor()}; }
 
 Result<const rpz::Policy*> FindPolicy(const rpz::PolicySet& set, const Call& c) {
   const rpz::Policy* p = set.FindPolicy(c.params[0]);
-  if (!p) return Error::NotFound(code::kNotFound, "no such policy " + QuoteForDetail(c.params[0]));
+  if (!p) return Error::NotFound("no such policy " + QuoteForDetail(c.params[0]));
   return p;
 }
 
 void AddDeviceRoutes(http::Router<Route>& r, EnforcementDeps& d) {
-  r.Add(http::Verb::get, "/v4.0/devices", {.name = "devices.list", .access = Access::kRead, .runs = Runs::kBlocking, .fn = [&d](Call& c) -> Result<Reply> {
+  r.Add(http::Verb::get, "/v4.0/devices", {.name = "devices.list", .access = Access::kRead, .service = kPolicies, .runs = Runs::kBlocking, .fn = [&d](Call& c) -> Result<Reply> {
           RAMPART_TRY(set, d.policies.Load(Account(c)));
           json::array data;
           for (const auto& dev : set->devices) data.push_back(DeviceObject(c, dev));
           return Envelope(http::Status::ok, c, "devices", std::move(data));
         }});
-  r.Add(http::Verb::post, "/v4.0/devices", {.name = "devices.create", .access = Access::kWrite, .runs = Runs::kBlocking, .max_body_bytes = kMaxDocumentBytes, .fn = [&d](Call& c) -> Result<Reply> {
+  r.Add(http::Verb::post, "/v4.0/devices", {.name = "devices.create", .access = Access::kWrite, .service = kPolicies, .runs = Runs::kBlocking, .max_body_bytes = kMaxDocumentBytes, .fn = [&d](Call& c) -> Result<Reply> {
           RAMPART_TRY(in, DecodeDevice(c));
           RAMPART_TRY(dev, d.policies.CreateDevice(Who(c), in));
           return Envelope(http::Status::created, c, "devices", {DeviceObject(c, dev)});
         }});
-  r.Add(http::Verb::get, "/v4.0/devices/{id}", {.name = "devices.get", .access = Access::kRead, .runs = Runs::kBlocking, .fn = [&d](Call& c) -> Result<Reply> {
+  r.Add(http::Verb::get, "/v4.0/devices/{id}", {.name = "devices.get", .access = Access::kRead, .service = kPolicies, .runs = Runs::kBlocking, .fn = [&d](Call& c) -> Result<Reply> {
           RAMPART_TRY(set, d.policies.Load(Account(c)));
           const rpz::Device* dev = set->FindDevice(c.params[0]);
-          if (!dev) return Error::NotFound(code::kNotFound, "no such device " + QuoteForDetail(c.params[0]));
+          if (!dev) return Error::NotFound("no such device " + QuoteForDetail(c.params[0]));
           return Envelope(http::Status::ok, c, "devices", {DeviceObject(c, *dev)});
         }});
   for (auto verb : {http::Verb::put, http::Verb::patch}) {
-    r.Add(verb, "/v4.0/devices/{id}", {.name = "devices.update", .access = Access::kWrite, .runs = Runs::kBlocking, .max_body_bytes = kMaxDocumentBytes, .fn = [&d](Call& c) -> Result<Reply> {
+    r.Add(verb, "/v4.0/devices/{id}", {.name = "devices.update", .access = Access::kWrite, .service = kPolicies, .runs = Runs::kBlocking, .max_body_bytes = kMaxDocumentBytes, .fn = [&d](Call& c) -> Result<Reply> {
             RAMPART_TRY(in, DecodeDevice(c));
             RAMPART_TRY(dev, d.policies.UpdateDevice(Who(c), std::string(c.params[0]), in));
             return Envelope(http::Status::ok, c, "devices", {DeviceObject(c, dev)});
           }});
   }
-  r.Add(http::Verb::get, "/v4.0/devices/{id}/history", {.name = "devices.history", .access = Access::kRead, .runs = Runs::kBlocking, .fn = [&d](Call& c) -> Result<Reply> {
+  r.Add(http::Verb::get, "/v4.0/devices/{id}/history", {.name = "devices.history", .access = Access::kRead, .service = kPolicies, .runs = Runs::kBlocking, .fn = [&d](Call& c) -> Result<Reply> {
           RAMPART_TRY(set, d.policies.Load(Account(c)));
-          if (!set->FindDevice(c.params[0])) return Error::NotFound(code::kNotFound, "no such device " + QuoteForDetail(c.params[0]));
+          if (!set->FindDevice(c.params[0])) return Error::NotFound("no such device " + QuoteForDetail(c.params[0]));
           return HistoryReply(d.lists, c, std::string(c.params[0]), Collection(c, "devices") + "/" + std::string(c.params[0]) + "/history");
         }});
-  r.Add(http::Verb::delete_, "/v4.0/devices/{id}", {.name = "devices.delete", .access = Access::kWrite, .runs = Runs::kBlocking, .max_body_bytes = kMaxDocumentBytes, .fn = [&d](Call& c) -> Result<Reply> {
+  r.Add(http::Verb::delete_, "/v4.0/devices/{id}", {.name = "devices.delete", .access = Access::kWrite, .service = kPolicies, .runs = Runs::kBlocking, .max_body_bytes = kMaxDocumentBytes, .fn = [&d](Call& c) -> Result<Reply> {
           RAMPART_CHECK(d.policies.DeleteDevice(Who(c), std::string(c.params[0])));
           return Envelope(http::Status::ok, c, "devices", {json::object{{"object_id", c.params[0]}}});
         }});
@@ -180,39 +180,39 @@ void AddDeviceRoutes(http::Router<Route>& r, EnforcementDeps& d) {
 }  // namespace
 
 void AddPolicyRoutes(http::Router<Route>& r, EnforcementDeps& d) {
-  r.Add(http::Verb::get, "/v4.0/policies", {.name = "policies.list", .access = Access::kRead, .runs = Runs::kBlocking, .fn = [&d](Call& c) -> Result<Reply> {
+  r.Add(http::Verb::get, "/v4.0/policies", {.name = "policies.list", .access = Access::kRead, .service = kPolicies, .runs = Runs::kBlocking, .fn = [&d](Call& c) -> Result<Reply> {
           RAMPART_TRY(set, d.policies.Load(Account(c)));
           json::array data;
           for (const auto& p : set->policies) data.push_back(PolicyObject(c, p, d.zones));
           return Envelope(http::Status::ok, c, "policies", std::move(data));
         }});
-  r.Add(http::Verb::post, "/v4.0/policies", {.name = "policies.create", .access = Access::kWrite, .runs = Runs::kBlocking, .max_body_bytes = kMaxDocumentBytes, .fn = [&d](Call& c) -> Result<Reply> {
+  r.Add(http::Verb::post, "/v4.0/policies", {.name = "policies.create", .access = Access::kWrite, .service = kPolicies, .runs = Runs::kBlocking, .max_body_bytes = kMaxDocumentBytes, .fn = [&d](Call& c) -> Result<Reply> {
           RAMPART_TRY(in, DecodePolicy(c));
           RAMPART_TRY(p, d.policies.CreatePolicy(Who(c), in));
           return Envelope(http::Status::created, c, "policies", {PolicyObject(c, p, d.zones)});
         }});
-  r.Add(http::Verb::get, "/v4.0/policies/{id}", {.name = "policies.get", .access = Access::kRead, .runs = Runs::kBlocking, .fn = [&d](Call& c) -> Result<Reply> {
+  r.Add(http::Verb::get, "/v4.0/policies/{id}", {.name = "policies.get", .access = Access::kRead, .service = kPolicies, .runs = Runs::kBlocking, .fn = [&d](Call& c) -> Result<Reply> {
           RAMPART_TRY(set, d.policies.Load(Account(c)));
           RAMPART_TRY(p, FindPolicy(*set, c));
           return Envelope(http::Status::ok, c, "policies", {PolicyObject(c, *p, d.zones)});
         }});
   for (auto verb : {http::Verb::put, http::Verb::patch}) {
-    r.Add(verb, "/v4.0/policies/{id}", {.name = "policies.update", .access = Access::kWrite, .runs = Runs::kBlocking, .max_body_bytes = kMaxDocumentBytes, .fn = [&d](Call& c) -> Result<Reply> {
+    r.Add(verb, "/v4.0/policies/{id}", {.name = "policies.update", .access = Access::kWrite, .service = kPolicies, .runs = Runs::kBlocking, .max_body_bytes = kMaxDocumentBytes, .fn = [&d](Call& c) -> Result<Reply> {
             RAMPART_TRY(in, DecodePolicy(c));
             RAMPART_TRY(p, d.policies.UpdatePolicy(Who(c), std::string(c.params[0]), in));
             return Envelope(http::Status::ok, c, "policies", {PolicyObject(c, p, d.zones)});
           }});
   }
-  r.Add(http::Verb::delete_, "/v4.0/policies/{id}", {.name = "policies.delete", .access = Access::kWrite, .runs = Runs::kBlocking, .max_body_bytes = kMaxDocumentBytes, .fn = [&d](Call& c) -> Result<Reply> {
+  r.Add(http::Verb::delete_, "/v4.0/policies/{id}", {.name = "policies.delete", .access = Access::kWrite, .service = kPolicies, .runs = Runs::kBlocking, .max_body_bytes = kMaxDocumentBytes, .fn = [&d](Call& c) -> Result<Reply> {
           RAMPART_CHECK(d.policies.DeletePolicy(Who(c), std::string(c.params[0])));
           return Envelope(http::Status::ok, c, "policies", {json::object{{"object_id", c.params[0]}}});
         }});
-  r.Add(http::Verb::get, "/v4.0/policies/{id}/history", {.name = "policies.history", .access = Access::kRead, .runs = Runs::kBlocking, .fn = [&d](Call& c) -> Result<Reply> {
+  r.Add(http::Verb::get, "/v4.0/policies/{id}/history", {.name = "policies.history", .access = Access::kRead, .service = kPolicies, .runs = Runs::kBlocking, .fn = [&d](Call& c) -> Result<Reply> {
           RAMPART_TRY(set, d.policies.Load(Account(c)));
           RAMPART_TRY(p, FindPolicy(*set, c));
           return HistoryReply(d.lists, c, p->id, Collection(c, "policies") + "/" + p->id + "/history");
         }});
-  r.Add(http::Verb::get, "/v4.0/policies/{id}/zone", {.name = "policies.zone", .access = Access::kRead, .runs = Runs::kBlocking, .fn = [&d](Call& c) -> Result<Reply> {
+  r.Add(http::Verb::get, "/v4.0/policies/{id}/zone", {.name = "policies.zone", .access = Access::kRead, .service = kPolicies, .runs = Runs::kBlocking, .fn = [&d](Call& c) -> Result<Reply> {
           RAMPART_TRY(set, d.policies.Load(Account(c)));
           RAMPART_TRY(p, FindPolicy(*set, c));
           if (p->type != "dns") return Bad("only dns policies have an RPZ zone");
@@ -220,7 +220,7 @@ void AddPolicyRoutes(http::Router<Route>& r, EnforcementDeps& d) {
           if (!z) return Error::Unavailable("the zone is being built");
           return Reply{http::Status::ok, nullptr, "text/dns; charset=utf-8", rpz::ZoneText(z->soa, z->records)};
         }});
-  r.Add(http::Verb::get, "/v4.0/policies/{id}/export", {.name = "policies.export", .access = Access::kRead, .runs = Runs::kBlocking, .fn = [&d](Call& c) -> Result<Reply> {
+  r.Add(http::Verb::get, "/v4.0/policies/{id}/export", {.name = "policies.export", .access = Access::kRead, .service = kPolicies, .runs = Runs::kBlocking, .fn = [&d](Call& c) -> Result<Reply> {
           RAMPART_TRY(set, d.policies.Load(Account(c)));
           RAMPART_TRY(p, FindPolicy(*set, c));
           if (p->type != "ip") return Bad("only ip policies have firewall exports");

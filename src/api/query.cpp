@@ -20,14 +20,13 @@ std::optional<Error> CheckQuery(std::string_view target) {
     const std::string_view part = query.substr(0, amp);
     if (!boost::urls::make_pct_string_view(part)) {
       const std::string_view name = part.substr(0, part.find('='));
-      return Error::Invalid(userlists::code::kBadParameters,
-                            "query parameter " + QuoteForDetail(name.substr(0, 64)) + " is not valid percent-encoding");
+      return Error::Invalid("query parameter " + QuoteForDetail(name.substr(0, 64)) + " is not valid percent-encoding");
     }
     if (amp == std::string_view::npos) break;
     query.remove_prefix(amp + 1);
   }
   if (!boost::urls::parse_origin_form(target)) {
-    return Error::Invalid(userlists::code::kBadParameters, "the request-target's query is malformed");
+    return Error::Invalid("the request-target's query is malformed");
   }
   return std::nullopt;
 }
@@ -47,7 +46,7 @@ Result<int64_t> IntParam(const http::Request& req, std::string_view name, int64_
   int64_t n = 0;
   auto [p, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
   if (ec != std::errc() || p != v->data() + v->size() || n < lo || n > hi) {
-    return Error::Invalid(userlists::code::kBadParameters, std::string(name) + " must be an integer from " +
+    return Error::Invalid(std::string(name) + " must be an integer from " +
                                                                std::to_string(lo) + " to " + std::to_string(hi));
   }
   return n;

@@ -18,15 +18,15 @@ Reply TooManyRequestsReply(const ratelimit::Decision& d) {
 
 Errc ErrcOf(int hawk_status) {
   switch (hawk_status) {
-    case 400: return Errc::kInvalidArgument;
+    case 400: return Errc::kInvalid;
     case 403: return Errc::kForbidden;
-    case 401: return Errc::kUnauthenticated;
+    case 401: return Errc::kUnauthorized;
     default: return Errc::kInternal;
   }
 }
 
 Step Refuse(const hawk::Failure& f, Exchange& ex) {
-  ex.reply = Error{ErrcOf(f.status), 0, f.message};
+  ex.reply = Error{ErrcOf(f.status), Reason::kNone, f.message};
   if (!f.www_authenticate.empty()) ex.headers.emplace_back(field::www_authenticate, f.www_authenticate);
   return Step::kAnswer;
 }
@@ -63,7 +63,7 @@ Step HawkStage::OnHeadBlocking(const http::Request& head, Exchange& ex) const {
 Step HawkStage::Admit(HawkAuth a, Exchange& ex) const {
   if (!a.principal) return Refuse(a.failure, ex);
   ex.principal = std::move(a.principal);
-  ratelimit::Decision org = deps_.org_limit.Take(ex.principal->account_id);
+  ratelimit::Decision org = deps_.org_limit.Take(ex.principal->org_id);
   ex.rate = ex.rate ? ratelimit::Tighter(*ex.rate, org) : org;
   if (!org.allowed) {
     ex.reply = TooManyRequestsReply(*ex.rate);
@@ -88,7 +88,7 @@ void HawkStage::OnResponse(http::Response& res, const Exchange& ex) const {
 }
 
 http::Response RenderThreatstackErrorFor(const Error& e, unsigned http_version) {
-  return RenderThreatstackError(static_cast<int>(http::StatusFor(e.code)),
+  return RenderThreatstackError(static_cast<int>(http::StatusFor(e)),
                                 e.code == Errc::kInternal ? "internal server error" : e.detail, "", http_version);
 }
 

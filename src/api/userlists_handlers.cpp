@@ -17,15 +17,14 @@ namespace json = boost::json;
 using userlists::BodyKind;
 using userlists::ListKind;
 using userlists::UserListService;
-namespace code = userlists::code;
 
 namespace {
 
-userlists::Actor ActorOf(const Call& c) { return {c.principal->account_id, c.principal->token_id}; }
+userlists::Actor ActorOf(const Call& c) { return {c.principal->org_id, c.principal->Actor()}; }
 
 Result<userlists::AccountListsPtr> Lists(UserListService& svc, const Call& c) {
-  if (auto snap = svc.Snapshot(c.principal->account_id)) return snap;
-  return svc.Load(c.principal->account_id);  // only reached on the blocking pool (see api.cpp)
+  if (auto snap = svc.Snapshot(c.principal->org_id)) return snap;
+  return svc.Load(c.principal->org_id);  // only reached on the blocking pool (see api.cpp)
 }
 
 Result<userlists::ListInput> Decode(UserListService& svc, const Call& c, ListKind kind, BodyKind what) {
@@ -57,7 +56,7 @@ void AddKind(http::Router<Route>& r, UserListService& svc, ListKind kind) {
   r.Add(http::Verb::get, base + "/{id}", {.name = tag + ".get", .access = Access::kRead, .fn = [=, &svc](Call& c) -> Result<Reply> {
           RAMPART_TRY(all, Lists(svc, c));
           auto list = all->Find(kind, c.params[0]);
-          if (!list) return Error::NotFound(code::kNotFound, "no such list " + QuoteForDetail(c.params[0]));
+          if (!list) return Error::NotFound("no such list " + QuoteForDetail(c.params[0]));
           return Serialized(http::Status::ok, SingleListBody(*list, now(), c.base_url, true));
         }});
   r.Add(http::Verb::patch, base + "/{id}", {.name = tag + ".patch", .access = Access::kWrite, .runs = Runs::kBlocking, .fn = [=, &svc](Call& c) -> Result<Reply> {
@@ -80,14 +79,14 @@ void AddKind(http::Router<Route>& r, UserListService& svc, ListKind kind) {
   r.Add(http::Verb::get, base + "/{id}/history", {.name = tag + ".history", .access = Access::kRead, .runs = Runs::kBlocking, .fn = [=, &svc](Call& c) -> Result<Reply> {
           RAMPART_TRY(all, Lists(svc, c));
           const std::string id(c.params[0]);
-          if (!all->Find(kind, id)) return Error::NotFound(code::kNotFound, "no such list " + QuoteForDetail(id));
+          if (!all->Find(kind, id)) return Error::NotFound("no such list " + QuoteForDetail(id));
           return HistoryReply(svc, c, id, CollectionUrl(c.base_url, kind) + "/" + id + "/history");
         }});
 }
 
 Result<Reply> CheckIocs(UserListService& svc, Call& c, const std::vector<std::string>& raw) {
   if (raw.empty() || raw.size() > userlists::kMaxIocsPerRequest) {
-    return Error::Invalid(code::kBadParameters, "between 1 and 10 IOCs per request");
+    return Error::Invalid("between 1 and 10 IOCs per request");
   }
   RAMPART_TRY(all, Lists(svc, c));
   std::vector<userlists::IocResult> results;
@@ -101,7 +100,7 @@ Result<Reply> CheckIocs(UserListService& svc, Call& c, const std::vector<std::st
 }
 
 Result<std::vector<std::string>> IocsFromBody(const json::value& body) {
-  auto bad = [] { return Error::Invalid(code::kBadParameters, R"(expected {"iocs":[{"ioc":"…"}]})"); };
+  auto bad = [] { return Error::Invalid(R"(expected {"iocs":[{"ioc":"…"}]})"); };
   const json::object* obj = body.if_object();
   const json::value* iocs = obj ? obj->if_contains("iocs") : nullptr;
   if (!iocs || !iocs->is_array() || obj->size() != 1) return bad();
@@ -120,7 +119,7 @@ Result<std::vector<std::string>> IocsFromBody(const json::value& body) {
 Result<Reply> HistoryReply(UserListService& svc, const Call& c, const std::string& id, const std::string& self) {
   RAMPART_TRY(page, IntParam(c.req, "page", 1, 1, 1000000));
   RAMPART_TRY(per_page, IntParam(c.req, "per_page", 50, 1, 500));
-  RAMPART_TRY(h, svc.AuditPage(c.principal->account_id, id, page, per_page));
+  RAMPART_TRY(h, svc.AuditPage(c.principal->org_id, id, page, per_page));
   json::array data;
   for (const auto& rec : h.records) data.push_back(AuditEntry(rec));
   return Json(http::Status::ok, {{"_data", std::move(data)},
@@ -133,16 +132,16 @@ Result<json::value> ParseJsonBody(const http::Request& req, json::storage_ptr sp
   std::string ct = AsciiLower(req[http::beast_http::field::content_type]);
   std::string_view media = Trim(std::string_view(ct).substr(0, ct.find(';')));
   if (media != "application/json") {
-    return Error{Errc::kUnsupportedMediaType, code::kContentType,
+    return Error{Errc::kUnsupportedMediaType, Reason::kNone,
                  "Content-Type must be application/json, got " + QuoteForDetail(media)};
   }
   json::error_code ec;
   json::value v = ParseBoundedJson(req.body(), {.max_items = userlists::kMaxRecords}, ec, std::move(sp));
   if (JsonTooLarge(ec)) {
-    return Error::Invalid(code::kTooManyRecords, "more than 32000 items in one array or object of the body; "
+    return Error::TooLarge(Reason::kTooManyEntries, "more than 32000 items in one array or object of the body; "
                                                  "a request carries at most 32000 addresses");
   }
-  if (ec) return Error::Invalid(code::kBadRequest, "malformed JSON body: " + ec.message());
+  if (ec) return Error::Invalid(Reason::kMalformed, "malformed JSON body: " + ec.message());
   return v;
 }
 
@@ -158,7 +157,7 @@ void AddUserListRoutes(http::Router<Route>& r, UserListService& svc) {
         }});
   r.Add(http::Verb::get, "/v4.0/check_ioc", {.name = "check_ioc.get", .access = Access::kRead, .fn = [&svc](Call& c) -> Result<Reply> {
           auto ioc = QueryParam(c.req, "ioc");
-          if (!ioc) return Error::Invalid(code::kBadParameters, "missing query parameter 'ioc'");
+          if (!ioc) return Error::Invalid("missing query parameter 'ioc'");
           return CheckIocs(svc, c, {*ioc});
         }});
 }

@@ -119,7 +119,9 @@ json::object AuditEntry(const store::AuditRecord& r) {
           {"changes", std::move(changes)},
           {"list_name", r.list_name},
           {"object_id", r.list_id},
-          {"token_id", r.token_id}};
+          // token_id: the key's id as before organizations; other actors ("system", "user:<id>") as is.
+          {"token_id", r.actor.rfind("key:", 0) == 0 ? r.actor.substr(4) : r.actor},
+          {"actor", r.actor}};
 }
 
 std::string CheckIocBody(const std::vector<userlists::IocResult>& results, const std::string& base_url) {

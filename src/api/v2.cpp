@@ -63,7 +63,8 @@ HawkAuth AuthenticateHawk(const http::Request& req, const hawk::Attributes& pars
   if (!role) return Fail(403, "not a member of organization " + org.substr(0, 64));
   if (write && *role == identity::Role::kReader) return Fail(403, "readers cannot make changes");
   deps.identity.NoteAuthenticated(v->credentials.id, now);
-  return {auth::Principal{org, v->credentials.id, *role != identity::Role::kReader}, *v, {}};
+  const auth::Level level = *role == identity::Role::kReader ? auth::Level::kRead : auth::Level::kWrite;
+  return {identity::Principal{identity::Principal::Kind::kUser, org, v->credentials.id, {level, level}}, *v, {}};
 }
 
 http::Response RenderThreatstackError(int status, const std::string& message, const std::string& www,
@@ -98,28 +99,28 @@ void AddAlertRoutes(http::Router<Route>& r, V2Deps& deps) {
                                     QueryParam(c.req, "ruleId"),  QueryParam(c.req, "agentId"),
                                     QueryParam(c.req, "from"),    QueryParam(c.req, "until"),
                                     QueryParam(c.req, "token")};
-           RAMPART_TRY(body, telemetry::ListAlertsBody(deps.telemetry, deps.tokens, c.principal->account_id, p));
+           RAMPART_TRY(body, telemetry::ListAlertsBody(deps.telemetry, deps.tokens, c.principal->org_id, p));
            return Reply{http::Status::ok, nullptr, "application/json", std::move(body)};
          }});
   // Before /v2/alerts/{id}: the first matching template wins.
   r.Add(http::Verb::get, "/v2/alerts/severity-counts",
         {.name = "v2.alerts.severity_counts", .access = Access::kRead, .runs = Runs::kBlocking,
          .fn = [&deps](Call& c) -> Result<Reply> {
-           RAMPART_TRY(body, telemetry::SeverityCountsBody(deps.telemetry, c.principal->account_id,
+           RAMPART_TRY(body, telemetry::SeverityCountsBody(deps.telemetry, c.principal->org_id,
                                                            QueryParam(c.req, "from"), QueryParam(c.req, "until")));
            return Reply{http::Status::ok, nullptr, "application/json", std::move(body)};
          }});
   r.Add(http::Verb::get, "/v2/alerts/{id}",
         {.name = "v2.alerts.get", .access = Access::kRead, .runs = Runs::kBlocking,
          .fn = [&deps](Call& c) -> Result<Reply> {
-           RAMPART_TRY(alert, deps.telemetry.GetAlert(c.principal->account_id, std::string(c.params[0])));
-           if (!alert) return Error::NotFound(0, "Alert not found");
+           RAMPART_TRY(alert, deps.telemetry.GetAlert(c.principal->org_id, std::string(c.params[0])));
+           if (!alert) return Error::NotFound("Alert not found");
            return Reply{http::Status::ok, nullptr, "application/json", alert->doc};
          }});
   r.Add(http::Verb::get, "/v2/alerts/{id}/events",
         {.name = "v2.alerts.events", .access = Access::kRead, .runs = Runs::kBlocking,
          .fn = [&deps](Call& c) -> Result<Reply> {
-           RAMPART_TRY(body, telemetry::AlertEventsBody(deps.telemetry, c.principal->account_id, std::string(c.params[0])));
+           RAMPART_TRY(body, telemetry::AlertEventsBody(deps.telemetry, c.principal->org_id, std::string(c.params[0])));
            return Reply{http::Status::ok, nullptr, "application/json", std::move(body)};
          }});
 }
@@ -136,18 +137,18 @@ void AddV2Routes(http::Router<Route>& r, V2Deps& deps) {
   };
   auto get = [](Call& c, const telemetry::AgentSnapshot& snap) -> Result<Reply> {
     const store::AgentRecord* agent = snap.Find(std::string(c.params[0]));
-    if (!agent) return Error::NotFound(0, "Agent not found");
+    if (!agent) return Error::NotFound("Agent not found");
     return Reply{http::Status::ok, nullptr, "application/json", agent->doc};
   };
   for (auto [path, name, fn] : {std::tuple{"/v2/agents", "v2.agents.list", HandlerOn(list)},
                                 std::tuple{"/v2/agents/{id}", "v2.agents.get", HandlerOn(get)}}) {
     Route route{.name = name, .access = Access::kRead, .runs = Runs::kBlocking,
                 .fn = [&deps, fn](Call& c) -> Result<Reply> {
-                  RAMPART_TRY(snap, deps.agents.Load(c.principal->account_id));
+                  RAMPART_TRY(snap, deps.agents.Load(c.principal->org_id));
                   return fn(c, *snap);
                 }};
     route.fast = [&deps, fn](Call& c) -> std::optional<Result<Reply>> {
-      auto snap = deps.agents.Cached(c.principal->account_id);
+      auto snap = deps.agents.Cached(c.principal->org_id);
       if (!snap) return std::nullopt;
       return fn(c, *snap);
     };

@@ -39,7 +39,7 @@ struct V2Deps {
 // A v2 request's authentication: the principal and what the response signature needs, or the
 // reference's rejection (status, message, WWW-Authenticate).
 struct HawkAuth {
-  std::optional<auth::Principal> principal;
+  std::optional<identity::Principal> principal;
   std::optional<auth::hawk::Verified> verified;
   auth::hawk::Failure failure;
 };

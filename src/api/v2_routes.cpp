@@ -22,10 +22,10 @@ Reply Json(std::string body) { return Reply{http::Status::ok, nullptr, "applicat
 std::string P(const Call& c, size_t i) { return std::string(c.params[i]); }
 
 Result<telemetry::Actor> ActorOf(const Call& c, V2Deps& deps, bool owner_only) {
-  const std::string& org = c.principal->account_id;
-  const std::string& user_id = c.principal->token_id;
+  const std::string& org = c.principal->org_id;
+  const std::string& user_id = c.principal->id;
   if (owner_only && deps.identity.RoleIn(user_id, org) != identity::Role::kOwner) {
-    return Error{Errc::kForbidden, 0, "only owners of the organization can change its members"};
+    return Error{Errc::kForbidden, Reason::kNone, "only owners of the organization can change its members"};
   }
   RAMPART_TRY(user, deps.telemetry.FindUser(user_id));
   return telemetry::Actor{org, user_id, user ? user->email : "", UnixMillis(deps.clock.Now())};
@@ -62,10 +62,10 @@ void AddVulnRoutes(http::Router<Route>& r, V2Deps& d) {
                                  QueryParam(c.req, "token")};
   };
   r.Add(http::Verb::get, "/v2/vulnerabilities", Read("v2.vulns.list", [&d, params](Call& c) {
-          return telemetry::ListVulnsBody(d.telemetry, d.tokens, c.principal->account_id, params(c));
+          return telemetry::ListVulnsBody(d.telemetry, d.tokens, c.principal->org_id, params(c));
         }));
   r.Add(http::Verb::get, "/v2/vulnerabilities/suppressions", Read("v2.vulns.suppressions", [&d](Call& c) {
-          return telemetry::ListSuppressionsBody(d.telemetry, c.principal->account_id);
+          return telemetry::ListSuppressionsBody(d.telemetry, c.principal->org_id);
         }));
   r.Add(http::Verb::post, "/v2/vulnerabilities/suppressions",
         Write("v2.vulns.suppressions.create", d, [&d](Call& c, const telemetry::Actor& a) {
@@ -76,26 +76,26 @@ void AddVulnRoutes(http::Router<Route>& r, V2Deps& d) {
           return telemetry::DeleteSuppression(d.telemetry, a, P(c, 0));
         }));
   r.Add(http::Verb::get, "/v2/vulnerabilities/package/{name}", Read("v2.vulns.package", [&d, params](Call& c) {
-          return telemetry::ListVulnsBody(d.telemetry, d.tokens, c.principal->account_id, params(c), P(c, 0));
+          return telemetry::ListVulnsBody(d.telemetry, d.tokens, c.principal->org_id, params(c), P(c, 0));
         }));
   r.Add(http::Verb::get, "/v2/vulnerabilities/{cve}", Read("v2.vulns.get", [&d](Call& c) {
-          return telemetry::GetVulnBody(d.telemetry, c.principal->account_id, P(c, 0));
+          return telemetry::GetVulnBody(d.telemetry, c.principal->org_id, P(c, 0));
         }));
   r.Add(http::Verb::get, "/v2/vulnerabilities/{cve}/servers", Read("v2.vulns.servers", [&d](Call& c) {
-          return telemetry::VulnServersBody(d.telemetry, c.principal->account_id, P(c, 0));
+          return telemetry::VulnServersBody(d.telemetry, c.principal->org_id, P(c, 0));
         }));
 }
 
 void AddRuleRoutes(http::Router<Route>& r, V2Deps& d) {
   using telemetry::Actor;
   r.Add(http::Verb::get, "/v2/rulesets", Read("v2.rulesets.list", [&d](Call& c) {
-          return telemetry::ListRulesetsBody(d.telemetry, c.principal->account_id);
+          return telemetry::ListRulesetsBody(d.telemetry, c.principal->org_id);
         }));
   r.Add(http::Verb::post, "/v2/rulesets", Write("v2.rulesets.create", d, [&d](Call& c, const Actor& a) {
           return telemetry::CreateRuleset(d.telemetry, a, c.req.body());
         }));
   r.Add(http::Verb::get, "/v2/rulesets/{id}", Read("v2.rulesets.get", [&d](Call& c) {
-          return telemetry::GetRulesetBody(d.telemetry, c.principal->account_id, P(c, 0));
+          return telemetry::GetRulesetBody(d.telemetry, c.principal->org_id, P(c, 0));
         }));
   r.Add(http::Verb::put, "/v2/rulesets/{id}", Write("v2.rulesets.update", d, [&d](Call& c, const Actor& a) {
           return telemetry::UpdateRuleset(d.telemetry, a, P(c, 0), c.req.body());
@@ -104,13 +104,13 @@ void AddRuleRoutes(http::Router<Route>& r, V2Deps& d) {
           return telemetry::DeleteRuleset(d.telemetry, a, P(c, 0));
         }));
   r.Add(http::Verb::get, "/v2/rulesets/{id}/rules", Read("v2.rules.list", [&d](Call& c) {
-          return telemetry::ListRulesBody(d.telemetry, c.principal->account_id, P(c, 0));
+          return telemetry::ListRulesBody(d.telemetry, c.principal->org_id, P(c, 0));
         }));
   r.Add(http::Verb::post, "/v2/rulesets/{id}/rules", Write("v2.rules.create", d, [&d](Call& c, const Actor& a) {
           return telemetry::CreateRule(d.telemetry, a, P(c, 0), c.req.body());
         }));
   r.Add(http::Verb::get, "/v2/rulesets/{id}/rules/{rule}", Read("v2.rules.get", [&d](Call& c) {
-          return telemetry::GetRuleBody(d.telemetry, c.principal->account_id, P(c, 0), P(c, 1));
+          return telemetry::GetRuleBody(d.telemetry, c.principal->org_id, P(c, 0), P(c, 1));
         }));
   r.Add(http::Verb::put, "/v2/rulesets/{id}/rules/{rule}", Write("v2.rules.update", d, [&d](Call& c, const Actor& a) {
           return telemetry::UpdateRule(d.telemetry, a, P(c, 0), P(c, 1), c.req.body());
@@ -119,7 +119,7 @@ void AddRuleRoutes(http::Router<Route>& r, V2Deps& d) {
           return telemetry::DeleteRule(d.telemetry, a, P(c, 0), P(c, 1));
         }));
   r.Add(http::Verb::get, "/v2/rules/{rule}/tags", Read("v2.rules.tags.get", [&d](Call& c) {
-          return telemetry::GetRuleTagsBody(d.telemetry, c.principal->account_id, P(c, 0));
+          return telemetry::GetRuleTagsBody(d.telemetry, c.principal->org_id, P(c, 0));
         }));
   r.Add(http::Verb::post, "/v2/rules/{rule}/tags", Write("v2.rules.tags.put", d, [&d](Call& c, const Actor& a) {
           return telemetry::PutRuleTags(d.telemetry, a, P(c, 0), c.req.body());
@@ -129,7 +129,7 @@ void AddRuleRoutes(http::Router<Route>& r, V2Deps& d) {
 void AddOrganizationRoutes(http::Router<Route>& r, V2Deps& d) {
   using telemetry::Actor;
   r.Add(http::Verb::get, "/v2/organizations/members", Read("v2.members.list", [&d](Call& c) {
-          return telemetry::MembersBody(d.telemetry, c.principal->account_id,
+          return telemetry::MembersBody(d.telemetry, c.principal->org_id,
                                         [&d](const std::string& u) { return d.identity.LastAuthenticated(u); });
         }));
   r.Add(http::Verb::post, "/v2/organizations/members", Write("v2.members.add", d, [&d](Call& c, const Actor& a) {
@@ -151,7 +151,7 @@ void AddOrganizationRoutes(http::Router<Route>& r, V2Deps& d) {
           }, true));
   }
   r.Add(http::Verb::get, "/v2/auditlogs", Read("v2.auditlogs", [&d](Call& c) {
-          return telemetry::ListAuditBody(d.telemetry, d.tokens, c.principal->account_id, QueryParam(c.req, "from"),
+          return telemetry::ListAuditBody(d.telemetry, d.tokens, c.principal->org_id, QueryParam(c.req, "from"),
                                           QueryParam(c.req, "until"), QueryParam(c.req, "token"));
         }));
 }
@@ -160,11 +160,11 @@ void AddOrganizationRoutes(http::Router<Route>& r, V2Deps& d) {
 void AddIntegrationRoutes(http::Router<Route>& r, V2Deps& d) {
   using telemetry::Actor;
   r.Add(http::Verb::get, "/v2/aws/ec2", Read("v2.aws.ec2", [&d](Call& c) -> Result<std::string> {
-          RAMPART_TRY(snap, d.agents.Load(c.principal->account_id));
+          RAMPART_TRY(snap, d.agents.Load(c.principal->org_id));
           return telemetry::Ec2ServersBody(*snap, d.tokens, QueryParam(c.req, "monitored"), QueryParam(c.req, "token"));
         }));
   r.Add(http::Verb::get, "/v2/integrations/s3export", Read("v2.s3export.get", [&d](Call& c) {
-          return telemetry::S3ExportsBody(d.telemetry, c.principal->account_id);
+          return telemetry::S3ExportsBody(d.telemetry, c.principal->org_id);
         }));
   r.Add(http::Verb::put, "/v2/integrations/s3export", Write("v2.s3export.put", d, [&d](Call& c, const Actor& a) {
           return telemetry::PutS3Export(d.telemetry, a, c.req.body());

@@ -32,6 +32,7 @@
 #include "http/blocking.hpp"
 #include "http/server.hpp"
 #include "store/open.hpp"
+#include "identity/api_keys.hpp"
 #include "identity/identity.hpp"
 #include "telemetry/import.hpp"
 #include "store/store.hpp"
@@ -72,9 +73,9 @@ Result<std::shared_ptr<asio::ssl::context>> LoadTls(const Config& cfg) {
                    asio::ssl::context::no_tlsv1_1);
   boost::system::error_code ec;
   ctx->use_certificate_chain_file(cfg.tls_cert, ec);
-  if (ec) return Error::Invalid(0, "tls_cert " + cfg.tls_cert + ": " + ec.message());
+  if (ec) return Error::Invalid("tls_cert " + cfg.tls_cert + ": " + ec.message());
   ctx->use_private_key_file(cfg.tls_key, asio::ssl::context::pem, ec);
-  if (ec) return Error::Invalid(0, "tls_key " + cfg.tls_key + ": " + ec.message());
+  if (ec) return Error::Invalid("tls_key " + cfg.tls_key + ": " + ec.message());
   return ctx;
 }
 
@@ -102,7 +103,7 @@ struct App::Impl {
   std::shared_ptr<ReopenableFileSink> access_file;  // the access log's file, when it has one
   http::Metrics metrics;
   std::unique_ptr<userlists::UserListService> lists;
-  std::unique_ptr<auth::TokenAuthenticator> auth;
+  std::unique_ptr<identity::ApiKeyService> auth;
   std::unique_ptr<api::Api> api;
   std::unique_ptr<http::Server> server;
   std::unique_ptr<Enforcement> enforcement;
@@ -131,6 +132,9 @@ struct App::Impl {
       auto purged = co_await http::RunBlocking(pool, [this] { return lists->SweepExpired(); });
       if (!purged) log->warn("expiry sweep failed: {}", purged.error().detail);
       else if (*purged > 0) log->info("expiry sweep removed {} entries", *purged);
+      // Keys' last use, kept in memory by the request path, is stored in one batch per sweep.
+      auto touched = co_await http::RunBlocking(pool, [this] { return store->TouchApiKeys(auth->TakeUsage()); });
+      if (!touched) log->warn("storing API keys' last use failed: {}", touched.error().detail);
     }
   }
 
@@ -192,7 +196,7 @@ Result<std::unique_ptr<App>> App::Create(const Config& cfg) {
   RAMPART_TRY(sealed, impl->store->AnySealedKey());
   RAMPART_TRY(box, LoadMasterKey(cfg.data_dir, "", /*create=*/!sealed));
   if (sealed && !box.Open(*sealed)) {
-    return Error::Invalid(0, "the master key (" + MasterKeySource(cfg.data_dir) + ") does not open the secrets sealed in " +
+    return Error::Invalid("the master key (" + MasterKeySource(cfg.data_dir) + ") does not open the secrets sealed in " +
                                  (std::filesystem::path(cfg.data_dir) / "rampart.db").string() +
                                  ": restore the master.key that was used with this database");
   }
@@ -220,11 +224,11 @@ Result<std::unique_ptr<App>> App::Create(const Config& cfg) {
   opts.max_name_length = static_cast<size_t>(cfg.list_name_max_length);
   opts.date_order = cfg.expires_date_order == "dmy" ? userlists::DateOrder::kDmy : userlists::DateOrder::kMdy;
   impl->lists = std::make_unique<userlists::UserListService>(*impl->store, *impl->clock, opts);
-  impl->auth = std::make_unique<auth::TokenAuthenticator>(*impl->store, *impl->clock,
-                                                          std::chrono::milliseconds(cfg.token_cache_ttl_ms));
-  // Load every account's lists now, so the first requests and the sweeper see everything.
-  RAMPART_TRY(accounts, impl->store->ListAccounts());
-  for (const auto& a : accounts) RAMPART_CHECK(impl->lists->Load(a.id));
+  impl->auth = std::make_unique<identity::ApiKeyService>(*impl->store, *impl->clock,
+                                                         std::chrono::milliseconds(cfg.token_cache_ttl_ms));
+  // Load every organization's lists now, so the first requests and the sweeper see everything.
+  RAMPART_TRY(orgs, impl->store->ListOrgs());
+  for (const auto& o : orgs) RAMPART_CHECK(impl->lists->Load(o.id));
   RAMPART_TRY(denied, ParseNetworks(cfg.notify_denied_networks, "notify_denied_networks"));
   RAMPART_TRY(enforcement, Enforcement::Create(*impl->store, *impl->lists, *impl->clock, *impl->secret_box,
                                                impl->ioc(), impl->pool, impl->log,
@@ -280,7 +284,7 @@ Result<uint16_t> App::Start() {
   RAMPART_TRY(hp, impl_->cfg.ListenEndpoint());
   boost::system::error_code ec;
   auto addr = asio::ip::make_address(hp.first, ec);
-  if (ec) return Error::Invalid(0, "listen: bad address " + hp.first);
+  if (ec) return Error::Invalid("listen: bad address " + hp.first);
   RAMPART_TRY(port, impl_->server->Listen({addr, hp.second}));
   RAMPART_TRY(dns, impl_->enforcement->Start());
   impl_->dns_port = dns;
@@ -319,42 +323,34 @@ void App::Run() {
   impl_->log->info("stopped cleanly");
 }
 
-Result<std::string> EnsureDemoAccount(const Config& cfg) {
-  RAMPART_TRY(store, OpenStore(cfg));
-  RAMPART_TRY(accounts, store->ListAccounts());
-  if (!accounts.empty()) return std::string();
-  SystemClock clock;
-  store::AccountRecord acct{crypto::NewUuidV4(), "demo", UnixMillis(clock.Now())};
-  RAMPART_CHECK(store->CreateAccount(acct));
-  auth::IssuedToken tok = auth::IssueToken(acct.id, auth::kPermWrite, "demo token (first start)", std::nullopt, clock.Now());
-  RAMPART_CHECK(store->CreateToken(tok.record));
-  return tok.token;
-}
-
 Result<crypto::SecretBox> LoadMasterKey(const std::string& data_dir, const std::string& key_file, bool create) {
   if (const char* env = std::getenv("RAMPART_MASTER_KEY")) return crypto::SecretBox::FromBase64(env);
   return crypto::SecretBox::FromKeyFile(
       key_file.empty() ? (std::filesystem::path(data_dir) / "master.key").string() : key_file, create);
 }
 
-Result<std::optional<identity::ClientCredentials>> EnsureDemoOrganization(const Config& cfg) {
+Result<std::optional<DemoCredentials>> EnsureDemoOrganization(const Config& cfg) {
   RAMPART_TRY(store, OpenStore(cfg));
-  RAMPART_TRY(existing, store->FindOrg("demo"));
-  if (existing) return std::optional<identity::ClientCredentials>();
+  RAMPART_TRY(existing, store->ListOrgs());
+  if (!existing.empty()) return std::optional<DemoCredentials>();
   RAMPART_TRY(box, LoadMasterKey(cfg.data_dir));
   SystemClock clock;
   identity::IdentityService ids(*store, box, clock);
   RAMPART_TRY(org, ids.CreateOrg("demo"));
-  RAMPART_TRY(creds, ids.CreateUser(org.id, identity::Role::kOwner, "demo@rampart.invalid"));
+  RAMPART_TRY(creds, ids.CreateUser(org.id, identity::Role::kOwner, "demo@rampart.invalid", "Demo Owner"));
+  identity::ApiKeyService keys(*store, clock, std::chrono::milliseconds(0));
+  const auth::Permissions all{auth::Level::kWrite, auth::Level::kWrite};
+  RAMPART_TRY(key, keys.Create(org.id, {.perms = all, .networks = {}, .description = "demo key (first start)",
+                                        .expires = std::nullopt}));
   if (cfg.demo_data.empty()) {  // the data built into the binary
     std::istringstream in{std::string(EmbeddedDemoData())};
     RAMPART_CHECK(telemetry::ImportJsonLines(in, org.id, *store, UnixMillis(clock.Now())));
   } else {
     std::ifstream in(cfg.demo_data);
-    if (!in) return Error::Invalid(0, "demo_data " + cfg.demo_data + ": cannot be read");
+    if (!in) return Error::Invalid("demo_data " + cfg.demo_data + ": cannot be read");
     RAMPART_CHECK(telemetry::ImportJsonLines(in, org.id, *store, UnixMillis(clock.Now())));
   }
-  return std::optional<identity::ClientCredentials>(creds);
+  return std::optional<DemoCredentials>(DemoCredentials{std::move(key.token), std::move(creds)});
 }
 
 }  // namespace rampart::app

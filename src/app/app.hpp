@@ -32,17 +32,19 @@ class App {
   std::unique_ptr<Impl> impl_;
 };
 
-// First start: if the store has no account, creates "demo" with a read/write token. Returns the
-// token text (shown once) or an empty string when accounts already exist.
-Result<std::string> EnsureDemoAccount(const Config& cfg);
-
 // The master key that seals Hawk keys and TSIG secrets: RAMPART_MASTER_KEY (base64) if set, else
 // `key_file` (default DATA_DIR/master.key), created with mode 0600 when missing and `create`.
 Result<crypto::SecretBox> LoadMasterKey(const std::string& data_dir, const std::string& key_file = "", bool create = true);
 
-// First start: if the store has no organization, creates "demo" with an owner whose Hawk
-// credentials are returned (shown once), and imports the demo telemetry into it: `cfg.demo_data`
-// when set, else the copy built into the binary.
-Result<std::optional<identity::ClientCredentials>> EnsureDemoOrganization(const Config& cfg);
+// What the first start made for a newcomer, shown once.
+struct DemoCredentials {
+  Secret v4_token;                     // a v4.0 API key that may write lists and policies
+  identity::ClientCredentials hawk;    // an owner's Hawk credentials
+};
+
+// First start: if the store has no organization, creates "demo" with a v4.0 API key, an owner
+// with a Hawk key, and the demo telemetry (`cfg.demo_data` when set, else the copy built into the
+// binary). nullopt when organizations already exist.
+Result<std::optional<DemoCredentials>> EnsureDemoOrganization(const Config& cfg);
 
 }  // namespace rampart::app

@@ -18,7 +18,7 @@ struct Setting {
 };
 
 Error Bad(const std::string& source, const std::string& key, const std::string& why) {
-  return Error::Invalid(0, source + ": " + key + ": " + why);
+  return Error::Invalid(source + ": " + key + ": " + why);
 }
 
 template <class T>
@@ -27,7 +27,7 @@ std::function<Result<void>(Config&, const std::string&)> Int(T Config::*field, i
     int64_t n = 0;
     auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
     if (ec != std::errc() || p != v.data() + v.size() || n < lo || n > hi) {
-      return Error::Invalid(0, "must be an integer from " + std::to_string(lo) + " to " + std::to_string(hi) +
+      return Error::Invalid("must be an integer from " + std::to_string(lo) + " to " + std::to_string(hi) +
                                    ", got " + QuoteForDetail(v));
     }
     c.*field = static_cast<T>(n);
@@ -50,7 +50,7 @@ std::function<Result<void>(Config&, const std::string&)> Bool(bool Config::*fiel
     } else if (l == "false" || l == "0" || l == "no") {
       c.*field = false;
     } else {
-      return Error::Invalid(0, "must be true or false, got " + QuoteForDetail(v));
+      return Error::Invalid("must be true or false, got " + QuoteForDetail(v));
     }
     return {};
   };
@@ -123,14 +123,14 @@ const std::vector<Setting>& Settings() {
 
 Result<std::pair<std::string, uint16_t>> Config::ListenEndpoint() const {
   auto colon = listen.rfind(':');
-  if (colon == std::string::npos || colon == 0) return Error::Invalid(0, "listen: expected HOST:PORT, got " + QuoteForDetail(listen));
+  if (colon == std::string::npos || colon == 0) return Error::Invalid("listen: expected HOST:PORT, got " + QuoteForDetail(listen));
   std::string host = listen.substr(0, colon);
   if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
   int port = -1;
   std::string p = listen.substr(colon + 1);
   auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), port);
   if (ec != std::errc() || end != p.data() + p.size() || port < 0 || port > 65535) {
-    return Error::Invalid(0, "listen: bad port in " + QuoteForDetail(listen));
+    return Error::Invalid("listen: bad port in " + QuoteForDetail(listen));
   }
   return std::pair{host, static_cast<uint16_t>(port)};
 }
@@ -153,7 +153,7 @@ Result<void> ApplyTomlFile(Config& cfg, const std::string& path) {
   try {  // config loading is start-up code: toml++ reports errors by exception
     parsed = toml::parse_file(path);
   } catch (const toml::parse_error& e) {
-    return Error::Invalid(0, path + ": " + std::string(e.description()));
+    return Error::Invalid(path + ": " + std::string(e.description()));
   }
   std::map<std::string, std::string> values;
   for (const auto& [k, node] : parsed) {
@@ -189,17 +189,17 @@ Result<void> ApplyEnvironment(Config& cfg, char** envp) {
 Result<void> Validate(const Config& cfg) {
   RAMPART_CHECK(cfg.ListenEndpoint());
   if (cfg.expires_date_order != "mdy" && cfg.expires_date_order != "dmy") {
-    return Error::Invalid(0, "expires_date_order must be mdy or dmy");
+    return Error::Invalid("expires_date_order must be mdy or dmy");
   }
-  if (cfg.tls_cert.empty() != cfg.tls_key.empty()) return Error::Invalid(0, "tls_cert and tls_key go together");
-  if (cfg.data_dir.empty()) return Error::Invalid(0, "data_dir must not be empty");
+  if (cfg.tls_cert.empty() != cfg.tls_key.empty()) return Error::Invalid("tls_cert and tls_key go together");
+  if (cfg.data_dir.empty()) return Error::Invalid("data_dir must not be empty");
   if (!cfg.public_base_url.empty() && !cfg.public_base_url.starts_with("http://") &&
       !cfg.public_base_url.starts_with("https://")) {
-    return Error::Invalid(0, "public_base_url must start with http:// or https://");
+    return Error::Invalid("public_base_url must start with http:// or https://");
   }
 #ifndef RAMPART_TEST_HOOKS
   if (cfg.enable_test_hooks) {
-    return Error::Invalid(0, "enable_test_hooks: this is a production build; test hooks are compiled out");
+    return Error::Invalid("enable_test_hooks: this is a production build; test hooks are compiled out");
   }
 #endif
   return {};

@@ -14,7 +14,7 @@ Result<std::vector<net::IpNetwork>> ParseNetworks(std::string_view text, const c
     if (!item.empty()) {
       auto n = net::IpNetwork::Parse(item);
       if (auto a = net::IpAddress::Parse(item); !n && a) n = net::IpNetwork{*a, net::BitWidth(a->family)};
-      if (!n) return Error::Invalid(0, std::string(setting) + ": not an address or network: " + QuoteForDetail(item));
+      if (!n) return Error::Invalid(std::string(setting) + ": not an address or network: " + QuoteForDetail(item));
       out.push_back(*n);
     }
     if (comma == std::string_view::npos) break;
@@ -72,11 +72,11 @@ Result<std::unique_ptr<Enforcement>> Enforcement::Create(store::Store& store, us
   return e;
 }
 
-void Enforcement::Rebuild(const std::string& account_id) {
-  auto set = policies_->Load(account_id);
-  auto lists = set ? lists_->Load(account_id) : Result<userlists::AccountListsPtr>(set.error());
-  Result<void> done = lists ? zones_->Rebuild(account_id, **set, **lists) : Result<void>(lists.error());
-  if (!done) log_->error("rpz: recompiling the zones of account {} failed: {}", account_id, done.error().detail);
+void Enforcement::Rebuild(const std::string& org_id) {
+  auto set = policies_->Load(org_id);
+  auto lists = set ? lists_->Load(org_id) : Result<userlists::AccountListsPtr>(set.error());
+  Result<void> done = lists ? zones_->Rebuild(org_id, **set, **lists) : Result<void>(lists.error());
+  if (!done) log_->error("rpz: recompiling the zones of account {} failed: {}", org_id, done.error().detail);
 }
 
 Result<uint16_t> Enforcement::Start() {
@@ -89,7 +89,7 @@ Result<uint16_t> Enforcement::Start() {
   auto [p, ec] = colon == std::string::npos ? std::from_chars_result{nullptr, std::errc::invalid_argument}
                                             : std::from_chars(l.data() + colon + 1, l.data() + l.size(), port);
   if (ec != std::errc() || p != l.data() + l.size() || port > 65535) {
-    return Error::Invalid(0, "dns_listen must be HOST:PORT or off, got " + l);
+    return Error::Invalid("dns_listen must be HOST:PORT or off, got " + l);
   }
   RAMPART_TRY(bound, dns_->Listen(host, static_cast<uint16_t>(port)));
   started_ = true;

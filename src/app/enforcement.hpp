@@ -50,7 +50,7 @@ class Enforcement {
 
  private:
   Enforcement() = default;
-  void Rebuild(const std::string& account_id);
+  void Rebuild(const std::string& org_id);
 
   EnforcementOptions opts_;
   userlists::UserListService* lists_ = nullptr;

@@ -19,10 +19,10 @@ Result<std::unique_ptr<SerialFloor>> SerialFloor::Open(std::string path) {
   std::string zone;
   uint64_t serial = 0;
   while (in >> zone >> serial) {
-    if (serial > UINT32_MAX) return Error::Invalid(0, f->path_ + ": malformed serial for " + zone);
+    if (serial > UINT32_MAX) return Error::Invalid(f->path_ + ": malformed serial for " + zone);
     f->serials_[zone] = static_cast<uint32_t>(serial);
   }
-  if (!in.eof()) return Error::Invalid(0, f->path_ + ": malformed (expected lines of \"zone serial\")");
+  if (!in.eof()) return Error::Invalid(f->path_ + ": malformed (expected lines of \"zone serial\")");
   return f;
 }
 

@@ -2,16 +2,75 @@
 
 #include <strings.h>
 
+#include <array>
+#include <vector>
+
 #include "base/strings.hpp"
 #include "crypto/crypto.hpp"
 
 namespace rampart::auth {
 namespace {
 
-constexpr int kNoToken = 11000, kInvalidToken = 11001, kExpiredToken = 11002;
+bool IsLowerHex(std::string_view s) {
+  for (char c : s) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
 
-Error Missing() { return {Errc::kUnauthenticated, kNoToken, "no auth token provided"}; }
-Error Invalid() { return {Errc::kForbidden, kInvalidToken, "invalid auth token"}; }
+std::string HashOf(std::string_view secret) { return crypto::HexEncode(crypto::Sha256(secret)); }
+
+const char* LevelName(Level l) { return l == Level::kWrite ? "write" : "read"; }
+
+}  // namespace
+
+Result<Permissions> ParsePermissions(std::string_view text) {
+  text = Trim(text);
+  if (text == "read") return Permissions{Level::kRead, Level::kRead};
+  if (text == "write") return Permissions{Level::kWrite, Level::kWrite};
+  Permissions p;
+  bool seen_lists = false, seen_policies = false;
+  for (std::string_view item : SplitView(text, ',')) {
+    item = Trim(item);
+    auto colon = item.find(':');
+    std::string_view service = item.substr(0, colon), level = colon == std::string_view::npos ? "" : item.substr(colon + 1);
+    Level l = level == "read" ? Level::kRead : level == "write" ? Level::kWrite : Level::kNone;
+    if (l == Level::kNone) {
+      return Error::Invalid("permission " + QuoteForDetail(item) + " is not <service>:read or <service>:write");
+    }
+    if (service == "userlists" && !seen_lists) {
+      p.userlists = l, seen_lists = true;
+    } else if (service == "policies" && !seen_policies) {
+      p.policies = l, seen_policies = true;
+    } else {
+      return Error::Invalid("permission " + QuoteForDetail(item) + ": the services are userlists and policies, each once");
+    }
+  }
+  if (!seen_lists && !seen_policies) return Error::Invalid("a key needs at least one permission");
+  return p;
+}
+
+std::string FormatPermissions(const Permissions& p) {
+  std::vector<std::string> parts;
+  if (p.userlists != Level::kNone) parts.push_back(std::string("userlists:") + LevelName(p.userlists));
+  if (p.policies != Level::kNone) parts.push_back(std::string("policies:") + LevelName(p.policies));
+  std::string out;
+  for (const auto& s : parts) out += (out.empty() ? "" : ",") + s;
+  return out;
+}
+
+NewKey MakeKey() {
+  std::array<uint8_t, 8> id{};
+  std::array<uint8_t, 32> secret{};
+  crypto::RandomBytes(id);
+  crypto::RandomBytes(secret);
+  Secret secret_text(crypto::Base64UrlEncode(secret));
+  NewKey out;
+  out.id = crypto::HexEncode(id);
+  out.secret_hash = HashOf(secret_text.Reveal());
+  out.token = Secret("rpt_" + out.id + "_" + secret_text.Reveal());
+  return out;
+}
 
 std::optional<std::string_view> BearerValue(std::string_view header) {
   header = Trim(header);
@@ -19,80 +78,15 @@ std::optional<std::string_view> BearerValue(std::string_view header) {
   return Trim(header.substr(7));
 }
 
-bool IsHex(std::string_view s) {
-  for (char c : s) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  }
-  return true;
-}
-
-}  // namespace
-
-IssuedToken IssueToken(const std::string& account_id, const std::string& perm, const std::string& description,
-                       std::optional<SysTime> expires, SysTime now) {
-  std::array<uint8_t, 8> id{};
-  std::array<uint8_t, 32> secret{};
-  crypto::RandomBytes(id);
-  crypto::RandomBytes(secret);
-  IssuedToken out;
-  std::string secret_text = crypto::Base64UrlEncode(secret);
-  out.record.id = crypto::HexEncode(id);
-  out.record.account_id = account_id;
-  out.record.secret_hash = crypto::HexEncode(crypto::Sha256(secret_text));
-  out.record.perm = perm;
-  out.record.description = description;
-  out.record.created_at_ms = UnixMillis(now);
-  if (expires) out.record.expires_at_ms = UnixMillis(*expires);
-  out.token = "rpt_" + out.record.id + "_" + secret_text;
-  return out;
-}
-
 std::optional<TokenParts> SplitToken(std::string_view token) {
   if (token.size() != 4 + 16 + 1 + 43 || token.substr(0, 4) != "rpt_" || token[20] != '_') return std::nullopt;
   std::string_view id = token.substr(4, 16);
-  if (!IsHex(id)) return std::nullopt;
-  return TokenParts{std::string(id), std::string(token.substr(21))};
+  if (!IsLowerHex(id)) return std::nullopt;
+  return TokenParts{std::string(id), Secret(std::string(token.substr(21)))};
 }
 
-TokenAuthenticator::TokenAuthenticator(store::AccountStore& store, const Clock& clock,
-                                       std::chrono::milliseconds cache_ttl)
-    : store_(store), clock_(clock), ttl_(cache_ttl) {}
-
-Result<Principal> TokenAuthenticator::Verify(const store::TokenRecord& rec, const TokenParts& parts) const {
-  std::string presented = crypto::HexEncode(crypto::Sha256(parts.secret));
-  auto as_bytes = [](const std::string& s) {
-    return std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(s.data()), s.size());
-  };
-  if (!crypto::ConstantTimeEqual(as_bytes(presented), as_bytes(rec.secret_hash))) return Invalid();
-  if (rec.revoked_at_ms) return Invalid();
-  if (rec.expires_at_ms && UnixMillis(clock_.Now()) >= *rec.expires_at_ms) {
-    return Error{Errc::kForbidden, kExpiredToken, "auth token expired"};
-  }
-  return Principal{rec.account_id, rec.id, rec.perm == kPermWrite};
-}
-
-std::optional<Result<Principal>> TokenAuthenticator::TryCached(std::string_view authorization) const {
-  if (authorization.empty()) return Result<Principal>(Missing());
-  auto value = BearerValue(authorization);
-  if (!value) return Result<Principal>(Missing());
-  auto parts = SplitToken(*value);
-  if (!parts) return Result<Principal>(Invalid());
-  std::lock_guard lock(mu_);
-  auto it = cache_.find(parts->id);
-  if (it == cache_.end() || clock_.Now() - it->second.fetched >= ttl_) return std::nullopt;
-  return Verify(it->second.record, *parts);
-}
-
-Result<Principal> TokenAuthenticator::Authenticate(std::string_view authorization) {
-  if (auto cached = TryCached(authorization)) return *cached;
-  auto parts = SplitToken(*BearerValue(authorization));
-  RAMPART_TRY(rec, store_.FindToken(parts->id));
-  if (!rec) return Invalid();
-  {
-    std::lock_guard lock(mu_);
-    cache_[rec->id] = {*rec, clock_.Now()};
-  }
-  return Verify(*rec, *parts);
+bool SecretMatches(const Secret& secret, std::string_view stored_hash) {
+  return crypto::ConstantTimeEqual(HashOf(secret.Reveal()), stored_hash);
 }
 
 }  // namespace rampart::auth

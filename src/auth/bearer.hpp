@@ -1,66 +1,54 @@
 #pragma once
-// API tokens for the v4.0 API: "rpt_<16-hex id>_<43-char secret>". Only SHA-256 of the secret
-// is stored; verification compares digests in constant time. Secrets are never logged.
-#include <chrono>
-#include <mutex>
+// v4.0 API keys: "rpt_<16-hex id>_<43-char secret>", and the permissions one carries. Only
+// SHA-256 of the secret is stored (the secret is 256 random bits, so a slow hash adds nothing);
+// verification compares digests in constant time. Pure functions: the keys' store, cache and
+// checks live in identity/api_keys.hpp.
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
-#include "base/clock.hpp"
 #include "base/result.hpp"
-#include "store/store.hpp"
+#include "base/secret.hpp"
 
 namespace rampart::auth {
 
-inline constexpr const char* kPermRead = "userlists:read";
-inline constexpr const char* kPermWrite = "userlists:write";
+// The services a v4.0 key is scoped to (the vendor's API Keys page): devices go with policies.
+enum class Service { kUserlists, kPolicies };
+enum class Level { kNone, kRead, kWrite };  // read: GET only; write: everything (reads included)
 
-struct Principal {
-  std::string account_id;
-  std::string token_id;
-  bool can_write = false;
+struct Permissions {
+  Level userlists = Level::kNone;
+  Level policies = Level::kNone;
+  Level Of(Service s) const { return s == Service::kUserlists ? userlists : policies; }
+  bool Allows(Service s, bool write) const {
+    Level l = Of(s);
+    return write ? l == Level::kWrite : l != Level::kNone;
+  }
+  bool operator==(const Permissions&) const = default;
 };
 
-struct IssuedToken {
-  std::string token;  // shown once
-  store::TokenRecord record;
-};
+// "userlists:read,policies:write" (any order, each service at most once, at least one).
+// The single words "read" and "write" mean every service.
+Result<Permissions> ParsePermissions(std::string_view text);
+std::string FormatPermissions(const Permissions& p);  // canonical: "userlists:…,policies:…"
 
-// Builds a new token and the record to store for it. `perm` must be kPermRead or kPermWrite.
-IssuedToken IssueToken(const std::string& account_id, const std::string& perm, const std::string& description,
-                       std::optional<SysTime> expires, SysTime now);
+// A new key: the token shown once, its id and the hash to store.
+struct NewKey {
+  Secret token;
+  std::string id;
+  std::string secret_hash;
+};
+NewKey MakeKey();
 
 struct TokenParts {
   std::string id;
-  std::string secret;
+  Secret secret;
 };
+// The token of an "Authorization: Bearer <token>" header: nullopt when the header is missing or
+// not Bearer; SplitToken then checks the token's shape.
+std::optional<std::string_view> BearerValue(std::string_view authorization);
 std::optional<TokenParts> SplitToken(std::string_view token);
-
-// Turns an Authorization header into a Principal. Failures carry the ThreatSTOP codes:
-// missing -> 401/11000, unknown, malformed or revoked -> 403/11001, expired -> 403/11002.
-class TokenAuthenticator {
- public:
-  TokenAuthenticator(store::AccountStore& store, const Clock& clock, std::chrono::milliseconds cache_ttl);
-
-  // Non-blocking: the answer from the in-memory cache, or nullopt if the store must be asked.
-  std::optional<Result<Principal>> TryCached(std::string_view authorization) const;
-  // Blocking: asks the store (and refreshes the cache).
-  Result<Principal> Authenticate(std::string_view authorization);
-
- private:
-  struct Cached {
-    store::TokenRecord record;
-    SysTime fetched;
-  };
-  Result<Principal> Verify(const store::TokenRecord& rec, const TokenParts& parts) const;
-
-  store::AccountStore& store_;
-  const Clock& clock_;
-  const std::chrono::milliseconds ttl_;
-  mutable std::mutex mu_;
-  std::unordered_map<std::string, Cached> cache_;  // by token id; bounded by live token count
-};
+// Constant time in the secret.
+bool SecretMatches(const Secret& secret, std::string_view stored_hash);
 
 }  // namespace rampart::auth

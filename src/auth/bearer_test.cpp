@@ -5,79 +5,39 @@
 namespace rampart::auth {
 namespace {
 
-using namespace std::chrono_literals;
-
-class BearerTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    db_ = std::move(*store::OpenSqliteStore({":memory:"}));
-    ASSERT_TRUE(db_->CreateAccount({"acct", "demo", 0}));
-  }
-  std::string Issue(const char* perm, std::optional<SysTime> expires = std::nullopt) {
-    IssuedToken t = IssueToken("acct", perm, "test", expires, clock_.Now());
-    EXPECT_TRUE(db_->CreateToken(t.record));
-    return "Bearer " + t.token;
-  }
-  FakeClock clock_{SysTime(1700000000s)};
-  std::unique_ptr<store::Store> db_;
-};
-
-int Code(const Result<Principal>& r) { return r ? 0 : r.error().ext; }
-
-TEST_F(BearerTest, ValidReadAndWriteTokens) {
-  TokenAuthenticator auth(*db_, clock_, 5s);
-  auto w = auth.Authenticate(Issue(kPermWrite));
-  ASSERT_TRUE(w);
-  EXPECT_TRUE(w->can_write);
-  EXPECT_EQ(w->account_id, "acct");
-  auto r = auth.Authenticate(Issue(kPermRead));
-  ASSERT_TRUE(r);
-  EXPECT_FALSE(r->can_write);
-}
-
-TEST_F(BearerTest, Rejections) {
-  TokenAuthenticator auth(*db_, clock_, 5s);
-  std::string good = Issue(kPermWrite);
-  EXPECT_EQ(Code(auth.Authenticate("")), 11000);
-  EXPECT_EQ(Code(auth.Authenticate("Basic abc")), 11000);
-  EXPECT_EQ(Code(auth.Authenticate("Bearer nonsense")), 11001);
-  std::string tampered = good;
-  tampered.back() = tampered.back() == 'A' ? 'B' : 'A';
-  EXPECT_EQ(Code(auth.Authenticate(tampered)), 11001);
-  std::string unknown = "Bearer rpt_0000000000000000_" + std::string(43, 'A');
-  EXPECT_EQ(Code(auth.Authenticate(unknown)), 11001);
-  EXPECT_EQ(auth.Authenticate(tampered).error().code, Errc::kForbidden);
-  EXPECT_EQ(auth.Authenticate("").error().code, Errc::kUnauthenticated);
-}
-
-TEST_F(BearerTest, ExpiryAndRevocationAfterCacheTtl) {
-  TokenAuthenticator auth(*db_, clock_, 5s);
-  std::string expiring = Issue(kPermRead, clock_.Now() + 3s);
-  EXPECT_EQ(Code(auth.Authenticate(expiring)), 0);
-  clock_.Advance(3s);
-  auto cached = auth.TryCached(expiring);
-  ASSERT_TRUE(cached.has_value());
-  EXPECT_EQ(Code(*cached), 11002);  // expiry is checked even on a cache hit
-  clock_.Advance(1h);
-  EXPECT_EQ(Code(auth.Authenticate(expiring)), 11002);
-
-  std::string revoked = Issue(kPermWrite);
-  ASSERT_TRUE(auth.Authenticate(revoked));
-  auto id = SplitToken(revoked.substr(7))->id;
-  ASSERT_TRUE(*db_->RevokeToken(id, 0));
-  EXPECT_TRUE(auth.TryCached(revoked).has_value());  // still cached within the TTL
-  clock_.Advance(5s);
-  EXPECT_FALSE(auth.TryCached(revoked).has_value());  // cache entry stale: ask the store
-  EXPECT_EQ(Code(auth.Authenticate(revoked)), 11001);
-}
-
-TEST(TokenFormat, SecretIsNotStored) {
-  IssuedToken t = IssueToken("a", kPermRead, "", std::nullopt, SysTime{});
-  auto parts = SplitToken(t.token);
+TEST(TokenFormat, SecretIsNotStoredAndMatchesOnlyItself) {
+  NewKey k = MakeKey();
+  auto parts = SplitToken(k.token.Reveal());
   ASSERT_TRUE(parts);
-  EXPECT_EQ(parts->id, t.record.id);
-  EXPECT_EQ(t.record.secret_hash.size(), 64u);
-  EXPECT_EQ(t.record.secret_hash.find(parts->secret), std::string::npos);
+  EXPECT_EQ(parts->id, k.id);
+  EXPECT_EQ(k.secret_hash.size(), 64u);
+  EXPECT_EQ(k.secret_hash.find(parts->secret.Reveal()), std::string::npos);
+  EXPECT_TRUE(SecretMatches(parts->secret, k.secret_hash));
+  std::string other = parts->secret.Reveal();
+  other[0] = other[0] == 'A' ? 'B' : 'A';
+  EXPECT_FALSE(SecretMatches(Secret(other), k.secret_hash));
+  EXPECT_FALSE(SplitToken("rpt_0000000000000000_short"));
+  EXPECT_FALSE(SplitToken("rpt_000000000000000G_" + std::string(43, 'A')));  // the id is lower-case hex
+  EXPECT_EQ(*BearerValue("  bearer   abc "), "abc");
+  EXPECT_FALSE(BearerValue("Basic abc"));
+}
+
+TEST(Permissions, ParseEveryServiceAtItsLevel) {
+  EXPECT_EQ(*ParsePermissions("userlists:read,policies:write"), (Permissions{Level::kRead, Level::kWrite}));
+  EXPECT_EQ(*ParsePermissions(" policies:read "), (Permissions{Level::kNone, Level::kRead}));
+  EXPECT_EQ(*ParsePermissions("write"), (Permissions{Level::kWrite, Level::kWrite}));
+  EXPECT_EQ(*ParsePermissions("read"), (Permissions{Level::kRead, Level::kRead}));
+  for (const char* bad : {"", "userlists", "userlists:admin", "devices:read", "userlists:read,userlists:write",
+                          "userlists:read,,policies:read"}) {
+    EXPECT_FALSE(ParsePermissions(bad)) << bad;
+  }
+  EXPECT_EQ(FormatPermissions({Level::kWrite, Level::kNone}), "userlists:write");
+  EXPECT_EQ(FormatPermissions(*ParsePermissions("policies:write,userlists:read")), "userlists:read,policies:write");
+  Permissions p{Level::kRead, Level::kWrite};
+  EXPECT_TRUE(p.Allows(Service::kUserlists, false));
+  EXPECT_FALSE(p.Allows(Service::kUserlists, true));
+  EXPECT_TRUE(p.Allows(Service::kPolicies, true));
+  EXPECT_FALSE(Permissions{}.Allows(Service::kPolicies, false));
 }
 
 }  // namespace

@@ -4,6 +4,16 @@
 
 namespace rampart {
 
+std::vector<std::string_view> SplitView(std::string_view s, char sep) {
+  std::vector<std::string_view> out;
+  for (;;) {
+    size_t at = s.find(sep);
+    out.push_back(s.substr(0, at));
+    if (at == std::string_view::npos) return out;
+    s.remove_prefix(at + 1);
+  }
+}
+
 std::string EscapeForLog(std::string_view s) {
   std::string out;
   out.reserve(s.size());

@@ -1,6 +1,7 @@
 #pragma once
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace rampart {
 
@@ -33,6 +34,9 @@ inline std::string_view Trim(std::string_view s) {
 }
 
 // Quotes a user-supplied value for an error detail: bounded, control bytes escaped.
+// The pieces of `s` between `sep`s (an empty `s` is one empty piece); views into `s`.
+std::vector<std::string_view> SplitView(std::string_view s, char sep);
+
 std::string QuoteForDetail(std::string_view s);
 
 // An untrusted value for a text log line: printable ASCII is kept, `\` and `"` are escaped, and

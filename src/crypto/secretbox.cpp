@@ -34,7 +34,7 @@ std::optional<std::string> Base64Decode(std::string_view text) {
 Result<SecretBox> SecretBox::FromBase64(std::string_view text) {
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.remove_suffix(1);
   auto raw = Base64Decode(text);
-  if (!raw || raw->size() != kKeyBytes) return Error::Invalid(0, "master key must be 32 bytes of base64");
+  if (!raw || raw->size() != kKeyBytes) return Error::Invalid("master key must be 32 bytes of base64");
   std::array<uint8_t, kKeyBytes> key{};
   std::copy(raw->begin(), raw->end(), key.begin());
   sodium_memzero(raw->data(), raw->size());
@@ -46,7 +46,7 @@ Result<SecretBox> SecretBox::FromKeyFile(const std::string& path, bool create) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
     if (!create) {
-      return Error::Invalid(0, "master key file not found: " + path +
+      return Error::Invalid("master key file not found: " + path +
                                    " (the database holds secrets sealed with it: restore it, or set RAMPART_MASTER_KEY)");
     }
     std::array<uint8_t, kKeyBytes> key{};
@@ -61,7 +61,7 @@ Result<SecretBox> SecretBox::FromKeyFile(const std::string& path, bool create) {
     if (!ok) return Error::Unavailable("cannot write master key file " + path);
     return SecretBox(key);
   }
-  if (st.st_mode & 077) return Error::Invalid(0, "master key file " + path + " must not be readable by others (chmod 600)");
+  if (st.st_mode & 077) return Error::Invalid("master key file " + path + " must not be readable by others (chmod 600)");
   std::ifstream in(path);
   std::stringstream ss;
   ss << in.rdbuf();

@@ -1,4 +1,5 @@
 #include "crypto/secretbox.hpp"
+#include "crypto/password.hpp"
 
 #include <gtest/gtest.h>
 
@@ -45,4 +46,22 @@ TEST(SecretBox, KeyFileIsCreatedPrivateAndReloaded) {
   EXPECT_FALSE(SecretBox::FromBase64("c2hvcnQ="));
 }
 
+}  // namespace rampart::crypto
+
+namespace rampart::crypto {
+namespace {
+
+TEST(PasswordTest, HashesVerifyAndRefuse) {
+  auto h = HashPassword(Secret("correct horse battery"));
+  ASSERT_TRUE(h);
+  EXPECT_EQ(h->rfind("$argon2id$", 0), 0u) << *h;
+  EXPECT_TRUE(VerifyPassword(*h, Secret("correct horse battery")));
+  EXPECT_FALSE(VerifyPassword(*h, Secret("correct horse batterx")));
+  EXPECT_FALSE(VerifyPassword("not a hash", Secret("correct horse battery")));
+  EXPECT_FALSE(NeedsRehash(*h));
+  EXPECT_NE(*HashPassword(Secret("correct horse battery")), *h);  // salted
+  EXPECT_EQ(HashPassword(Secret("short")).error().code, Errc::kInvalid);
+}
+
+}  // namespace
 }  // namespace rampart::crypto

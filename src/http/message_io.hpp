@@ -32,10 +32,10 @@ inline constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
 // The error a failed read is answered with (431, 413, 408, or 400).
 inline Error ReadError(const beast::error_code& ec) {
-  if (ec == beast_http::error::header_limit) return {Errc::kHeadersTooLarge, 10003, "request headers too large"};
-  if (ec == beast_http::error::body_limit) return {Errc::kPayloadTooLarge, 10003, "request body too large"};
-  if (ec == beast::error::timeout) return {Errc::kTimeout, 10003, "request not received in time"};
-  return {Errc::kInvalidArgument, 10003, "malformed HTTP request: " + ec.message()};
+  if (ec == beast_http::error::header_limit) return {Errc::kTooLarge, Reason::kHeaderBlock, "request headers too large"};
+  if (ec == beast_http::error::body_limit) return {Errc::kTooLarge, Reason::kMalformed, "request body too large"};
+  if (ec == beast::error::timeout) return {Errc::kTimeout, Reason::kMalformed, "request not received in time"};
+  return {Errc::kInvalid, Reason::kMalformed, "malformed HTTP request: " + ec.message()};
 }
 
 // Answers and ends the connection. A lingering close: after the answer we stop sending and drain

@@ -130,7 +130,7 @@ asio::awaitable<void> ServeRequests(std::shared_ptr<Server::State> st, std::shar
     if (read.framing) {  // ambiguous framing: answer and close without reading further
       deadline.cancel();
       const std::optional<std::string_view> target = read.target;
-      Response err = st->errors({Errc::kInvalidArgument, 10003, "malformed HTTP request: " + *read.framing}, target);
+      Response err = st->errors({Errc::kInvalid, Reason::kMalformed, "malformed HTTP request: " + *read.framing}, target);
       co_await WriteAndClose(stream, std::move(err));
       co_return;
     }
@@ -237,10 +237,10 @@ asio::awaitable<void> RunSession(std::shared_ptr<Server::State> st, tcp::socket 
   }
   beast::tcp_stream tcp_stream(std::move(socket));
   if (st->active.fetch_add(1) >= st->limits.max_connections) {
-    Response err = st->errors({Errc::kUnavailable, 10100, "too many connections"}, std::nullopt);
+    Response err = st->errors({Errc::kUnavailable, Reason::kNone, "too many connections"}, std::nullopt);
     co_await WriteAndClose(tcp_stream, std::move(err));
   } else if (!slot->admitted()) {
-    Response err = st->errors({Errc::kUnavailable, 10100, "too many connections from this client"}, std::nullopt);
+    Response err = st->errors({Errc::kUnavailable, Reason::kNone, "too many connections from this client"}, std::nullopt);
     co_await WriteAndClose(tcp_stream, std::move(err));
   } else if (st->tls_on) {
     info.tls = true;

@@ -6,7 +6,7 @@
 namespace rampart::identity {
 namespace {
 
-Error NotFound(const std::string& what) { return Error::NotFound(0, what); }
+Error NotFound(const std::string& what) { return Error::NotFound(what); }
 
 bool ValidEmail(std::string_view e) {
   auto at = e.find('@');
@@ -16,19 +16,6 @@ bool ValidEmail(std::string_view e) {
 
 }  // namespace
 
-std::optional<Role> ParseRole(std::string_view s) {
-  if (s == "owner") return Role::kOwner;
-  if (s == "user") return Role::kUser;
-  if (s == "reader") return Role::kReader;
-  return std::nullopt;
-}
-
-const char* RoleName(Role r) { return r == Role::kOwner ? "owner" : r == Role::kUser ? "user" : "reader"; }
-
-std::string NewHexId(SysTime now) {
-  return crypto::NewObjectId(std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count());
-}
-
 std::string IdentityService::NewKey() const {
   std::array<uint8_t, 30> b{};
   crypto::RandomBytes(b);
@@ -36,26 +23,23 @@ std::string IdentityService::NewKey() const {
 }
 
 Result<store::OrgRecord> IdentityService::CreateOrg(const std::string& name) {
-  if (name.empty() || name.size() > 200) return Error::Invalid(0, "organization name must be 1-200 characters");
-  store::OrgRecord o{NewHexId(clock_.Now()), name, UnixMillis(clock_.Now())};
-  if (auto r = store_.CreateOrg(o); !r) {
-    return r.error().ext == 19000 ? Error::Invalid(19000, "organization name already in use: " + name) : r.error();
-  }
-  return o;
+  return identity::CreateOrg(store_, clock_, name);
 }
 
-Result<ClientCredentials> IdentityService::CreateUser(const std::string& org, Role role, const std::string& email) {
-  if (!ValidEmail(email)) return Error::Invalid(0, "not an email address: " + QuoteForDetail(email));
+Result<ClientCredentials> IdentityService::CreateUser(const std::string& org, Role role, const std::string& email,
+                                                      const std::string& display_name) {
+  if (!ValidEmail(email)) return Error::Invalid("not an email address: " + QuoteForDetail(email));
   RAMPART_TRY(o, store_.FindOrg(org));
   if (!o) return NotFound("no such organization: " + org);
-  store::UserRecord u{NewHexId(clock_.Now()), email, UnixMillis(clock_.Now())};
+  if (display_name.size() > 200) return Error::Invalid("display name must be up to 200 characters");
+  store::UserRecord u{NewHexId(clock_.Now()), email, UnixMillis(clock_.Now()), display_name};
   if (auto r = store_.CreateUser(u); !r) {
-    return r.error().ext == 19000 ? Error::Invalid(19000, "email already in use: " + email) : r.error();
+    return r.error().code == Errc::kConflict ? Error::Conflict("email already in use: " + email) : r.error();
   }
   RAMPART_CHECK(store_.PutMembership({u.id, o->id, RoleName(role)}));
   std::string key = NewKey();
   RAMPART_CHECK(store_.AddHawkKey({0, u.id, box_.Seal(key), u.created_at_ms, std::nullopt}, std::nullopt));
-  return ClientCredentials{key, o->id, u.id};
+  return ClientCredentials{Secret(std::move(key)), o->id, u.id};
 }
 
 Result<void> IdentityService::AddToOrg(const std::string& user, const std::string& org, Role role) {
@@ -92,14 +76,14 @@ Result<ClientCredentials> IdentityService::Key(const std::string& user, const st
     int64_t grace_end = now + std::chrono::duration_cast<std::chrono::milliseconds>(grace).count();
     RAMPART_CHECK(store_.AddHawkKey({0, u->id, box_.Seal(key), now, std::nullopt}, grace_end));
     Forget(u->id);
-    return ClientCredentials{key, org_id, u->id};
+    return ClientCredentials{Secret(std::move(key)), org_id, u->id};
   }
   RAMPART_TRY(keys, store_.ValidHawkKeys(u->id, now));
   for (const auto& k : keys) {
     if (k.valid_until_ms) continue;  // retired, in its grace period
     auto key = box_.Open(k.sealed_key);
     if (!key) return Error::Internal("a stored key does not open with this master key");
-    return ClientCredentials{*key, org_id, u->id};
+    return ClientCredentials{Secret(std::move(*key)), org_id, u->id};
   }
   return NotFound("user " + user + " has no valid key (use --rotate)");
 }

@@ -1,6 +1,6 @@
 #pragma once
-// Threat Stack identity: organizations, users with a role per organization, and per-user Hawk API
-// keys stored sealed under the server master key. Provides the Hawk credentials lookup (Hawk id =
+// Users' Hawk API keys (the vendor's "Settings -> Application Keys"), stored sealed under the server
+// master key, and the users' roles per organization as the Hawk surface needs them. Provides the Hawk credentials lookup (Hawk id =
 // user id) and the organization check for the `ext` attribute. Blocking (calls the store).
 #include <chrono>
 #include <memory>
@@ -14,18 +14,17 @@
 #include "auth/hawk.hpp"
 #include "base/clock.hpp"
 #include "base/result.hpp"
+#include "base/secret.hpp"
 #include "crypto/secretbox.hpp"
+#include "identity/orgs.hpp"
 #include "store/store.hpp"
 
 namespace rampart::identity {
 
-enum class Role { kOwner, kUser, kReader };
-std::optional<Role> ParseRole(std::string_view s);
-const char* RoleName(Role r);
 
 // The three values a client needs.
 struct ClientCredentials {
-  std::string api_key;
+  Secret api_key;
   std::string org_id;
   std::string user_id;
 };
@@ -35,13 +34,14 @@ class IdentityService {
   // `cache_ttl_ms`: how long a user's opened keys and roles are reused before the store is read
   // again. Changes made through this service take effect at once; changes made by another process
   // (the CLI) within the TTL.
-  IdentityService(store::IdentityStore& store, const crypto::SecretBox& box, const Clock& clock,
+  IdentityService(store::OrgStore& store, const crypto::SecretBox& box, const Clock& clock,
                   int64_t cache_ttl_ms = 5000)
       : store_(store), box_(box), clock_(clock), cache_ttl_ms_(cache_ttl_ms) {}
 
   Result<store::OrgRecord> CreateOrg(const std::string& name);
   // Creates the user, adds it to `org` with `role` and issues its first key.
-  Result<ClientCredentials> CreateUser(const std::string& org, Role role, const std::string& email);
+  Result<ClientCredentials> CreateUser(const std::string& org, Role role, const std::string& email,
+                                       const std::string& display_name = "");
   Result<void> AddToOrg(const std::string& user, const std::string& org, Role role);
   // The user's newest valid key; with `rotate`, a new key, the previous ones kept for `grace`.
   Result<ClientCredentials> Key(const std::string& user, const std::string& org, bool rotate,
@@ -74,7 +74,7 @@ class IdentityService {
   // users are cached too (empty), so a flood of bad ids costs one store read per id per TTL.
   std::shared_ptr<const CachedUser> Lookup(const std::string& user_id, bool may_load);
 
-  store::IdentityStore& store_;
+  store::OrgStore& store_;
   const crypto::SecretBox& box_;
   const Clock& clock_;
   const int64_t cache_ttl_ms_;
@@ -85,6 +85,5 @@ class IdentityService {
   std::unordered_map<std::string, int64_t> last_seen_;  // bounded like cache_
 };
 
-std::string NewHexId(SysTime now);  // 24 lower-case hex characters, time-ordered (crypto::NewObjectId)
 
 }  // namespace rampart::identity

@@ -30,20 +30,20 @@ TEST(Identity, UserKeysRotationAndRoles) {
   // The key is stored sealed, and the same key is shown again on request.
   auto again = svc.Key(creds->user_id, "", false, 0s);
   ASSERT_TRUE(again);
-  EXPECT_EQ(again->api_key, creds->api_key);
+  EXPECT_EQ(again->api_key.Reveal(), creds->api_key.Reveal());
   auto lookup = svc.CredentialsFor(creds->user_id);
   ASSERT_EQ(lookup.size(), 1u);
-  EXPECT_EQ(*lookup[0].key, creds->api_key);
+  EXPECT_EQ(*lookup[0].key, creds->api_key.Reveal());
   // Rotation keeps the old key for the grace period, then drops it.
   auto rotated = svc.Key(creds->user_id, org->id, true, 3600s);
   ASSERT_TRUE(rotated);
-  EXPECT_NE(rotated->api_key, creds->api_key);
+  EXPECT_NE(rotated->api_key.Reveal(), creds->api_key.Reveal());
   EXPECT_EQ(svc.CredentialsFor(creds->user_id).size(), 2u);
-  EXPECT_EQ(svc.Key(creds->user_id, "", false, 0s)->api_key, rotated->api_key);
+  EXPECT_EQ(svc.Key(creds->user_id, "", false, 0s)->api_key.Reveal(), rotated->api_key.Reveal());
   clock.Advance(3600s);
   auto after = svc.CredentialsFor(creds->user_id);
   ASSERT_EQ(after.size(), 1u);
-  EXPECT_EQ(*after[0].key, rotated->api_key);
+  EXPECT_EQ(*after[0].key, rotated->api_key.Reveal());
   // Another organization.
   ASSERT_TRUE(svc.CreateOrg("Beta"));
   EXPECT_FALSE(svc.RoleIn(creds->user_id, (*db->FindOrg("Beta"))->id));

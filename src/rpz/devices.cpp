@@ -12,7 +12,6 @@
 
 namespace rampart::rpz {
 namespace json = boost::json;
-namespace code = userlists::code;
 using detail::Bad;
 using detail::Lower;
 using detail::Upsert;
@@ -87,7 +86,7 @@ std::string PolicyService::DeviceDoc(const Device& d) const {
 }
 
 Device PolicyService::DeviceFromRecord(const store::PolicyObjectRecord& r) const {
-  Device d{r.id, r.account_id, r.name, "", "", r.created_at_ms, {}, {}, "", "", false};
+  Device d{r.id, r.org_id, r.name, "", "", r.created_at_ms, {}, {}, "", "", false};
   json::object o = json::parse(r.doc).as_object();
   if (const auto* k = o.if_contains("tsig_key_name")) {
     auto secret = box_.Open(o.at("tsig_secret_sealed").as_string());
@@ -117,7 +116,7 @@ Result<void> PolicyService::ApplyDevice(const PolicySet& set, const DeviceInput&
   if (d.name.empty() || d.name.size() > 64) return Bad("name must be 1 to 64 characters");
   for (const auto& other : set.devices) {
     if (other.id != d.id && Lower(other.name) == Lower(d.name)) {
-      return Error::Invalid(code::kNameInUse, "Device name already in use: " + QuoteForDetail(d.name));
+      return Error::Conflict("Device name already in use: " + QuoteForDetail(d.name));
     }
   }
   if (in.policy_id) d.policy_id = *in.policy_id;
@@ -180,19 +179,19 @@ Result<Device> PolicyService::UpdateDevice(const userlists::Actor& actor, const 
 }
 
 Result<Device> PolicyService::SaveDevice(const userlists::Actor& actor, const std::string& id, const DeviceInput& in) {
-  const std::string& account_id = actor.account_id;
-  RAMPART_TRY(loaded, Load(account_id));
+  const std::string& org_id = actor.org_id;
+  RAMPART_TRY(loaded, Load(org_id));
   Device d;
   {
     std::lock_guard write(write_mu_);
-    PolicySetPtr cur = Snapshot(account_id);
+    PolicySetPtr cur = Snapshot(org_id);
     if (id.empty()) {
       d.id = crypto::NewUuidV4();
-      d.account_id = account_id;
+      d.org_id = org_id;
       d.created_at_ms = UnixMillis(clock_.Now());
     } else {
       const Device* old = cur->FindDevice(id);
-      if (!old) return Error::NotFound(code::kNotFound, "no such device " + QuoteForDetail(id));
+      if (!old) return Error::NotFound("no such device " + QuoteForDetail(id));
       d = *old;
     }
     RAMPART_CHECK(ApplyDevice(*cur, in, d));
@@ -200,31 +199,31 @@ Result<Device> PolicyService::SaveDevice(const userlists::Actor& actor, const st
     published.secret_is_new = false;
     PolicySet next = *cur;
     Upsert(next.devices, published);
-    store::PolicyObjectRecord rec{account_id, "device", d.id, d.name, d.created_at_ms, DeviceDoc(d)};
+    store::PolicyObjectRecord rec{org_id, "device", d.id, d.name, d.created_at_ms, DeviceDoc(d)};
     const Device* before = cur->FindDevice(d.id);
     std::string after_doc = AuditDeviceDoc(d, before);
-    RAMPART_CHECK(Commit(account_id, std::move(next), rec, false,
+    RAMPART_CHECK(Commit(org_id, std::move(next), rec, false,
                          Audit(actor, "device", d.id, d.name, id.empty() ? "create" : "update",
                                before ? AuditDeviceDoc(*before, nullptr) : "", after_doc)));
   }
-  Notify(account_id);
+  Notify(org_id);
   return d;
 }
 
 Result<void> PolicyService::DeleteDevice(const userlists::Actor& actor, const std::string& id) {
-  const std::string& account_id = actor.account_id;
-  RAMPART_TRY(loaded, Load(account_id));
+  const std::string& org_id = actor.org_id;
+  RAMPART_TRY(loaded, Load(org_id));
   {
     std::lock_guard write(write_mu_);
-    PolicySetPtr cur = Snapshot(account_id);
+    PolicySetPtr cur = Snapshot(org_id);
     const Device* gone = cur->FindDevice(id);
-    if (!gone) return Error::NotFound(code::kNotFound, "no such device " + QuoteForDetail(id));
+    if (!gone) return Error::NotFound("no such device " + QuoteForDetail(id));
     PolicySet next = *cur;
     std::erase_if(next.devices, [&](const Device& d) { return d.id == id; });
     store::AuditRecord audit = Audit(actor, "device", id, gone->name, "delete", AuditDeviceDoc(*gone, nullptr), "");
-    RAMPART_CHECK(Commit(account_id, std::move(next), {account_id, "device", id, "", 0, ""}, true, audit));
+    RAMPART_CHECK(Commit(org_id, std::move(next), {org_id, "device", id, "", 0, ""}, true, audit));
   }
-  Notify(account_id);
+  Notify(org_id);
   return {};
 }
 

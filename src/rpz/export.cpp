@@ -113,7 +113,7 @@ std::vector<net::IpNetwork> EffectiveNetworks(const Policy& p, const userlists::
 Result<std::string> ExportIpPolicy(const Policy& p, const userlists::AccountLists& lists, SysTime now,
                                    std::string_view format) {
   if (format != "plain" && format != "nft" && format != "ipset") {
-    return Error::Invalid(userlists::code::kBadParameters, "format must be nft, ipset or plain");
+    return Error::Invalid("format must be nft, ipset or plain");
   }
   std::vector<net::IpNetwork> nets = EffectiveNetworks(p, lists, now);
   if (format == "nft") return Nft(p, nets);

@@ -12,7 +12,6 @@
 
 namespace rampart::rpz {
 namespace json = boost::json;
-namespace code = userlists::code;
 
 namespace {
 using detail::Bad;
@@ -29,7 +28,7 @@ json::object PolicyDoc(const Policy& p) {
 }
 
 Policy PolicyFromRecord(const store::PolicyObjectRecord& r) {
-  Policy p{r.id, r.account_id, r.name, "", "", r.created_at_ms, {}};
+  Policy p{r.id, r.org_id, r.name, "", "", r.created_at_ms, {}};
   json::object o = json::parse(r.doc).as_object();
   p.type = std::string(o.at("type").as_string());
   p.zone_name = std::string(o.at("zone_name").as_string());
@@ -75,30 +74,30 @@ PolicyService::PolicyService(store::EnforcementStore& store, userlists::UserList
                              const crypto::SecretBox& box, PolicyOptions opts)
     : store_(store), lists_(lists), box_(box), clock_(clock), opts_(std::move(opts)) {}
 
-PolicySetPtr PolicyService::Snapshot(const std::string& account_id) const {
+PolicySetPtr PolicyService::Snapshot(const std::string& org_id) const {
   std::lock_guard lock(snap_mu_);
-  auto it = by_account_.find(account_id);
+  auto it = by_account_.find(org_id);
   return it == by_account_.end() ? nullptr : it->second;
 }
 
-Result<PolicySetPtr> PolicyService::Load(const std::string& account_id) {
-  if (auto snap = Snapshot(account_id)) return snap;
+Result<PolicySetPtr> PolicyService::Load(const std::string& org_id) {
+  if (auto snap = Snapshot(org_id)) return snap;
   std::lock_guard write(write_mu_);
-  if (auto snap = Snapshot(account_id)) return snap;
+  if (auto snap = Snapshot(org_id)) return snap;
   auto set = std::make_shared<PolicySet>();
-  RAMPART_TRY(policies, store_.ListPolicyObjects(account_id, "policy"));
-  RAMPART_TRY(devices, store_.ListPolicyObjects(account_id, "device"));
+  RAMPART_TRY(policies, store_.ListPolicyObjects(org_id, "policy"));
+  RAMPART_TRY(devices, store_.ListPolicyObjects(org_id, "device"));
   for (const auto& r : policies) set->policies.push_back(PolicyFromRecord(r));
   for (const auto& r : devices) set->devices.push_back(DeviceFromRecord(r));
   std::lock_guard lock(snap_mu_);
-  return by_account_[account_id] = set;
+  return by_account_[org_id] = set;
 }
 
 Result<std::vector<std::string>> PolicyService::AccountsWithPolicies() {
   RAMPART_TRY(all, store_.ListPolicyObjects("", "policy"));
   std::vector<std::string> out;
   for (const auto& r : all) {
-    if (std::find(out.begin(), out.end(), r.account_id) == out.end()) out.push_back(r.account_id);
+    if (std::find(out.begin(), out.end(), r.org_id) == out.end()) out.push_back(r.org_id);
   }
   return out;
 }
@@ -107,10 +106,10 @@ Result<void> PolicyService::Validate(const PolicySet& set, const userlists::Acco
   if (!IsLabel(p.name)) return Bad("name must be 1 to 63 letters, digits or hyphens (it names the RPZ zone)");
   for (const auto& other : set.policies) {
     if (other.id == p.id) continue;
-    if (Lower(other.name) == Lower(p.name)) return Error::Invalid(code::kNameInUse, "Policy name already in use: " + p.name);
-    if (p.type == "dns" && other.zone_name == p.zone_name) return Error::Invalid(code::kNameInUse, "zone_name already in use");
+    if (Lower(other.name) == Lower(p.name)) return Error::Conflict("Policy name already in use: " + p.name);
+    if (p.type == "dns" && other.zone_name == p.zone_name) return Error::Conflict("zone_name already in use");
   }
-  if (p.type == "dns" && zone_overlaps && zone_overlaps(p.zone_name, p.account_id)) {
+  if (p.type == "dns" && zone_overlaps && zone_overlaps(p.zone_name, p.org_id)) {
     return Bad("zone_name is not available: choose another name under your own zone suffix");  // says nothing of whose
   }
   std::vector<std::string> seen;
@@ -126,15 +125,15 @@ Result<void> PolicyService::Validate(const PolicySet& set, const userlists::Acco
   return {};
 }
 
-Result<void> PolicyService::Commit(const std::string& account_id, PolicySet next, const store::PolicyObjectRecord& changed,
+Result<void> PolicyService::Commit(const std::string& org_id, PolicySet next, const store::PolicyObjectRecord& changed,
                                    bool deleted, const store::AuditRecord& audit) {
   if (deleted) {
-    RAMPART_CHECK(store_.DeletePolicyObject(account_id, changed.kind, changed.id, audit));
+    RAMPART_CHECK(store_.DeletePolicyObject(org_id, changed.kind, changed.id, audit));
   } else {
     RAMPART_CHECK(store_.PutPolicyObject(changed, audit));
   }
   std::lock_guard lock(snap_mu_);
-  by_account_[account_id] = std::make_shared<const PolicySet>(std::move(next));
+  by_account_[org_id] = std::make_shared<const PolicySet>(std::move(next));
   return {};
 }
 
@@ -148,20 +147,20 @@ Result<Policy> PolicyService::UpdatePolicy(const userlists::Actor& actor, const 
 }
 
 Result<Policy> PolicyService::SavePolicy(const userlists::Actor& actor, const std::string& id, const PolicyInput& in) {
-  const std::string& account_id = actor.account_id;
-  RAMPART_TRY(lists, lists_.Load(account_id));  // before write_mu_: see the lock order
-  RAMPART_TRY(loaded, Load(account_id));
+  const std::string& org_id = actor.org_id;
+  RAMPART_TRY(lists, lists_.Load(org_id));  // before write_mu_: see the lock order
+  RAMPART_TRY(loaded, Load(org_id));
   Policy p;
   {
     std::lock_guard write(write_mu_);
-    PolicySetPtr cur = Snapshot(account_id);
+    PolicySetPtr cur = Snapshot(org_id);
     if (id.empty()) {
       p.id = crypto::NewUuidV4();
-      p.account_id = account_id;
+      p.org_id = org_id;
       p.created_at_ms = UnixMillis(clock_.Now());
     } else {
       const Policy* old = cur->FindPolicy(id);
-      if (!old) return Error::NotFound(code::kNotFound, "no such policy " + QuoteForDetail(id));
+      if (!old) return Error::NotFound("no such policy " + QuoteForDetail(id));
       p = *old;
     }
     if (in.type) {
@@ -175,12 +174,12 @@ Result<Policy> PolicyService::SavePolicy(const userlists::Actor& actor, const st
       net::DomainParse z = net::NormalizeDomain(*in.zone_name, 200);
       if (!z.ok) return Bad("zone_name must be a domain name");
       if (z.value != p.zone_name) {  // a new name must sit under the account's own roots
-        RAMPART_TRY(naming, store_.ZoneNamingOf(account_id));
+        RAMPART_TRY(naming, store_.ZoneNamingOf(org_id));
         RAMPART_CHECK(CheckZoneName(z.value, naming));
       }
       p.zone_name = z.value;
     } else if (p.type == "dns" && p.zone_name.empty()) {
-      RAMPART_TRY(naming, store_.ZoneNamingOf(account_id));
+      RAMPART_TRY(naming, store_.ZoneNamingOf(org_id));
       p.zone_name = Lower(p.name) + "." + naming.own_suffix + ".rpz." + opts_.server_name;
     }
     if (in.lists) {
@@ -198,39 +197,39 @@ Result<Policy> PolicyService::SavePolicy(const userlists::Actor& actor, const st
     }
     PolicySet next = *cur;
     Upsert(next.policies, p);
-    store::PolicyObjectRecord rec{account_id, "policy", p.id, p.name, p.created_at_ms, json::serialize(PolicyDoc(p)), {}};
+    store::PolicyObjectRecord rec{org_id, "policy", p.id, p.name, p.created_at_ms, json::serialize(PolicyDoc(p)), {}};
     for (const auto& a : p.lists) rec.list_ids.push_back(a.list_id);  // the store refuses a list deleted meanwhile
     const Policy* before = cur->FindPolicy(p.id);
     const std::string before_doc = before ? json::serialize(PolicyDoc(*before)) : "";
-    RAMPART_CHECK(Commit(account_id, std::move(next), rec, false,
+    RAMPART_CHECK(Commit(org_id, std::move(next), rec, false,
                          Audit(actor, "policy", p.id, p.name, id.empty() ? "create" : "update", before_doc, rec.doc)));
   }
-  Notify(account_id);
+  Notify(org_id);
   return p;
 }
 
 Result<void> PolicyService::DeletePolicy(const userlists::Actor& actor, const std::string& id) {
-  const std::string& account_id = actor.account_id;
-  RAMPART_TRY(loaded, Load(account_id));
+  const std::string& org_id = actor.org_id;
+  RAMPART_TRY(loaded, Load(org_id));
   {
     std::lock_guard write(write_mu_);
-    PolicySetPtr cur = Snapshot(account_id);
+    PolicySetPtr cur = Snapshot(org_id);
     const Policy* gone = cur->FindPolicy(id);
-    if (!gone) return Error::NotFound(code::kNotFound, "no such policy " + QuoteForDetail(id));
+    if (!gone) return Error::NotFound("no such policy " + QuoteForDetail(id));
     for (const auto& d : cur->devices) {
-      if (d.policy_id == id) return Error::Invalid(code::kInUse, "the policy is used by device " + d.name);
+      if (d.policy_id == id) return Error::InUse("the policy is used by device " + d.name);
     }
     PolicySet next = *cur;
     std::erase_if(next.policies, [&](const Policy& p) { return p.id == id; });
     store::AuditRecord audit = Audit(actor, "policy", id, gone->name, "delete", json::serialize(PolicyDoc(*gone)), "");
-    RAMPART_CHECK(Commit(account_id, std::move(next), {account_id, "policy", id, "", 0, ""}, true, audit));
+    RAMPART_CHECK(Commit(org_id, std::move(next), {org_id, "policy", id, "", 0, ""}, true, audit));
   }
-  Notify(account_id);
+  Notify(org_id);
   return {};
 }
 
-std::optional<std::string> PolicyService::ListInUse(const std::string& account_id, const std::string& list_id) {
-  auto set = Load(account_id);
+std::optional<std::string> PolicyService::ListInUse(const std::string& org_id, const std::string& list_id) {
+  auto set = Load(org_id);
   if (!set) return "policies could not be read: " + set.error().detail;
   for (const auto& p : (*set)->policies) {
     for (const auto& a : p.lists) {

@@ -30,7 +30,7 @@ struct AttachedList {
 };
 
 struct Policy {
-  std::string id, account_id, name;
+  std::string id, org_id, name;
   std::string type;       // "dns" | "ip"
   std::string zone_name;  // dns only
   int64_t created_at_ms = 0;
@@ -44,7 +44,7 @@ struct NotifyTarget {
 };
 
 struct Device {
-  std::string id, account_id, name;
+  std::string id, org_id, name;
   std::string type;  // "dns" | "ip"
   std::string policy_id;
   int64_t created_at_ms = 0;
@@ -94,9 +94,9 @@ class PolicyService {
                 const crypto::SecretBox& box, PolicyOptions opts);
 
   // Blocking: loads the account's policies and devices on first use.
-  Result<PolicySetPtr> Load(const std::string& account_id);
+  Result<PolicySetPtr> Load(const std::string& org_id);
   // Non-blocking: the loaded snapshot, or nullptr.
-  PolicySetPtr Snapshot(const std::string& account_id) const;
+  PolicySetPtr Snapshot(const std::string& org_id) const;
   // Every account that has policies (for start-up). Blocking.
   Result<std::vector<std::string>> AccountsWithPolicies();
 
@@ -110,12 +110,12 @@ class PolicyService {
   Result<void> DeleteDevice(const userlists::Actor& actor, const std::string& id);
 
   // For the user list service: the policy using the list, as a sentence, or nullopt.
-  std::optional<std::string> ListInUse(const std::string& account_id, const std::string& list_id);
+  std::optional<std::string> ListInUse(const std::string& org_id, const std::string& list_id);
 
   // Called after every published change, with the account id (composition root wires the zones).
   void OnChange(std::function<void(const std::string&)> f) { on_change_ = std::move(f); }
   // True when another account serves a zone of this name, or a parent or child of it.
-  std::function<bool(const std::string& zone, const std::string& account_id)> zone_overlaps;
+  std::function<bool(const std::string& zone, const std::string& org_id)> zone_overlaps;
 
  private:
   Result<Policy> SavePolicy(const userlists::Actor& actor, const std::string& id, const PolicyInput& in);
@@ -126,14 +126,14 @@ class PolicyService {
   Result<void> CheckZoneName(const std::string& zone, const store::ZoneNaming& naming) const;
   // Stores `changed` (or deletes kind/id when `deleted`) with `audit` in one transaction, then
   // publishes `next`. Under write_mu_.
-  Result<void> Commit(const std::string& account_id, PolicySet next, const store::PolicyObjectRecord& changed,
+  Result<void> Commit(const std::string& org_id, PolicySet next, const store::PolicyObjectRecord& changed,
                       bool deleted, const store::AuditRecord& audit);
   // The audit record of a change by `actor`: before and after as stored, with no TSIG secret.
   store::AuditRecord Audit(const userlists::Actor& actor, const std::string& kind, const std::string& id,
                            const std::string& name, const char* action, const std::string& before_doc,
                            const std::string& after_doc) const;
-  void Notify(const std::string& account_id) {
-    if (on_change_) on_change_(account_id);
+  void Notify(const std::string& org_id) {
+    if (on_change_) on_change_(org_id);
   }
 
   Device DeviceFromRecord(const store::PolicyObjectRecord& r) const;

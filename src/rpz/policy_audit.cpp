@@ -20,7 +20,7 @@ store::AuditRecord PolicyService::Audit(const userlists::Actor& actor, const std
                                         const std::string& after_doc) const {
   auto doc = [](const std::string& text) { return text.empty() ? json::value(nullptr) : json::parse(text); };
   json::object changes{{"before", doc(before_doc)}, {"after", doc(after_doc)}};
-  return store::AuditRecord{0, actor.account_id, id, kind, name, actor.token_id, action, UnixMillis(clock_.Now()),
+  return store::AuditRecord{0, actor.org_id, id, kind, name, actor.actor, action, UnixMillis(clock_.Now()),
                             json::serialize(changes)};
 }
 

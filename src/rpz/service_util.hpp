@@ -11,7 +11,7 @@
 
 namespace rampart::rpz::detail {
 
-inline Error Bad(std::string detail) { return Error::Invalid(userlists::code::kBadParameters, std::move(detail)); }
+inline Error Bad(std::string detail) { return Error::Invalid(std::move(detail)); }
 
 inline bool IsLabel(std::string_view s) {
   if (s.empty() || s.size() > 63 || s.front() == '-' || s.back() == '-') return false;

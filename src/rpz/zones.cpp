@@ -151,7 +151,7 @@ ZonePtr ZoneRegistry::FindByPolicy(const std::string& policy_id) const {
   return nullptr;
 }
 
-bool ZoneRegistry::Overlaps(const std::string& origin, const std::string& account_id) const {
+bool ZoneRegistry::Overlaps(const std::string& origin, const std::string& org_id) const {
   auto under = [](const std::string& child, const std::string& parent) {  // child == parent, or below it
     return child == parent ||
            (child.size() > parent.size() && child.compare(child.size() - parent.size(), parent.size(), parent) == 0 &&
@@ -159,7 +159,7 @@ bool ZoneRegistry::Overlaps(const std::string& origin, const std::string& accoun
   };
   std::lock_guard lock(mu_);
   for (const auto& [name, zone] : zones_) {
-    if (zone->account_id != account_id && (under(origin, name) || under(name, origin))) return true;
+    if (zone->org_id != org_id && (under(origin, name) || under(name, origin))) return true;
   }
   return false;
 }
@@ -218,7 +218,7 @@ Result<ZonePtr> ZoneRegistry::Compile(const Policy& p, const PolicySet& set, con
   }
   auto z = std::make_shared<ServedZone>();
   z->origin = p.zone_name;
-  z->account_id = p.account_id;
+  z->org_id = p.org_id;
   z->policy_id = p.id;
   z->soa.origin = p.zone_name;
   z->soa.server_name = opts_.server_name;
@@ -279,7 +279,7 @@ Result<ZonePtr> ZoneRegistry::Compile(const Policy& p, const PolicySet& set, con
   return ZonePtr(z);
 }
 
-Result<void> ZoneRegistry::Rebuild(const std::string& account_id, const PolicySet& set,
+Result<void> ZoneRegistry::Rebuild(const std::string& org_id, const PolicySet& set,
                                    const userlists::AccountLists& lists) {
   std::lock_guard rebuild(rebuild_mu_);
   std::vector<ZonePtr> published, changed_zones;
@@ -292,7 +292,7 @@ Result<void> ZoneRegistry::Rebuild(const std::string& account_id, const PolicySe
   }
   {
     std::lock_guard lock(mu_);
-    std::erase_if(zones_, [&](const auto& kv) { return kv.second->account_id == account_id; });
+    std::erase_if(zones_, [&](const auto& kv) { return kv.second->org_id == org_id; });
     for (const auto& z : published) zones_[z->origin] = z;
   }
   if (on_publish_) {

@@ -38,7 +38,7 @@ struct JournalEntry {
 
 struct ServedZone {
   std::string origin;  // == policy zone_name
-  std::string account_id, policy_id;
+  std::string org_id, policy_id;
   SoaFields soa;
   ZoneRecords records;
   RecordsDigest digest;  // of `records`; persisted with each version
@@ -79,12 +79,12 @@ class ZoneRegistry {
   std::vector<ZonePtr> All() const;
   // True when a zone served for another account has this name, or is a parent or a child of it
   // (one tenant's zone must not shadow or sit inside another's).
-  bool Overlaps(const std::string& origin, const std::string& account_id) const;
+  bool Overlaps(const std::string& origin, const std::string& org_id) const;
 
   // Blocking. Recompiles the account's DNS zones from its policies and lists, persists and
   // publishes changed versions, drops zones whose policy is gone, then calls the publish hook
   // for every zone whose serial changed.
-  Result<void> Rebuild(const std::string& account_id, const PolicySet& policies, const userlists::AccountLists& lists);
+  Result<void> Rebuild(const std::string& org_id, const PolicySet& policies, const userlists::AccountLists& lists);
 
   void OnPublish(std::function<void(const ZonePtr&)> f) { on_publish_ = std::move(f); }
 

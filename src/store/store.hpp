@@ -12,55 +12,65 @@
 
 namespace rampart::store {
 
-class AccountStore {
+// Organizations (the one tenant of both APIs), their users and roles, v4.0 API keys (per
+// organization) and Hawk keys (per user).
+class OrgStore {
  public:
-  virtual ~AccountStore() = default;
+  virtual ~OrgStore() = default;
   // The database's own consistency check (SQLite: integrity_check, then foreign_key_check):
   // {"ok"} when sound, else one line per problem found.
   virtual Result<std::vector<std::string>> CheckIntegrity() = 0;
-  // Conflict (ext 19000) if the name is taken.
-  virtual Result<void> CreateAccount(const AccountRecord& a) = 0;
-  virtual Result<std::vector<AccountRecord>> ListAccounts() = 0;
-  virtual Result<std::optional<AccountRecord>> FindAccount(const std::string& id_or_name) = 0;
-  virtual Result<void> CreateToken(const TokenRecord& t) = 0;
-  virtual Result<std::optional<TokenRecord>> FindToken(const std::string& id) = 0;
-  virtual Result<std::vector<TokenRecord>> ListTokens(const std::string& account_id) = 0;
-  // Returns false if no such unrevoked token exists.
-  virtual Result<bool> RevokeToken(const std::string& id, int64_t at_ms) = 0;
+
+  // Conflict when the name is taken (case-insensitively). The store assigns the zone suffix.
+  virtual Result<void> CreateOrg(const OrgRecord& o) = 0;
+  virtual Result<std::vector<OrgRecord>> ListOrgs() = 0;
+  virtual Result<std::optional<OrgRecord>> FindOrg(const std::string& id_or_name) = 0;
+  virtual Result<OrgContents> ContentsOf(const std::string& org_id) = 0;
+  // Deletes the organization and everything that hangs off it, and writes `audit` (which survives
+  // it), in one transaction. NotFound when there is no such organization.
+  virtual Result<void> DeleteOrg(const std::string& org_id, const AuditRecord& audit) = 0;
+
+  // Conflict when the email is taken.
+  virtual Result<void> CreateUser(const UserRecord& u) = 0;
+  virtual Result<std::optional<UserRecord>> FindUser(const std::string& id_or_email) = 0;
+  // Display name, password hash and disabled mark. NotFound when there is no such user.
+  virtual Result<void> UpdateUser(const UserRecord& u) = 0;
+  // Every user, or the members of one organization, by email.
+  virtual Result<std::vector<MemberRecord>> ListUsers(const std::string& org_id) = 0;
+  // Adds the membership or changes its role. Conflict when it would leave the organization
+  // without an owner.
+  virtual Result<void> PutMembership(const MembershipRecord& m) = 0;
+  virtual Result<std::vector<MembershipRecord>> MembershipsOfUser(const std::string& user_id) = 0;
+
+  // Adds a key. With `retire_others_at`, every other key of the user without an end gets that
+  // end (rotation with a grace period), in the same transaction.
+  virtual Result<void> AddHawkKey(const HawkKeyRecord& k, std::optional<int64_t> retire_others_at) = 0;
+  // Keys of the user still valid at `now_ms`, newest first; none for a disabled user.
+  virtual Result<std::vector<HawkKeyRecord>> ValidHawkKeys(const std::string& user_id, int64_t now_ms) = 0;
+  // One sealed Hawk key, if any exists: start-up checks that the master key opens it.
+  virtual Result<std::optional<std::string>> AnySealedKey() = 0;
+
+  virtual Result<void> CreateApiKey(const ApiKeyRecord& k) = 0;
+  virtual Result<std::optional<ApiKeyRecord>> FindApiKey(const std::string& id) = 0;
+  virtual Result<std::vector<ApiKeyRecord>> ListApiKeys(const std::string& org_id) = 0;
+  // False if no such unrevoked key exists.
+  virtual Result<bool> RevokeApiKey(const std::string& id, int64_t at_ms) = 0;
+  // Records when keys were last used (batched by the caller), in one transaction.
+  virtual Result<void> TouchApiKeys(const std::vector<std::pair<std::string, int64_t>>& used) = 0;
 };
 
 class ListStore {
  public:
   virtual ~ListStore() = default;
   // Every list of the account, with entries ordered by seq.
-  virtual Result<std::vector<ListRecord>> LoadLists(const std::string& account_id) = 0;
+  virtual Result<std::vector<ListRecord>> LoadLists(const std::string& org_id) = 0;
   // Applies the change and its audit record in one durable transaction.
   virtual Result<void> Apply(const ListChange& change) = 0;
   // Audit records, newest first. Empty `list_id` means every list of the account.
-  virtual Result<std::vector<AuditRecord>> ReadAudit(const std::string& account_id,
+  virtual Result<std::vector<AuditRecord>> ReadAudit(const std::string& org_id,
                                                      const std::string& list_id, int64_t offset,
                                                      int64_t limit) = 0;
-  virtual Result<int64_t> CountAudit(const std::string& account_id, const std::string& list_id) = 0;
-};
-
-class IdentityStore {
- public:
-  virtual ~IdentityStore() = default;
-  // Conflict (ext 19000) when the name / email is taken.
-  virtual Result<void> CreateOrg(const OrgRecord& o) = 0;
-  virtual Result<std::optional<OrgRecord>> FindOrg(const std::string& id_or_name) = 0;
-  virtual Result<void> CreateUser(const UserRecord& u) = 0;
-  virtual Result<std::optional<UserRecord>> FindUser(const std::string& id_or_email) = 0;
-  // Adds the membership or changes its role.
-  virtual Result<void> PutMembership(const MembershipRecord& m) = 0;
-  virtual Result<std::vector<MembershipRecord>> MembershipsOfUser(const std::string& user_id) = 0;
-  // Adds a key. With `retire_others_at`, every other key of the user without an end gets that
-  // end (rotation with a grace period), in the same transaction.
-  virtual Result<void> AddHawkKey(const HawkKeyRecord& k, std::optional<int64_t> retire_others_at) = 0;
-  // Keys of the user still valid at `now_ms`, newest first.
-  virtual Result<std::vector<HawkKeyRecord>> ValidHawkKeys(const std::string& user_id, int64_t now_ms) = 0;
-  // One sealed Hawk key, if any exists: start-up checks that the master key opens it.
-  virtual Result<std::optional<std::string>> AnySealedKey() = 0;
+  virtual Result<int64_t> CountAudit(const std::string& org_id, const std::string& list_id) = 0;
 };
 
 class TelemetryStore {
@@ -86,7 +96,8 @@ class TelemetryStore {
 class V2Store {
  public:
   virtual ~V2Store() = default;
-  // NotFound (ext 404) if delete_membership names no membership of the org.
+  // NotFound if delete_membership names no membership of the org; Conflict if the change would
+  // leave the organization without an owner.
   virtual Result<void> Commit(const V2Write& w) = 0;
   // Objects of a kind, oldest first; `parent_id` non-empty restricts to its children.
   virtual Result<std::vector<ObjectRecord>> ListObjects(const std::string& org_id, const std::string& kind,
@@ -106,28 +117,27 @@ class V2Store {
 class EnforcementStore {
  public:
   virtual ~EnforcementStore() = default;
-  // Oldest first. Empty `account_id`: every account's.
-  virtual Result<std::vector<PolicyObjectRecord>> ListPolicyObjects(const std::string& account_id,
+  // Oldest first. Empty `org_id`: every organization's.
+  virtual Result<std::vector<PolicyObjectRecord>> ListPolicyObjects(const std::string& org_id,
                                                                     const std::string& kind) = 0;
   // Inserts or replaces by id, with its audit record (list_id: the object's id, list_kind: its
-  // kind) in the same transaction. Conflict (ext 19000) when another object of the kind has the name.
+  // kind) in the same transaction. Conflict when another object of the kind has the name.
   virtual Result<void> PutPolicyObject(const PolicyObjectRecord& o, const AuditRecord& audit) = 0;
-  // NotFound (ext 10300) when there is no such object. The audit record lands with the delete.
-  virtual Result<void> DeletePolicyObject(const std::string& account_id, const std::string& kind,
+  // NotFound when there is no such object. The audit record lands with the delete.
+  virtual Result<void> DeletePolicyObject(const std::string& org_id, const std::string& kind,
                                           const std::string& id, const AuditRecord& audit) = 0;
-  // The account's own zone suffix and the suffixes granted to it.
-  virtual Result<ZoneNaming> ZoneNamingOf(const std::string& account_id) = 0;
-  // Grants `suffix` (a domain) to the account. Conflict (ext 19000) when it is already granted.
-  virtual Result<void> GrantZoneSuffix(const std::string& account_id, const std::string& suffix) = 0;
+  // The organization's own zone suffix and the suffixes granted to it.
+  virtual Result<ZoneNaming> ZoneNamingOf(const std::string& org_id) = 0;
+  // Grants `suffix` (a domain) to the organization. Conflict when it is already granted.
+  virtual Result<void> GrantZoneSuffix(const std::string& org_id, const std::string& suffix) = 0;
   // Appends a version and keeps only the newest `keep` versions of the zone, in one transaction.
   virtual Result<void> AppendZoneVersion(const ZoneVersionRecord& v, int keep) = 0;
   // The zone's versions, oldest first.
   virtual Result<std::vector<ZoneVersionRecord>> ZoneVersions(const std::string& zone) = 0;
 };
 
-class Store : public AccountStore,
+class Store : public OrgStore,
               public ListStore,
-              public IdentityStore,
               public TelemetryStore,
               public V2Store,
               public EnforcementStore {};

@@ -10,7 +10,7 @@
 namespace rampart::telemetry {
 namespace {
 
-Error Bad(std::string detail) { return Error::Invalid(0, std::move(detail)); }
+Error Bad(std::string detail) { return Error::Invalid(std::move(detail)); }
 
 // Newest first: the cursor position (created, id) comes before `a` when (created, id) is greater.
 bool Before(int64_t created, const std::string& id, const store::AgentRecord& a) {

@@ -15,7 +15,7 @@ constexpr std::array<const char*, 15> kAgentKeys = {
     "id",      "instanceId", "status",   "createdAt", "lastReportedAt", "version",   "name",            "description",
     "hostname", "ipAddresses", "tags",   "agentType", "osVersion",      "kernel",    "agentModuleHealth"};
 
-Error Bad(std::string detail) { return Error::Invalid(0, std::move(detail)); }
+Error Bad(std::string detail) { return Error::Invalid(std::move(detail)); }
 
 constexpr std::array<const char*, 3> kAddressKinds = {"private", "link_local", "public"};
 

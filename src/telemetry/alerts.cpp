@@ -15,7 +15,7 @@ constexpr std::array<const char*, 14> kAlertKeys = {
     "id",        "title",    "dataSource", "createdAt", "isDismissed", "dismissedAt", "dismissReason",
     "dismissReasonText", "dismissedBy", "severity", "agentId", "ruleId", "rulesetId", "aggregates"};
 
-Error Bad(std::string detail) { return Error::Invalid(0, std::move(detail)); }
+Error Bad(std::string detail) { return Error::Invalid(std::move(detail)); }
 
 std::optional<std::string> StringOrNull(const json::object& o, const char* key) {
   const json::value* v = o.if_contains(key);
@@ -129,7 +129,7 @@ Result<std::string> ListAlertsBody(store::TelemetryStore& store, const PageToken
 
 Result<std::string> AlertEventsBody(store::TelemetryStore& store, const std::string& org_id, const std::string& id) {
   RAMPART_TRY(alert, store.GetAlert(org_id, id));
-  if (!alert) return Error::NotFound(0, "Alert not found");
+  if (!alert) return Error::NotFound("Alert not found");
   return "{\"events\":" + alert->events + "}";
 }
 

@@ -17,7 +17,7 @@ Result<std::vector<store::AlertRecord>> ByIds(store::TelemetryStore& alerts, con
   std::vector<store::AlertRecord> out;
   for (const auto& id : ids) {
     RAMPART_TRY(a, alerts.GetAlert(org, id));
-    if (!a) return Error::NotFound(0, "Alert not found: " + id.substr(0, 64));
+    if (!a) return Error::NotFound("Alert not found: " + id.substr(0, 64));
     out.push_back(std::move(*a));
   }
   return out;
@@ -31,7 +31,7 @@ Result<std::vector<store::AlertRecord>> ByQuery(store::TelemetryStore& alerts, c
   auto until_ms = until ? ParseInstant(*until) : std::nullopt;
   if (!from_ms) return InvalidField("from", "Must be an ISO-8601 time.");
   if (!until_ms) return InvalidField("until", "Must be an ISO-8601 time.");
-  if (*from_ms > *until_ms) return Error::Invalid(0, "from must not be after until");
+  if (*from_ms > *until_ms) return Error::Invalid("from must not be after until");
   RAMPART_TRY(severity, OptInt(o, "severity"));
   RAMPART_TRY(rule, OptString(o, "ruleID"));
   RAMPART_TRY(agent, OptString(o, "agentID"));
@@ -39,7 +39,7 @@ Result<std::vector<store::AlertRecord>> ByQuery(store::TelemetryStore& alerts, c
   if (severity && (*severity < 1 || *severity > 3)) return InvalidField("severity", "Must be 1, 2 or 3.");
   if (rule && rule->empty()) rule.reset();
   if (agent && agent->empty()) agent.reset();
-  if (!severity && !rule && !agent) return Error::Invalid(0, "dismiss by query needs severity, ruleID or agentID");
+  if (!severity && !rule && !agent) return Error::Invalid("dismiss by query needs severity, ruleID or agentID");
   store::AlertQuery q;
   q.org_id = org;
   q.severity = severity ? std::optional<int>(static_cast<int>(*severity)) : std::nullopt;
@@ -50,7 +50,7 @@ Result<std::vector<store::AlertRecord>> ByQuery(store::TelemetryStore& alerts, c
   q.limit = kMaxDismissPerRequest + 1;
   RAMPART_TRY(rows, alerts.ListAlerts(q));
   if (rows.size() > static_cast<size_t>(kMaxDismissPerRequest)) {
-    return Error::Invalid(0, "more than 100000 alerts match: narrow the query");
+    return Error::Invalid("more than 100000 alerts match: narrow the query");
   }
   return rows;
 }

@@ -16,7 +16,7 @@ Result<ImportCounts> ImportJsonLines(std::istream& in, const std::string& org_id
   std::string line;
   for (int n = 1; std::getline(in, line); ++n) {
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    auto at = [n](std::string why) { return Error::Invalid(0, "line " + std::to_string(n) + ": " + why); };
+    auto at = [n](std::string why) { return Error::Invalid("line " + std::to_string(n) + ": " + why); };
     json::error_code ec;
     json::value v = json::parse(line, ec);
     const json::object* o = ec ? nullptr : v.if_object();

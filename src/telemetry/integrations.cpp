@@ -62,7 +62,7 @@ json::object Server(const std::string& instance_id, const json::object& first) {
 }
 
 Error InvalidS3(const char* key, const char* why) {
-  return Error::Invalid(0, "Validation failed: body has invalid " + std::string(key) + " value.  " + why);
+  return Error::Invalid("Validation failed: body has invalid " + std::string(key) + " value.  " + why);
 }
 
 bool ValidBucket(std::string_view b) {  // S3's bucket naming rules
@@ -98,8 +98,8 @@ Result<std::string> Ec2ServersBody(const AgentSnapshot& agents, const PageTokenC
   std::string after;
   if (token) {
     auto cursor = codec.Decode(*token);
-    if (!cursor || cursor->filter.rfind("ec2 ", 0) != 0) return Error::Invalid(0, "invalid pagination token");
-    if (monitored && cursor->filter.substr(4) != filter) return Error::Invalid(0, "monitored does not match the pagination token");
+    if (!cursor || cursor->filter.rfind("ec2 ", 0) != 0) return Error::Invalid("invalid pagination token");
+    if (monitored && cursor->filter.substr(4) != filter) return Error::Invalid("monitored does not match the pagination token");
     filter = cursor->filter.substr(4);
     after = cursor->last_id;
   }
@@ -143,7 +143,7 @@ Result<std::string> PutS3Export(store::Store& store, const Actor& actor, std::st
   for (const auto& [key, value] : o) {
     if (key != "s3Bucket" && key != "iamRoleArn" && key != "iamRoleArnExternalId" && key != "region" && key != "prefix" &&
         key != "enabled" && key != "organization_id" && key != "enrolledAt") {
-      return Error::Invalid(0, "Validation failed: unknown field " + QuoteForDetail(std::string_view(key)));
+      return Error::Invalid("Validation failed: unknown field " + QuoteForDetail(std::string_view(key)));
     }
   }
   RAMPART_TRY(bucket, OptString(o, "s3Bucket"));
@@ -182,7 +182,7 @@ Result<std::string> DeleteS3Export(store::Store& store, const Actor& actor, std:
   RAMPART_TRY(bucket, OptString(o, "s3Bucket"));
   if (!bucket || bucket->empty()) return InvalidS3("s3Bucket", "Must name an enrolled bucket.");
   RAMPART_TRY(existing, store.GetObject(actor.org_id, kS3Kind, *bucket));
-  if (!existing) return Error::NotFound(0, "Not Found");
+  if (!existing) return Error::NotFound("Not Found");
   store::V2Write w{actor.org_id};
   w.delete_objects.emplace_back(kS3Kind, *bucket);
   w.audit = AuditFor(actor, "delete", "integration.s3export.delete", "Removed S3 data export to bucket " + *bucket,

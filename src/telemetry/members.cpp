@@ -27,7 +27,7 @@ Result<size_t> OwnersOtherThan(store::V2Store& store, const std::string& org, co
   return n;
 }
 
-Result<bool> SharesAnOrganization(store::IdentityStore& store, const std::string& a, const std::string& b) {
+Result<bool> SharesAnOrganization(store::OrgStore& store, const std::string& a, const std::string& b) {
   RAMPART_TRY(of_a, store.MembershipsOfUser(a));
   RAMPART_TRY(of_b, store.MembershipsOfUser(b));
   for (const auto& x : of_a) {
@@ -58,10 +58,10 @@ Result<std::string> AddMember(store::Store& store, const Actor& actor, std::stri
   // one, so ids cannot be probed for other organizations' users.
   RAMPART_TRY(user, store.FindUser(*id));
   RAMPART_TRY(shares, SharesAnOrganization(store, actor.user_id, *id));
-  if (!user || user->id != *id || !shares) return Error::NotFound(0, "Not Found");
+  if (!user || user->id != *id || !shares) return Error::NotFound("Not Found");
   if (*role != "owner") {
     RAMPART_TRY(others, OwnersOtherThan(store, actor.org_id, *id));
-    if (others == 0) return Error::Invalid(0, "an organization needs at least one owner");
+    if (others == 0) return Error::Invalid("an organization needs at least one owner");
   }
   store::MembershipRecord m{*id, actor.org_id, *role};
   store::V2Write w{actor.org_id};
@@ -76,9 +76,9 @@ Result<void> RemoveMember(store::V2Store& store, const Actor& actor, const std::
   RAMPART_TRY(members, store.MembersOfOrg(actor.org_id));
   bool found = false;
   for (const auto& m : members) found = found || m.user.id == user_id;
-  if (!found) return Error::NotFound(0, "Member not found: " + user_id.substr(0, 64));
+  if (!found) return Error::NotFound("Member not found: " + user_id.substr(0, 64));
   RAMPART_TRY(others, OwnersOtherThan(store, actor.org_id, user_id));
-  if (others == 0) return Error::Invalid(0, "an organization needs at least one owner");
+  if (others == 0) return Error::Invalid("an organization needs at least one owner");
   store::V2Write w{actor.org_id};
   w.delete_membership = user_id;
   w.audit = AuditFor(actor, "delete", "organization.member.delete", "Removed member " + user_id,

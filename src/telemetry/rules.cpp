@@ -13,8 +13,8 @@ namespace {
 constexpr std::array<const char*, 7> kRuleTypes = {"Host",       "File",           "CloudTrail",      "ThreatIntel",
                                                    "Winsec",     "KubernetesAudit", "KubernetesConfig"};
 
-Error NoRuleset(const std::string& id) { return Error::NotFound(0, "Ruleset not found: " + id.substr(0, 64)); }
-Error NoRule(const std::string& id) { return Error::NotFound(0, "Rule not found: " + id.substr(0, 64)); }
+Error NoRuleset(const std::string& id) { return Error::NotFound("Ruleset not found: " + id.substr(0, 64)); }
+Error NoRule(const std::string& id) { return Error::NotFound("Rule not found: " + id.substr(0, 64)); }
 
 std::string Lower(std::string_view s) {
   std::string out(s);
@@ -273,7 +273,7 @@ Result<std::string> DeleteRule(store::V2Store& store, const Actor& actor, const 
 Result<std::string> GetRuleTagsBody(store::V2Store& store, const std::string& org_id, const std::string& rule_id) {
   RAMPART_CHECK(FindRule(store, org_id, "", rule_id));
   RAMPART_TRY(tags, store.GetObject(org_id, "rule_tags", rule_id));
-  if (!tags) return Error::NotFound(0, "No tags found for rule " + rule_id.substr(0, 64));
+  if (!tags) return Error::NotFound("No tags found for rule " + rule_id.substr(0, 64));
   return tags->doc;
 }
 

@@ -25,12 +25,12 @@ Result<std::string> ListAuditBody(store::V2Store& store, const PageTokenCodec& c
   auto bound = [](const std::optional<std::string>& text, const char* name) -> Result<std::optional<int64_t>> {
     if (!text) return std::optional<int64_t>();
     auto ms = ParseInstant(*text);
-    if (!ms) return Error::Invalid(0, std::string(name) + " must be an ISO-8601 time (e.g. 2019-05-01T12:34:56Z)");
+    if (!ms) return Error::Invalid(std::string(name) + " must be an ISO-8601 time (e.g. 2019-05-01T12:34:56Z)");
     return std::optional<int64_t>(*ms);
   };
   RAMPART_TRY(f, bound(from, "from"));
   RAMPART_TRY(u, bound(until, "until"));
-  if (f && u && *f > *u) return Error::Invalid(0, "from must not be after until");
+  if (f && u && *f > *u) return Error::Invalid("from must not be after until");
   q.from_ms = f;
   q.until_ms = u;
   auto state = [](const store::TimePageQuery& x) {
@@ -38,13 +38,13 @@ Result<std::string> ListAuditBody(store::V2Store& store, const PageTokenCodec& c
   };
   if (token) {
     auto cursor = codec.Decode(*token);
-    if (!cursor) return Error::Invalid(0, "invalid pagination token");
+    if (!cursor) return Error::Invalid("invalid pagination token");
     if ((from || until) && state(q) != cursor->filter) {
-      return Error::Invalid(0, "query parameters do not match the pagination token");
+      return Error::Invalid("query parameters do not match the pagination token");
     }
     const std::string& s = cursor->filter;
     const size_t nl = s.find('\n');
-    if (nl == std::string::npos) return Error::Invalid(0, "invalid pagination token");
+    if (nl == std::string::npos) return Error::Invalid("invalid pagination token");
     if (nl > 0) q.from_ms = std::stoll(s.substr(0, nl));
     if (nl + 1 < s.size()) q.until_ms = std::stoll(s.substr(nl + 1));
     q.after = std::make_pair(cursor->last_created_ms, cursor->last_id);
@@ -58,13 +58,13 @@ Result<json::object> BodyObject(std::string_view body) {
   // One past the longest list a v2 body may carry (100,000 alert ids to dismiss), so the field's own
   // validation names it; a longer one stops the parse there, before its memory is spent.
   json::value v = ParseBoundedJson(body, {.max_items = 100001}, ec);
-  if (JsonTooLarge(ec)) return Error::Invalid(0, "the request body has more than 100001 items in one array or object");
-  if (ec || !v.is_object()) return Error::Invalid(0, "the request body must be a JSON object");
+  if (JsonTooLarge(ec)) return Error::Invalid("the request body has more than 100001 items in one array or object");
+  if (ec || !v.is_object()) return Error::Invalid("the request body must be a JSON object");
   return std::move(v.as_object());
 }
 
 Error InvalidField(const char* key, const std::string& why) {
-  return Error::Invalid(0, "Validation failed: body has invalid " + std::string(key) + " value.  " + why);
+  return Error::Invalid("Validation failed: body has invalid " + std::string(key) + " value.  " + why);
 }
 
 Result<std::optional<std::string>> OptString(const json::object& o, const char* key) {
@@ -119,7 +119,7 @@ Result<std::optional<bool>> BoolParam(const std::optional<std::string>& v, const
   const std::string word = AsciiLower(*v);
   if (word == "true" || word == "1") return std::optional<bool>(true);
   if (word == "false" || word == "0") return std::optional<bool>(false);
-  return Error::Invalid(0, std::string(name) + " must be true or false");
+  return Error::Invalid(std::string(name) + " must be true or false");
 }
 
 }  // namespace rampart::telemetry

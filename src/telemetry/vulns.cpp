@@ -15,7 +15,7 @@ namespace {
 constexpr std::array<const char*, 8> kVulnKeys = {"cveNumber", "reportedPackage", "systemPackage", "vectorType",
                                                   "severity",  "isSuppressed",    "securityNotices", "agents"};
 
-Error Bad(std::string detail) { return Error::Invalid(0, std::move(detail)); }
+Error Bad(std::string detail) { return Error::Invalid(std::move(detail)); }
 
 bool ValidCve(std::string_view s) {
   if (s.size() < 13 || s.size() > 32 || s.substr(0, 4) != "CVE-" || s[8] != '-') return false;
@@ -110,13 +110,13 @@ Result<std::string> ListVulnsBody(store::V2Store& store, const PageTokenCodec& c
 
 Result<std::string> GetVulnBody(store::V2Store& store, const std::string& org_id, const std::string& cve) {
   RAMPART_TRY(v, store.GetVulnerability(org_id, cve));
-  if (!v) return Error::NotFound(0, "Vulnerability not found: " + cve.substr(0, 64));
+  if (!v) return Error::NotFound("Vulnerability not found: " + cve.substr(0, 64));
   return v->doc;
 }
 
 Result<std::string> VulnServersBody(store::V2Store& store, const std::string& org_id, const std::string& cve) {
   RAMPART_TRY(v, store.GetVulnerability(org_id, cve));
-  if (!v) return Error::NotFound(0, "Vulnerability not found: " + cve.substr(0, 64));
+  if (!v) return Error::NotFound("Vulnerability not found: " + cve.substr(0, 64));
   json::array servers;
   const json::value doc = json::parse(v->doc);  // named: a temporary would die before the loop runs
   for (const auto& a : doc.at("agents").as_array()) {
@@ -158,7 +158,7 @@ Result<std::string> CreateSuppression(store::V2Store& store, const Actor& actor,
 
 Result<std::string> DeleteSuppression(store::V2Store& store, const Actor& actor, const std::string& id) {
   RAMPART_TRY(rec, store.GetObject(actor.org_id, "suppression", id));
-  if (!rec) return Error::NotFound(0, "Suppression not found: " + id.substr(0, 64));
+  if (!rec) return Error::NotFound("Suppression not found: " + id.substr(0, 64));
   RAMPART_TRY(same_cve, store.ListObjects(actor.org_id, "suppression", rec->parent_id));
   store::V2Write w{actor.org_id, {}, {{"suppression", id}}};
   if (same_cve.size() == 1) w.set_suppressed.push_back({rec->parent_id, false});  // the last one goes

@@ -10,7 +10,7 @@ Result<Ioc> ParseIoc(std::string_view raw) {
   if (auto a = net::IpAddress::Parse(raw)) return Ioc{a->ToString(), true, *a};
   auto d = net::NormalizeDomain(raw, 253);
   if (!d.ok) {
-    return Error::Invalid(code::kBadParameters, "not an IP address or domain name " + QuoteForDetail(raw));
+    return Error::Invalid("not an IP address or domain name " + QuoteForDetail(raw));
   }
   return Ioc{std::move(d.value), false, {}};
 }

@@ -27,7 +27,7 @@ struct IocResult {
   std::vector<IocMatch> matches;  // in list creation order
 };
 
-// A single IP address (v4 or v6) or a domain name; 11400 otherwise.
+// A single IP address (v4 or v6) or a domain name; Invalid otherwise.
 Result<Ioc> ParseIoc(std::string_view raw);
 
 // IPs match any active entry whose network or range contains them (the most specific entry of

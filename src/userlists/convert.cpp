@@ -10,14 +10,14 @@ store::EntryRecord ToRecord(const Entry& e) {
 }
 
 store::ListRecord ToRecord(const UserList& l) {
-  return {l.id, l.account_id, KindName(l.kind), l.name, l.list_type, l.description,
+  return {l.id, l.org_id, KindName(l.kind), l.name, l.list_type, l.description,
           l.expires ? std::optional(l.expires->ToString()) : std::nullopt, l.created_at_ms, {}};
 }
 
 Result<UserList> FromRecord(const store::ListRecord& r) {
   UserList l;
   l.id = r.id;
-  l.account_id = r.account_id;
+  l.org_id = r.org_id;
   l.kind = r.kind == "domain" ? ListKind::kDomain : ListKind::kIp;
   l.name = r.name;
   l.list_type = r.list_type;

@@ -64,7 +64,7 @@ class RenderMemo {
 
 struct UserList {
   std::string id;
-  std::string account_id;
+  std::string org_id;
   ListKind kind = ListKind::kIp;
   std::string name;
   std::string list_type = "block";

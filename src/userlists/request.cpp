@@ -8,7 +8,7 @@ namespace rampart::userlists {
 namespace json = boost::json;
 namespace {
 
-Error Bad(std::string detail) { return Error::Invalid(code::kBadParameters, std::move(detail)); }
+Error Bad(std::string detail) { return Error::Invalid(std::move(detail)); }
 
 Result<std::string> String(const json::value& v, std::string_view field) {
   if (!v.is_string()) return Bad("field '" + std::string(field) + "' must be a string");
@@ -41,7 +41,7 @@ Result<EntryInput> ParseEntry(const json::value& v, size_t i, ListKind kind, Bod
   EntryInput in;
   const json::value* value = obj.if_contains("value");
   if (!value) return Bad(where + ": missing 'value'");
-  if (!value->is_string()) return Error::Invalid(code::kInvalidAddress, where + ".value must be a string");
+  if (!value->is_string()) return Error::Invalid(Reason::kNotAnAddress, where + ".value must be a string");
   for (const auto& [key, field] : obj) {
     if (key == "value" || key == "address_type") {  // address_type is detected; a sent one is ignored
       continue;
@@ -86,7 +86,7 @@ Result<void> ParseField(std::string_view key, const json::value& field, ListKind
                         const ParseOptions& o, ListInput& in) {
   if (key == "object_id") {
     if (what == BodyKind::kCreate) {
-      return Error::Invalid(code::kObjectIdInPost, "POST request with an object id");
+      return Error::Invalid(Reason::kIdInCollectionPost, "POST request with an object id");
     }
     RAMPART_TRY(id, String(field, key));
     in.object_id = std::move(id);
@@ -140,7 +140,7 @@ Result<ListInput> ParseListBody(const json::value& body, ListKind kind, BodyKind
   ListInput in;
   const json::object& obj = body.get_object();
   if (what == BodyKind::kCreate && obj.contains("object_id")) {
-    return Error::Invalid(code::kObjectIdInPost, "POST request with an object id");
+    return Error::Invalid(Reason::kIdInCollectionPost, "POST request with an object id");
   }
   for (const auto& [key, field] : obj) {
     RAMPART_CHECK(ParseField(key, field, kind, what, opts, in));

@@ -21,29 +21,29 @@ void UpdateFields(const EntryInput& in, Entry& e) {
 UserListService::UserListService(store::ListStore& store, const Clock& clock, ServiceOptions opts)
     : store_(store), clock_(clock), opts_(opts) {}
 
-std::shared_ptr<UserListService::Slot> UserListService::SlotFor(const std::string& account_id) {
+std::shared_ptr<UserListService::Slot> UserListService::SlotFor(const std::string& org_id) {
   std::lock_guard lock(slots_mu_);
-  auto& slot = slots_[account_id];
+  auto& slot = slots_[org_id];
   if (!slot) slot = std::make_shared<Slot>();
   return slot;
 }
 
-AccountListsPtr UserListService::Snapshot(const std::string& account_id) const {
+AccountListsPtr UserListService::Snapshot(const std::string& org_id) const {
   std::lock_guard lock(slots_mu_);
-  auto it = slots_.find(account_id);
+  auto it = slots_.find(org_id);
   return it == slots_.end() ? nullptr : it->second->current.load();
 }
 
-Result<AccountListsPtr> UserListService::Load(const std::string& account_id) {
-  auto slot = SlotFor(account_id);
+Result<AccountListsPtr> UserListService::Load(const std::string& org_id) {
+  auto slot = SlotFor(org_id);
   if (auto cur = slot->current.load()) return cur;
   std::lock_guard lock(slot->write_mu);
-  return LoadLocked(*slot, account_id);
+  return LoadLocked(*slot, org_id);
 }
 
-Result<AccountListsPtr> UserListService::LoadLocked(Slot& slot, const std::string& account_id) {
+Result<AccountListsPtr> UserListService::LoadLocked(Slot& slot, const std::string& org_id) {
   if (auto cur = slot.current.load()) return cur;
-  RAMPART_TRY(records, store_.LoadLists(account_id));
+  RAMPART_TRY(records, store_.LoadLists(org_id));
   auto all = std::make_shared<AccountLists>();
   for (const store::ListRecord& r : records) {
     RAMPART_TRY(list, FromRecord(r));
@@ -55,12 +55,12 @@ Result<AccountListsPtr> UserListService::LoadLocked(Slot& slot, const std::strin
 }
 
 Result<ListPtr> UserListService::Create(const Actor& actor, ListKind kind, const ListInput& in) {
-  auto slot = SlotFor(actor.account_id);
+  auto slot = SlotFor(actor.org_id);
   std::lock_guard lock(slot->write_mu);
-  RAMPART_TRY(base, LoadLocked(*slot, actor.account_id));
+  RAMPART_TRY(base, LoadLocked(*slot, actor.org_id));
   UserList l;
   l.id = crypto::NewUuidV4();
-  l.account_id = actor.account_id;
+  l.org_id = actor.org_id;
   l.kind = kind;
   l.created_at_ms = UnixMillis(clock_.Now());
   RAMPART_CHECK(ApplySettings(*base, in, l));
@@ -68,7 +68,7 @@ Result<ListPtr> UserListService::Create(const Actor& actor, ListKind kind, const
   change.op = store::ListChange::Op::kCreate;
   change.audit.action = "create";
   RAMPART_CHECK(ApplyEntries(in.addresses ? *in.addresses : kNoEntries, false, l, change));
-  change.audit.token_id = actor.token_id;
+  change.audit.actor = actor.actor;
   return Commit(*slot, *base, std::move(l), std::move(change), false);
 }
 
@@ -84,13 +84,13 @@ Result<ListPtr> UserListService::Replace(const Actor& actor, ListKind kind, cons
 
 Result<ListPtr> UserListService::Modify(const Actor& actor, ListKind kind, const std::string& id,
                                         const ListInput& in, bool replace) {
-  auto slot = SlotFor(actor.account_id);
+  auto slot = SlotFor(actor.org_id);
   std::lock_guard lock(slot->write_mu);
-  RAMPART_TRY(base, LoadLocked(*slot, actor.account_id));
+  RAMPART_TRY(base, LoadLocked(*slot, actor.org_id));
   ListPtr current = base->Find(kind, id);
-  if (!current) return Error::NotFound(code::kNotFound, "no such list " + QuoteForDetail(id));
+  if (!current) return Error::NotFound("no such list " + QuoteForDetail(id));
   if (in.object_id && *in.object_id != id) {
-    return Error::Invalid(code::kBadParameters, "object_id in the body does not match the URL");
+    return Error::Invalid("object_id in the body does not match the URL");
   }
   UserList next = *current;
   RAMPART_CHECK(ApplySettings(*base, in, next));
@@ -102,18 +102,18 @@ Result<ListPtr> UserListService::Modify(const Actor& actor, ListKind kind, const
   } else {
     change.audit.changes_json = ChangesJson({}, {}, {});
   }
-  change.audit.token_id = actor.token_id;
+  change.audit.actor = actor.actor;
   return Commit(*slot, *base, std::move(next), std::move(change), false);
 }
 
 Result<ListPtr> UserListService::Delete(const Actor& actor, ListKind kind, const std::string& id) {
-  auto slot = SlotFor(actor.account_id);
+  auto slot = SlotFor(actor.org_id);
   std::lock_guard lock(slot->write_mu);
-  RAMPART_TRY(base, LoadLocked(*slot, actor.account_id));
+  RAMPART_TRY(base, LoadLocked(*slot, actor.org_id));
   ListPtr current = base->Find(kind, id);
-  if (!current) return Error::NotFound(code::kNotFound, "no such list " + QuoteForDetail(id));
+  if (!current) return Error::NotFound("no such list " + QuoteForDetail(id));
   if (hooks_.delete_guard) {
-    if (auto why = hooks_.delete_guard(actor.account_id, id)) return Error::Invalid(code::kInUse, *why);
+    if (auto why = hooks_.delete_guard(actor.org_id, id)) return Error::InUse(*why);
   }
   store::ListChange change;
   change.op = store::ListChange::Op::kDelete;
@@ -121,7 +121,7 @@ Result<ListPtr> UserListService::Delete(const Actor& actor, ListKind kind, const
   std::vector<std::string> removed;
   for (const Entry& e : current->entries) removed.push_back(e.parsed.value);
   change.audit.changes_json = ChangesJson({}, removed, {});
-  change.audit.token_id = actor.token_id;
+  change.audit.actor = actor.actor;
   return Commit(*slot, *base, *current, std::move(change), true);
 }
 
@@ -129,7 +129,7 @@ Result<void> UserListService::ApplySettings(const AccountLists& all, const ListI
   if (in.name) {
     ListPtr other = all.FindByName(l.kind, *in.name);
     if (other && other->id != l.id) {
-      return Error::Invalid(code::kNameInUse, "User List name already in use: " + QuoteForDetail(*in.name));
+      return Error::Conflict("User List name already in use: " + QuoteForDetail(*in.name));
     }
     l.name = *in.name;
   }
@@ -177,8 +177,7 @@ Result<void> UserListService::ApplyEntries(const std::vector<EntryInput>& inputs
       UpdateFields(in, *work[it->second]);
       touched[it->second] = true;
     } else if (in.action == Action::kUpdate) {
-      return Error::Invalid(code::kBadParameters,
-                            "no entry " + QuoteForDetail(in.value.value) + " to update (use \"action\": \"add\")");
+      return Error::Invalid("no entry " + QuoteForDetail(in.value.value) + " to update (use \"action\": \"add\")");
     } else {
       work.emplace_back(Entry{in.value, in.comments.value_or(""), in.has_expires ? in.expires : std::nullopt, next_seq++});
       touched.push_back(true);
@@ -186,8 +185,7 @@ Result<void> UserListService::ApplyEntries(const std::vector<EntryInput>& inputs
     }
   }
   if (pos.size() > kMaxRecords) {
-    return Error::Invalid(code::kTooManyRecords,
-                          std::to_string(pos.size()) + " records after this request; the maximum is 32000");
+    return Error::TooLarge(Reason::kTooManyEntries, std::to_string(pos.size()) + " records after this request; the maximum is 32000");
   }
   std::unordered_set<std::string_view> old_values;  // replace mode: what existed before
   if (replace) {
@@ -219,7 +217,7 @@ Result<void> UserListService::ApplyEntries(const std::vector<EntryInput>& inputs
 Result<ListPtr> UserListService::Commit(Slot& slot, const AccountLists& base, UserList next,
                                         store::ListChange change, bool removed) {
   change.list = ToRecord(next);
-  change.audit.account_id = next.account_id;
+  change.audit.org_id = next.org_id;
   change.audit.list_id = next.id;
   change.audit.list_kind = KindName(next.kind);
   change.audit.list_name = next.name;
@@ -240,7 +238,7 @@ Result<ListPtr> UserListService::Commit(Slot& slot, const AccountLists& base, Us
   }
   if (!removed && !replaced) published->lists.push_back(list);
   slot.current.store(AccountListsPtr(published));
-  if (hooks_.on_change) hooks_.on_change(list->account_id);
+  if (hooks_.on_change) hooks_.on_change(list->org_id);
   return ListPtr(list);
 }
 
@@ -274,7 +272,7 @@ Result<size_t> UserListService::SweepExpired() {
       change.op = store::ListChange::Op::kUpdate;
       change.removals = expired;
       change.audit.action = "expire";
-      change.audit.token_id = "system";
+      change.audit.actor = "system";
       change.audit.changes_json = ChangesJson({}, expired, {});
       RAMPART_CHECK(Commit(*slot, *slot->current.load(), std::move(next), std::move(change), false));
       purged += expired.size();
@@ -283,18 +281,18 @@ Result<size_t> UserListService::SweepExpired() {
   return purged;
 }
 
-Result<HistoryPage> UserListService::History(const std::string& account_id, ListKind kind,
+Result<HistoryPage> UserListService::History(const std::string& org_id, ListKind kind,
                                              const std::string& id, int64_t page, int64_t per_page) {
-  RAMPART_TRY(all, Load(account_id));
-  if (!all->Find(kind, id)) return Error::NotFound(code::kNotFound, "no such list " + QuoteForDetail(id));
-  return AuditPage(account_id, id, page, per_page);
+  RAMPART_TRY(all, Load(org_id));
+  if (!all->Find(kind, id)) return Error::NotFound("no such list " + QuoteForDetail(id));
+  return AuditPage(org_id, id, page, per_page);
 }
 
-Result<HistoryPage> UserListService::AuditPage(const std::string& account_id, const std::string& id, int64_t page,
+Result<HistoryPage> UserListService::AuditPage(const std::string& org_id, const std::string& id, int64_t page,
                                                int64_t per_page) {
   HistoryPage out;
-  RAMPART_TRY(records, store_.ReadAudit(account_id, id, (page - 1) * per_page, per_page));
-  RAMPART_TRY(total, store_.CountAudit(account_id, id));
+  RAMPART_TRY(records, store_.ReadAudit(org_id, id, (page - 1) * per_page, per_page));
+  RAMPART_TRY(total, store_.CountAudit(org_id, id));
   out.records = std::move(records);
   out.total = total;
   return out;

@@ -25,8 +25,8 @@ namespace rampart::userlists {
 
 // Who makes a change, for the audit trail.
 struct Actor {
-  std::string account_id;
-  std::string token_id;
+  std::string org_id;
+  std::string actor;  // as audit records name it: "key:<id>", "user:<id>", "system"
 };
 
 struct ServiceOptions {
@@ -51,8 +51,8 @@ struct ServiceStats {
 // an account's lists (writes and expiry sweeps), with that account's write lock held, so calls
 // for one account arrive in commit order; it may read Snapshot() but must not call Load().
 struct ServiceHooks {
-  std::function<std::optional<std::string>(const std::string& account_id, const std::string& list_id)> delete_guard;
-  std::function<void(const std::string& account_id)> on_change;
+  std::function<std::optional<std::string>(const std::string& org_id, const std::string& list_id)> delete_guard;
+  std::function<void(const std::string& org_id)> on_change;
 };
 
 class UserListService {
@@ -62,11 +62,11 @@ class UserListService {
   UserListService& operator=(const UserListService&) = delete;
 
   // Blocking. Loads the account's lists into memory if they are not there yet.
-  Result<AccountListsPtr> Load(const std::string& account_id);
+  Result<AccountListsPtr> Load(const std::string& org_id);
   // Non-blocking. The current snapshot, or nullptr if the account was never loaded.
-  AccountListsPtr Snapshot(const std::string& account_id) const;
+  AccountListsPtr Snapshot(const std::string& org_id) const;
 
-  // Blocking writes. NotFound (10300) for ids not in the actor's account.
+  // Blocking writes. NotFound for ids not in the actor's organization.
   Result<ListPtr> Create(const Actor& actor, ListKind kind, const ListInput& in);
   Result<ListPtr> Patch(const Actor& actor, ListKind kind, const std::string& id, const ListInput& in);
   Result<ListPtr> Replace(const Actor& actor, ListKind kind, const std::string& id, const ListInput& in);
@@ -77,11 +77,11 @@ class UserListService {
   Result<size_t> SweepExpired();
 
   // Blocking. Audit records of one list, newest first; `page` counts from 1.
-  Result<HistoryPage> History(const std::string& account_id, ListKind kind, const std::string& id,
+  Result<HistoryPage> History(const std::string& org_id, ListKind kind, const std::string& id,
                               int64_t page, int64_t per_page);
   // The audit trail of any object of the account by id (policies and devices share the trail),
   // newest first; the caller checks that the object exists. Blocking.
-  Result<HistoryPage> AuditPage(const std::string& account_id, const std::string& id, int64_t page, int64_t per_page);
+  Result<HistoryPage> AuditPage(const std::string& org_id, const std::string& id, int64_t page, int64_t per_page);
 
   void SetHooks(ServiceHooks hooks) { hooks_ = std::move(hooks); }
 
@@ -97,8 +97,8 @@ class UserListService {
     std::atomic<AccountListsPtr> current;
   };
 
-  std::shared_ptr<Slot> SlotFor(const std::string& account_id);
-  Result<AccountListsPtr> LoadLocked(Slot& slot, const std::string& account_id);
+  std::shared_ptr<Slot> SlotFor(const std::string& org_id);
+  Result<AccountListsPtr> LoadLocked(Slot& slot, const std::string& org_id);
   Result<ListPtr> Modify(const Actor& actor, ListKind kind, const std::string& id,
                          const ListInput& in, bool replace);
   Result<void> ApplySettings(const AccountLists& all, const ListInput& in, UserList& l) const;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "base/error_testing.hpp"
+
 #include <boost/json.hpp>
 
 #include "userlists/check_ioc.hpp"
@@ -40,8 +42,8 @@ class ServiceTest : public ::testing::Test {
     auto s = store::OpenSqliteStore({":memory:"});
     ASSERT_TRUE(s);
     db_ = std::move(*s);
-    ASSERT_TRUE(db_->CreateAccount({"acct", "demo", 0}));
-    ASSERT_TRUE(db_->CreateAccount({"other", "other", 0}));
+    ASSERT_TRUE(db_->CreateOrg({"acct", "demo", 0}));
+    ASSERT_TRUE(db_->CreateOrg({"other", "other", 0}));
     failing_ = std::make_unique<FailingListStore>(*db_);
     svc_ = std::make_unique<UserListService>(*failing_, clock_, ServiceOptions{});
   }
@@ -89,12 +91,12 @@ TEST_F(ServiceTest, DuplicateNamesAndOtherAccounts) {
   ListPtr l = MakeList(R"({"list_name":"dup"})");
   auto dup = svc_->Create(actor_, ListKind::kIp, Body(R"({"list_name":"DUP"})", BodyKind::kCreate));
   ASSERT_FALSE(dup);
-  EXPECT_EQ(dup.error().ext, 19000);
+  EXPECT_EQ(testing::Of(dup), testing::kConflict);
   EXPECT_TRUE(MakeList(R"({"list_name":"dup"})", ListKind::kDomain));  // per list kind
   Actor stranger{"other", "tok2"};
   auto foreign = svc_->Patch(stranger, ListKind::kIp, l->id, Body(R"({"description":"x"})", BodyKind::kPatch));
   ASSERT_FALSE(foreign);
-  EXPECT_EQ(foreign.error().ext, 10300);
+  EXPECT_EQ(testing::Of(foreign), testing::kNotFound);
   EXPECT_FALSE(svc_->Delete(stranger, ListKind::kIp, l->id));
   EXPECT_FALSE(svc_->Patch(actor_, ListKind::kDomain, l->id, ListInput{}));  // wrong kind = not found
 }
@@ -105,7 +107,7 @@ TEST_F(ServiceTest, UpdateOfAbsentEntryRejectsWholeRequest) {
                        Body(R"({"addresses":[{"value":"8.8.8.8","action":"add"},{"value":"7.7.7.7","comments":"x"}]})",
                             BodyKind::kPatch));
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().ext, 11400);
+  EXPECT_EQ(testing::Of(r), testing::kBadParameter);
   EXPECT_EQ((*svc_->Load("acct"))->lists[0]->entries.size(), 1u);
   EXPECT_EQ(*db_->CountAudit("acct", l->id), 1);
 }
@@ -133,7 +135,7 @@ TEST_F(ServiceTest, RecordLimit) {
   body += "]}";
   auto r = svc_->Patch(actor_, ListKind::kIp, l->id, Body(body.c_str(), BodyKind::kPatch));
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().ext, 19011);
+  EXPECT_EQ(testing::Of(r), testing::kTooManyEntries);
   EXPECT_TRUE((*svc_->Load("acct"))->lists[0]->entries.empty());
 }
 
@@ -163,7 +165,7 @@ TEST_F(ServiceTest, ExpiryIsInclusiveThenSweptAndAudited) {
   auto history = svc_->History("acct", ListKind::kIp, l->id, 1, 10);
   ASSERT_TRUE(history);
   EXPECT_EQ(history->records[0].action, "expire");
-  EXPECT_EQ(history->records[0].token_id, "system");
+  EXPECT_EQ(history->records[0].actor, "system");
   EXPECT_EQ(history->total, 2);
 }
 

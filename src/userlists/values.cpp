@@ -15,7 +15,8 @@ using net::IpNetwork;
 using net::IpRange;
 using net::U128;
 
-Error Invalid(int ext, std::string msg) { return Error::Invalid(ext, std::move(msg)); }
+Error Invalid(Reason r, std::string msg) { return Error::Invalid(r, std::move(msg)); }
+Error Invalid(std::string msg) { return Error::Invalid(std::move(msg)); }
 
 struct Forbidden {
   const char* cidr;
@@ -67,25 +68,25 @@ Result<EntryValue> ParseIp(std::string_view raw) {
   IpRange span;
   if (raw.find('/') != std::string_view::npos) {
     auto n = IpNetwork::Parse(raw);
-    if (!n) return Invalid(code::kInvalidAddress, "invalid network " + QuoteForDetail(raw));
+    if (!n) return Invalid(Reason::kNotAnAddress, "invalid network " + QuoteForDetail(raw));
     out.value = n->ToString();
     out.address_type = "netmask";
     span = net::RangeOf(*n);
   } else if (raw.find('-') != std::string_view::npos) {
     auto r = IpRange::Parse(raw);
-    if (!r) return Invalid(code::kInvalidAddress, "invalid address range " + QuoteForDetail(raw));
+    if (!r) return Invalid(Reason::kNotAnAddress, "invalid address range " + QuoteForDetail(raw));
     out.value = r->first.ToString() + "-" + r->last.ToString();
     out.address_type = "range";
     span = *r;
   } else {
     auto a = net::IpAddress::Parse(raw);
-    if (!a) return Invalid(code::kInvalidAddress, "not an IP address " + QuoteForDetail(raw));
+    if (!a) return Invalid(Reason::kNotAnAddress, "not an IP address " + QuoteForDetail(raw));
     out.value = a->ToString();
     out.address_type = "ip";
     span = {*a, *a};
   }
   if (auto why = ForbiddenReason(span)) {
-    return Invalid(code::kForbiddenNetwork, "forbidden network entry " + QuoteForDetail(raw) + ": " + *why);
+    return Invalid(Reason::kForbiddenNetwork, "forbidden network entry " + QuoteForDetail(raw) + ": " + *why);
   }
   out.size = span.Size();
   out.span = span;
@@ -113,24 +114,23 @@ std::optional<std::string> ForbiddenReason(const IpRange& r) {
 
 Result<EntryValue> ParseEntryValue(ListKind kind, std::string_view raw) {
   raw = Trim(raw);
-  if (raw.empty()) return Invalid(code::kInvalidAddress, "empty address value");
+  if (raw.empty()) return Invalid(Reason::kNotAnAddress, "empty address value");
   if (kind == ListKind::kIp) return ParseIp(raw);
   if (LooksLikeIp(raw)) {
-    return Invalid(code::kInvalidAddress, "IP address in a domain list " + QuoteForDetail(raw));
+    return Invalid(Reason::kNotAnAddress, "IP address in a domain list " + QuoteForDetail(raw));
   }
   auto d = net::NormalizeDomain(raw, kMaxDomainLength);
   if (!d.ok && d.error == net::DomainError::kTooLong) {
-    return Invalid(code::kDomainTooLong,
+    return Invalid(Reason::kDomainTooLong,
                    "domain longer than 200 characters " + QuoteForDetail(raw.substr(0, 64)));
   }
-  if (!d.ok) return Invalid(code::kInvalidAddress, "not a domain name " + QuoteForDetail(raw));
+  if (!d.ok) return Invalid(Reason::kNotAnAddress, "not a domain name " + QuoteForDetail(raw));
   return EntryValue{std::move(d.value), "domain", 1, std::nullopt};
 }
 
 Result<Date> ParseExpiryDate(std::string_view raw, DateOrder order) {
   auto bad = [&] {
-    return Invalid(code::kBadParameters,
-                   "malformed date " + QuoteForDetail(raw) + " (use YYYY-MM-DD or MM/DD/YYYY)");
+    return Invalid("malformed date " + QuoteForDetail(raw) + " (use YYYY-MM-DD or MM/DD/YYYY)");
   };
   if (raw.find('/') != std::string_view::npos) {
     auto s1 = raw.find('/'), s2 = raw.find('/', s1 + 1);

@@ -203,7 +203,7 @@ DnsServer::~DnsServer() { Stop(); }
 Result<uint16_t> DnsServer::Listen(const std::string& address, uint16_t port) {
   boost::system::error_code ec;
   auto addr = asio::ip::make_address(address, ec);
-  if (ec) return Error::Invalid(0, "dns listen address: " + address);
+  if (ec) return Error::Invalid("dns listen address: " + address);
   auto& acc = state_->acceptor;
   tcp::endpoint tep(addr, port);
   acc.open(tep.protocol(), ec);
@@ -233,16 +233,16 @@ void DnsServer::Stop() {
 void DnsServer::Notify(const rpz::ZonePtr& zone) {
   size_t skipped = 0;
   for (const auto& t : zone->notify) {
-    if (!state_->notify_limit.Take(zone->account_id).allowed) {
+    if (!state_->notify_limit.Take(zone->org_id).allowed) {
       ++skipped;
       continue;
     }
     asio::co_spawn(state_->ioc, SendNotify(state_, zone, t), asio::detached);
   }
-  if (skipped && state_->log && state_->notify_log_limit.Take(zone->account_id).allowed) {
+  if (skipped && state_->log && state_->notify_log_limit.Take(zone->org_id).allowed) {
     state_->log->warn("dns NOTIFY rate-limited: account={} zone={} skipped={} (notify_per_org_per_min={}; "
                       "further skips this minute are not logged)",
-                      EscapeForLog(zone->account_id), EscapeForLog(zone->origin), skipped, state_->opts.notify_per_org_per_min);
+                      EscapeForLog(zone->org_id), EscapeForLog(zone->origin), skipped, state_->opts.notify_per_org_per_min);
   }
 }
 

@@ -37,7 +37,7 @@ class Server:
         assert BIN and os.path.exists(BIN), "set RAMPART_BIN to the rampart binary (scripts/test does)"
         os.makedirs(self.data_dir, exist_ok=True)
         if not self.demo and self.demo_token is None:
-            self.admin("account", "create", "demo", check=False)  # a second Server on the same data may find it
+            self.admin("org", "create", "demo", check=False)  # a second Server on the same data may find it
             self.demo_token = self.token("demo", "userlists:write")
         args = [BIN, "serve", "--listen", "127.0.0.1:0", "--data-dir", self.data_dir,
                 "--access-log", self.access_log, "--enable-test-hooks", "true",
@@ -107,14 +107,20 @@ class Server:
             return json.loads(out.stdout)
         return out
 
-    def new_account(self, name, perm="userlists:write", **kw):
-        acct = self.admin("account", "create", name)
-        tok = self.admin("token", "create", "--account", name, "--perm", perm,
-                         *sum((["--" + k, v] for k, v in kw.items()), []))
-        return acct["id"], tok["token"]
+    # The tests' "userlists:write" / "userlists:read" keys are the pre-organization tokens: every
+    # service at that level (a key scoped to one service says so: key_perms).
+    LEGACY_PERMS = {"userlists:write": "write", "userlists:read": "read"}
 
-    def token(self, account, perm, *extra):
-        return self.admin("token", "create", "--account", account, "--perm", perm, *extra)["token"]
+    def new_account(self, name, perm="userlists:write", **kw):
+        """An organization and a v4.0 API key of it: (org id, token)."""
+        org = self.admin("org", "create", name)
+        return org["id"], self.key(name, perm, *sum((["--" + k, v] for k, v in kw.items()), []))["token"]
+
+    def key(self, org, perm, *extra):
+        return self.admin("key", "create", "--org", org, "--perm", self.LEGACY_PERMS.get(perm, perm), *extra)
+
+    def token(self, org, perm, *extra):
+        return self.key(org, perm, *extra)["token"]
 
     def advance_past(self, at_ms):
         """Moves the server's clock to just after `at_ms` (e.g. an expiry the CLI computed from the

@@ -30,7 +30,7 @@ def test_read_only_token(server):
 
 
 def test_expired_token(server):
-    made = server.admin("token", "create", "--account", "demo", "--perm", "userlists:read", "--expires", "1h")
+    made = server.admin("key", "create", "--org", "demo", "--perm", "read", "--expires", "1h")
     c = Client(server.url, made["token"])
     assert c.get(IP).status_code == 200
     server.advance_clock((made["expires_at_ms"] - server.advance_clock(0)["now_ms"]) // 1000 - 1)
@@ -43,7 +43,7 @@ def test_revoked_token(server):
     tok = server.token("demo", "userlists:write")
     c = Client(server.url, tok)
     assert c.get(IP).status_code == 200
-    server.admin("token", "revoke", tok[4:20])
+    server.admin("key", "revoke", tok[4:20])
     server.advance_clock(6)  # past the token cache TTL (5 s)
     assert_error(c.get(IP), 403, 11001)
 
@@ -85,12 +85,12 @@ def test_secrets_never_logged_or_stored(tmp_path):
     c.post(IP, raw="{bad json", headers={"Content-Type": "application/json"})
     c.get("/v4.0/nothing_here")
     # tokens made by the CLI, used, then refused (read-only writing, revoked, expired)
-    expiring = server.admin("token", "create", "--account", "demo", "--perm", "userlists:read", "--expires", "1h")
+    expiring = server.admin("key", "create", "--org", "demo", "--perm", "read", "--expires", "1h")
     rw, ro, short = server.token("demo", "userlists:write"), server.token("demo", "userlists:read"), expiring["token"]
     secrets.update({"new token": rw, "read-only token": ro, "expiring token": short})
     assert c.get(IP, token=rw).status_code == 200
     assert_error(c.post(IP, {"list_name": "x"}, token=ro), 403, 11011)
-    server.admin("token", "revoke", rw[4:20])
+    server.admin("key", "revoke", rw[4:20])
     server.advance_past(expiring["expires_at_ms"])  # past the 1 h expiry (and the token cache TTL)
     assert_error(c.get(IP, token=rw), 403, 11001)
     assert_error(c.get(IP, token=short), 403, 11002)
@@ -121,5 +121,5 @@ def test_secrets_never_logged_or_stored(tmp_path):
             data = f.read()
         for what, secret in secrets.items():
             assert secret.encode() not in data, (what, path)
-    tokens = server.admin("token", "list", "--account", "demo")
+    tokens = server.admin("key", "list", "--org", "demo")
     assert all("token" not in t for t in tokens)

@@ -84,8 +84,8 @@ def test_help_lists_every_setting():
 
 
 def test_admin_errors_are_one_line(tmp_path):
-    subprocess.run([BIN, "admin", "account", "create", "acme", "--data-dir", str(tmp_path)], check=True,
+    subprocess.run([BIN, "admin", "org", "create", "acme", "--data-dir", str(tmp_path)], check=True,
                    capture_output=True, timeout=30)
-    out = subprocess.run([BIN, "admin", "token", "create", "--account", "ghost", "--perm", "userlists:read",
+    out = subprocess.run([BIN, "admin", "key", "create", "--org", "ghost", "--perm", "userlists:read",
                           "--data-dir", str(tmp_path)], capture_output=True, text=True, timeout=30)
-    assert out.returncode == 1 and out.stderr.strip() == "rampart: no such account: ghost"
+    assert out.returncode == 1 and out.stderr.strip() == "rampart: no such organization: 'ghost'"

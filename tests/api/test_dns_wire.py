@@ -138,7 +138,7 @@ def created_or_ok(r):
 
 
 def suffix_of(server, name):
-    return [x for x in server.admin("account", "list") if x["name"] == name][0]["zone_suffix"]
+    return [x for x in server.admin("org", "list") if x["name"] == name][0]["zone_suffix"]
 
 
 def test_zone_names_belong_to_their_account(tmp_path):
@@ -166,8 +166,8 @@ def test_zone_names_belong_to_their_account(tmp_path):
     assert ok["zone_name"] == "corp.%s.rpz.rampart" % sb
     # Granted suffixes: another account's zone, its parent or its child is "not available", whoever
     # holds it; the error never names it.
-    server.admin("account", "grant-zone-suffix", "--account", "alpha", "--suffix", "a.example.net")
-    server.admin("account", "grant-zone-suffix", "--account", "beta", "--suffix", "example.net")
+    server.admin("org", "grant-zone-suffix", "--org", "alpha", "--suffix", "a.example.net")
+    server.admin("org", "grant-zone-suffix", "--org", "beta", "--suffix", "example.net")
     held = created(a.post("/v4.0/policies", {"name": "held", "type": "dns", "zone_name": "z.a.example.net", "lists": []}))
     assert held["zone_name"] == "z.a.example.net"
     for clash in ("z.a.example.net", "a.example.net", "q.z.a.example.net"):

@@ -245,7 +245,7 @@ def test_admin_check_says_ok_on_a_database_with_policies_and_explains_damage(ser
     with sqlite3.connect(db) as c:
         assert c.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         c.execute("PRAGMA foreign_keys = OFF")
-        c.execute("INSERT INTO policy_list_refs(account_id, policy_id, list_id) VALUES ('a', 'p', 'no-such-list')")
+        c.execute("INSERT INTO policy_list_refs(org_id, policy_id, list_id) VALUES ('a', 'p', 'no-such-list')")
     out = subprocess.run([os.environ["RAMPART_BIN"], "admin", "check", "--data-dir", server.data_dir, "--json"],
                          capture_output=True, text=True, timeout=60)
     report = __import__("json").loads(out.stdout)

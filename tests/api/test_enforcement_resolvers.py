@@ -13,7 +13,7 @@ from resolvers import Resolvers, dig, wait_for
 
 def zone_of(server, policy="corp", account="demo"):
     """The default zone name of `policy`: <policy>.<the account's zone suffix>.rpz.<server_name>."""
-    suffix = [a for a in server.admin("account", "list") if a["name"] == account][0]["zone_suffix"]
+    suffix = [a for a in server.admin("org", "list") if a["name"] == account][0]["zone_suffix"]
     return "%s.%s.rpz.rampart" % (policy, suffix)
 PROPAGATION_BOUND_S = 30  # how long a change may take to reach a resolver before the test fails
 

@@ -116,11 +116,11 @@ def test_one_way_to_open_the_store_with_private_files(tmp_path):
     one (a mistyped --data-dir); serve refuses a database readable by others unless told."""
     import stat
     data = tmp_path / "d"
-    admin(data, "account", "create", "acme")
+    admin(data, "org", "create", "acme")
     assert stat.S_IMODE(os.stat(data).st_mode) == 0o700
     assert stat.S_IMODE(os.stat(data / "rampart.db").st_mode) == 0o600
     typo = tmp_path / "typo"
-    out = admin(typo, "token", "list", "--account", "acme", check=False)
+    out = admin(typo, "key", "list", "--org", "acme", check=False)
     assert out.returncode != 0 and "no database" in out.stderr and not typo.exists(), out.stderr
     out = admin(typo, "user", "create", "--org", "x", "--role", "owner", "--email", "a@b.c", check=False)
     assert out.returncode != 0 and not typo.exists(), out.stderr

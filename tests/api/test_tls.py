@@ -15,8 +15,8 @@ def test_tls_serves_the_api(tmp_path):
                     "-days", "2", "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1"],
                    check=True, capture_output=True)
     data = tmp_path / "d"
-    subprocess.run([BIN, "admin", "account", "create", "tls", "--data-dir", str(data)], check=True, capture_output=True)
-    made = subprocess.run([BIN, "admin", "token", "create", "--account", "tls", "--perm", "userlists:write",
+    subprocess.run([BIN, "admin", "org", "create", "tls", "--data-dir", str(data)], check=True, capture_output=True)
+    made = subprocess.run([BIN, "admin", "key", "create", "--org", "tls", "--perm", "write",
                            "--data-dir", str(data), "--json"], check=True, capture_output=True, text=True)
     token = __import__("json").loads(made.stdout)["token"]
     # every listener on port 0: the default DNS port (5353) is multicast DNS's and may be taken

@@ -212,13 +212,151 @@ CREATE TABLE zone_grants (
   account_id TEXT NOT NULL REFERENCES accounts(id)
 );
 )sql",
+    // V10: one tenant for both APIs. Every ThreatSTOP account becomes an organization (merged into
+    // the Threat Stack organization of the same name, case-insensitively, when there is one; else a
+    // new 24-hex id), keeping its zone suffix so existing zone names keep working. Every table that
+    // named an account names the organization; v4.0 tokens become API keys with the same id and
+    // secret (a write token may write lists and policies, a read token read them); audit records
+    // name their actor ("key:<id>", "system"). Users gain a display name, a password hash and a
+    // disabled mark. Runs with foreign keys off (tables are rebuilt); Migrate checks them after.
+    R"sql(
+ALTER TABLE orgs RENAME TO organizations;
+ALTER TABLE organizations ADD COLUMN zone_suffix TEXT;
+CREATE TEMP TABLE v10_map AS
+  SELECT a.id AS account_id,
+         COALESCE((SELECT o.id FROM organizations o WHERE o.name = a.name), lower(hex(randomblob(12)))) AS org_id,
+         a.name AS name, a.created_at_ms AS created_at_ms, a.zone_suffix AS zone_suffix
+  FROM accounts a;
+INSERT INTO organizations(id, name, created_at_ms, zone_suffix)
+  SELECT org_id, name, created_at_ms, zone_suffix FROM v10_map WHERE org_id NOT IN (SELECT id FROM organizations);
+UPDATE organizations SET
+  zone_suffix = (SELECT m.zone_suffix FROM v10_map m WHERE m.org_id = organizations.id),
+  created_at_ms = min(created_at_ms, (SELECT m.created_at_ms FROM v10_map m WHERE m.org_id = organizations.id))
+  WHERE zone_suffix IS NULL AND id IN (SELECT org_id FROM v10_map);
+UPDATE organizations SET zone_suffix = lower(hex(randomblob(4))) WHERE zone_suffix IS NULL;
+CREATE UNIQUE INDEX organizations_zone_suffix ON organizations(zone_suffix);
+
+CREATE TABLE api_keys (
+  id TEXT PRIMARY KEY,
+  org_id TEXT NOT NULL REFERENCES organizations(id),
+  secret_hash TEXT NOT NULL,
+  perms TEXT NOT NULL,
+  networks TEXT NOT NULL,
+  description TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  expires_at_ms INTEGER,
+  revoked_at_ms INTEGER,
+  last_used_at_ms INTEGER
+);
+CREATE INDEX api_keys_org ON api_keys(org_id);
+INSERT INTO api_keys(id, org_id, secret_hash, perms, networks, description, created_at_ms, expires_at_ms,
+                     revoked_at_ms, last_used_at_ms)
+  SELECT t.id, m.org_id, t.secret_hash,
+         CASE t.perm WHEN 'userlists:write' THEN 'userlists:write,policies:write' ELSE 'userlists:read,policies:read' END,
+         '', t.description, t.created_at_ms, t.expires_at_ms, t.revoked_at_ms, NULL
+  FROM api_tokens t JOIN v10_map m ON m.account_id = t.account_id;
+DROP TABLE api_tokens;
+
+CREATE TABLE user_lists_v10 (
+  id TEXT PRIMARY KEY,
+  org_id TEXT NOT NULL REFERENCES organizations(id),
+  kind TEXT NOT NULL CHECK (kind IN ('ip', 'domain')),
+  name TEXT NOT NULL COLLATE NOCASE,
+  list_type TEXT NOT NULL CHECK (list_type IN ('block', 'allow')),
+  description TEXT NOT NULL,
+  expires TEXT,
+  created_at_ms INTEGER NOT NULL,
+  UNIQUE (org_id, kind, name)
+);
+INSERT INTO user_lists_v10(id, org_id, kind, name, list_type, description, expires, created_at_ms)
+  SELECT l.id, m.org_id, l.kind, l.name, l.list_type, l.description, l.expires, l.created_at_ms
+  FROM user_lists l JOIN v10_map m ON m.account_id = l.account_id;
+DROP TABLE user_lists;
+ALTER TABLE user_lists_v10 RENAME TO user_lists;
+
+ALTER TABLE audit_log RENAME COLUMN account_id TO org_id;
+ALTER TABLE audit_log RENAME COLUMN token_id TO actor;
+UPDATE audit_log SET org_id = (SELECT m.org_id FROM v10_map m WHERE m.account_id = audit_log.org_id)
+  WHERE org_id IN (SELECT account_id FROM v10_map);
+UPDATE audit_log SET actor = 'key:' || actor WHERE actor <> 'system';
+
+CREATE TABLE policy_objects_v10 (
+  org_id TEXT NOT NULL REFERENCES organizations(id),
+  kind TEXT NOT NULL CHECK (kind IN ('policy', 'device')),
+  id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  doc TEXT NOT NULL,
+  PRIMARY KEY (org_id, kind, id),
+  UNIQUE (org_id, kind, name)
+);
+INSERT INTO policy_objects_v10(rowid, org_id, kind, id, name, created_at_ms, doc)
+  SELECT p.rowid, m.org_id, p.kind, p.id, p.name, p.created_at_ms, p.doc
+  FROM policy_objects p JOIN v10_map m ON m.account_id = p.account_id;
+DROP TABLE policy_objects;
+ALTER TABLE policy_objects_v10 RENAME TO policy_objects;
+
+ALTER TABLE policy_list_refs RENAME COLUMN account_id TO org_id;
+UPDATE policy_list_refs SET org_id = (SELECT m.org_id FROM v10_map m WHERE m.account_id = policy_list_refs.org_id)
+  WHERE org_id IN (SELECT account_id FROM v10_map);
+
+CREATE TABLE zone_grants_v10 (
+  suffix TEXT PRIMARY KEY,
+  org_id TEXT NOT NULL REFERENCES organizations(id)
+);
+INSERT INTO zone_grants_v10(suffix, org_id)
+  SELECT g.suffix, m.org_id FROM zone_grants g JOIN v10_map m ON m.account_id = g.account_id;
+DROP TABLE zone_grants;
+ALTER TABLE zone_grants_v10 RENAME TO zone_grants;
+
+DROP TABLE accounts;
+DROP TABLE v10_map;
+
+ALTER TABLE users ADD COLUMN display_name TEXT NOT NULL DEFAULT '';
+ALTER TABLE users ADD COLUMN password_hash TEXT;
+ALTER TABLE users ADD COLUMN disabled_at_ms INTEGER;
+)sql",
 };
 
 }  // namespace
 
 int LatestSchemaVersion() { return static_cast<int>(std::size(kMigrations)); }
 
-Result<void> Migrate(Db& db) {
+namespace {
+
+Result<int64_t> CountDanglingReferences(Db& db) {
+  Stmt check(db, "PRAGMA foreign_key_check");
+  int64_t n = 0;
+  for (;;) {
+    RAMPART_TRY(row, check.Step());
+    if (!row) return n;
+    ++n;
+  }
+}
+
+Result<void> MigrateFrom(Db& db, int version, int target) {
+  RAMPART_TRY(dangling_before, CountDanglingReferences(db));
+  for (int v = version; v < target; ++v) {
+    Txn txn(db);
+    if (!txn.begun()) return txn.begun().error();
+    RAMPART_CHECK(db.Exec(kMigrations[v]));
+    RAMPART_TRY(dangling, CountDanglingReferences(db));
+    if (dangling > dangling_before) {
+      return Error::Unavailable("migration to schema version " + std::to_string(v + 1) +
+                                " would leave rows naming missing rows; nothing was changed");
+    }
+    std::string set = "PRAGMA user_version = " + std::to_string(v + 1);
+    RAMPART_CHECK(db.Exec(set.c_str()));
+    RAMPART_CHECK(txn.Commit());
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<void> Migrate(Db& db) { return MigrateTo(db, LatestSchemaVersion()); }
+
+Result<void> MigrateTo(Db& db, int target) {
   Stmt get(db, "PRAGMA user_version");
   auto row = get.Step();
   if (!row) return row.error();
@@ -229,15 +367,14 @@ Result<void> Migrate(Db& db) {
                               " is newer than this rampart (" +
                               std::to_string(LatestSchemaVersion()) + ")");
   }
-  for (int v = version; v < LatestSchemaVersion(); ++v) {
-    Txn txn(db);
-    if (!txn.begun()) return txn.begun().error();
-    RAMPART_CHECK(db.Exec(kMigrations[v]));
-    std::string set = "PRAGMA user_version = " + std::to_string(v + 1);
-    RAMPART_CHECK(db.Exec(set.c_str()));
-    RAMPART_CHECK(txn.Commit());
-  }
-  return {};
+  if (version >= target) return {};
+  // Foreign keys are off while migrating (a migration may rebuild a table others reference, the
+  // documented way: create, copy, drop, rename) and checked before each commit: a migration may not
+  // add a dangling reference. The pragma is a no-op inside a transaction, so it is set here.
+  RAMPART_CHECK(db.Exec("PRAGMA foreign_keys = OFF"));
+  auto migrated = MigrateFrom(db, version, target);
+  RAMPART_CHECK(db.Exec("PRAGMA foreign_keys = ON"));
+  return migrated;
 }
 
 }  // namespace rampart::store::sqlite

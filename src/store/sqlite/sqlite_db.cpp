@@ -68,10 +68,13 @@ Result<bool> Stmt::Step() {
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
   Error e = SqliteError(db_.get(), "step");
-  if (sqlite3_extended_errcode(db_.get()) == SQLITE_CONSTRAINT_FOREIGNKEY) {
-    e = Error::Invalid(kForeignKeyViolation, "foreign key: " + e.detail);
+  const int ext = sqlite3_extended_errcode(db_.get());
+  if (ext == SQLITE_CONSTRAINT_FOREIGNKEY) {
+    e = Error::InUse("foreign key: " + e.detail);
+  } else if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY) {
+    e = Error::Conflict("constraint: " + e.detail);
   } else if ((rc & 0xff) == SQLITE_CONSTRAINT) {
-    e = Error::Invalid(kConstraintViolation, "constraint: " + e.detail);
+    e = Error::Invalid("constraint: " + e.detail);
   }
   return e;
 }

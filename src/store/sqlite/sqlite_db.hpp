@@ -15,10 +15,9 @@ namespace rampart::store::sqlite {
 
 Error SqliteError(sqlite3* db, std::string_view what);
 
-// The ext codes a failed statement carries for constraint violations: a foreign key (which callers
-// turn into their own meaning), and every other constraint (unique, check: a conflict).
-inline constexpr int kForeignKeyViolation = 19001;
-inline constexpr int kConstraintViolation = 19000;
+// A failed statement's error: a foreign key violation is kInUse (a delete of a row others name;
+// an insert naming a missing row is the caller's to re-word), a unique or primary key violation
+// kConflict, any other constraint kInvalid, everything else kUnavailable.
 
 class Db {
  public:

@@ -10,6 +10,7 @@
 #include "store/sqlite/migrations.hpp"
 #include "store/sqlite/queries.hpp"
 #include "store/sqlite/sqlite_enforcement.hpp"
+#include "store/sqlite/sqlite_orgs.hpp"
 #include "store/sqlite/sqlite_v2.hpp"
 #include "store/sqlite/sqlite_db.hpp"
 #include "store/store.hpp"
@@ -23,12 +24,6 @@ using sqlite::kMinMs;
 using sqlite::Db;
 using sqlite::Stmt;
 using sqlite::Txn;
-
-TokenRecord ReadToken(const Stmt& s) {
-  return {s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Int(5), s.OptInt(6), s.OptInt(7)};
-}
-
-AccountRecord ReadAccount(const Stmt& s) { return {s.Text(0), s.Text(1), s.Int(2), s.Text(3)}; }
 
 AgentRecord ReadAgent(const Stmt& s) { return {s.Text(0), s.Text(1), s.Text(2), s.Int(3), s.Text(4)}; }
 
@@ -54,156 +49,37 @@ class SqliteStore final : public Store {
     return c_.OpenReaders(o.path, o.busy_timeout_ms, Configure);
   }
 
-  // AccountStore
-  Result<void> CreateAccount(const AccountRecord& a) override {
-    std::lock_guard lock(write_mu_);
-    Stmt s(writer_, sqlite::q::kInsertAccount);
-    return s.Bind(1, a.id).Bind(2, a.name).Bind(3, a.created_at_ms).Run();
+  // OrgStore: see sqlite_orgs.cpp.
+  Result<void> CreateOrg(const OrgRecord& o) override { return orgs_.CreateOrg(o); }
+  Result<std::vector<OrgRecord>> ListOrgs() override { return orgs_.ListOrgs(); }
+  Result<std::optional<OrgRecord>> FindOrg(const std::string& key) override { return orgs_.FindOrg(key); }
+  Result<OrgContents> ContentsOf(const std::string& org_id) override { return orgs_.ContentsOf(org_id); }
+  Result<void> DeleteOrg(const std::string& org_id, const AuditRecord& audit) override {
+    return orgs_.DeleteOrg(org_id, audit);
   }
-
-  Result<std::vector<AccountRecord>> ListAccounts() override {
-    auto [lock, db] = Reader();
-    Stmt s(db, sqlite::q::kListAccounts);
-    return sqlite::CollectRows<AccountRecord>(s, ReadAccount);
-  }
-
-  Result<std::optional<AccountRecord>> FindAccount(const std::string& key) override {
-    auto [lock, db] = Reader();
-    Stmt s(db, sqlite::q::kFindAccount);
-    s.Bind(1, key);
-    RAMPART_TRY(row, s.Step());
-    if (!row) return std::optional<AccountRecord>();
-    return std::optional<AccountRecord>(ReadAccount(s));
-  }
-
-  Result<void> CreateToken(const TokenRecord& t) override {
-    std::lock_guard lock(write_mu_);
-    Stmt s(writer_, sqlite::q::kInsertToken);
-    s.Bind(1, t.id).Bind(2, t.account_id).Bind(3, t.secret_hash).Bind(4, t.perm);
-    s.Bind(5, t.description).Bind(6, t.created_at_ms).Bind(7, t.expires_at_ms).Bind(8, t.revoked_at_ms);
-    return s.Run();
-  }
-
-  Result<std::optional<TokenRecord>> FindToken(const std::string& id) override {
-    auto [lock, db] = Reader();
-    Stmt s(db, sqlite::q::kFindToken);
-    s.Bind(1, id);
-    RAMPART_TRY(row, s.Step());
-    if (!row) return std::optional<TokenRecord>();
-    return std::optional<TokenRecord>(ReadToken(s));
-  }
-
-  Result<std::vector<TokenRecord>> ListTokens(const std::string& account_id) override {
-    auto [lock, db] = Reader();
-    Stmt s(db, sqlite::q::kListTokens);
-    s.Bind(1, account_id);
-    return sqlite::CollectRows<TokenRecord>(s, ReadToken);
-  }
-
-  Result<bool> RevokeToken(const std::string& id, int64_t at_ms) override {
-    std::lock_guard lock(write_mu_);
-    Stmt s(writer_, sqlite::q::kRevokeToken);
-    RAMPART_CHECK(s.Bind(1, id).Bind(2, at_ms).Run());
-    return sqlite3_changes(writer_.get()) > 0;
-  }
-
-  // ListStore
-  Result<std::vector<ListRecord>> LoadLists(const std::string& account_id) override {
-    auto [lock, db] = Reader();
-    RAMPART_CHECK(db.Exec("BEGIN"));  // one consistent snapshot of lists and entries
-    auto out = LoadListsLocked(db, account_id);
-    db.Exec("COMMIT");
-    return out;
-  }
-
-  Result<void> Apply(const ListChange& c) override {
-    std::lock_guard lock(write_mu_);
-    Txn txn(writer_);
-    if (!txn.begun()) return txn.begun().error();
-    RAMPART_CHECK(ApplyList(c));
-    RAMPART_CHECK(ApplyEntries(c));
-    RAMPART_CHECK(InsertAudit(c.audit));
-    return txn.Commit();
-  }
-
-  Result<std::vector<AuditRecord>> ReadAudit(const std::string& account_id, const std::string& list_id,
-                                             int64_t offset, int64_t limit) override {
-    auto [lock, db] = Reader();
-    Stmt s(db, sqlite::q::kReadAudit);
-    s.Bind(1, account_id).Bind(2, list_id).Bind(3, offset).Bind(4, limit);
-    return sqlite::CollectRows<AuditRecord>(s, [](const Stmt& r) {
-      return AuditRecord{r.Int(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4), r.Text(5), r.Text(6), r.Int(7), r.Text(8)};
-    });
-  }
-
-  // IdentityStore
-  Result<void> CreateOrg(const OrgRecord& o) override {
-    std::lock_guard lock(write_mu_);
-    Stmt s(writer_, sqlite::q::kInsertOrg);
-    return s.Bind(1, o.id).Bind(2, o.name).Bind(3, o.created_at_ms).Run();
-  }
-
-  Result<std::optional<OrgRecord>> FindOrg(const std::string& key) override {
-    auto [lock, db] = Reader();
-    Stmt s(db, sqlite::q::kFindOrg);
-    s.Bind(1, key);
-    RAMPART_TRY(rows, sqlite::CollectRows<OrgRecord>(s, [](const Stmt& r) {
-      return OrgRecord{r.Text(0), r.Text(1), r.Int(2)};
-    }));
-    return rows.empty() ? std::optional<OrgRecord>() : std::optional<OrgRecord>(rows[0]);
-  }
-
-  Result<void> CreateUser(const UserRecord& u) override {
-    std::lock_guard lock(write_mu_);
-    Stmt s(writer_, sqlite::q::kInsertUser);
-    return s.Bind(1, u.id).Bind(2, u.email).Bind(3, u.created_at_ms).Run();
-  }
-
-  Result<std::optional<UserRecord>> FindUser(const std::string& key) override {
-    auto [lock, db] = Reader();
-    Stmt s(db, sqlite::q::kFindUser);
-    s.Bind(1, key);
-    RAMPART_TRY(rows, sqlite::CollectRows<UserRecord>(s, [](const Stmt& r) {
-      return UserRecord{r.Text(0), r.Text(1), r.Int(2)};
-    }));
-    return rows.empty() ? std::optional<UserRecord>() : std::optional<UserRecord>(rows[0]);
-  }
-
-  Result<void> PutMembership(const MembershipRecord& m) override {
-    std::lock_guard lock(write_mu_);
-    Stmt s(writer_, sqlite::q::kPutMembership);
-    return s.Bind(1, m.user_id).Bind(2, m.org_id).Bind(3, m.role).Run();
-  }
-
+  Result<void> CreateUser(const UserRecord& u) override { return orgs_.CreateUser(u); }
+  Result<std::optional<UserRecord>> FindUser(const std::string& key) override { return orgs_.FindUser(key); }
+  Result<void> UpdateUser(const UserRecord& u) override { return orgs_.UpdateUser(u); }
+  Result<std::vector<MemberRecord>> ListUsers(const std::string& org_id) override { return orgs_.ListUsers(org_id); }
+  Result<void> PutMembership(const MembershipRecord& m) override { return orgs_.PutMembership(m); }
   Result<std::vector<MembershipRecord>> MembershipsOfUser(const std::string& user_id) override {
-    auto [lock, db] = Reader();
-    Stmt s(db, sqlite::q::kMembershipsOfUser);
-    s.Bind(1, user_id);
-    return sqlite::CollectRows<MembershipRecord>(s, [](const Stmt& r) {
-      return MembershipRecord{r.Text(0), r.Text(1), r.Text(2)};
-    });
+    return orgs_.MembershipsOfUser(user_id);
   }
-
   Result<void> AddHawkKey(const HawkKeyRecord& k, std::optional<int64_t> retire_others_at) override {
-    std::lock_guard lock(write_mu_);
-    Txn txn(writer_);
-    if (!txn.begun()) return txn.begun().error();
-    if (retire_others_at) {
-      Stmt retire(writer_, sqlite::q::kRetireHawkKeys);
-      RAMPART_CHECK(retire.Bind(1, k.user_id).Bind(2, *retire_others_at).Run());
-    }
-    Stmt s(writer_, sqlite::q::kInsertHawkKey);
-    RAMPART_CHECK(s.Bind(1, k.user_id).Bind(2, k.sealed_key).Bind(3, k.created_at_ms).Bind(4, k.valid_until_ms).Run());
-    return txn.Commit();
+    return orgs_.AddHawkKey(k, retire_others_at);
   }
-
   Result<std::vector<HawkKeyRecord>> ValidHawkKeys(const std::string& user_id, int64_t now_ms) override {
-    auto [lock, db] = Reader();
-    Stmt s(db, sqlite::q::kValidHawkKeys);
-    s.Bind(1, user_id).Bind(2, now_ms);
-    return sqlite::CollectRows<HawkKeyRecord>(s, [](const Stmt& r) {
-      return HawkKeyRecord{r.Int(0), r.Text(1), r.Text(2), r.Int(3), r.OptInt(4)};
-    });
+    return orgs_.ValidHawkKeys(user_id, now_ms);
+  }
+  Result<std::optional<std::string>> AnySealedKey() override { return orgs_.AnySealedKey(); }
+  Result<void> CreateApiKey(const ApiKeyRecord& k) override { return orgs_.CreateApiKey(k); }
+  Result<std::optional<ApiKeyRecord>> FindApiKey(const std::string& id) override { return orgs_.FindApiKey(id); }
+  Result<std::vector<ApiKeyRecord>> ListApiKeys(const std::string& org_id) override {
+    return orgs_.ListApiKeys(org_id);
+  }
+  Result<bool> RevokeApiKey(const std::string& id, int64_t at_ms) override { return orgs_.RevokeApiKey(id, at_ms); }
+  Result<void> TouchApiKeys(const std::vector<std::pair<std::string, int64_t>>& used) override {
+    return orgs_.TouchApiKeys(used);
   }
 
   Result<std::vector<std::string>> CheckIntegrity() override {
@@ -220,12 +96,33 @@ class SqliteStore final : public Store {
     return lines;
   }
 
-  Result<std::optional<std::string>> AnySealedKey() override {
+  // ListStore
+  Result<std::vector<ListRecord>> LoadLists(const std::string& org_id) override {
     auto [lock, db] = Reader();
-    Stmt s(db, sqlite::q::kAnySealedKey);
-    RAMPART_TRY(rows, sqlite::CollectRows<std::string>(s, [](const Stmt& r) { return r.Text(0); }));
-    if (rows.empty()) return std::optional<std::string>();
-    return std::optional<std::string>(rows.front());
+    RAMPART_CHECK(db.Exec("BEGIN"));  // one consistent snapshot of lists and entries
+    auto out = LoadListsLocked(db, org_id);
+    db.Exec("COMMIT");
+    return out;
+  }
+
+  Result<void> Apply(const ListChange& c) override {
+    std::lock_guard lock(write_mu_);
+    Txn txn(writer_);
+    if (!txn.begun()) return txn.begun().error();
+    RAMPART_CHECK(ApplyList(c));
+    RAMPART_CHECK(ApplyEntries(c));
+    RAMPART_CHECK(InsertAudit(c.audit));
+    return txn.Commit();
+  }
+
+  Result<std::vector<AuditRecord>> ReadAudit(const std::string& org_id, const std::string& list_id,
+                                             int64_t offset, int64_t limit) override {
+    auto [lock, db] = Reader();
+    Stmt s(db, sqlite::q::kReadAudit);
+    s.Bind(1, org_id).Bind(2, list_id).Bind(3, offset).Bind(4, limit);
+    return sqlite::CollectRows<AuditRecord>(s, [](const Stmt& r) {
+      return AuditRecord{r.Int(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4), r.Text(5), r.Text(6), r.Int(7), r.Text(8)};
+    });
   }
 
   // TelemetryStore
@@ -293,10 +190,10 @@ class SqliteStore final : public Store {
         s, [](const Stmt& r) { return std::pair<int, int64_t>(static_cast<int>(r.Int(0)), r.Int(1)); });
   }
 
-  Result<int64_t> CountAudit(const std::string& account_id, const std::string& list_id) override {
+  Result<int64_t> CountAudit(const std::string& org_id, const std::string& list_id) override {
     auto [lock, db] = Reader();
     Stmt s(db, sqlite::q::kCountAudit);
-    s.Bind(1, account_id).Bind(2, list_id);
+    s.Bind(1, org_id).Bind(2, list_id);
     RAMPART_TRY(row, s.Step());
     return row ? s.Int(0) : 0;
   }
@@ -325,35 +222,35 @@ class SqliteStore final : public Store {
   Result<std::vector<V2AuditRecord>> ListV2Audit(const TimePageQuery& q) override { return v2_.ListV2Audit(q); }
   Result<std::vector<MemberRecord>> MembersOfOrg(const std::string& org) override { return v2_.MembersOfOrg(org); }
 
-  Result<std::vector<PolicyObjectRecord>> ListPolicyObjects(const std::string& account,
+  Result<std::vector<PolicyObjectRecord>> ListPolicyObjects(const std::string& org,
                                                             const std::string& kind) override {
-    return enforcement_.List(account, kind);
+    return enforcement_.List(org, kind);
   }
   Result<void> PutPolicyObject(const PolicyObjectRecord& o, const AuditRecord& audit) override {
     return enforcement_.Put(o, audit);
   }
-  Result<void> DeletePolicyObject(const std::string& account, const std::string& kind, const std::string& id,
+  Result<void> DeletePolicyObject(const std::string& org, const std::string& kind, const std::string& id,
                                   const AuditRecord& audit) override {
-    return enforcement_.Delete(account, kind, id, audit);
+    return enforcement_.Delete(org, kind, id, audit);
   }
-  Result<ZoneNaming> ZoneNamingOf(const std::string& account_id) override {
+  Result<ZoneNaming> ZoneNamingOf(const std::string& org_id) override {
     auto [lock, db] = Reader();
     ZoneNaming out;
     Stmt own(db, sqlite::q::kZoneSuffixOf);
-    own.Bind(1, account_id);
+    own.Bind(1, org_id);
     RAMPART_TRY(row, own.Step());
-    if (!row) return Error::NotFound(10300, "no such account " + account_id);
+    if (!row) return Error::NotFound("no such organization " + org_id);
     out.own_suffix = own.Text(0);
     Stmt grants(db, sqlite::q::kZoneGrantsOf);
-    grants.Bind(1, account_id);
+    grants.Bind(1, org_id);
     RAMPART_TRY(granted, sqlite::CollectRows<std::string>(grants, [](const Stmt& r) { return r.Text(0); }));
     out.granted = std::move(granted);
     return out;
   }
-  Result<void> GrantZoneSuffix(const std::string& account_id, const std::string& suffix) override {
+  Result<void> GrantZoneSuffix(const std::string& org_id, const std::string& suffix) override {
     std::lock_guard lock(write_mu_);
     Stmt s(writer_, sqlite::q::kGrantZoneSuffix);
-    return s.Bind(1, suffix).Bind(2, account_id).Run();
+    return s.Bind(1, suffix).Bind(2, org_id).Run();
   }
   Result<void> AppendZoneVersion(const ZoneVersionRecord& v, int keep) override {
     return enforcement_.AppendZoneVersion(v, keep);
@@ -364,9 +261,9 @@ class SqliteStore final : public Store {
 
  private:
 
-  Result<std::vector<ListRecord>> LoadListsLocked(Db& db, const std::string& account_id) {
+  Result<std::vector<ListRecord>> LoadListsLocked(Db& db, const std::string& org_id) {
     Stmt lists(db, sqlite::q::kLoadLists);
-    lists.Bind(1, account_id);
+    lists.Bind(1, org_id);
     RAMPART_TRY(out, sqlite::CollectRows<ListRecord>(lists, [](const Stmt& r) {
       return ListRecord{r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.Text(4), r.Text(5), r.OptText(6), r.Int(7), {}};
     }));
@@ -386,21 +283,21 @@ class SqliteStore final : public Store {
     switch (c.op) {
       case ListChange::Op::kCreate: {
         Stmt s(writer_, sqlite::q::kInsertList);
-        s.Bind(1, l.id).Bind(2, l.account_id).Bind(3, l.kind).Bind(4, l.name).Bind(5, l.list_type);
+        s.Bind(1, l.id).Bind(2, l.org_id).Bind(3, l.kind).Bind(4, l.name).Bind(5, l.list_type);
         return s.Bind(6, l.description).Bind(7, l.expires).Bind(8, l.created_at_ms).Run();
       }
       case ListChange::Op::kUpdate: {
         Stmt s(writer_, sqlite::q::kUpdateList);
-        s.Bind(1, l.id).Bind(2, l.account_id).Bind(3, l.name).Bind(4, l.list_type);
+        s.Bind(1, l.id).Bind(2, l.org_id).Bind(3, l.name).Bind(4, l.list_type);
         RAMPART_CHECK(s.Bind(5, l.description).Bind(6, l.expires).Run());
-        if (sqlite3_changes(writer_.get()) != 1) return Error::NotFound(10300, "list " + l.id);
+        if (sqlite3_changes(writer_.get()) != 1) return Error::NotFound("list " + l.id);
         return {};
       }
       case ListChange::Op::kDelete: {
         Stmt s(writer_, sqlite::q::kDeleteList);
-        auto done = s.Bind(1, l.id).Bind(2, l.account_id).Run();
-        if (!done && done.error().ext == sqlite::kForeignKeyViolation) {
-          return Error::Invalid(19060, "the list is used by a policy");  // policy_list_refs
+        auto done = s.Bind(1, l.id).Bind(2, l.org_id).Run();
+        if (!done && done.error().code == Errc::kInUse) {
+          return Error::InUse("the list is used by a policy");  // policy_list_refs
         }
         return done;
       }
@@ -428,6 +325,7 @@ class SqliteStore final : public Store {
   sqlite::Connections c_;
   sqlite::SqliteV2 v2_{c_};
   sqlite::SqliteEnforcement enforcement_{c_};
+  sqlite::SqliteOrgs orgs_{c_};
   Db& writer_ = c_.writer;
   std::mutex& write_mu_ = c_.write_mu;
 };

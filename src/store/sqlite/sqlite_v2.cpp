@@ -1,7 +1,9 @@
 #include "store/sqlite/sqlite_v2.hpp"
 
 #include "store/sqlite/keyset.hpp"
+#include "store/sqlite/org_queries.hpp"
 #include "store/sqlite/queries.hpp"
+#include "store/sqlite/sqlite_orgs.hpp"
 
 namespace rampart::store::sqlite {
 namespace {
@@ -49,6 +51,7 @@ Result<void> SqliteV2::Commit(const V2Write& w) {
   for (const auto& [cve, on] : w.set_suppressed) {
     RAMPART_CHECK(sup.Bind(1, w.org_id).Bind(2, cve).Bind(3, int64_t{on}).Run());
   }
+  RAMPART_TRY(owners, OwnerCount(db, w.org_id));
   if (w.put_membership) {
     Stmt s(db, q::kPutMembership);
     RAMPART_CHECK(s.Bind(1, w.put_membership->user_id).Bind(2, w.org_id).Bind(3, w.put_membership->role).Run());
@@ -56,8 +59,9 @@ Result<void> SqliteV2::Commit(const V2Write& w) {
   if (w.delete_membership) {
     Stmt s(db, q::kDeleteMembership);
     RAMPART_CHECK(s.Bind(1, *w.delete_membership).Bind(2, w.org_id).Run());
-    if (sqlite3_changes(db.get()) != 1) return Error::NotFound(404, "no such member");
+    if (sqlite3_changes(db.get()) != 1) return Error::NotFound("no such member");
   }
+  RAMPART_CHECK(KeepAnOwner(db, w.org_id, owners));
   if (w.audit) {
     Stmt s(db, q::kInsertV2Audit);
     RAMPART_CHECK(s.Bind(1, w.org_id).Bind(2, w.audit->id).Bind(3, w.audit->created_at_ms).Bind(4, w.audit->doc).Run());
@@ -125,9 +129,7 @@ Result<std::vector<MemberRecord>> SqliteV2::MembersOfOrg(const std::string& org_
   auto [lock, db] = c_.Reader();
   Stmt s(db, q::kMembersOfOrg);
   s.Bind(1, org_id);
-  return CollectRows<MemberRecord>(s, [](const Stmt& r) {
-    return MemberRecord{{r.Text(0), r.Text(1), r.Text(2)}, {r.Text(3), r.Text(4), r.Int(5)}};
-  });
+  return CollectRows<MemberRecord>(s, ReadMember);
 }
 
 }  // namespace rampart::store::sqlite

@@ -1,0 +1,121 @@
+// Migrations of real older databases: a V6 one built by the migrations themselves (V7's backfill),
+// and the V9 database the V9 binary made (tests/migration/v9, see make_v9_fixture.py), which V10
+// turns into organizations.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "store/sqlite/migrations.hpp"
+#include "store/store.hpp"
+
+namespace rampart::store {
+namespace {
+
+namespace fs = std::filesystem;
+
+class Migration : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("rampart_migrate_" + std::to_string(::getpid()));
+    fs::create_directories(dir_);
+    path_ = (dir_ / "db.sqlite").string();
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  void Exec(const std::string& sql) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+    char* err = nullptr;
+    const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
+    std::string why = err ? err : "";
+    sqlite3_free(err);
+    sqlite3_close(db);
+    ASSERT_EQ(rc, SQLITE_OK) << why;
+  }
+  fs::path dir_;
+  std::string path_;
+};
+
+ListChange Delete(const std::string& org, const std::string& list) {
+  ListChange del;
+  del.op = ListChange::Op::kDelete;
+  del.list = {list, org, "ip", "x", "block", "", std::nullopt, 1, {}};
+  del.audit = {0, org, list, "ip", "x", "key:t", "delete", 11, "{}"};
+  return del;
+}
+
+// A V6 database (policies, no reference table) gains its references from the policy documents.
+TEST_F(Migration, V7BackfillsPolicyListReferences) {
+  {
+    sqlite::Db db;
+    ASSERT_TRUE(db.Open(path_, 1000));
+    ASSERT_TRUE(sqlite::MigrateTo(db, 6));
+  }
+  Exec("INSERT INTO accounts VALUES ('acct1', 'a', 1);"
+       "INSERT INTO user_lists VALUES ('L1', 'acct1', 'ip', 'one', 'block', '', NULL, 1);"
+       "INSERT INTO policy_objects VALUES ('acct1', 'policy', 'P1', 'corp', 1,"
+       " '{\"type\":\"dns\",\"zone_name\":\"z\",\"lists\":[{\"list_id\":\"L1\"},{\"list_id\":\"gone\"}]}')");
+  auto st = OpenSqliteStore({path_});
+  ASSERT_TRUE(st) << st.error().detail;
+  // Through V8 SQLite's own check says ok (V7's shape made 3.40 report a NULL); V9 gave the account
+  // its zone label, V10 made it an organization with a new id.
+  EXPECT_EQ(*(*st)->CheckIntegrity(), std::vector<std::string>{"ok"});
+  auto org = *(*st)->FindOrg("a");
+  ASSERT_TRUE(org);
+  EXPECT_EQ(org->zone_suffix.size(), 8u);
+  EXPECT_EQ(org->id.size(), 24u);
+  EXPECT_EQ((*st)->Apply(Delete(org->id, "L1")).error().code, Errc::kInUse);  // the backfilled reference holds
+  ASSERT_TRUE((*st)->DeletePolicyObject(org->id, "policy", "P1", {0, org->id, "P1", "policy", "corp", "key:t", "delete", 5, "{}"}));
+  EXPECT_TRUE((*st)->Apply(Delete(org->id, "L1")));
+}
+
+// The V9 fixture: accounts "demo", "Acme", "solo"; organizations "acme" (merged into "Acme") and
+// "Other Org"; tokens, lists, a policy and device of Acme, Hawk users, v2 data of "acme".
+TEST_F(Migration, V10MakesEveryAccountAnOrganizationAndKeepsItsData) {
+  std::ifstream in(RAMPART_V9_FIXTURE);
+  ASSERT_TRUE(in) << RAMPART_V9_FIXTURE;
+  std::stringstream sql;
+  sql << in.rdbuf();
+  Exec(sql.str());
+  auto st = OpenSqliteStore({path_});
+  ASSERT_TRUE(st) << st.error().detail;
+  Store& s = **st;
+  EXPECT_EQ(*s.CheckIntegrity(), std::vector<std::string>{"ok"});
+  auto orgs = *s.ListOrgs();
+  ASSERT_EQ(orgs.size(), 4u);  // demo, Acme+acme, solo, Other Org
+  auto acme = **s.FindOrg("acme");
+  EXPECT_EQ(acme.id, "6b0e5ce665ab80332d7c0667");  // the Threat Stack organization's id is kept
+  EXPECT_EQ(acme.zone_suffix, "ec8b1fab");         // the account's zone suffix is kept
+  EXPECT_EQ((**s.FindOrg("Other Org")).zone_suffix.size(), 8u);
+  // The account's tokens are the organization's keys, same id and hash; a write token writes both services.
+  auto keys = *s.ListApiKeys(acme.id);
+  ASSERT_EQ(keys.size(), 2u);
+  EXPECT_EQ(keys[0].id, "e4cc4068141e627f");
+  EXPECT_EQ(keys[0].perms, "userlists:write,policies:write");
+  EXPECT_EQ(keys[1].perms, "userlists:read,policies:read");
+  // Lists, the policy, its references and the audit trail hang off the organization.
+  auto lists = *s.LoadLists(acme.id);
+  ASSERT_EQ(lists.size(), 2u);
+  EXPECT_EQ(s.ListPolicyObjects(acme.id, "policy")->size(), 1u);
+  EXPECT_EQ(s.ListPolicyObjects(acme.id, "device")->size(), 1u);
+  EXPECT_EQ(s.Apply(Delete(acme.id, "254c8c30-504d-4789-b898-d6bd370897f8")).error().code, Errc::kInUse);
+  auto audit = *s.ReadAudit(acme.id, "", 0, 100);
+  ASSERT_EQ(audit.size(), 5u);
+  EXPECT_EQ(audit.back().actor, "key:e4cc4068141e627f");
+  // Members, Hawk keys and v2 data of the merged organization are untouched.
+  EXPECT_EQ(s.MembersOfOrg(acme.id)->size(), 1u);
+  EXPECT_EQ(s.ListAgents({acme.id, "online", std::nullopt, 10})->size(), 1u);
+  EXPECT_EQ(s.ListObjects(acme.id, "ruleset", "")->size(), 1u);
+  EXPECT_EQ(s.ValidHawkKeys("6b0e5ce682ca3982732c37e9", 0)->size(), 1u);
+  // The zone's journal is keyed by its name, which did not change.
+  EXPECT_GE(s.ZoneVersions("corp.ec8b1fab.rpz.rampart")->size(), 2u);
+  auto solo = **s.FindOrg("solo");
+  EXPECT_EQ(solo.zone_suffix, "eeec0a2a");
+  EXPECT_EQ(s.LoadLists(solo.id)->size(), 1u);
+}
+
+}  // namespace
+}  // namespace rampart::store

@@ -1,0 +1,116 @@
+// The store contract for telemetry (agents, alerts) and the v2 store (configuration objects,
+// vulnerabilities, members, audit): keyset pages newest first with ties broken by id, filters,
+// one transaction per V2Write, and no organization seeing another's rows.
+#include "store/store_contract.hpp"
+
+namespace rampart::store {
+namespace {
+
+AlertRecord Alert(const std::string& id, int64_t at, int severity = 1, bool dismissed = false,
+                  const char* org = kOrg) {
+  return {org, id, at, dismissed, severity, std::string("rule-") + std::to_string(severity), "agent-1",
+          "{\"id\":\"" + id + "\"}", "[]"};
+}
+
+TEST_P(StoreContract, AgentsPageNewestFirstWithTiesById) {
+  ASSERT_TRUE(store_->PutAgents({{kOrg, "a1", "online", 10, "{}"}, {kOrg, "a2", "online", 20, "{}"},
+                                 {kOrg, "a3", "online", 20, "{}"}, {kOrg, "a4", "offline", 30, "{}"},
+                                 {kOtherOrg, "a9", "online", 40, "{}"}}));
+  auto first = *store_->ListAgents({kOrg, "online", std::nullopt, 2});
+  ASSERT_EQ(first.size(), 2u);
+  EXPECT_EQ(first[0].id, "a3");  // created_at 20 twice: the larger id first
+  EXPECT_EQ(first[1].id, "a2");
+  auto rest = *store_->ListAgents({kOrg, "online", std::pair<int64_t, std::string>(20, "a2"), 2});
+  ASSERT_EQ(rest.size(), 1u);
+  EXPECT_EQ(rest[0].id, "a1");
+  EXPECT_EQ(store_->ListAgents({kOrg, "offline", std::nullopt, 10})->size(), 1u);
+  // Put replaces by id.
+  ASSERT_TRUE(store_->PutAgents({{kOrg, "a1", "offline", 10, "{\"v\":2}"}}));
+  EXPECT_EQ((*store_->GetAgent(kOrg, "a1"))->doc, "{\"v\":2}");
+  EXPECT_FALSE(*store_->GetAgent(kOrg, "a9"));  // another organization's
+}
+
+TEST_P(StoreContract, AlertsFilterAndCountBySeverity) {
+  ASSERT_TRUE(store_->PutAlerts({Alert("x1", 10, 1), Alert("x2", 20, 2), Alert("x3", 30, 2, true), Alert("x4", 40, 3),
+                                 Alert("y1", 50, 1, false, kOtherOrg)}));
+  AlertQuery q{.org_id = kOrg};
+  auto active = *store_->ListAlerts(q);
+  ASSERT_EQ(active.size(), 3u);
+  EXPECT_EQ(active[0].id, "x4");
+  q.severity = 2;
+  ASSERT_EQ(store_->ListAlerts(q)->size(), 1u);
+  q = {.org_id = kOrg, .dismissed = true};
+  ASSERT_EQ(store_->ListAlerts(q)->size(), 1u);
+  q = {.org_id = kOrg, .from_ms = 20, .until_ms = 40};  // inclusive on both ends
+  EXPECT_EQ(store_->ListAlerts(q)->size(), 2u);
+  q = {.org_id = kOrg, .after = std::pair<int64_t, std::string>(40, "x4"), .limit = 1};
+  EXPECT_EQ((*store_->ListAlerts(q))[0].id, "x2");
+  auto counts = *store_->AlertSeverityCounts(kOrg, std::nullopt, std::nullopt);
+  EXPECT_EQ(counts, (std::vector<std::pair<int, int64_t>>{{1, 1}, {2, 1}, {3, 1}}));
+  EXPECT_EQ(store_->AlertSeverityCounts(kOrg, 15, 25)->size(), 1u);
+  EXPECT_TRUE(*store_->GetAlert(kOrg, "x3"));
+  EXPECT_FALSE(*store_->GetAlert(kOrg, "y1"));
+}
+
+TEST_P(StoreContract, AV2WriteLandsWholeWithItsAuditOrNotAtAll) {
+  V2Write w{.org_id = kOrg,
+            .put_objects = {{kOrg, "ruleset", "rs1", "", 1, "{}"}, {kOrg, "rule", "r1", "rs1", 2, "{}"},
+                            {kOrg, "rule", "r2", "rs1", 3, "{}"}},
+            .audit = V2AuditRecord{kOrg, "000000000000000000000001", 5, "{\"a\":1}"}};
+  ASSERT_TRUE(store_->Commit(w));
+  EXPECT_EQ(store_->ListObjects(kOrg, "rule", "rs1")->size(), 2u);
+  EXPECT_EQ(store_->ListObjects(kOrg, "rule", "")->size(), 2u);
+  EXPECT_TRUE(store_->ListObjects(kOtherOrg, "rule", "")->empty());
+  // A write whose last part fails (no such member) leaves none of its parts behind.
+  V2Write failing{.org_id = kOrg,
+                  .delete_objects = {{"rule", "r1"}},
+                  .delete_membership = "cccccccccccccccccccccccc",
+                  .audit = V2AuditRecord{kOrg, "000000000000000000000002", 6, "{}"}};
+  EXPECT_EQ(store_->Commit(failing).error().code, Errc::kNotFound);
+  EXPECT_TRUE(*store_->GetObject(kOrg, "rule", "r1"));
+  auto audit = *store_->ListV2Audit({.org_id = kOrg});
+  ASSERT_EQ(audit.size(), 1u);
+  EXPECT_EQ(audit[0].doc, "{\"a\":1}");
+  failing.delete_membership.reset();
+  ASSERT_TRUE(store_->Commit(failing));
+  EXPECT_FALSE(*store_->GetObject(kOrg, "rule", "r1"));
+  EXPECT_EQ(store_->ListV2Audit({.org_id = kOrg, .from_ms = 6})->size(), 1u);
+}
+
+TEST_P(StoreContract, VulnerabilitiesFilterAndSuppress) {
+  ASSERT_TRUE(store_->PutVulnerabilities(
+      {{kOrg, "CVE-2024-0001", 10, false, true, "openssl", R"({"agents":[{"agentId":"a1"}],"isSuppressed":false})"},
+       {kOrg, "CVE-2024-0002", 20, false, false, "bash", R"({"agents":[{"agentId":"a2"}],"isSuppressed":false})"},
+       {kOtherOrg, "CVE-2024-0003", 30, false, false, "bash", R"({"agents":[]})"}}));
+  EXPECT_EQ(store_->ListVulnerabilities({.org_id = kOrg})->size(), 2u);
+  EXPECT_EQ((*store_->ListVulnerabilities({.org_id = kOrg}))[0].id, "CVE-2024-0002");
+  EXPECT_EQ(store_->ListVulnerabilities({.org_id = kOrg, .has_notices = true})->size(), 1u);
+  EXPECT_EQ(store_->ListVulnerabilities({.org_id = kOrg, .agent_id = "a1"})->size(), 1u);
+  EXPECT_EQ(store_->ListVulnerabilities({.org_id = kOrg, .package = "bash"})->size(), 1u);
+  ASSERT_TRUE(store_->Commit({.org_id = kOrg, .set_suppressed = {{"CVE-2024-0001", true}}}));
+  auto v = *store_->GetVulnerability(kOrg, "CVE-2024-0001");
+  ASSERT_TRUE(v);
+  EXPECT_TRUE(v->suppressed);
+  EXPECT_NE(v->doc.find("\"isSuppressed\":true"), std::string::npos);  // the document says so too
+  EXPECT_EQ(store_->ListVulnerabilities({.org_id = kOrg, .suppressed = false})->size(), 1u);
+  EXPECT_FALSE(*store_->GetVulnerability(kOrg, "CVE-2024-0003"));
+}
+
+TEST_P(StoreContract, MembersOfAnOrganization) {
+  ASSERT_TRUE(store_->CreateUser({"aaaaaaaaaaaaaaaaaaaaaaaa", "b@acme.example", 1}));
+  ASSERT_TRUE(store_->CreateUser({"bbbbbbbbbbbbbbbbbbbbbbbb", "a@acme.example", 1}));
+  ASSERT_TRUE(store_->Commit({.org_id = kOrg, .put_membership = MembershipRecord{"aaaaaaaaaaaaaaaaaaaaaaaa", kOrg, "owner"}}));
+  ASSERT_TRUE(store_->Commit({.org_id = kOrg, .put_membership = MembershipRecord{"bbbbbbbbbbbbbbbbbbbbbbbb", kOrg, "reader"}}));
+  auto members = *store_->MembersOfOrg(kOrg);
+  ASSERT_EQ(members.size(), 2u);
+  EXPECT_EQ(members[0].user.email, "a@acme.example");
+  EXPECT_EQ(members[0].membership.role, "reader");
+  EXPECT_TRUE(store_->MembersOfOrg(kOtherOrg)->empty());
+  ASSERT_TRUE(store_->Commit({.org_id = kOrg, .delete_membership = "bbbbbbbbbbbbbbbbbbbbbbbb"}));
+  EXPECT_EQ(store_->MembersOfOrg(kOrg)->size(), 1u);
+}
+
+// Instantiated with the rest of the suite in store_contract_test.cpp.
+
+}  // namespace
+}  // namespace rampart::store
