@@ -19,6 +19,15 @@ namespace {
 
 std::unique_ptr<store::Store> Open(const Common& c) { return OpenDataStore(c.data_dir); }
 
+// An organization's id, by id or name; a deleted organization's trail is read by its id.
+std::string AuditedOrgId(store::Store& s, const std::string& key) {
+  auto org = identity::FindOrg(s, key);
+  if (org) return org->id;
+  const bool id_like = key.size() == 24 && key.find_first_not_of("0123456789abcdef") == std::string::npos;
+  if (!id_like) Fail(org.error().detail);
+  return key;
+}
+
 void AddAuditCommand(CLI::App* admin) {
   auto c = std::make_shared<Common>();
   auto org = std::make_shared<std::string>();
@@ -33,7 +42,7 @@ void AddAuditCommand(CLI::App* admin) {
     auto s = Open(*c);
     json::array arr;
     std::string text;
-    for (const auto& r : Must(s->ReadAudit(Must(identity::FindOrg(*s, *org)).id, *list, 0, *limit))) {
+    for (const auto& r : Must(s->ReadAudit(AuditedOrgId(*s, *org), *list, 0, *limit))) {
       json::error_code ec;
       json::value changes = json::parse(r.changes_json, ec);
       arr.push_back(json::object{{"id", r.id}, {"at_ms", r.at_ms}, {"action", r.action}, {"list_id", r.list_id},

@@ -54,11 +54,12 @@ Step AuthorizeStage::OnHead(const http::Request&, Exchange& ex) const {
   if (ex.route->access == Access::kPublic) return Step::kNext;
   const bool write = ex.route->access == Access::kWrite;
   if (ex.principal->perms.Allows(ex.route->service, write)) return Step::kNext;
-  ex.reply = denied_;
+  Error denied = denied_;
   if (!write || ex.principal->perms.Of(ex.route->service) == auth::Level::kNone) {
-    ex.reply.error().detail = std::string("this key has no access to ") +
-                              (ex.route->service == auth::Service::kPolicies ? "policies and devices" : "user lists");
+    denied.detail = std::string("this key has no access to ") +
+                    (ex.route->service == auth::Service::kPolicies ? "policies and devices" : "user lists");
   }
+  ex.reply = std::move(denied);
   return Step::kAnswer;
 }
 

@@ -39,10 +39,10 @@ class Server:
         if not self.demo and self.demo_token is None:
             self.admin("org", "create", "demo", check=False)  # a second Server on the same data may find it
             self.demo_token = self.token("demo", "userlists:write")
+        sweep = [] if "--sweep-interval-s" in self.extra_args else ["--sweep-interval-s", "60"]
         args = [BIN, "serve", "--listen", "127.0.0.1:0", "--data-dir", self.data_dir,
-                "--access-log", self.access_log, "--enable-test-hooks", "true",
-                "--sweep-interval-s", "60", "--log-level", self.log_level,
-                "--dns-listen", "127.0.0.1:%d" % self.dns_port] + self.extra_args
+                "--access-log", self.access_log, "--enable-test-hooks", "true", "--log-level", self.log_level,
+                "--dns-listen", "127.0.0.1:%d" % self.dns_port] + sweep + self.extra_args
         if self.demo:
             args += ["--create-demo", "true"]
         self.stderr = open(os.path.join(self.data_dir, "stderr.log"), "ab")
