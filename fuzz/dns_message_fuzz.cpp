@@ -32,25 +32,14 @@ struct World {
   rampart::rpz::ZoneRegistry zones{*db, clock, {}};
 
   World() {
-    rampart::rpz::PolicySet set;
-    rampart::rpz::Policy p;
-    p.id = "p1";
-    p.org_id = "a1";
-    p.name = "corp";
-    p.type = "dns";
-    p.zone_name = "corp.rpz.rampart";
-    set.policies.push_back(p);
-    rampart::rpz::Device d;
-    d.policy_id = "p1";
-    d.type = "dns";
-    d.transfer_acl.push_back(*rampart::net::IpNetwork::Parse("127.0.0.0/8"));
-    set.devices.push_back(d);
-    d.tsig_key_name = "fuzz-key";  // a second device with a TSIG key: signed inputs reach the verifier
-    d.tsig_secret = std::string(32, 'k');
-    set.devices.push_back(d);
+    rampart::rpz::ZoneSpec spec{"corp.rpz.rampart", "a1", "p1", {}};
+    const auto loopback = *rampart::net::IpNetwork::Parse("127.0.0.0/8");
+    spec.grants.push_back({loopback, std::nullopt});
+    // A second grant with a TSIG key: signed inputs reach the verifier.
+    spec.grants.push_back({loopback, rampart::dns::TsigKey{"fuzz-key", std::string(32, 'k')}});
     // Four versions (serials 1767225600..603): the journal holds three deltas, so IXFR queries
     // from those serials (in the corpus) reach the delta writer.
-    set.policies[0].lists = {{"L", *rampart::rpz::ParseAction("nxdomain", "")},
+    spec.lists = {{"L", *rampart::rpz::ParseAction("nxdomain", "")},
                              {"I", *rampart::rpz::ParseAction("nxdomain", "")}};
     using rampart::userlists::ListKind;
     const char* versions[][4] = {{"a.example", "b.example", "198.51.100.0/24", "203.0.113.7"},
@@ -61,7 +50,7 @@ struct World {
       rampart::userlists::AccountLists lists;
       lists.lists.push_back(MakeList("L", ListKind::kDomain, v[0], v[1]));
       lists.lists.push_back(MakeList("I", ListKind::kIp, v[2], v[3]));
-      if (!zones.Rebuild("a1", set, lists)) __builtin_trap();
+      if (!zones.Rebuild("a1", {spec}, lists)) __builtin_trap();
       clock.Advance(std::chrono::seconds(1));
     }
     auto z = zones.Find("corp.rpz.rampart");

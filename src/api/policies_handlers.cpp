@@ -7,7 +7,7 @@
 #include "api/userlists_handlers.hpp"
 #include "base/strings.hpp"
 #include "crypto/crypto.hpp"
-#include "rpz/export.hpp"
+#include "enforcement/export.hpp"
 
 namespace rampart::api {
 namespace json = boost::json;
@@ -50,9 +50,9 @@ Result<json::object> BodyObject(const Call& c, std::initializer_list<std::string
   return std::move(body.get_object());
 }
 
-Result<rpz::PolicyInput> DecodePolicy(const Call& c) {
+Result<enforcement::PolicyInput> DecodePolicy(const Call& c) {
   RAMPART_TRY(o, BodyObject(c, {"name", "type", "zone_name", "lists"}));
-  rpz::PolicyInput in;
+  enforcement::PolicyInput in;
   RAMPART_TRY(name, OptText(o, "name"));
   RAMPART_TRY(type, OptText(o, "type"));
   RAMPART_TRY(zone, OptText(o, "zone_name"));
@@ -73,9 +73,9 @@ Result<rpz::PolicyInput> DecodePolicy(const Call& c) {
   return in;
 }
 
-Result<rpz::DeviceInput> DecodeDevice(const Call& c) {
+Result<enforcement::DeviceInput> DecodeDevice(const Call& c) {
   RAMPART_TRY(o, BodyObject(c, {"name", "type", "policy_id", "transfer_acl", "notify", "tsig"}));
-  rpz::DeviceInput in;
+  enforcement::DeviceInput in;
   RAMPART_TRY(name, OptText(o, "name"));
   RAMPART_TRY(type, OptText(o, "type"));
   RAMPART_TRY(policy, OptText(o, "policy_id"));
@@ -91,10 +91,10 @@ Result<rpz::DeviceInput> DecodeDevice(const Call& c) {
 
 std::string Collection(const Call& c, const char* name) { return c.base_url + "/v4.0/" + name; }
 
-json::object PolicyObject(const Call& c, const rpz::Policy& p, const rpz::ZoneRegistry& zones) {
+json::object PolicyObject(const Call& c, const enforcement::Policy& p, const rpz::ZoneRegistry& zones) {
   json::array lists;
   for (const auto& a : p.lists) {
-    json::object l{{"list_id", a.list_id}, {"behavior", rpz::BehaviorName(a.action.behavior)}};
+    json::object l{{"list_id", a.list_id}, {"behavior", enforcement::BehaviorName(a.action.behavior)}};
     if (a.action.behavior == rpz::Behavior::kCname) l["cname"] = a.action.cname;
     lists.push_back(std::move(l));
   }
@@ -108,7 +108,7 @@ json::object PolicyObject(const Call& c, const rpz::Policy& p, const rpz::ZoneRe
   return o;
 }
 
-json::object DeviceObject(const Call& c, const rpz::Device& d) {
+json::object DeviceObject(const Call& c, const enforcement::Device& d) {
   json::array acl, notify;
   for (const auto& n : d.transfer_acl) acl.push_back(json::value(n.ToString()));
   for (const auto& t : d.notify) notify.push_back(json::value(t.ToString()));
@@ -135,8 +135,8 @@ Reply Envelope(http::Status s, const Call& c, const char* collection, json::arra
 const std::string& Account(const Call& c) { return c.principal->org_id; }
 userlists::Actor Who(const Call& c) { return {c.principal->org_id, c.principal->Actor()}; }
 
-Result<const rpz::Policy*> FindPolicy(const rpz::PolicySet& set, const Call& c) {
-  const rpz::Policy* p = set.FindPolicy(c.params[0]);
+Result<const enforcement::Policy*> FindPolicy(const enforcement::PolicySet& set, const Call& c) {
+  const enforcement::Policy* p = set.FindPolicy(c.params[0]);
   if (!p) return Error::NotFound("no such policy " + QuoteForDetail(c.params[0]));
   return p;
 }
@@ -155,7 +155,7 @@ void AddDeviceRoutes(http::Router<Route>& r, EnforcementDeps& d) {
         }});
   r.Add(http::Verb::get, "/v4.0/devices/{id}", {.name = "devices.get", .access = Access::kRead, .service = kPolicies, .runs = Runs::kBlocking, .fn = [&d](Call& c) -> Result<Reply> {
           RAMPART_TRY(set, d.policies.Load(Account(c)));
-          const rpz::Device* dev = set->FindDevice(c.params[0]);
+          const enforcement::Device* dev = set->FindDevice(c.params[0]);
           if (!dev) return Error::NotFound("no such device " + QuoteForDetail(c.params[0]));
           return Envelope(http::Status::ok, c, "devices", {DeviceObject(c, *dev)});
         }});
@@ -226,7 +226,7 @@ void AddPolicyRoutes(http::Router<Route>& r, EnforcementDeps& d) {
           if (p->type != "ip") return Bad("only ip policies have firewall exports");
           auto format = QueryParam(c.req, "format").value_or("plain");
           RAMPART_TRY(lists, d.lists.Load(Account(c)));
-          RAMPART_TRY(text, rpz::ExportIpPolicy(*p, *lists, d.lists.clock().Now(), format));
+          RAMPART_TRY(text, enforcement::ExportIpPolicy(*p, *lists, d.lists.clock().Now(), format));
           return Reply{http::Status::ok, nullptr, "text/plain; charset=utf-8", std::move(text)};
         }});
   AddDeviceRoutes(r, d);

@@ -3,13 +3,13 @@
 // /v4.0/devices. Same envelope, Bearer auth and error shape as the user lists.
 #include "api/call.hpp"
 #include "http/router.hpp"
-#include "rpz/policies.hpp"
+#include "enforcement/policies.hpp"
 #include "rpz/zones.hpp"
 
 namespace rampart::api {
 
 struct EnforcementDeps {
-  rpz::PolicyService& policies;
+  enforcement::PolicyService& policies;
   rpz::ZoneRegistry& zones;
   userlists::UserListService& lists;
 };

@@ -31,9 +31,9 @@ Result<std::unique_ptr<Enforcement>> Enforcement::Create(store::Store& store, us
   e->opts_ = opts;
   e->lists_ = &lists;
   e->log_ = log;
-  e->policies_ = std::make_unique<rpz::PolicyService>(
+  e->policies_ = std::make_unique<enforcement::PolicyService>(
       store, lists, clock, box,
-      rpz::PolicyOptions{.server_name = opts.server_name,
+      enforcement::PolicyOptions{.server_name = opts.server_name,
                          .notify_denied_networks = opts.notify_denied_networks,
                          .max_notify_per_device = static_cast<size_t>(opts.notify_targets_per_device),
                          .max_notify_per_account = static_cast<size_t>(opts.notify_targets_per_org)});
@@ -75,7 +75,7 @@ Result<std::unique_ptr<Enforcement>> Enforcement::Create(store::Store& store, us
 void Enforcement::Rebuild(const std::string& org_id) {
   auto set = policies_->Load(org_id);
   auto lists = set ? lists_->Load(org_id) : Result<userlists::AccountListsPtr>(set.error());
-  Result<void> done = lists ? zones_->Rebuild(org_id, **set, **lists) : Result<void>(lists.error());
+  Result<void> done = lists ? zones_->Rebuild(org_id, enforcement::ZoneSpecsOf(**set), **lists) : Result<void>(lists.error());
   if (!done) log_->error("rpz: recompiling the zones of account {} failed: {}", org_id, done.error().detail);
 }
 

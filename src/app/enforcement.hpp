@@ -11,7 +11,7 @@
 
 #include "api/policies_handlers.hpp"
 #include "app/serial_floor.hpp"
-#include "rpz/policies.hpp"
+#include "enforcement/policies.hpp"
 #include "rpz/zones.hpp"
 #include "store/store.hpp"
 #include "userlists/service.hpp"
@@ -24,7 +24,7 @@ struct EnforcementOptions {
   std::string dns_listen = "127.0.0.1:5353";  // "off": no DNS listener
   int64_t dns_write_timeout_ms = 30000;       // xfr::DnsOptions::write_timeout_ms
   int64_t dns_send_buffer_bytes = 0;          // xfr::DnsOptions::send_buffer_bytes
-  std::vector<net::IpNetwork> notify_denied_networks = {};  // rpz::PolicyOptions
+  std::vector<net::IpNetwork> notify_denied_networks = {};  // enforcement::PolicyOptions
   int64_t notify_targets_per_device = 16;
   int64_t notify_targets_per_org = 64;
   int64_t notify_per_org_per_min = 1000;  // xfr::DnsOptions
@@ -55,7 +55,7 @@ class Enforcement {
   EnforcementOptions opts_;
   userlists::UserListService* lists_ = nullptr;
   std::shared_ptr<spdlog::logger> log_;
-  std::unique_ptr<rpz::PolicyService> policies_;
+  std::unique_ptr<enforcement::PolicyService> policies_;
   std::unique_ptr<SerialFloor> floor_;  // declared before zones_, which calls it
   std::unique_ptr<rpz::ZoneRegistry> zones_;
   std::unique_ptr<xfr::DnsServer> dns_;

@@ -1,7 +1,6 @@
 #include <gtest/gtest.h>
 
 #include "rpz/names.hpp"
-#include "rpz/policies.hpp"
 #include "rpz/zone.hpp"
 
 namespace rampart::rpz {
@@ -128,19 +127,4 @@ TEST(Zone, DiffIsNet) {
 }
 
 }  // namespace
-TEST(NotifyTargets, NeverUnspecifiedMulticastBroadcastLinkLocalOrDenied) {
-  const std::vector<net::IpNetwork> denied = {*net::IpNetwork::Parse("10.99.0.0/16")};
-  for (const char* bad : {"0.0.0.0", "0.1.2.3", "::", "224.0.0.1", "239.255.255.250", "ff02::1", "255.255.255.255",
-                          "240.0.0.1", "169.254.169.254", "fe80::1", "::ffff:169.254.169.254", "::ffff:224.0.0.1",
-                          "10.99.1.1", "::ffff:10.99.1.1"}) {
-    EXPECT_TRUE(RefusedNotifyAddress(*net::IpAddress::Parse(bad), denied)) << bad;
-  }
-  for (const char* ok : {"127.0.0.1", "::1", "10.1.1.1", "192.168.1.53", "172.16.0.1", "fd00::53", "9.9.9.9",
-                         "2001:db8::53", "::ffff:10.1.1.1"}) {
-    EXPECT_FALSE(RefusedNotifyAddress(*net::IpAddress::Parse(ok), denied)) << ok;
-  }
-  EXPECT_EQ(*RefusedNotifyAddress(*net::IpAddress::Parse("169.254.169.254"), {}), "link-local");
-  EXPECT_EQ(*RefusedNotifyAddress(*net::IpAddress::Parse("10.99.0.1"), denied), "denied by notify_denied_networks");
-}
-
 }  // namespace rampart::rpz

@@ -33,6 +33,12 @@ std::optional<std::vector<const JournalEntry*>> ServedZone::DeltasSince(uint32_t
   return out;
 }
 
+std::string NotifyTarget::ToString() const {
+  std::string a = address.ToString();
+  if (address.family == net::Family::kV6) a = "[" + a + "]";
+  return a + ":" + std::to_string(port);
+}
+
 std::string EncodeDelta(const Delta& d) {
   std::string out;
   for (const auto& [o, t] : d.removed) out += "-" + o + " " + t + "\n";
@@ -56,8 +62,8 @@ Delta DecodeDelta(std::string_view text) {
 
 namespace {
 
-bool SameLists(const Policy& a, const Policy& b) {
-  if (a.zone_name != b.zone_name || a.lists.size() != b.lists.size()) return false;
+bool SameLists(const ZoneSpec& a, const ZoneSpec& b) {
+  if (a.origin != b.origin || a.lists.size() != b.lists.size()) return false;
   for (size_t i = 0; i < a.lists.size(); ++i) {
     if (a.lists[i].list_id != b.lists[i].list_id || a.lists[i].action.Target() != b.lists[i].action.Target()) return false;
   }
@@ -84,7 +90,7 @@ const ZoneRegistry::IpOwners& ZoneRegistry::OwnersOf(const std::shared_ptr<const
   return slot.second;
 }
 
-std::optional<std::string> ZoneRegistry::Winner(const std::string& owner, const Policy& p,
+std::optional<std::string> ZoneRegistry::Winner(const std::string& owner, const ZoneSpec& spec,
                                                 const std::vector<std::shared_ptr<const userlists::UserList>>& lists) {
   std::optional<std::string> out;
   const bool wildcard = owner.starts_with("*.");
@@ -96,17 +102,17 @@ std::optional<std::string> ZoneRegistry::Winner(const std::string& owner, const 
                          ? !ip && l->index.count(wildcard ? owner.substr(2) : owner) > 0
                          : ip && OwnersOf(l).count(owner) > 0;
     if (!has) continue;
-    std::string target = l->list_type == "allow" ? std::string("rpz-passthru.") : p.lists[i].action.Target();
+    std::string target = l->list_type == "allow" ? std::string("rpz-passthru.") : spec.lists[i].action.Target();
     if (!out || target == "rpz-passthru.") out = std::move(target);  // first list wins; PASSTHRU beats all
   }
   return out;
 }
 
-std::optional<Delta> ZoneRegistry::IncrementalDelta(const Policy& p,
+std::optional<Delta> ZoneRegistry::IncrementalDelta(const ZoneSpec& spec,
                                                     const std::vector<std::shared_ptr<const userlists::UserList>>& now,
                                                     const ServedZone& prev) {
-  auto st = compiled_.find(p.id);
-  if (st == compiled_.end() || !SameLists(st->second.policy, p) || prev.origin != p.zone_name) return std::nullopt;
+  auto st = compiled_.find(spec.policy_id);
+  if (st == compiled_.end() || !SameLists(st->second.spec, spec) || prev.origin != spec.origin) return std::nullopt;
   std::set<std::string, CanonicalLess> affected;
   for (size_t i = 0; i < now.size(); ++i) {
     const auto& before = st->second.lists[i];
@@ -125,7 +131,7 @@ std::optional<Delta> ZoneRegistry::IncrementalDelta(const Policy& p,
   Delta d;
   for (const std::string& owner : affected) {
     std::optional<std::string_view> old = prev.records.Find(owner);
-    std::optional<std::string> next = Winner(owner, p, now);
+    std::optional<std::string> next = Winner(owner, spec, now);
     if (old && next && *old == *next) continue;
     if (!old && !next) continue;
     if (old) d.removed.emplace_back(owner, std::string(*old));
@@ -210,37 +216,26 @@ std::vector<ZonePtr> ZoneRegistry::All() const {
   return out;
 }
 
-Result<ZonePtr> ZoneRegistry::Compile(const Policy& p, const PolicySet& set, const userlists::AccountLists& lists,
-                                      const ZonePtr& prev, bool& changed) {
+Result<ZonePtr> ZoneRegistry::Compile(const ZoneSpec& spec, const userlists::AccountLists& lists, const ZonePtr& prev,
+                                      bool& changed) {
   std::vector<std::shared_ptr<const userlists::UserList>> now;
-  for (const auto& a : p.lists) {
+  for (const auto& a : spec.lists) {
     now.push_back(lists.FindAnyKind(a.list_id));
   }
   auto z = std::make_shared<ServedZone>();
-  z->origin = p.zone_name;
-  z->org_id = p.org_id;
-  z->policy_id = p.id;
-  z->soa.origin = p.zone_name;
+  z->origin = spec.origin;
+  z->org_id = spec.org_id;
+  z->policy_id = spec.policy_id;
+  z->soa.origin = spec.origin;
   z->soa.server_name = opts_.server_name;
-  for (const auto& d : set.devices) {
-    if (d.policy_id != p.id || d.type != "dns") continue;
-    for (const auto& n : d.transfer_acl) {
-      z->grants.push_back({n, d.tsig_key_name.empty() ? std::nullopt
-                                                      : std::optional<dns::TsigKey>({d.tsig_key_name, d.tsig_secret})});
-    }
-    for (const auto& t : d.notify) {  // two devices naming one resolver notify it once
-      const bool seen = std::any_of(z->notify.begin(), z->notify.end(), [&](const NotifyTarget& o) {
-        return o.port == t.port && o.address.family == t.address.family && o.address.bits == t.address.bits;
-      });
-      if (!seen) z->notify.push_back(t);
-    }
-  }
+  z->grants = spec.grants;
+  z->notify = spec.notify;
   changed = false;
-  std::optional<Delta> delta = prev ? IncrementalDelta(p, now, *prev) : std::nullopt;
+  std::optional<Delta> delta = prev ? IncrementalDelta(spec, now, *prev) : std::nullopt;
   if (!delta) {  // from scratch
     std::vector<Source> sources;
     for (size_t i = 0; i < now.size(); ++i) {
-      if (now[i]) sources.push_back({now[i].get(), p.lists[i].action});
+      if (now[i]) sources.push_back({now[i].get(), spec.lists[i].action});
     }
     Records all = BuildRecords(sources);
     const bool same_zone = prev && prev->origin == z->origin;
@@ -254,7 +249,7 @@ Result<ZonePtr> ZoneRegistry::Compile(const Policy& p, const PolicySet& set, con
     if (!same_zone) {
       RAMPART_CHECK(Restore(*z));
       changed = true;
-      compiled_[p.id] = {p, now};
+      compiled_[spec.policy_id] = {spec, now};
       return ZonePtr(z);
     }
   } else {
@@ -262,7 +257,7 @@ Result<ZonePtr> ZoneRegistry::Compile(const Policy& p, const PolicySet& set, con
     z->digest = prev->digest;
     z->digest.Apply(*delta);
   }
-  compiled_[p.id] = {p, now};
+  compiled_[spec.policy_id] = {spec, now};
   z->soa.serial = prev->soa.serial;
   z->journal = prev->journal;
   if (!delta->empty()) {
@@ -279,14 +274,13 @@ Result<ZonePtr> ZoneRegistry::Compile(const Policy& p, const PolicySet& set, con
   return ZonePtr(z);
 }
 
-Result<void> ZoneRegistry::Rebuild(const std::string& org_id, const PolicySet& set,
+Result<void> ZoneRegistry::Rebuild(const std::string& org_id, const std::vector<ZoneSpec>& specs,
                                    const userlists::AccountLists& lists) {
   std::lock_guard rebuild(rebuild_mu_);
   std::vector<ZonePtr> published, changed_zones;
-  for (const Policy& p : set.policies) {
-    if (p.type != "dns") continue;
+  for (const ZoneSpec& spec : specs) {
     bool changed = false;
-    RAMPART_TRY(z, Compile(p, set, lists, FindByPolicy(p.id), changed));
+    RAMPART_TRY(z, Compile(spec, lists, FindByPolicy(spec.policy_id), changed));
     published.push_back(z);
     if (changed) changed_zones.push_back(z);
   }

@@ -1,7 +1,7 @@
 #pragma once
 // The RPZ zones being served: one per DNS policy, each an immutable snapshot (SOA, records, who
 // may transfer it, whom to NOTIFY, and the journal of net deltas IXFR answers from). Rebuild()
-// recompiles an account's zones after a change of its lists or policies and publishes new
+// recompiles an organization's zones after a change of its lists or policies and publishes new
 // snapshots; the DNS server reads them without locks beyond a pointer copy.
 //
 // Compilation is incremental: when only list contents changed since the zone was last compiled,
@@ -26,8 +26,10 @@
 
 #include "base/clock.hpp"
 #include "dns/tsig.hpp"
-#include "rpz/policies.hpp"
 #include "rpz/zone.hpp"
+#include "rpz/zone_spec.hpp"
+#include "userlists/model.hpp"
+#include "store/store.hpp"
 
 namespace rampart::rpz {
 
@@ -37,18 +39,14 @@ struct JournalEntry {
 };
 
 struct ServedZone {
-  std::string origin;  // == policy zone_name
+  std::string origin;  // == the spec's
   std::string org_id, policy_id;
   SoaFields soa;
   ZoneRecords records;
   RecordsDigest digest;  // of `records`; persisted with each version
-  // Who may query and transfer: each DNS device's networks, with its TSIG key if it has one.
-  struct Grant {
-    net::IpNetwork network;
-    std::optional<dns::TsigKey> key;
-  };
-  std::vector<Grant> grants;
-  std::vector<NotifyTarget> notify;  // union of the devices' NOTIFY targets
+  using Grant = rpz::Grant;
+  std::vector<Grant> grants;         // who may query and transfer
+  std::vector<NotifyTarget> notify;  // whom to NOTIFY of a new serial
   std::vector<JournalEntry> journal;  // contiguous, oldest first, the last one ends at soa.serial
 
   // True when a grant covers `client` and either has no key or has the key the request was
@@ -77,31 +75,32 @@ class ZoneRegistry {
   ZonePtr Find(const std::string& origin) const;
   ZonePtr FindByPolicy(const std::string& policy_id) const;
   std::vector<ZonePtr> All() const;
-  // True when a zone served for another account has this name, or is a parent or a child of it
+  // True when a zone served for another organization has this name, or is a parent or a child of it
   // (one tenant's zone must not shadow or sit inside another's).
   bool Overlaps(const std::string& origin, const std::string& org_id) const;
 
-  // Blocking. Recompiles the account's DNS zones from its policies and lists, persists and
-  // publishes changed versions, drops zones whose policy is gone, then calls the publish hook
-  // for every zone whose serial changed.
-  Result<void> Rebuild(const std::string& org_id, const PolicySet& policies, const userlists::AccountLists& lists);
+  // Blocking. Recompiles the organization's zones from their specs and its lists, persists and
+  // publishes changed versions, drops its zones that have no spec any more, then calls the
+  // publish hook for every zone whose serial changed.
+  Result<void> Rebuild(const std::string& org_id, const std::vector<ZoneSpec>& zones,
+                       const userlists::AccountLists& lists);
 
   void OnPublish(std::function<void(const ZonePtr&)> f) { on_publish_ = std::move(f); }
 
  private:
   // What a zone was last compiled from (rebuild_mu_).
   struct CompileState {
-    Policy policy;
+    ZoneSpec spec;
     std::vector<std::shared_ptr<const userlists::UserList>> lists;  // per attached list; null if missing
   };
   using IpOwners = std::unordered_set<std::string>;
 
-  Result<ZonePtr> Compile(const Policy& p, const PolicySet& set, const userlists::AccountLists& lists,
-                          const ZonePtr& prev, bool& changed);
+  Result<ZonePtr> Compile(const ZoneSpec& spec, const userlists::AccountLists& lists, const ZonePtr& prev,
+                          bool& changed);
   // The delta from `prev` when only list contents changed, else nullopt (compile from scratch).
-  std::optional<Delta> IncrementalDelta(const Policy& p, const std::vector<std::shared_ptr<const userlists::UserList>>& now,
+  std::optional<Delta> IncrementalDelta(const ZoneSpec& spec, const std::vector<std::shared_ptr<const userlists::UserList>>& now,
                                         const ServedZone& prev);
-  std::optional<std::string> Winner(const std::string& owner, const Policy& p,
+  std::optional<std::string> Winner(const std::string& owner, const ZoneSpec& spec,
                                     const std::vector<std::shared_ptr<const userlists::UserList>>& lists);
   const IpOwners& OwnersOf(const std::shared_ptr<const userlists::UserList>& list);
   Result<void> Restore(ServedZone& z);

@@ -28,10 +28,9 @@ TEST(ZoneRegistry, IncrementalEqualsFromScratch) {
   auto db = std::move(*store::OpenSqliteStore({":memory:"}));
   FakeClock clock{SysTime{std::chrono::seconds(1767225600)}};
   ZoneRegistry zones(*db, clock, {"ns.test", 100});
-  PolicySet set;
-  set.policies.push_back({"p1", "a1", "z", "dns", "z.rpz", 0,
-                          {{"D1", *ParseAction("nxdomain", "")}, {"D2", *ParseAction("cname", "garden.example")},
-                           {"A", {}}, {"I1", *ParseAction("drop", "")}, {"I2", *ParseAction("nodata", "")}}});
+  const std::vector<ZoneSpec> set{{"z.rpz", "a1", "p1",
+                                   {{"D1", *ParseAction("nxdomain", "")}, {"D2", *ParseAction("cname", "garden.example")},
+                                    {"A", {}}, {"I1", *ParseAction("drop", "")}, {"I2", *ParseAction("nodata", "")}}}};
   std::mt19937 rng(7);
   auto domain = [&] { return "h" + std::to_string(rng() % 40) + ".example"; };
   auto ip = [&]() -> std::string {

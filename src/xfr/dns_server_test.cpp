@@ -41,13 +41,8 @@ class NotifySender : public ::testing::Test {
     socklen_t len = sizeof addr;
     ASSERT_EQ(::getsockname(receiver_, reinterpret_cast<sockaddr*>(&addr), &len), 0);
     const uint16_t port = ntohs(addr.sin_port);
-    set_.policies.push_back({"p1", "a1", "z", "dns", "z.rpz", 0, {}});
-    rpz::Device d;
-    d.policy_id = "p1";
-    d.type = "dns";
-    d.notify.push_back({*net::IpAddress::Parse("127.0.0.1"), port});
-    set_.devices.push_back(d);
-    ASSERT_TRUE(zones_.Rebuild("a1", set_, {}));
+    spec_.notify.push_back({*net::IpAddress::Parse("127.0.0.1"), port});
+    ASSERT_TRUE(zones_.Rebuild("a1", {spec_}, {}));
   }
   void TearDown() override {
     server_.Stop();
@@ -84,7 +79,7 @@ class NotifySender : public ::testing::Test {
   std::unique_ptr<store::Store> db_ = std::move(*store::OpenSqliteStore({":memory:"}));
   FakeClock clock_{SysTime{std::chrono::seconds(1767225600)}};
   rpz::ZoneRegistry zones_{*db_, clock_, {"ns.test"}};
-  rpz::PolicySet set_;
+  rpz::ZoneSpec spec_{"z.rpz", "a1", "p1", {}};
   asio::io_context ioc_;
   asio::executor_work_guard<asio::io_context::executor_type> work_ = asio::make_work_guard(ioc_);
   asio::thread_pool pool_{1};

@@ -56,12 +56,7 @@ std::vector<std::string> Rrs(const std::vector<std::vector<uint8_t>>& msgs) {
 class Responses : public ::testing::Test {
  protected:
   void SetUp() override {
-    set_.policies.push_back({"p1", "a1", "z", "dns", "z.rpz", 0, {}});
-    rpz::Device d;
-    d.policy_id = "p1";
-    d.type = "dns";
-    d.transfer_acl.push_back(*net::IpNetwork::Parse("127.0.0.0/8"));
-    set_.devices.push_back(d);
+    spec_.grants.push_back({*net::IpNetwork::Parse("127.0.0.0/8"), std::nullopt});
   }
   void Publish(std::vector<const char*> domains) {
     auto l = std::make_shared<userlists::UserList>();
@@ -69,11 +64,11 @@ class Responses : public ::testing::Test {
     l->kind = userlists::ListKind::kDomain;
     for (const char* v : domains) l->entries.push_back({*userlists::ParseEntryValue(l->kind, v), "", {}, 0});
     l->Reindex();
-    set_.policies[0].lists = {{"L", *rpz::ParseAction("nxdomain", "")}};
+    spec_.lists = {{"L", *rpz::ParseAction("nxdomain", "")}};
     userlists::AccountLists lists;
     lists.lists.push_back(l);
     clock_.Advance(std::chrono::seconds(1));
-    ASSERT_TRUE(zones_.Rebuild("a1", set_, lists));
+    ASSERT_TRUE(zones_.Rebuild("a1", {spec_}, lists));
   }
   uint32_t Serial() { return zones_.Find("z.rpz")->soa.serial; }
   uint64_t Now() const { return static_cast<uint64_t>(UnixMillis(clock_.Now()) / 1000); }
@@ -86,7 +81,7 @@ class Responses : public ::testing::Test {
   std::unique_ptr<store::Store> db_ = std::move(*store::OpenSqliteStore({":memory:"}));
   FakeClock clock_{SysTime{std::chrono::seconds(1767225600)}};
   rpz::ZoneRegistry zones_{*db_, clock_, {"ns.test"}};  // the default journal depth
-  rpz::PolicySet set_;
+  rpz::ZoneSpec spec_{"z.rpz", "a1", "p1", {}};
 };
 
 TEST_F(Responses, SoaIsAuthoritativeAndAxfrIsBracketedBySoa) {
@@ -205,7 +200,7 @@ TEST_F(Responses, SerialsAndJournalSurviveARestart) {
   l->Reindex();
   userlists::AccountLists lists;
   lists.lists.push_back(l);
-  ASSERT_TRUE(again.Rebuild("a1", set_, lists));
+  ASSERT_TRUE(again.Rebuild("a1", {spec_}, lists));
   EXPECT_EQ(again.Find("z.rpz")->soa.serial, s2);
   auto ixfr = Answer(Query(dns::kTypeIxfr, s1), *net::IpAddress::Parse("127.0.0.1"), true, again, Now());
   EXPECT_EQ(ixfr.kind, "IXFR");
@@ -255,13 +250,7 @@ bool ClientVerifies(const std::vector<std::vector<uint8_t>>& msgs, const dns::Ts
 
 TEST_F(Responses, TsigSignedTransfersOnlyWithTheDevicesKey) {
   const dns::TsigKey key{"rampart-abc", std::string(32, '\x5a')};
-  rpz::Device d;
-  d.policy_id = "p1";
-  d.type = "dns";
-  d.transfer_acl.push_back(*net::IpNetwork::Parse("10.9.0.0/16"));
-  d.tsig_key_name = key.name;
-  d.tsig_secret = key.secret;
-  set_.devices.push_back(d);
+  spec_.grants.push_back({*net::IpNetwork::Parse("10.9.0.0/16"), key});
   std::vector<std::string> names;
   for (int i = 0; i < 3000; ++i) names.push_back("host" + std::to_string(i) + ".example");
   std::vector<const char*> ptrs;

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""No module includes a header of a higher level. The levels are the table in
+"""No module includes a header of its own level or a higher one (other than its own). The levels are the table in
 docs/architecture.md ("| L3 | `identity/` | …"), so the check and the documentation cannot drift
 apart: a module missing from the table, or an include that climbs, fails the check.
 Usage: check_levels.py REPO_ROOT"""
@@ -29,11 +29,11 @@ for top, base_dir in (("src", None), ("cli", "cli")):
             with open(path, errors="replace") as f:
                 for n, line in enumerate(f, 1):
                     m = re.match(r'\s*#\s*include\s+"([a-z_]+)/', line)
-                    if not m or m.group(1) not in levels:
+                    if not m or m.group(1) not in levels or m.group(1) == module:
                         continue
                     used = m.group(1)
-                    if levels[used] > levels[module]:
-                        problems.append("%s:%d: %s (L%d) includes %s (L%d), a higher level" % (
+                    if levels[used] >= levels[module]:
+                        problems.append("%s:%d: %s (L%d) includes %s (L%d), not a lower level" % (
                             os.path.relpath(path, root), n, module, levels[module], used, levels[used]))
 
 for p in sorted(set(problems)):

@@ -3,7 +3,7 @@
 //
 // A policy attaches user lists, each with an RPZ behavior; a `dns` policy is compiled into an RPZ
 // zone, an `ip` policy into address sets for firewalls. A device receives one policy; a DNS
-// device also says who may transfer the zone (its ACL) and whom to NOTIFY. Each account's
+// device also says who may transfer the zone (its ACL) and whom to NOTIFY. Each organization's
 // policies and devices are an immutable PolicySet snapshot; writes are serialized per service,
 // committed to the store first, then published. Blocking methods call the store.
 #include <functional>
@@ -19,15 +19,18 @@
 #include "crypto/secretbox.hpp"
 #include "net/ip_address.hpp"
 #include "rpz/zone.hpp"
+#include "rpz/zone_spec.hpp"
 #include "store/store.hpp"
 #include "userlists/service.hpp"
 
-namespace rampart::rpz {
+namespace rampart::enforcement {
 
-struct AttachedList {
-  std::string list_id;
-  Action action;  // for ip policies always nxdomain (unused)
-};
+using rpz::Action;
+using rpz::Behavior;
+using rpz::BehaviorName;
+using rpz::ParseAction;
+using rpz::AttachedList;  // for ip policies the action is always nxdomain (unused)
+using rpz::NotifyTarget;
 
 struct Policy {
   std::string id, org_id, name;
@@ -37,21 +40,15 @@ struct Policy {
   std::vector<AttachedList> lists;
 };
 
-struct NotifyTarget {
-  net::IpAddress address;
-  uint16_t port = 53;
-  std::string ToString() const;
-};
-
 struct Device {
   std::string id, org_id, name;
   std::string type;  // "dns" | "ip"
   std::string policy_id;
   int64_t created_at_ms = 0;
-  std::vector<net::IpNetwork> transfer_acl;  // dns only
-  std::vector<NotifyTarget> notify;          // dns only
-  std::string tsig_key_name;                 // dns only; empty: no TSIG
-  std::string tsig_secret;                   // raw bytes, opened; sealed at rest
+  std::vector<net::IpNetwork> transfer_acl = {};  // dns only
+  std::vector<NotifyTarget> notify = {};          // dns only
+  std::string tsig_key_name = {};                 // dns only; empty: no TSIG
+  std::string tsig_secret = {};                   // raw bytes, opened; sealed at rest
   bool secret_is_new = false;                // just generated: the API shows it once
 };
 
@@ -62,6 +59,10 @@ struct PolicySet {
   const Device* FindDevice(std::string_view id) const;
 };
 using PolicySetPtr = std::shared_ptr<const PolicySet>;
+
+// The zones the set's DNS policies are served as: each policy's lists, and the networks, TSIG keys
+// and NOTIFY targets of the DNS devices that use it (a resolver two devices name is notified once).
+std::vector<rpz::ZoneSpec> ZoneSpecsOf(const PolicySet& set);
 
 // A request body, decoded at the edge (api/policies_handlers.cpp); absent fields stay unset.
 struct PolicyInput {
@@ -152,4 +153,4 @@ class PolicyService {
   std::function<void(const std::string&)> on_change_;
 };
 
-}  // namespace rampart::rpz
+}  // namespace rampart::enforcement

@@ -11,9 +11,9 @@
 #include "base/clock.hpp"
 #include "base/result.hpp"
 #include "net/ip_address.hpp"
-#include "rpz/policies.hpp"
+#include "enforcement/policies.hpp"
 
-namespace rampart::rpz {
+namespace rampart::enforcement {
 
 // The policy's effective networks, IPv4 first, each family in address order, no overlaps.
 std::vector<net::IpNetwork> EffectiveNetworks(const Policy& p, const userlists::AccountLists& lists, SysTime now);
@@ -22,4 +22,4 @@ std::vector<net::IpNetwork> EffectiveNetworks(const Policy& p, const userlists::
 Result<std::string> ExportIpPolicy(const Policy& p, const userlists::AccountLists& lists, SysTime now,
                                    std::string_view format);
 
-}  // namespace rampart::rpz
+}  // namespace rampart::enforcement

@@ -6,11 +6,11 @@
 #include <charconv>
 
 #include "crypto/crypto.hpp"
-#include "rpz/policies.hpp"
-#include "rpz/policy_audit.hpp"
-#include "rpz/service_util.hpp"
+#include "enforcement/policies.hpp"
+#include "enforcement/policy_audit.hpp"
+#include "enforcement/service_util.hpp"
 
-namespace rampart::rpz {
+namespace rampart::enforcement {
 namespace json = boost::json;
 using detail::Bad;
 using detail::Lower;
@@ -65,12 +65,6 @@ std::optional<std::string> RefusedNotifyAddress(const net::IpAddress& given, con
     if (n.Contains(a) || n.Contains(given)) return std::string("denied by notify_denied_networks");
   }
   return std::nullopt;
-}
-
-std::string NotifyTarget::ToString() const {
-  std::string a = address.ToString();
-  if (address.family == net::Family::kV6) a = "[" + a + "]";
-  return a + ":" + std::to_string(port);
 }
 
 std::string PolicyService::DeviceDoc(const Device& d) const {
@@ -227,4 +221,4 @@ Result<void> PolicyService::DeleteDevice(const userlists::Actor& actor, const st
   return {};
 }
 
-}  // namespace rampart::rpz
+}  // namespace rampart::enforcement

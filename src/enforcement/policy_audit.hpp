@@ -3,10 +3,10 @@
 // that a new one was generated ("tsig_secret":"generated") when `before` had another or none.
 #include <string>
 
-#include "rpz/policies.hpp"
+#include "enforcement/policies.hpp"
 
-namespace rampart::rpz {
+namespace rampart::enforcement {
 
 std::string AuditDeviceDoc(const Device& d, const Device* before);
 
-}  // namespace rampart::rpz
+}  // namespace rampart::enforcement

@@ -9,7 +9,7 @@
 #include "base/strings.hpp"
 #include "userlists/values.hpp"
 
-namespace rampart::rpz::detail {
+namespace rampart::enforcement::detail {
 
 inline Error Bad(std::string detail) { return Error::Invalid(std::move(detail)); }
 
@@ -34,4 +34,4 @@ void Upsert(std::vector<T>& all, const T& v) {
   }
 }
 
-}  // namespace rampart::rpz::detail
+}  // namespace rampart::enforcement::detail

@@ -1,8 +1,8 @@
-#include "rpz/policy_audit.hpp"
+#include "enforcement/policy_audit.hpp"
 
 #include <boost/json.hpp>
 
-namespace rampart::rpz {
+namespace rampart::enforcement {
 namespace json = boost::json;
 
 std::string AuditDeviceDoc(const Device& d, const Device* before) {
@@ -24,4 +24,4 @@ store::AuditRecord PolicyService::Audit(const userlists::Actor& actor, const std
                             json::serialize(changes)};
 }
 
-}  // namespace rampart::rpz
+}  // namespace rampart::enforcement

@@ -1,4 +1,4 @@
-#include "rpz/policies.hpp"
+#include "enforcement/policies.hpp"
 
 #include <boost/json.hpp>
 
@@ -7,10 +7,10 @@
 #include "base/strings.hpp"
 #include "crypto/crypto.hpp"
 #include "net/domain_name.hpp"
-#include "rpz/policy_audit.hpp"
-#include "rpz/service_util.hpp"
+#include "enforcement/policy_audit.hpp"
+#include "enforcement/service_util.hpp"
 
-namespace rampart::rpz {
+namespace rampart::enforcement {
 namespace json = boost::json;
 
 namespace {
@@ -239,4 +239,4 @@ std::optional<std::string> PolicyService::ListInUse(const std::string& org_id, c
   return std::nullopt;
 }
 
-}  // namespace rampart::rpz
+}  // namespace rampart::enforcement

@@ -1,8 +1,8 @@
-#include "rpz/export.hpp"
+#include "enforcement/export.hpp"
 
 #include <algorithm>
 
-namespace rampart::rpz {
+namespace rampart::enforcement {
 namespace {
 
 using Range = net::IpRange;
@@ -123,4 +123,4 @@ Result<std::string> ExportIpPolicy(const Policy& p, const userlists::AccountList
   return out;
 }
 
-}  // namespace rampart::rpz
+}  // namespace rampart::enforcement
