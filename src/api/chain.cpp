@@ -4,7 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "base/strings.hpp"
-#include "http/blocking.hpp"
+#include "base/blocking.hpp"
 
 namespace rampart::api {
 namespace asio = boost::asio;
@@ -22,8 +22,9 @@ asio::awaitable<http::Admission> Chain::Admit(const http::Request& head, std::sh
       if (step == Step::kOffload) {
         const Middleware& m = *stage;
         Exchange& x = *ex;
-        step = co_await http::RunBlocking(deps_.pool, [&] { return m.OnHeadBlocking(head, x); });
+        step = co_await RunBlocking(deps_.pool, [&] { return m.OnHeadBlocking(head, x); });
       }
+      if (step == Step::kAwait) step = co_await stage->OnHeadAsync(head, *ex);
       if (step == Step::kAnswer) {
         admitted = false;
         break;
@@ -52,7 +53,7 @@ asio::awaitable<http::Response> Chain::Finish(std::shared_ptr<Exchange> ex, http
       if (step == Step::kOffload) {
         const Middleware& m = *stage;
         Exchange& x = *ex;
-        step = co_await http::RunBlocking(deps_.pool, [&] { return m.OnRequestBlocking(req, x); });
+        step = co_await RunBlocking(deps_.pool, [&] { return m.OnRequestBlocking(req, x); });
       }
       if (step == Step::kAnswer) break;
     }

@@ -19,6 +19,7 @@
 
 #include "api/call.hpp"
 #include "auth/hawk.hpp"
+#include "auth/nonce_store.hpp"
 #include "http/metrics.hpp"
 #include "http/types.hpp"
 #include "ratelimit/keyed_limiter.hpp"
@@ -45,19 +46,23 @@ struct Exchange {
   // Set by the Threat Stack stages:
   std::optional<ratelimit::Decision> rate;
   std::optional<auth::hawk::Verified> verified;  // the request's Hawk artifacts, for the response signature
+  std::optional<auth::NonceEntry> pending_nonce;  // a nonce a shared store must still accept
+  bool org_limit_pending = false;                 // the organization's limit must still be asked
   std::string payload_hash;  // the reply body's Hawk payload hash when the handler knew it
   std::shared_ptr<void> held;  // a resource held until the exchange ends (a large-body slot)
 };
 
-// What a stage tells the chain: go on, stop (ex.reply holds the answer), or go on in the stage's
-// *Blocking method on the blocking pool (it needs the store).
-enum class Step { kNext, kAnswer, kOffload };
+// What a stage tells the chain: go on, stop (ex.reply holds the answer), go on in the stage's
+// *Blocking method on the blocking pool (it needs the store), or go on in its OnHeadAsync
+// coroutine on the I/O thread (it waits for shared state: a limiter or nonce store elsewhere).
+enum class Step { kNext, kAnswer, kOffload, kAwait };
 
 class Middleware {
  public:
   virtual ~Middleware() = default;
   virtual Step OnHead(const http::Request&, Exchange&) const { return Step::kNext; }
   virtual Step OnHeadBlocking(const http::Request&, Exchange&) const { return Step::kNext; }
+  virtual boost::asio::awaitable<Step> OnHeadAsync(const http::Request&, Exchange&) const { co_return Step::kNext; }
   virtual Step OnRequest(const http::Request&, Exchange&) const { return Step::kNext; }
   virtual Step OnRequestBlocking(const http::Request&, Exchange&) const { return Step::kNext; }
   virtual void OnResponse(http::Response&, const Exchange&) const {}

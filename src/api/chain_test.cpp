@@ -4,6 +4,9 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/use_future.hpp>
 #include <gtest/gtest.h>
 
@@ -12,6 +15,7 @@
 
 #include "api/errors.hpp"
 #include "api/middleware.hpp"
+#include "api/threatstack_stages.hpp"
 
 namespace rampart::api {
 namespace {
@@ -125,6 +129,71 @@ TEST_F(ChainTest, NoAnswerIsAnInternalErrorInTheSurfaceShape) {
   auto res = Run(Stages({new Probe("a", t_)}), "");
   EXPECT_EQ(res.result(), http::Status::internal_server_error);
   EXPECT_NE(res.body().view().find("\"status_code\":500"), std::string_view::npos);
+}
+
+// Waits on the I/O thread (as a shared limiter or nonce store would), then answers or goes on.
+class Waiter final : public Middleware {
+ public:
+  Waiter(Trace& t, Step after) : trace_(t), after_(after) {}
+  Step OnHead(const http::Request&, Exchange&) const override {
+    trace_.Add("w.head");
+    return Step::kAwait;
+  }
+  asio::awaitable<Step> OnHeadAsync(const http::Request&, Exchange& ex) const override {
+    co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);  // a real suspension
+    trace_.Add(std::this_thread::get_id() == Probe::io_thread ? "w.async-io" : "w.async-elsewhere");
+    if (after_ == Step::kAnswer) ex.reply = Reply{.status = http::Status::accepted, .text = "w"};
+    co_return after_;
+  }
+
+ private:
+  Trace& trace_;
+  Step after_;
+};
+
+TEST_F(ChainTest, AwaitedStepsResumeOnTheIoThreadAndMayAnswer) {
+  std::vector<std::unique_ptr<Middleware>> stages;
+  stages.emplace_back(new Waiter(t_, Step::kNext));
+  stages.emplace_back(new Probe("a", t_, Step::kNext, Step::kAnswer));
+  auto res = Run(std::move(stages), "");
+  EXPECT_EQ(t_.events, (std::vector<std::string>{"w.head", "w.async-io", "a.head", "a.body=", "a.request",
+                                                 "a.response"}));
+  EXPECT_EQ(res.result(), http::Status::accepted);
+  t_.events.clear();
+  std::vector<std::unique_ptr<Middleware>> answering;
+  answering.emplace_back(new Waiter(t_, Step::kAnswer));
+  answering.emplace_back(new Probe("a", t_));
+  bool admitted = true;
+  res = Run(std::move(answering), "", &admitted);
+  EXPECT_FALSE(admitted);
+  EXPECT_EQ(t_.events, (std::vector<std::string>{"w.head", "w.async-io", "a.response"}));
+  EXPECT_EQ(res.body().view(), "w");
+}
+
+// A limiter whose counts live elsewhere: it never decides without waiting.
+class RemoteLimiter final : public ratelimit::Limiter {
+ public:
+  std::optional<ratelimit::Decision> TryTake(std::string_view) override { return std::nullopt; }
+  asio::awaitable<ratelimit::Decision> TakeAsync(std::string key) override {
+    co_await asio::post(co_await asio::this_coro::executor, asio::use_awaitable);
+    keys.push_back(key);
+    co_return ratelimit::Decision{.allowed = keys.size() < 2, .limit = 1, .remaining = 0, .reset_ms = 1500};
+  }
+  std::vector<std::string> keys;
+};
+
+TEST_F(ChainTest, ASharedLimiterIsAwaitedAndRefusesWith429) {
+  RemoteLimiter limiter;
+  TrustedProxies none;
+  for (int i = 0; i < 2; ++i) {
+    std::vector<std::unique_ptr<Middleware>> stages;
+    stages.emplace_back(new IpRateLimitStage(limiter, none));
+    stages.emplace_back(new Probe("a", t_, Step::kNext, Step::kAnswer));
+    auto res = Run(std::move(stages), "");
+    EXPECT_EQ(res.result(), i == 0 ? http::Status::accepted : http::Status::too_many_requests);
+    EXPECT_EQ(res["x-rate-limit-limit"], "1");
+  }
+  EXPECT_EQ(limiter.keys.size(), 2u);
 }
 
 TEST(LargeBodySlots, TakenUntilReleasedAndHalfAtMostPerHolder) {

@@ -4,6 +4,7 @@
 
 namespace rampart::api {
 using http::beast_http::field;
+namespace asio = boost::asio;
 namespace hawk = auth::hawk;
 
 namespace {
@@ -37,7 +38,18 @@ bool Writes(const Exchange& ex) { return ex.route->access == Access::kWrite; }
 }  // namespace
 
 Step IpRateLimitStage::OnHead(const http::Request& head, Exchange& ex) const {
-  ex.rate = limit_.Take(proxies_.ClientAddress(ex.conn.remote_address, head["X-Forwarded-For"]));
+  auto d = limit_.TryTake(proxies_.ClientAddress(ex.conn.remote_address, head["X-Forwarded-For"]));
+  return d ? Decide(*d, ex) : Step::kAwait;
+}
+
+asio::awaitable<Step> IpRateLimitStage::OnHeadAsync(const http::Request& head, Exchange& ex) const {
+  ratelimit::Decision d =
+      co_await limit_.TakeAsync(proxies_.ClientAddress(ex.conn.remote_address, head["X-Forwarded-For"]));
+  co_return Decide(d, ex);
+}
+
+Step IpRateLimitStage::Decide(ratelimit::Decision d, Exchange& ex) const {
+  ex.rate = d;
   if (ex.rate->allowed) return Step::kNext;
   ex.reply = TooManyRequestsReply(*ex.rate);
   return Step::kAnswer;
@@ -63,14 +75,47 @@ Step HawkStage::OnHeadBlocking(const http::Request& head, Exchange& ex) const {
 Step HawkStage::Admit(HawkAuth a, Exchange& ex) const {
   if (!a.principal) return Refuse(a.failure, ex);
   ex.principal = std::move(a.principal);
-  ratelimit::Decision org = deps_.org_limit.Take(ex.principal->org_id);
+  ex.verified = std::move(a.verified);
+  ex.pending_nonce = std::move(a.pending_nonce);
+  if (ex.pending_nonce) return Step::kAwait;
+  return AfterNonce(ex);
+}
+
+Step HawkStage::AfterNonce(Exchange& ex) const {
+  auto org = deps_.org_limit.TryTake(ex.principal->org_id);
+  if (!org) {
+    ex.org_limit_pending = true;
+    return Step::kAwait;
+  }
+  return OrgLimit(*org, ex);
+}
+
+Step HawkStage::OrgLimit(ratelimit::Decision org, Exchange& ex) const {
   ex.rate = ex.rate ? ratelimit::Tighter(*ex.rate, org) : org;
   if (!org.allowed) {
+    ex.verified.reset();
     ex.reply = TooManyRequestsReply(*ex.rate);
     return Step::kAnswer;
   }
-  ex.verified = std::move(a.verified);
   return Step::kNext;
+}
+
+asio::awaitable<Step> HawkStage::OnHeadAsync(const http::Request&, Exchange& ex) const {
+  if (ex.pending_nonce) {
+    auth::NonceEntry e = std::move(*ex.pending_nonce);
+    ex.pending_nonce.reset();
+    const auth::NonceVerdict v = co_await deps_.nonces.InsertAsync(std::move(e));
+    if (v != auth::NonceVerdict::kFresh) {
+      ex.verified.reset();
+      ex.principal.reset();
+      co_return Refuse({401, "Invalid nonce", "Hawk error=\"Invalid nonce\""}, ex);
+    }
+    if (Step next = AfterNonce(ex); !ex.org_limit_pending) co_return next;
+  }
+  ex.org_limit_pending = false;
+  const std::string org = ex.principal->org_id;
+  ratelimit::Decision d = co_await deps_.org_limit.TakeAsync(org);
+  co_return OrgLimit(d, ex);
 }
 
 Step HawkStage::OnRequest(const http::Request& req, Exchange& ex) const {

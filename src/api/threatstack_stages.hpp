@@ -12,12 +12,14 @@ namespace rampart::api {
 // answer carries the tighter of the limits it was counted against (x-rate-limit-*).
 class IpRateLimitStage final : public Middleware {
  public:
-  IpRateLimitStage(ratelimit::KeyedLimiter& limit, const TrustedProxies& proxies) : limit_(limit), proxies_(proxies) {}
+  IpRateLimitStage(ratelimit::Limiter& limit, const TrustedProxies& proxies) : limit_(limit), proxies_(proxies) {}
   Step OnHead(const http::Request& head, Exchange& ex) const override;
+  boost::asio::awaitable<Step> OnHeadAsync(const http::Request& head, Exchange& ex) const override;
   void OnResponse(http::Response& res, const Exchange& ex) const override;
 
  private:
-  ratelimit::KeyedLimiter& limit_;
+  Step Decide(ratelimit::Decision d, Exchange& ex) const;
+  ratelimit::Limiter& limit_;
   const TrustedProxies& proxies_;
 };
 
@@ -27,11 +29,15 @@ class HawkStage final : public Middleware {
   HawkStage(const V2Config& cfg, V2Deps& deps) : cfg_(cfg), deps_(deps) {}
   Step OnHead(const http::Request& head, Exchange& ex) const override;
   Step OnHeadBlocking(const http::Request& head, Exchange& ex) const override;
+  // A nonce or the organization's limit that shared state must still decide.
+  boost::asio::awaitable<Step> OnHeadAsync(const http::Request& head, Exchange& ex) const override;
   Step OnRequest(const http::Request& req, Exchange& ex) const override;
   void OnResponse(http::Response& res, const Exchange& ex) const override;
 
  private:
   Step Admit(HawkAuth a, Exchange& ex) const;
+  Step AfterNonce(Exchange& ex) const;                   // the organization's limit
+  Step OrgLimit(ratelimit::Decision org, Exchange& ex) const;
 
   const V2Config& cfg_;
   V2Deps& deps_;

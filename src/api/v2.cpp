@@ -46,9 +46,16 @@ HawkAuth AuthenticateHawk(const http::Request& req, const hawk::Attributes& pars
   // before this runs), and only when the user is a member of it: otherwise a user could spend
   // another organization's share by naming it. (A non-member is refused right after: 403.)
   const std::string org_of_request = parsed.ext.value_or("");
+  std::optional<auth::NonceEntry> pending;
   hawk::NonceCheck nonces = [&](std::string_view id, std::string_view nonce, std::string_view ts, int64_t until) {
     if (!deps.identity.RoleIn(std::string(id), org_of_request, may_block)) return true;
-    return deps.nonces.Insert(org_of_request, id, nonce, ts, until, now) == auth::NonceCache::Verdict::kFresh;
+    auth::NonceEntry e{org_of_request, std::string(id), std::string(nonce), std::string(ts), until, now};
+    std::optional<auth::NonceVerdict> v = deps.nonces.TryInsert(e);
+    if (!v) {  // a shared store: decided after the MAC and the clock, by the caller (HawkStage)
+      pending = std::move(e);
+      return true;
+    }
+    return *v == auth::NonceVerdict::kFresh;
   };
   hawk::Outcome<hawk::Verified> v = hawk::Outcome<hawk::Verified>::Fail({401, "Unknown credentials",
                                                                           "Hawk error=\"Unknown credentials\""});
@@ -64,7 +71,8 @@ HawkAuth AuthenticateHawk(const http::Request& req, const hawk::Attributes& pars
   if (write && *role == identity::Role::kReader) return Fail(403, "readers cannot make changes");
   deps.identity.NoteAuthenticated(v->credentials.id, now);
   const auth::Level level = *role == identity::Role::kReader ? auth::Level::kRead : auth::Level::kWrite;
-  return {identity::Principal{identity::Principal::Kind::kUser, org, v->credentials.id, {level, level}}, *v, {}};
+  return {identity::Principal{identity::Principal::Kind::kUser, org, v->credentials.id, {level, level}}, *v, {},
+          std::move(pending)};
 }
 
 http::Response RenderThreatstackError(int status, const std::string& message, const std::string& www,

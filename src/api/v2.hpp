@@ -7,12 +7,12 @@
 
 #include "api/call.hpp"
 #include "auth/hawk.hpp"
-#include "auth/nonce_cache.hpp"
+#include "auth/nonce_store.hpp"
 #include "base/clock.hpp"
 #include "http/router.hpp"
 #include "http/types.hpp"
 #include "identity/identity.hpp"
-#include "ratelimit/keyed_limiter.hpp"
+#include "ratelimit/limiter.hpp"
 #include "store/store.hpp"
 #include "telemetry/agent_directory.hpp"
 #include "telemetry/page_token.hpp"
@@ -27,9 +27,9 @@ struct V2Config {
 
 struct V2Deps {
   identity::IdentityService& identity;
-  auth::NonceCache& nonces;
-  ratelimit::KeyedLimiter& ip_limit;
-  ratelimit::KeyedLimiter& org_limit;
+  auth::NonceStore& nonces;
+  ratelimit::Limiter& ip_limit;
+  ratelimit::Limiter& org_limit;
   const Clock& clock;
   store::Store& telemetry;  // every v2 store interface (telemetry, V2Store, identity)
   const telemetry::PageTokenCodec& tokens;
@@ -42,6 +42,8 @@ struct HawkAuth {
   std::optional<identity::Principal> principal;
   std::optional<auth::hawk::Verified> verified;
   auth::hawk::Failure failure;
+  // A nonce the store could not decide without waiting: the caller awaits it before admitting.
+  std::optional<auth::NonceEntry> pending_nonce = {};
 };
 
 // `write`: the route changes data, so readers get 403. With `may_block` the identity store may be

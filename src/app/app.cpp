@@ -26,10 +26,12 @@
 #include "app/enforcement.hpp"
 #include "app/reopenable_sink.hpp"
 #include "auth/bearer.hpp"
+#include "auth/nonce_cache.hpp"
+#include "ratelimit/keyed_limiter.hpp"
 #include "base/strings.hpp"
 #include "crypto/crypto.hpp"
 #include "crypto/secretbox.hpp"
-#include "http/blocking.hpp"
+#include "base/blocking.hpp"
 #include "http/server.hpp"
 #include "store/open.hpp"
 #include "identity/api_keys.hpp"
@@ -129,11 +131,11 @@ struct App::Impl {
       timer.expires_after(std::chrono::seconds(cfg.sweep_interval_s));
       co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
       if (stopping.load()) break;
-      auto purged = co_await http::RunBlocking(pool, [this] { return lists->SweepExpired(); });
+      auto purged = co_await RunBlocking(pool, [this] { return lists->SweepExpired(); });
       if (!purged) log->warn("expiry sweep failed: {}", purged.error().detail);
       else if (*purged > 0) log->info("expiry sweep removed {} entries", *purged);
       // Keys' last use, kept in memory by the request path, is stored in one batch per sweep.
-      auto touched = co_await http::RunBlocking(pool, [this] { return store->TouchApiKeys(auth->TakeUsage()); });
+      auto touched = co_await RunBlocking(pool, [this] { return store->TouchApiKeys(auth->TakeUsage()); });
       if (!touched) log->warn("storing API keys' last use failed: {}", touched.error().detail);
     }
   }

@@ -13,11 +13,14 @@
 #include <utility>
 #include <vector>
 
+#include "auth/nonce_store.hpp"
+
 namespace rampart::auth {
 
-class NonceCache {
+// The in-process NonceStore: answers at once, always.
+class NonceCache final : public NonceStore {
  public:
-  enum class Verdict { kFresh, kReplay, kFull };
+  using Verdict = NonceVerdict;
 
   // `per_scope_capacity` 0: capacity / 4.
   explicit NonceCache(size_t capacity, size_t shards = 16, size_t per_scope_capacity = 0);
@@ -27,6 +30,11 @@ class NonceCache {
                  int64_t expires_ms, int64_t now_ms);
   size_t size() const;
   size_t ApproxBytes() const;
+
+  std::optional<NonceVerdict> TryInsert(const NonceEntry& e) override {
+    return Insert(e.scope, e.id, e.nonce, e.ts, e.expires_ms, e.now_ms);
+  }
+  boost::asio::awaitable<NonceVerdict> InsertAsync(NonceEntry e) override { co_return *TryInsert(e); }
 
  private:
   struct Expiry {

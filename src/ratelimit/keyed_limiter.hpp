@@ -2,7 +2,8 @@
 // Fixed-window request limits per key (organization id, client IP), with an optional lockout for
 // keys that go over. Exact at the boundary: with limit N, request N+1 inside a window is the first
 // refusal. O(1) per request; memory is bounded by an LRU per shard (an evicted key simply starts
-// a fresh window). Time comes from the injected Clock. Thread-safe.
+// a fresh window). Time comes from the injected Clock. Thread-safe. The in-process Limiter
+// (limiter.hpp).
 #include <chrono>
 #include <cstdint>
 #include <list>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "base/clock.hpp"
+#include "ratelimit/limiter.hpp"
 
 namespace rampart::ratelimit {
 
@@ -22,18 +24,15 @@ struct LimitConfig {
   std::chrono::milliseconds lockout{0};  // 0: refusals end with the window
 };
 
-struct Decision {
-  bool allowed = true;
-  uint32_t limit = 0;
-  uint32_t remaining = 0;
-  int64_t reset_ms = 0;  // milliseconds until the window (or lockout) ends
-};
-
-class KeyedLimiter {
+// The in-process Limiter: decides at once, always.
+class KeyedLimiter final : public Limiter {
  public:
   KeyedLimiter(LimitConfig cfg, const Clock& clock, size_t capacity, size_t shards = 16);
   Decision Take(std::string_view key);
   size_t size() const;
+
+  std::optional<Decision> TryTake(std::string_view key) override { return Take(key); }
+  boost::asio::awaitable<Decision> TakeAsync(std::string key) override { co_return Take(key); }
 
  private:
   struct Entry {

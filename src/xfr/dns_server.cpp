@@ -14,7 +14,7 @@
 
 #include "base/strings.hpp"
 #include "crypto/crypto.hpp"
-#include "http/blocking.hpp"
+#include "base/blocking.hpp"
 #include "ratelimit/keyed_limiter.hpp"
 #include "xfr/responses.hpp"
 
@@ -124,7 +124,7 @@ asio::awaitable<void> ServeTcp(std::shared_ptr<DnsServer::State> st, tcp::socket
     if (rec) co_return;
     const auto t0 = std::chrono::steady_clock::now();
     const uint64_t now = st->NowSeconds();
-    Outcome o = co_await http::RunBlocking(st->pool, [&] { return Answer(msg, client, true, st->zones, now); });
+    Outcome o = co_await RunBlocking(st->pool, [&] { return Answer(msg, client, true, st->zones, now); });
     std::pair<size_t, size_t> sent{0, 0};
     if (o.messages.empty() && !o.more) {
       st->Log(o, peer.address().to_string(), true, t0, sent);
@@ -134,7 +134,7 @@ asio::awaitable<void> ServeTcp(std::shared_ptr<DnsServer::State> st, tcp::socket
     bool written = co_await WriteFramed(sock, o.messages, sent, timeout);
     while (written && o.more) {  // a transfer: the next batch is made on the pool, then written
       std::vector<Message> batch;
-      const bool got = co_await http::RunBlocking(st->pool, [&] { return o.more->Next(batch, kBatchBytes); });
+      const bool got = co_await RunBlocking(st->pool, [&] { return o.more->Next(batch, kBatchBytes); });
       if (!got) break;
       written = co_await WriteFramed(sock, batch, sent, timeout);
     }

@@ -7,7 +7,7 @@
 
 #include <type_traits>
 
-namespace rampart::http {
+namespace rampart {
 
 template <class Fn>
 boost::asio::awaitable<std::invoke_result_t<Fn&>> RunBlocking(boost::asio::thread_pool& pool, Fn fn) {
@@ -17,4 +17,4 @@ boost::asio::awaitable<std::invoke_result_t<Fn&>> RunBlocking(boost::asio::threa
       boost::asio::use_awaitable);
 }
 
-}  // namespace rampart::http
+}  // namespace rampart

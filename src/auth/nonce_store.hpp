@@ -1,0 +1,32 @@
+#pragma once
+// What Hawk replay detection asks of a nonce store, whatever keeps the nonces: this process
+// (NonceCache) or a store several instances share (Redis, later), so that a request replayed to
+// another instance is refused too. As with ratelimit::Limiter, a store that can answer without
+// waiting answers TryInsert; one that cannot returns nullopt and the caller awaits InsertAsync.
+#include <boost/asio/awaitable.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace rampart::auth {
+
+// One nonce to remember: the triple a replay would repeat, whom it counts against, and how long
+// it must be kept (until the request could no longer pass the clock check).
+struct NonceEntry {
+  std::string scope;  // the organization
+  std::string id, nonce, ts;
+  int64_t expires_ms = 0;
+  int64_t now_ms = 0;
+};
+
+enum class NonceVerdict { kFresh, kReplay, kFull };
+
+class NonceStore {
+ public:
+  virtual ~NonceStore() = default;
+  virtual std::optional<NonceVerdict> TryInsert(const NonceEntry& e) = 0;
+  virtual boost::asio::awaitable<NonceVerdict> InsertAsync(NonceEntry e) = 0;
+};
+
+}  // namespace rampart::auth
