@@ -28,6 +28,7 @@
 #include "auth/bearer.hpp"
 #include "auth/nonce_cache.hpp"
 #include "ratelimit/keyed_limiter.hpp"
+#include "base/changes.hpp"
 #include "base/strings.hpp"
 #include "crypto/crypto.hpp"
 #include "crypto/secretbox.hpp"
@@ -112,6 +113,8 @@ struct App::Impl {
   uint16_t dns_port = 0;
   std::shared_ptr<spdlog::logger> log;
   std::atomic<bool> stopping{false};
+  LocalChangeFeed changes;
+  int64_t changes_seen = 0;  // the change log's last entry replayed (ChangeWatcher's only)
 
   explicit Impl(const Config& c)
       : cfg(c), pool(static_cast<size_t>(c.blocking_threads)) {
@@ -137,6 +140,42 @@ struct App::Impl {
       // Keys' last use, kept in memory by the request path, is stored in one batch per sweep.
       auto touched = co_await RunBlocking(pool, [this] { return store->TouchApiKeys(auth->TakeUsage()); });
       if (!touched) log->warn("storing API keys' last use failed: {}", touched.error().detail);
+      // By a day every server has read it. The log is stamped by the store's clock, not the injected one.
+      const int64_t day_ago = UnixMillis(SystemClock().Now()) - 86400000;
+      auto trimmed = co_await RunBlocking(pool, [this, day_ago] { return store->TrimChanges(day_ago); });
+      if (!trimmed) log->warn("trimming the change log failed: {}", trimmed.error().detail);
+    }
+  }
+
+  // What another process changed reaches the caches that hold it (base/changes.hpp).
+  void Subscribe() {
+    changes.Subscribe(change_topic::kApiKey, [this](const Change& c) { auth->Forget(c.key); });
+    changes.Subscribe(change_topic::kUser, [this](const Change& c) { identity->Forget(c.key); });
+    changes.Subscribe(change_topic::kOrg, [this](const Change& c) {
+      auth->ForgetAll();
+      lists->Drop(c.key);
+      agents->Invalidate(c.key);
+      enforcement->Forget(c.key);  // its zones stop being served
+      log->info("organization {} was deleted: its keys, lists, zones and agents are gone from memory", c.key);
+    });
+  }
+
+  // Replays the store's change log into the feed every change_poll_ms, on the blocking pool.
+  asio::awaitable<void> ChangeWatcher() {
+    asio::steady_timer timer(ioc());
+    while (!stopping.load()) {
+      timer.expires_after(std::chrono::milliseconds(cfg.change_poll_ms));
+      co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+      if (stopping.load()) break;
+      auto replayed = co_await RunBlocking(pool, [this]() -> Result<void> {
+        RAMPART_TRY(batch, store->ChangesSince(changes_seen, 1000));
+        for (const store::ChangeRecord& c : batch) {
+          changes.Publish({c.topic, c.key});
+          changes_seen = c.seq;
+        }
+        return {};
+      });
+      if (!replayed) log->warn("reading the change log failed: {}", EscapeForLog(replayed.error().detail));
     }
   }
 
@@ -250,6 +289,9 @@ Result<std::unique_ptr<App>> App::Create(const Config& cfg) {
     impl->tls = std::move(tls);
   }
   Impl* raw = impl.get();
+  RAMPART_TRY(seen, impl->store->LatestChange());  // changes before start are in what was loaded
+  impl->changes_seen = seen;
+  impl->Subscribe();
   impl->metrics.SetGauges([raw] {
     auto s = raw->lists->Stats();
     return http::Metrics::Gauges{{"rampart_userlists_lists", static_cast<double>(s.lists)},
@@ -315,6 +357,7 @@ void App::Run() {
   };
   on_hangup();
   asio::co_spawn(impl_->ioc(), impl_->Sweeper(), asio::detached);
+  asio::co_spawn(impl_->ioc(), impl_->ChangeWatcher(), asio::detached);
   std::vector<std::thread> threads;
   for (size_t i = 1; i < impl_->iocs.size(); ++i) threads.emplace_back([io = impl_->iocs[i].get()] { io->run(); });
   impl_->ioc().run();

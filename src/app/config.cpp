@@ -88,6 +88,8 @@ const std::vector<Setting>& Settings() {
       {"dns_send_buffer_bytes", "SO_SNDBUF of each DNS TCP connection (0: the kernel sizes it); bounds kernel memory per transfer",
        Int(&Config::dns_send_buffer_bytes, 0, 64 << 20)},
       {"sweep_interval_s", "seconds between expiry sweeps (1-60)", Int(&Config::sweep_interval_s, 1, 60)},
+      {"change_poll_ms", "how often the change log (revocations, disabled users, deleted organizations made by the CLI) is read",
+       Int(&Config::change_poll_ms, 50, 60000)},
       {"token_cache_ttl_ms", "how long a token lookup is cached (revocation delay)", Int(&Config::token_cache_ttl_ms, 0, 60000)},
       {"telemetry_cache_ttl_ms", "how long an organization's agents snapshot is reused before re-reading (imports by another process show within it)",
        Int(&Config::telemetry_cache_ttl_ms, 0, 600000)},

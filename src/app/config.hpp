@@ -32,6 +32,7 @@ struct Config {
   std::string expires_date_order = "mdy";
   int64_t list_name_max_length = 16;  // the guide says 8; its own example uses 9 and 10 (the sample wins)
   int64_t sweep_interval_s = 30;
+  int64_t change_poll_ms = 1000;  // how often the change log is read (another process's revocations)
   int64_t token_cache_ttl_ms = 5000;
   int64_t telemetry_cache_ttl_ms = 5000;
   std::string access_log = "stdout";  // stdout | off | a file path

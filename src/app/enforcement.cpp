@@ -76,7 +76,12 @@ void Enforcement::Rebuild(const std::string& org_id) {
   auto set = policies_->Load(org_id);
   auto lists = set ? lists_->Load(org_id) : Result<userlists::AccountListsPtr>(set.error());
   Result<void> done = lists ? zones_->Rebuild(org_id, enforcement::ZoneSpecsOf(**set), **lists) : Result<void>(lists.error());
-  if (!done) log_->error("rpz: recompiling the zones of account {} failed: {}", org_id, done.error().detail);
+  if (!done) log_->error("rpz: recompiling the zones of organization {} failed: {}", org_id, done.error().detail);
+}
+
+void Enforcement::Forget(const std::string& org_id) {
+  policies_->Drop(org_id);
+  Rebuild(org_id);
 }
 
 Result<uint16_t> Enforcement::Start() {

@@ -47,6 +47,9 @@ class Enforcement {
   Result<uint16_t> Start();
   void Stop();
   api::EnforcementDeps& deps() { return *deps_; }
+  // Blocking. The organization is gone (deleted by another process): drop its policies and stop
+  // serving its zones.
+  void Forget(const std::string& org_id);
 
  private:
   Enforcement() = default;

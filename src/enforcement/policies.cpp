@@ -80,6 +80,12 @@ PolicySetPtr PolicyService::Snapshot(const std::string& org_id) const {
   return it == by_account_.end() ? nullptr : it->second;
 }
 
+void PolicyService::Drop(const std::string& org_id) {
+  std::lock_guard write(write_mu_);
+  std::lock_guard lock(snap_mu_);
+  by_account_.erase(org_id);
+}
+
 Result<PolicySetPtr> PolicyService::Load(const std::string& org_id) {
   if (auto snap = Snapshot(org_id)) return snap;
   std::lock_guard write(write_mu_);

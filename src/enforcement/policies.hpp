@@ -98,6 +98,8 @@ class PolicyService {
   Result<PolicySetPtr> Load(const std::string& org_id);
   // Non-blocking: the loaded snapshot, or nullptr.
   PolicySetPtr Snapshot(const std::string& org_id) const;
+  // Forgets the loaded snapshot: the next Load reads the store (another process changed it).
+  void Drop(const std::string& org_id);
   // Every account that has policies (for start-up). Blocking.
   Result<std::vector<std::string>> AccountsWithPolicies();
 

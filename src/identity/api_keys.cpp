@@ -101,6 +101,11 @@ Result<Principal> ApiKeyService::Authenticate(std::string_view authorization, st
   return Verify(c, *parts, client);
 }
 
+void ApiKeyService::Forget(const std::string& key_id) {
+  std::lock_guard lock(mu_);
+  cache_.erase(key_id);
+}
+
 void ApiKeyService::ForgetAll() {
   std::lock_guard lock(mu_);
   cache_.clear();

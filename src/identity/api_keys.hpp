@@ -54,7 +54,8 @@ class ApiKeyService {
   std::optional<Result<Principal>> TryCached(std::string_view authorization, std::string_view client) const;
   // Blocking: asks the store (and refreshes the cache).
   Result<Principal> Authenticate(std::string_view authorization, std::string_view client);
-  // Drops every cached key (after a change another process made: see app's change notification).
+  // Drops a cached key, or every one (after a change another process made: base/changes.hpp).
+  void Forget(const std::string& key_id);
   void ForgetAll();
   // The keys used since the last call, with their latest use: the caller stores them in a batch.
   std::vector<std::pair<std::string, int64_t>> TakeUsage();

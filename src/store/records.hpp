@@ -28,6 +28,14 @@ struct OrgContents {
   }
 };
 
+// One entry of the change log (see base/changes.hpp).
+struct ChangeRecord {
+  int64_t seq = 0;
+  std::string topic = {};
+  std::string key = {};
+  int64_t at_ms = 0;
+};
+
 // Where an organization's RPZ zones may be named: under <own>.rpz.<server_name>, or under a domain
 // an operator granted it.
 struct ZoneNaming {

@@ -33,7 +33,8 @@ class OrgStore {
   // Conflict when the email is taken.
   virtual Result<void> CreateUser(const UserRecord& u) = 0;
   virtual Result<std::optional<UserRecord>> FindUser(const std::string& id_or_email) = 0;
-  // Display name, password hash and disabled mark. NotFound when there is no such user.
+  // Display name, password hash and disabled mark (logged as a change of the user). NotFound when
+  // there is no such user.
   virtual Result<void> UpdateUser(const UserRecord& u) = 0;
   // Every user, or the members of one organization, by email.
   virtual Result<std::vector<MemberRecord>> ListUsers(const std::string& org_id) = 0;
@@ -57,6 +58,19 @@ class OrgStore {
   virtual Result<bool> RevokeApiKey(const std::string& id, int64_t at_ms) = 0;
   // Records when keys were last used (batched by the caller), in one transaction.
   virtual Result<void> TouchApiKeys(const std::vector<std::pair<std::string, int64_t>>& used) = 0;
+};
+
+// What changed, for processes that cache it: every OrgStore write that revokes, disables or deletes
+// (and a V2Write that changes a membership) appends an entry in its own transaction.
+class ChangeLog {
+ public:
+  virtual ~ChangeLog() = default;
+  // The newest entry's seq (0 when the log is empty): a watcher starts after it.
+  virtual Result<int64_t> LatestChange() = 0;
+  // Entries after `seq`, oldest first, at most `limit`.
+  virtual Result<std::vector<ChangeRecord>> ChangesSince(int64_t seq, int64_t limit) = 0;
+  // Drops entries older than `before_ms`.
+  virtual Result<void> TrimChanges(int64_t before_ms) = 0;
 };
 
 class ListStore {
@@ -137,6 +151,7 @@ class EnforcementStore {
 };
 
 class Store : public OrgStore,
+              public ChangeLog,
               public ListStore,
               public TelemetryStore,
               public V2Store,

@@ -91,6 +91,31 @@ TEST_P(StoreContract, ApiKeysRevokeOnceAndRecordTheirLastUse) {
   EXPECT_EQ((*store_->FindApiKey("t1"))->last_used_at_ms, 40);
 }
 
+TEST_P(StoreContract, RevocationsDisablingsAndDeletionsAreLoggedAsChanges) {
+  const int64_t start = *store_->LatestChange();
+  ASSERT_TRUE(store_->CreateUser({kUser, "sec@acme.example", 1}));
+  ASSERT_TRUE(store_->PutMembership({kUser, kOrg, "owner"}));
+  UserRecord u = **store_->FindUser(kUser);
+  u.disabled_at_ms = 5;
+  ASSERT_TRUE(store_->UpdateUser(u));
+  ASSERT_TRUE(store_->CreateApiKey({"t1", kOrg, "ab", "userlists:read", "", "", 5}));
+  ASSERT_TRUE(*store_->RevokeApiKey("t1", 6));
+  EXPECT_FALSE(*store_->RevokeApiKey("t1", 7));  // nothing changed: nothing logged
+  ASSERT_TRUE(store_->DeleteOrg(kOtherOrg, Aud(kOtherOrg, "delete")));
+  EXPECT_FALSE(store_->PutMembership({kUser, "nosuchorg", "owner"}));  // refused: nothing logged
+  auto log = *store_->ChangesSince(start, 100);
+  std::vector<std::pair<std::string, std::string>> got;
+  for (const auto& c : log) got.emplace_back(c.topic, c.key);
+  EXPECT_EQ(got, (std::vector<std::pair<std::string, std::string>>{
+                     {"user", kUser}, {"user", kUser}, {"api_key", "t1"}, {"org", kOtherOrg}}));
+  EXPECT_EQ(*store_->LatestChange(), log.back().seq);
+  EXPECT_EQ(store_->ChangesSince(log[1].seq, 100)->size(), 2u);
+  EXPECT_EQ(store_->ChangesSince(start, 1)->size(), 1u);
+  EXPECT_GT(log[0].at_ms, 1700000000000);  // the store's own clock, in Unix milliseconds
+  ASSERT_TRUE(store_->TrimChanges(log.back().at_ms + 1));
+  EXPECT_TRUE(store_->ChangesSince(start, 100)->empty());
+}
+
 TEST_P(StoreContract, DeletingAnOrganizationTakesEverythingItHoldsAndIsAudited) {
   ASSERT_TRUE(store_->Apply(Create("L1", "one")));
   ASSERT_TRUE(store_->Apply(Create("L9", "nine", kOtherOrg)));

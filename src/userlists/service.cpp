@@ -34,6 +34,11 @@ AccountListsPtr UserListService::Snapshot(const std::string& org_id) const {
   return it == slots_.end() ? nullptr : it->second->current.load();
 }
 
+void UserListService::Drop(const std::string& org_id) {
+  std::lock_guard lock(slots_mu_);
+  slots_.erase(org_id);  // a writer holding the old slot publishes into it, unseen
+}
+
 Result<AccountListsPtr> UserListService::Load(const std::string& org_id) {
   auto slot = SlotFor(org_id);
   if (auto cur = slot->current.load()) return cur;

@@ -65,6 +65,8 @@ class UserListService {
   Result<AccountListsPtr> Load(const std::string& org_id);
   // Non-blocking. The current snapshot, or nullptr if the account was never loaded.
   AccountListsPtr Snapshot(const std::string& org_id) const;
+  // Forgets the organization's lists: the next Load reads the store (another process changed it).
+  void Drop(const std::string& org_id);
 
   // Blocking writes. NotFound for ids not in the actor's organization.
   Result<ListPtr> Create(const Actor& actor, ListKind kind, const ListInput& in);

@@ -8,7 +8,9 @@ import sqlite3
 import subprocess
 import time
 
+import dns.message
 import dns.query
+import dns.rcode
 import dns.zone
 
 from conftest import BIN, Client, Server, assert_error
@@ -119,20 +121,29 @@ def test_a_keys_last_use_is_recorded(tmp_path):
     s.stop()
 
 
-def test_a_disabled_user_is_refused_at_every_key_and_roles_keep_an_owner(server):
+def eventually(check, seconds=10):
+    """Polls `check` (the server's change watcher reads the change log every change_poll_ms, 1 s)."""
+    deadline = time.time() + seconds
+    while not check():
+        assert time.time() < deadline, "not within %d s" % seconds
+        time.sleep(0.1)
+
+
+def test_a_disabled_user_is_refused_at_every_key_at_once_and_roles_keep_an_owner(server):
+    """The test server's clock stands still, so its caches never expire on their own: what the
+    CLI changes reaches the running server through the change log."""
     server.admin("org", "create", "acme")
     owner = server.admin("user", "create", "--org", "acme", "--role", "owner", "--email", "o@acme.example",
                          "--name", "Olga Owner")
     hawk = HawkSession(server.url, owner)
     assert hawk.request("GET", "/v2/agents").status_code == 200
     rotated = server.admin("user", "key", "--user", owner["user_id"], "--rotate", "--grace", "3600")
+    eventually(lambda: HawkSession(server.url, rotated).request("GET", "/v2/agents").status_code == 200)
     assert server.admin("user", "disable", "--user", "o@acme.example")["disabled"] is True
-    server.advance_clock(6)  # past token_cache_ttl_ms (5 s): the server reads the user again
-    assert hawk.request("GET", "/v2/agents").status_code == 401
+    eventually(lambda: hawk.request("GET", "/v2/agents").status_code == 401)
     assert HawkSession(server.url, rotated).request("GET", "/v2/agents").status_code == 401
     server.admin("user", "enable", "--user", "o@acme.example")
-    server.advance_clock(6)
-    assert HawkSession(server.url, rotated).request("GET", "/v2/agents").status_code == 200
+    eventually(lambda: HawkSession(server.url, rotated).request("GET", "/v2/agents").status_code == 200)
     # The last owner cannot be demoted; with a second owner it can.
     out = server.admin("user", "set-role", "--user", "o@acme.example", "--org", "acme", "--role", "reader", check=False)
     assert out.returncode == 1 and "at least one owner" in out.stderr
@@ -161,15 +172,26 @@ def test_a_password_is_read_from_stdin_and_stored_as_argon2id(server):
 def test_deleting_an_organization_refuses_while_it_holds_data_unless_forced(server):
     org_id, token = server.new_account("acme")
     c = Client(server.url, token)
-    assert c.post("/v4.0/user_ip_lists", {"list_name": "a", "list_type": "block"}).status_code == 201
+    listed = c.post("/v4.0/user_domain_lists", {"list_name": "a", "list_type": "block",
+                                                 "addresses": [{"value": "evil.example"}]}).json()["_data"][0]
+    zone = c.post("/v4.0/policies", {"name": "p", "type": "dns", "lists": [{"list_id": listed["object_id"]}]})
+    zone_name = zone.json()["_data"][0]["zone_name"]
+    c.post("/v4.0/devices", {"name": "ns", "type": "dns", "policy_id": zone.json()["_data"][0]["object_id"],
+                             "transfer_acl": ["127.0.0.1"]})
+    soa = lambda: dns.query.tcp(dns.message.make_query(zone_name, "SOA"), "127.0.0.1", port=server.dns_port,  # noqa
+                                timeout=10).rcode()
+    assert soa() == dns.rcode.NOERROR
     out = server.admin("org", "delete", "acme", check=False)
     assert out.returncode == 1 and "1 lists" in out.stderr and "1 API keys" in out.stderr, out.stderr
-    assert server.admin("org", "delete", "acme", "--force")["objects_deleted"] == 2
+    assert server.admin("org", "delete", "acme", "--force")["objects_deleted"] == 4
     assert not [o for o in server.admin("org", "list") if o["name"] == "acme"]
     audit = server.admin("audit", "--org", org_id)  # the organization's trail outlives it
     assert audit[0]["action"] == "delete" and audit[0]["actor"] == "admin" and audit[0]["list_kind"] == "organization"
-    server.advance_clock(6)  # past the key cache
+    # The running server forgets it at once (the clock stands still: no cache expires on its own):
+    # its key is refused and its zone is no longer served.
+    eventually(lambda: c.get("/v4.0/user_ip_lists").status_code == 403)
     assert_error(c.get("/v4.0/user_ip_lists"), 403, 11001)
+    eventually(lambda: soa() == dns.rcode.REFUSED)
     empty = server.admin("org", "create", "empty")
     assert server.admin("org", "delete", empty["id"])["objects_deleted"] == 0
 

@@ -316,6 +316,17 @@ ALTER TABLE users ADD COLUMN display_name TEXT NOT NULL DEFAULT '';
 ALTER TABLE users ADD COLUMN password_hash TEXT;
 ALTER TABLE users ADD COLUMN disabled_at_ms INTEGER;
 )sql",
+    // V11: the change log: what another process changed that a running server may have cached
+    // (a revoked key, a disabled user, a deleted organization). Written in the change's own
+    // transaction; read by the server's change watcher; trimmed after a day.
+    R"sql(
+CREATE TABLE changes (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  topic TEXT NOT NULL,
+  key TEXT NOT NULL,
+  at_ms INTEGER NOT NULL
+);
+)sql",
 };
 
 }  // namespace

@@ -70,4 +70,11 @@ inline constexpr const char* kRevokeApiKey =
 inline constexpr const char* kTouchApiKey =
     "UPDATE api_keys SET last_used_at_ms = max(COALESCE(last_used_at_ms, 0), ?2) WHERE id = ?1";
 
+inline constexpr const char* kAppendChange =
+    "INSERT INTO changes(topic, key, at_ms) VALUES (?1, ?2, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER))";
+inline constexpr const char* kLatestChange = "SELECT COALESCE(MAX(seq), 0) FROM changes";
+inline constexpr const char* kChangesSince =
+    "SELECT seq, topic, key, at_ms FROM changes WHERE seq > ?1 ORDER BY seq LIMIT ?2";
+inline constexpr const char* kTrimChanges = "DELETE FROM changes WHERE at_ms < ?1";
+
 }  // namespace rampart::store::sqlite::q

@@ -26,6 +26,11 @@ std::optional<T> First(std::vector<T> rows) {
 
 MemberRecord ReadMember(const Stmt& s) { return {{s.Text(0), s.Text(1), s.Text(2)}, ReadUser(s, 3)}; }
 
+Result<void> AppendChange(Db& db, const char* topic, const std::string& key) {
+  Stmt s(db, q::kAppendChange);
+  return s.Bind(1, std::string_view(topic)).Bind(2, key).Run();
+}
+
 Result<int64_t> OwnerCount(Db& db, const std::string& org_id) {
   Stmt s(db, q::kOwnerCount);
   s.Bind(1, org_id);
@@ -78,6 +83,7 @@ Result<void> SqliteOrgs::DeleteOrg(const std::string& org_id, const AuditRecord&
   }
   if (sqlite3_changes(c_.writer.get()) != 1) return Error::NotFound("no such organization");
   RAMPART_CHECK(InsertAuditRow(c_.writer, audit));
+  RAMPART_CHECK(AppendChange(c_.writer, change_topic::kOrg, org_id));
   return txn.Commit();
 }
 
@@ -98,10 +104,13 @@ Result<std::optional<UserRecord>> SqliteOrgs::FindUser(const std::string& key) {
 
 Result<void> SqliteOrgs::UpdateUser(const UserRecord& u) {
   std::lock_guard lock(c_.write_mu);
+  Txn txn(c_.writer);
+  if (!txn.begun()) return txn.begun().error();
   Stmt s(c_.writer, q::kUpdateUser);
   RAMPART_CHECK(s.Bind(1, u.id).Bind(2, u.display_name).Bind(3, u.password_hash).Bind(4, u.disabled_at_ms).Run());
   if (sqlite3_changes(c_.writer.get()) != 1) return Error::NotFound("no such user");
-  return {};
+  RAMPART_CHECK(AppendChange(c_.writer, change_topic::kUser, u.id));
+  return txn.Commit();
 }
 
 Result<std::vector<MemberRecord>> SqliteOrgs::ListUsers(const std::string& org_id) {
@@ -119,6 +128,7 @@ Result<void> SqliteOrgs::PutMembership(const MembershipRecord& m) {
   Stmt s(c_.writer, q::kPutMembership);
   RAMPART_CHECK(s.Bind(1, m.user_id).Bind(2, m.org_id).Bind(3, m.role).Run());
   RAMPART_CHECK(KeepAnOwner(c_.writer, m.org_id, owners));
+  RAMPART_CHECK(AppendChange(c_.writer, change_topic::kUser, m.user_id));
   return txn.Commit();
 }
 
@@ -139,6 +149,7 @@ Result<void> SqliteOrgs::AddHawkKey(const HawkKeyRecord& k, std::optional<int64_
   }
   Stmt s(c_.writer, q::kInsertHawkKey);
   RAMPART_CHECK(s.Bind(1, k.user_id).Bind(2, k.sealed_key).Bind(3, k.created_at_ms).Bind(4, k.valid_until_ms).Run());
+  if (retire_others_at) RAMPART_CHECK(AppendChange(c_.writer, change_topic::kUser, k.user_id));
   return txn.Commit();
 }
 
@@ -183,9 +194,14 @@ Result<std::vector<ApiKeyRecord>> SqliteOrgs::ListApiKeys(const std::string& org
 
 Result<bool> SqliteOrgs::RevokeApiKey(const std::string& id, int64_t at_ms) {
   std::lock_guard lock(c_.write_mu);
+  Txn txn(c_.writer);
+  if (!txn.begun()) return txn.begun().error();
   Stmt s(c_.writer, q::kRevokeApiKey);
   RAMPART_CHECK(s.Bind(1, id).Bind(2, at_ms).Run());
-  return sqlite3_changes(c_.writer.get()) > 0;
+  if (sqlite3_changes(c_.writer.get()) == 0) return false;
+  RAMPART_CHECK(AppendChange(c_.writer, change_topic::kApiKey, id));
+  RAMPART_CHECK(txn.Commit());
+  return true;
 }
 
 Result<void> SqliteOrgs::TouchApiKeys(const std::vector<std::pair<std::string, int64_t>>& used) {
@@ -196,6 +212,30 @@ Result<void> SqliteOrgs::TouchApiKeys(const std::vector<std::pair<std::string, i
   Stmt s(c_.writer, q::kTouchApiKey);
   for (const auto& [id, at] : used) RAMPART_CHECK(s.Bind(1, id).Bind(2, at).Run());
   return txn.Commit();
+}
+
+}  // namespace rampart::store::sqlite
+
+namespace rampart::store::sqlite {
+
+Result<int64_t> SqliteOrgs::LatestChange() {
+  auto [lock, db] = c_.Reader();
+  Stmt s(db, q::kLatestChange);
+  RAMPART_TRY(row, s.Step());
+  return row ? s.Int(0) : 0;
+}
+
+Result<std::vector<ChangeRecord>> SqliteOrgs::ChangesSince(int64_t seq, int64_t limit) {
+  auto [lock, db] = c_.Reader();
+  Stmt s(db, q::kChangesSince);
+  s.Bind(1, seq).Bind(2, limit);
+  return CollectRows<ChangeRecord>(s, [](const Stmt& r) { return ChangeRecord{r.Int(0), r.Text(1), r.Text(2), r.Int(3)}; });
+}
+
+Result<void> SqliteOrgs::TrimChanges(int64_t before_ms) {
+  std::lock_guard lock(c_.write_mu);
+  Stmt s(c_.writer, q::kTrimChanges);
+  return s.Bind(1, before_ms).Run();
 }
 
 }  // namespace rampart::store::sqlite

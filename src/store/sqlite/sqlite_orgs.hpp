@@ -1,9 +1,13 @@
 #pragma once
 // The SQLite implementation of store::OrgStore, over the connections SqliteStore owns.
 #include "store/sqlite/connections.hpp"
+#include "base/changes.hpp"
 #include "store/store.hpp"
 
 namespace rampart::store::sqlite {
+
+// Appends a change-log entry (inside the caller's transaction).
+Result<void> AppendChange(Db& db, const char* topic, const std::string& key);
 
 // Owners of the organization now (inside the caller's transaction).
 Result<int64_t> OwnerCount(Db& db, const std::string& org_id);
@@ -33,6 +37,9 @@ class SqliteOrgs {
   Result<std::vector<ApiKeyRecord>> ListApiKeys(const std::string& org_id);
   Result<bool> RevokeApiKey(const std::string& id, int64_t at_ms);
   Result<void> TouchApiKeys(const std::vector<std::pair<std::string, int64_t>>& used);
+  Result<int64_t> LatestChange();
+  Result<std::vector<ChangeRecord>> ChangesSince(int64_t seq, int64_t limit);
+  Result<void> TrimChanges(int64_t before_ms);
 
  private:
   Connections& c_;

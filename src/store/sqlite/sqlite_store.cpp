@@ -82,6 +82,13 @@ class SqliteStore final : public Store {
     return orgs_.TouchApiKeys(used);
   }
 
+  // ChangeLog: see sqlite_orgs.cpp.
+  Result<int64_t> LatestChange() override { return orgs_.LatestChange(); }
+  Result<std::vector<ChangeRecord>> ChangesSince(int64_t seq, int64_t limit) override {
+    return orgs_.ChangesSince(seq, limit);
+  }
+  Result<void> TrimChanges(int64_t before_ms) override { return orgs_.TrimChanges(before_ms); }
+
   Result<std::vector<std::string>> CheckIntegrity() override {
     auto [lock, db] = Reader();
     Stmt check(db, "PRAGMA integrity_check");

@@ -62,6 +62,8 @@ Result<void> SqliteV2::Commit(const V2Write& w) {
     if (sqlite3_changes(db.get()) != 1) return Error::NotFound("no such member");
   }
   RAMPART_CHECK(KeepAnOwner(db, w.org_id, owners));
+  if (w.put_membership) RAMPART_CHECK(AppendChange(db, change_topic::kUser, w.put_membership->user_id));
+  if (w.delete_membership) RAMPART_CHECK(AppendChange(db, change_topic::kUser, *w.delete_membership));
   if (w.audit) {
     Stmt s(db, q::kInsertV2Audit);
     RAMPART_CHECK(s.Bind(1, w.org_id).Bind(2, w.audit->id).Bind(3, w.audit->created_at_ms).Bind(4, w.audit->doc).Run());
