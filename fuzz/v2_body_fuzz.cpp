@@ -17,6 +17,8 @@
 #include <string_view>
 
 #include "base/result.hpp"
+#include "crypto/secretbox.hpp"
+#include "identity/identity.hpp"
 #include "store/store.hpp"
 #include "telemetry/alerts_dismiss.hpp"
 #include "telemetry/import.hpp"
@@ -40,12 +42,17 @@ struct World {
   tele::PageTokenCodec codec{"fuzz-token-key-0123456789abcdef"};
   std::string ruleset_id, rule_id;
 
+  rampart::crypto::SecretBox box{std::array<uint8_t, rampart::crypto::SecretBox::kKeyBytes>{}};
+  rampart::SystemClock clock;
+  std::unique_ptr<rampart::identity::IdentityService> ids =
+      std::make_unique<rampart::identity::IdentityService>(*db, box, clock);
+
   World() {
     // The organization, its owner and a second user that member/invite bodies may name.
     (void)db->CreateOrg({kOrg, "fuzz", actor.now_ms});
     (void)db->CreateUser({actor.user_id, actor.email, actor.now_ms});
     (void)db->CreateUser({"bbbbbbbbbbbbbbbbbbbbbbbb", "new@example.com", actor.now_ms});
-    (void)db->PutMembership({actor.user_id, kOrg, "owner"});
+    (void)db->PutMembership({actor.user_id, kOrg, "owner"}, std::nullopt);
     auto rs = tele::CreateRuleset(*db, actor, R"({"name":"base","description":"d"})");
     if (!rs) {
       std::fprintf(stderr, "fuzz set-up failed: %s\n", rs.error().detail.c_str());
@@ -84,7 +91,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 5: Check(tele::DismissAlerts(*w.db, *w.db, w.actor, body)); break;
     case 6: Check(tele::UndismissAlerts(*w.db, *w.db, w.actor, body)); break;
     case 7: Check(tele::CreateSuppression(*w.db, w.actor, body)); break;
-    case 8: Check(tele::AddMember(*w.db, w.actor, body)); break;
+    case 8: Check(tele::AddMember(*w.ids, w.actor, body)); break;
     case 9: Check(tele::Invite(*w.db, w.actor, body)); break;
     case 10: {
       std::istringstream in{std::string(body)};

@@ -133,16 +133,13 @@ void AddOrganizationRoutes(http::Router<Route>& r, V2Deps& d) {
                                         [&d](const std::string& u) { return d.identity.LastAuthenticated(u); });
         }));
   r.Add(http::Verb::post, "/v2/organizations/members", Write("v2.members.add", d, [&d](Call& c, const Actor& a) {
-          auto body = telemetry::AddMember(d.telemetry, a, c.req.body());
-          if (body) d.identity.Forget(std::string(boost::json::parse(*body).at("id").as_string()));
-          return body;
+          return telemetry::AddMember(d.identity, a, c.req.body());
         }, true));
   // 204 with no body, so not through Write().
   r.Add(http::Verb::delete_, "/v2/organizations/members/{id}",
         Route{.name = "v2.members.delete", .access = Access::kWrite, .runs = Runs::kBlocking, .fn = [&d](Call& c) -> Result<Reply> {
                 RAMPART_TRY(actor, ActorOf(c, d, true));
-                RAMPART_CHECK(telemetry::RemoveMember(d.telemetry, actor, P(c, 0)));
-                d.identity.Forget(P(c, 0));
+                RAMPART_CHECK(telemetry::RemoveMember(d.identity, actor, P(c, 0)));
                 return Reply{http::Status::no_content, nullptr, "application/json", {}};
               }});
   for (auto verb : {http::Verb::post, http::Verb::put}) {

@@ -36,7 +36,7 @@ Result<ClientCredentials> IdentityService::CreateUser(const std::string& org, Ro
   if (auto r = store_.CreateUser(u); !r) {
     return r.error().code == Errc::kConflict ? Error::Conflict("email already in use: " + email) : r.error();
   }
-  RAMPART_CHECK(store_.PutMembership({u.id, o->id, RoleName(role)}));
+  RAMPART_CHECK(store_.PutMembership({u.id, o->id, RoleName(role)}, std::nullopt));
   std::string key = NewKey();
   RAMPART_CHECK(store_.AddHawkKey({0, u.id, box_.Seal(key), u.created_at_ms, std::nullopt}, std::nullopt));
   return ClientCredentials{Secret(std::move(key)), o->id, u.id};
@@ -47,8 +47,42 @@ Result<void> IdentityService::AddToOrg(const std::string& user, const std::strin
   if (!u) return NotFound("no such user: " + user);
   RAMPART_TRY(o, store_.FindOrg(org));
   if (!o) return NotFound("no such organization: " + org);
-  RAMPART_CHECK(store_.PutMembership({u->id, o->id, RoleName(role)}));
+  RAMPART_CHECK(store_.PutMembership({u->id, o->id, RoleName(role)}, std::nullopt));
   Forget(u->id);
+  return {};
+}
+
+namespace {
+
+Result<bool> SharesAnOrganization(store::OrgStore& store, const std::string& a, const std::string& b) {
+  RAMPART_TRY(of_a, store.MembershipsOfUser(a));
+  RAMPART_TRY(of_b, store.MembershipsOfUser(b));
+  for (const auto& x : of_a) {
+    for (const auto& y : of_b) {
+      if (x.org_id == y.org_id) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+Result<store::MemberRecord> IdentityService::PutMember(const std::string& acting_user, const std::string& org_id,
+                                                       const std::string& user_id, Role role,
+                                                       const std::function<store::V2AuditRecord(const store::UserRecord&)>& audit_for) {
+  RAMPART_TRY(user, store_.FindUser(user_id));
+  RAMPART_TRY(shares, SharesAnOrganization(store_, acting_user, user_id));
+  if (!user || user->id != user_id || !shares) return Error::NotFound("Not Found");
+  store::MembershipRecord m{user_id, org_id, RoleName(role)};
+  RAMPART_CHECK(store_.PutMembership(m, audit_for(*user)));
+  Forget(user_id);
+  return store::MemberRecord{m, *user};
+}
+
+Result<void> IdentityService::RemoveMember(const std::string& org_id, const std::string& user_id,
+                                           const store::V2AuditRecord& audit) {
+  RAMPART_CHECK(store_.DeleteMembership(org_id, user_id, audit));
+  Forget(user_id);
   return {};
 }
 

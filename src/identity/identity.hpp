@@ -3,6 +3,7 @@
 // master key, and the users' roles per organization as the Hawk surface needs them. Provides the Hawk credentials lookup (Hawk id =
 // user id) and the organization check for the `ext` attribute. Blocking (calls the store).
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -43,6 +44,15 @@ class IdentityService {
   Result<ClientCredentials> CreateUser(const std::string& org, Role role, const std::string& email,
                                        const std::string& display_name = "");
   Result<void> AddToOrg(const std::string& user, const std::string& org, Role role);
+  // Membership changes made through the v2 API, with their v2 audit record; the user's cached
+  // roles are dropped at once. Only a user who already shares an organization with `acting_user`
+  // may be added: any other id is NotFound, like an unknown one, so ids cannot be probed across
+  // organizations. Conflict when the organization would be left without an owner.
+  // `audit_for` makes the audit record once the user is known.
+  Result<store::MemberRecord> PutMember(const std::string& acting_user, const std::string& org_id,
+                                        const std::string& user_id, Role role,
+                                        const std::function<store::V2AuditRecord(const store::UserRecord&)>& audit_for);
+  Result<void> RemoveMember(const std::string& org_id, const std::string& user_id, const store::V2AuditRecord& audit);
   // The user's newest valid key; with `rotate`, a new key, the previous ones kept for `grace`.
   Result<ClientCredentials> Key(const std::string& user, const std::string& org, bool rotate,
                                 std::chrono::seconds grace);

@@ -64,7 +64,7 @@ TEST(Identity, CacheServesWithinTtlAndSeesOutsideChangesAfterIt) {
   EXPECT_EQ(svc.CredentialsFor(creds->user_id).size(), 1u);
   EXPECT_TRUE(svc.IsCached(creds->user_id));
   // A change written straight to the store (as another process would) is not seen within the TTL…
-  ASSERT_TRUE(db->PutMembership({creds->user_id, creds->org_id, "reader"}));
+  ASSERT_TRUE(db->PutMembership({creds->user_id, creds->org_id, "reader"}, std::nullopt));
   EXPECT_EQ(*svc.RoleIn(creds->user_id, creds->org_id), Role::kUser);
   clock.Advance(5s);
   // …and is seen after it.

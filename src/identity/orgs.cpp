@@ -85,7 +85,7 @@ Result<store::UserRecord> FindUser(store::OrgStore& store, const std::string& ke
 Result<void> SetRole(store::OrgStore& store, const std::string& user, const std::string& org, Role role) {
   RAMPART_TRY(u, FindUser(store, user));
   RAMPART_TRY(o, FindOrg(store, org));
-  return store.PutMembership({u.id, o.id, RoleName(role)});
+  return store.PutMembership({u.id, o.id, RoleName(role)}, std::nullopt);
 }
 
 Result<void> SetPassword(store::OrgStore& store, const std::string& user, const Secret& password) {

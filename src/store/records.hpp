@@ -219,8 +219,6 @@ struct V2Write {
   std::vector<std::pair<std::string, std::string>> delete_objects = {};  // (kind, id)
   std::vector<AlertRecord> put_alerts = {};
   std::vector<std::pair<std::string, bool>> set_suppressed = {};  // (CVE, suppressed)
-  std::optional<MembershipRecord> put_membership = {};
-  std::optional<std::string> delete_membership = {};  // user id
   std::optional<V2AuditRecord> audit = {};
 };
 

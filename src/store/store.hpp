@@ -38,9 +38,13 @@ class OrgStore {
   virtual Result<void> UpdateUser(const UserRecord& u) = 0;
   // Every user, or the members of one organization, by email.
   virtual Result<std::vector<MemberRecord>> ListUsers(const std::string& org_id) = 0;
-  // Adds the membership or changes its role. Conflict when it would leave the organization
-  // without an owner.
-  virtual Result<void> PutMembership(const MembershipRecord& m) = 0;
+  // Adds the membership or changes its role, with the v2 audit record when the API made the change
+  // (the CLI's are not in the v2 audit log). Conflict when it would leave the organization without
+  // an owner; the change is logged (ChangeLog) for the caches that hold the user's roles.
+  virtual Result<void> PutMembership(const MembershipRecord& m, const std::optional<V2AuditRecord>& audit) = 0;
+  // NotFound when the user is no member; Conflict when it is the last owner.
+  virtual Result<void> DeleteMembership(const std::string& org_id, const std::string& user_id,
+                                        const std::optional<V2AuditRecord>& audit) = 0;
   virtual Result<std::vector<MembershipRecord>> MembershipsOfUser(const std::string& user_id) = 0;
 
   // Adds a key. With `retire_others_at`, every other key of the user without an end gets that
@@ -110,8 +114,6 @@ class TelemetryStore {
 class V2Store {
  public:
   virtual ~V2Store() = default;
-  // NotFound if delete_membership names no membership of the org; Conflict if the change would
-  // leave the organization without an owner.
   virtual Result<void> Commit(const V2Write& w) = 0;
   // Objects of a kind, oldest first; `parent_id` non-empty restricts to its children.
   virtual Result<std::vector<ObjectRecord>> ListObjects(const std::string& org_id, const std::string& kind,

@@ -28,19 +28,18 @@ TEST_P(StoreContract, UsersRolesAndTheLastOwner) {
   EXPECT_EQ(store_->CreateUser({kUser2, "SEC@acme.example", 1}).error().code, Errc::kConflict);
   ASSERT_TRUE(store_->CreateUser({kUser2, "ops@acme.example", 1}));
   EXPECT_EQ((*store_->FindUser("sec@acme.example"))->display_name, "Sec");
-  ASSERT_TRUE(store_->PutMembership({kUser, kOrg, "reader"}));
-  ASSERT_TRUE(store_->PutMembership({kUser, kOrg, "owner"}));
+  ASSERT_TRUE(store_->PutMembership({kUser, kOrg, "reader"}, std::nullopt));
+  ASSERT_TRUE(store_->PutMembership({kUser, kOrg, "owner"}, std::nullopt));
   auto ms = store_->MembershipsOfUser(kUser);
   ASSERT_EQ(ms->size(), 1u);
   EXPECT_EQ((*ms)[0].role, "owner");
-  EXPECT_FALSE(store_->PutMembership({kUser, "nosuchorg", "owner"}));  // foreign key
+  EXPECT_FALSE(store_->PutMembership({kUser, "nosuchorg", "owner"}, std::nullopt));  // foreign key
   // The organization keeps an owner: demoting the only one is refused, a second one allows it.
-  EXPECT_EQ(store_->PutMembership({kUser, kOrg, "user"}).error().code, Errc::kConflict);
+  EXPECT_EQ(store_->PutMembership({kUser, kOrg, "user"}, std::nullopt).error().code, Errc::kConflict);
   EXPECT_EQ((*store_->MembershipsOfUser(kUser))[0].role, "owner");
-  V2Write leave{.org_id = kOrg, .delete_membership = kUser};
-  EXPECT_EQ(store_->Commit(leave).error().code, Errc::kConflict);
-  ASSERT_TRUE(store_->PutMembership({kUser2, kOrg, "owner"}));
-  ASSERT_TRUE(store_->PutMembership({kUser, kOrg, "user"}));
+  EXPECT_EQ(store_->DeleteMembership(kOrg, kUser, std::nullopt).error().code, Errc::kConflict);
+  ASSERT_TRUE(store_->PutMembership({kUser2, kOrg, "owner"}, std::nullopt));
+  ASSERT_TRUE(store_->PutMembership({kUser, kOrg, "user"}, std::nullopt));
   auto members = store_->ListUsers(kOrg);
   ASSERT_EQ(members->size(), 2u);
   EXPECT_EQ((*members)[0].user.email, "ops@acme.example");  // by email
@@ -94,7 +93,7 @@ TEST_P(StoreContract, ApiKeysRevokeOnceAndRecordTheirLastUse) {
 TEST_P(StoreContract, RevocationsDisablingsAndDeletionsAreLoggedAsChanges) {
   const int64_t start = *store_->LatestChange();
   ASSERT_TRUE(store_->CreateUser({kUser, "sec@acme.example", 1}));
-  ASSERT_TRUE(store_->PutMembership({kUser, kOrg, "owner"}));
+  ASSERT_TRUE(store_->PutMembership({kUser, kOrg, "owner"}, std::nullopt));
   UserRecord u = **store_->FindUser(kUser);
   u.disabled_at_ms = 5;
   ASSERT_TRUE(store_->UpdateUser(u));
@@ -102,7 +101,7 @@ TEST_P(StoreContract, RevocationsDisablingsAndDeletionsAreLoggedAsChanges) {
   ASSERT_TRUE(*store_->RevokeApiKey("t1", 6));
   EXPECT_FALSE(*store_->RevokeApiKey("t1", 7));  // nothing changed: nothing logged
   ASSERT_TRUE(store_->DeleteOrg(kOtherOrg, Aud(kOtherOrg, "delete")));
-  EXPECT_FALSE(store_->PutMembership({kUser, "nosuchorg", "owner"}));  // refused: nothing logged
+  EXPECT_FALSE(store_->PutMembership({kUser, "nosuchorg", "owner"}, std::nullopt));  // refused: nothing logged
   auto log = *store_->ChangesSince(start, 100);
   std::vector<std::pair<std::string, std::string>> got;
   for (const auto& c : log) got.emplace_back(c.topic, c.key);
@@ -122,7 +121,7 @@ TEST_P(StoreContract, DeletingAnOrganizationTakesEverythingItHoldsAndIsAudited) 
   ASSERT_TRUE(store_->PutPolicyObject({kOrg, "policy", "P1", "corp", 1, "{}", {"L1"}}, Aud("P1")));
   ASSERT_TRUE(store_->CreateApiKey({"t1", kOrg, "ab", "userlists:read", "", "", 5}));
   ASSERT_TRUE(store_->CreateUser({kUser, "sec@acme.example", 1}));
-  ASSERT_TRUE(store_->PutMembership({kUser, kOrg, "owner"}));
+  ASSERT_TRUE(store_->PutMembership({kUser, kOrg, "owner"}, std::nullopt));
   ASSERT_TRUE(store_->PutAgents({{kOrg, "a1", "online", 1, "{}"}}));
   ASSERT_TRUE(store_->GrantZoneSuffix(kOrg, "rpz.acme.example"));
   OrgContents held = *store_->ContentsOf(kOrg);

@@ -61,17 +61,16 @@ TEST_P(StoreContract, AV2WriteLandsWholeWithItsAuditOrNotAtAll) {
   EXPECT_EQ(store_->ListObjects(kOrg, "rule", "rs1")->size(), 2u);
   EXPECT_EQ(store_->ListObjects(kOrg, "rule", "")->size(), 2u);
   EXPECT_TRUE(store_->ListObjects(kOtherOrg, "rule", "")->empty());
-  // A write whose last part fails (no such member) leaves none of its parts behind.
+  // A write whose last part fails (its audit record's id is taken) leaves none of its parts behind.
   V2Write failing{.org_id = kOrg,
                   .delete_objects = {{"rule", "r1"}},
-                  .delete_membership = "cccccccccccccccccccccccc",
-                  .audit = V2AuditRecord{kOrg, "000000000000000000000002", 6, "{}"}};
-  EXPECT_EQ(store_->Commit(failing).error().code, Errc::kNotFound);
+                  .audit = V2AuditRecord{kOrg, "000000000000000000000001", 6, "{}"}};
+  EXPECT_EQ(store_->Commit(failing).error().code, Errc::kConflict);
   EXPECT_TRUE(*store_->GetObject(kOrg, "rule", "r1"));
   auto audit = *store_->ListV2Audit({.org_id = kOrg});
   ASSERT_EQ(audit.size(), 1u);
   EXPECT_EQ(audit[0].doc, "{\"a\":1}");
-  failing.delete_membership.reset();
+  failing.audit->id = "000000000000000000000002";
   ASSERT_TRUE(store_->Commit(failing));
   EXPECT_FALSE(*store_->GetObject(kOrg, "rule", "r1"));
   EXPECT_EQ(store_->ListV2Audit({.org_id = kOrg, .from_ms = 6})->size(), 1u);
@@ -99,14 +98,17 @@ TEST_P(StoreContract, VulnerabilitiesFilterAndSuppress) {
 TEST_P(StoreContract, MembersOfAnOrganization) {
   ASSERT_TRUE(store_->CreateUser({"aaaaaaaaaaaaaaaaaaaaaaaa", "b@acme.example", 1}));
   ASSERT_TRUE(store_->CreateUser({"bbbbbbbbbbbbbbbbbbbbbbbb", "a@acme.example", 1}));
-  ASSERT_TRUE(store_->Commit({.org_id = kOrg, .put_membership = MembershipRecord{"aaaaaaaaaaaaaaaaaaaaaaaa", kOrg, "owner"}}));
-  ASSERT_TRUE(store_->Commit({.org_id = kOrg, .put_membership = MembershipRecord{"bbbbbbbbbbbbbbbbbbbbbbbb", kOrg, "reader"}}));
+  const V2AuditRecord put{kOrg, "000000000000000000000009", 5, "{\"member\":1}"};
+  ASSERT_TRUE(store_->PutMembership({"aaaaaaaaaaaaaaaaaaaaaaaa", kOrg, "owner"}, put));
+  ASSERT_TRUE(store_->PutMembership({"bbbbbbbbbbbbbbbbbbbbbbbb", kOrg, "reader"}, std::nullopt));
+  EXPECT_EQ(store_->ListV2Audit({.org_id = kOrg})->size(), 1u);  // with the change, when given
   auto members = *store_->MembersOfOrg(kOrg);
   ASSERT_EQ(members.size(), 2u);
   EXPECT_EQ(members[0].user.email, "a@acme.example");
   EXPECT_EQ(members[0].membership.role, "reader");
   EXPECT_TRUE(store_->MembersOfOrg(kOtherOrg)->empty());
-  ASSERT_TRUE(store_->Commit({.org_id = kOrg, .delete_membership = "bbbbbbbbbbbbbbbbbbbbbbbb"}));
+  EXPECT_EQ(store_->DeleteMembership(kOrg, "cccccccccccccccccccccccc", std::nullopt).error().code, Errc::kNotFound);
+  ASSERT_TRUE(store_->DeleteMembership(kOrg, "bbbbbbbbbbbbbbbbbbbbbbbb", std::nullopt));
   EXPECT_EQ(store_->MembersOfOrg(kOrg)->size(), 1u);
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "base/result.hpp"
+#include "identity/identity.hpp"
 #include "store/store.hpp"
 #include "telemetry/v2_write.hpp"
 
@@ -16,8 +17,10 @@ using LastSeenFn = std::function<int64_t(const std::string& user_id)>;
 
 Result<std::string> MembersBody(store::V2Store& store, const std::string& org_id, const LastSeenFn& last_seen);
 // `{"role":"user|reader|owner","id":"<user id>"}` → the member object.
-Result<std::string> AddMember(store::Store& store, const Actor& actor, std::string_view body);
-Result<void> RemoveMember(store::V2Store& store, const Actor& actor, const std::string& user_id);
+// Both through identity (which keeps the roles and drops its cache); the audit record lands with
+// the change.
+Result<std::string> AddMember(identity::IdentityService& identity, const Actor& actor, std::string_view body);
+Result<void> RemoveMember(identity::IdentityService& identity, const Actor& actor, const std::string& user_id);
 // `{"role","email"}` → `{"sentToEmail","role","status":"pending"}`. rampart sends no email: an
 // operator turns an invite into a user with `rampart admin user create`.
 Result<std::string> Invite(store::V2Store& store, const Actor& actor, std::string_view body);

@@ -173,9 +173,9 @@ Result<std::string> CreateRuleset(store::V2Store& store, const Actor& actor, std
   const std::string now = FormatInstant(actor.now_ms);
   json::object stored{{"id", id}, {"name", doc["name"]}, {"description", doc["description"]}, {"createdAt", now}, {"updatedAt", now}};
   store::ObjectRecord rec{actor.org_id, "ruleset", id, "", actor.now_ms, json::serialize(stored)};
-  store::V2Write w{actor.org_id, {rec}, {}, {}, {}, {}, {},
-                   AuditFor(actor, "create", "ruleset.create", "Created ruleset " + std::string(doc["name"].as_string()),
-                            json::object{{"rulesetId", id}})};
+  store::V2Write w{.org_id = actor.org_id, .put_objects = {rec},
+                   .audit = AuditFor(actor, "create", "ruleset.create", "Created ruleset " + std::string(doc["name"].as_string()),
+                                     json::object{{"rulesetId", id}})};
   RAMPART_CHECK(store.Commit(w));
   return RenderRuleset(store, rec);
 }
@@ -189,9 +189,9 @@ Result<std::string> UpdateRuleset(store::V2Store& store, const Actor& actor, con
   stored["description"] = doc["description"];
   stored["updatedAt"] = FormatInstant(actor.now_ms);
   rs.doc = json::serialize(stored);
-  store::V2Write w{actor.org_id, {rs}, {}, {}, {}, {}, {},
-                   AuditFor(actor, "update", "ruleset.update", "Updated ruleset " + std::string(doc["name"].as_string()),
-                            json::object{{"rulesetId", id}})};
+  store::V2Write w{.org_id = actor.org_id, .put_objects = {rs},
+                   .audit = AuditFor(actor, "update", "ruleset.update", "Updated ruleset " + std::string(doc["name"].as_string()),
+                                     json::object{{"rulesetId", id}})};
   RAMPART_CHECK(store.Commit(w));
   return RenderRuleset(store, rs);
 }

@@ -3,6 +3,7 @@
 #include "store/sqlite/org_queries.hpp"
 #include "store/sqlite/queries.hpp"
 #include "store/sqlite/sqlite_enforcement.hpp"
+#include "store/sqlite/sqlite_v2.hpp"
 
 namespace rampart::store::sqlite {
 namespace {
@@ -120,7 +121,7 @@ Result<std::vector<MemberRecord>> SqliteOrgs::ListUsers(const std::string& org_i
   return CollectRows<MemberRecord>(s, ReadMember);
 }
 
-Result<void> SqliteOrgs::PutMembership(const MembershipRecord& m) {
+Result<void> SqliteOrgs::PutMembership(const MembershipRecord& m, const std::optional<V2AuditRecord>& audit) {
   std::lock_guard lock(c_.write_mu);
   Txn txn(c_.writer);
   if (!txn.begun()) return txn.begun().error();
@@ -128,7 +129,23 @@ Result<void> SqliteOrgs::PutMembership(const MembershipRecord& m) {
   Stmt s(c_.writer, q::kPutMembership);
   RAMPART_CHECK(s.Bind(1, m.user_id).Bind(2, m.org_id).Bind(3, m.role).Run());
   RAMPART_CHECK(KeepAnOwner(c_.writer, m.org_id, owners));
+  if (audit) RAMPART_CHECK(InsertV2Audit(c_.writer, *audit));
   RAMPART_CHECK(AppendChange(c_.writer, change_topic::kUser, m.user_id));
+  return txn.Commit();
+}
+
+Result<void> SqliteOrgs::DeleteMembership(const std::string& org_id, const std::string& user_id,
+                                          const std::optional<V2AuditRecord>& audit) {
+  std::lock_guard lock(c_.write_mu);
+  Txn txn(c_.writer);
+  if (!txn.begun()) return txn.begun().error();
+  RAMPART_TRY(owners, OwnerCount(c_.writer, org_id));
+  Stmt s(c_.writer, q::kDeleteMembership);
+  RAMPART_CHECK(s.Bind(1, user_id).Bind(2, org_id).Run());
+  if (sqlite3_changes(c_.writer.get()) != 1) return Error::NotFound("no such member");
+  RAMPART_CHECK(KeepAnOwner(c_.writer, org_id, owners));
+  if (audit) RAMPART_CHECK(InsertV2Audit(c_.writer, *audit));
+  RAMPART_CHECK(AppendChange(c_.writer, change_topic::kUser, user_id));
   return txn.Commit();
 }
 

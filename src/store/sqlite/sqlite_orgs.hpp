@@ -27,7 +27,9 @@ class SqliteOrgs {
   Result<std::optional<UserRecord>> FindUser(const std::string& key);
   Result<void> UpdateUser(const UserRecord& u);
   Result<std::vector<MemberRecord>> ListUsers(const std::string& org_id);
-  Result<void> PutMembership(const MembershipRecord& m);
+  Result<void> PutMembership(const MembershipRecord& m, const std::optional<V2AuditRecord>& audit);
+  Result<void> DeleteMembership(const std::string& org_id, const std::string& user_id,
+                                const std::optional<V2AuditRecord>& audit);
   Result<std::vector<MembershipRecord>> MembershipsOfUser(const std::string& user_id);
   Result<void> AddHawkKey(const HawkKeyRecord& k, std::optional<int64_t> retire_others_at);
   Result<std::vector<HawkKeyRecord>> ValidHawkKeys(const std::string& user_id, int64_t now_ms);

@@ -61,7 +61,13 @@ class SqliteStore final : public Store {
   Result<std::optional<UserRecord>> FindUser(const std::string& key) override { return orgs_.FindUser(key); }
   Result<void> UpdateUser(const UserRecord& u) override { return orgs_.UpdateUser(u); }
   Result<std::vector<MemberRecord>> ListUsers(const std::string& org_id) override { return orgs_.ListUsers(org_id); }
-  Result<void> PutMembership(const MembershipRecord& m) override { return orgs_.PutMembership(m); }
+  Result<void> PutMembership(const MembershipRecord& m, const std::optional<V2AuditRecord>& audit) override {
+    return orgs_.PutMembership(m, audit);
+  }
+  Result<void> DeleteMembership(const std::string& org_id, const std::string& user_id,
+                                const std::optional<V2AuditRecord>& audit) override {
+    return orgs_.DeleteMembership(org_id, user_id, audit);
+  }
   Result<std::vector<MembershipRecord>> MembershipsOfUser(const std::string& user_id) override {
     return orgs_.MembershipsOfUser(user_id);
   }

@@ -34,6 +34,11 @@ Result<void> PutAlertRows(Db& db, const std::vector<AlertRecord>& alerts) {
   return {};
 }
 
+Result<void> InsertV2Audit(Db& db, const V2AuditRecord& a) {
+  Stmt s(db, q::kInsertV2Audit);
+  return s.Bind(1, a.org_id).Bind(2, a.id).Bind(3, a.created_at_ms).Bind(4, a.doc).Run();
+}
+
 Result<void> SqliteV2::Commit(const V2Write& w) {
   std::lock_guard lock(c_.write_mu);
   Db& db = c_.writer;
@@ -51,23 +56,7 @@ Result<void> SqliteV2::Commit(const V2Write& w) {
   for (const auto& [cve, on] : w.set_suppressed) {
     RAMPART_CHECK(sup.Bind(1, w.org_id).Bind(2, cve).Bind(3, int64_t{on}).Run());
   }
-  RAMPART_TRY(owners, OwnerCount(db, w.org_id));
-  if (w.put_membership) {
-    Stmt s(db, q::kPutMembership);
-    RAMPART_CHECK(s.Bind(1, w.put_membership->user_id).Bind(2, w.org_id).Bind(3, w.put_membership->role).Run());
-  }
-  if (w.delete_membership) {
-    Stmt s(db, q::kDeleteMembership);
-    RAMPART_CHECK(s.Bind(1, *w.delete_membership).Bind(2, w.org_id).Run());
-    if (sqlite3_changes(db.get()) != 1) return Error::NotFound("no such member");
-  }
-  RAMPART_CHECK(KeepAnOwner(db, w.org_id, owners));
-  if (w.put_membership) RAMPART_CHECK(AppendChange(db, change_topic::kUser, w.put_membership->user_id));
-  if (w.delete_membership) RAMPART_CHECK(AppendChange(db, change_topic::kUser, *w.delete_membership));
-  if (w.audit) {
-    Stmt s(db, q::kInsertV2Audit);
-    RAMPART_CHECK(s.Bind(1, w.org_id).Bind(2, w.audit->id).Bind(3, w.audit->created_at_ms).Bind(4, w.audit->doc).Run());
-  }
+  if (w.audit) RAMPART_CHECK(InsertV2Audit(db, *w.audit));
   return txn.Commit();
 }
 

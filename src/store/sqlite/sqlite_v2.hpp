@@ -8,6 +8,9 @@ namespace rampart::store::sqlite {
 // Inserts or replaces alert rows inside the caller's transaction (on `db`, the writer).
 Result<void> PutAlertRows(Db& db, const std::vector<AlertRecord>& alerts);
 
+// One v2_audit row, inside the caller's transaction.
+Result<void> InsertV2Audit(Db& db, const V2AuditRecord& a);
+
 class SqliteV2 {
  public:
   explicit SqliteV2(Connections& c) : c_(c) {}
