@@ -107,28 +107,27 @@ void AddAlertRoutes(http::Router<Route>& r, V2Deps& deps) {
                                     QueryParam(c.req, "ruleId"),  QueryParam(c.req, "agentId"),
                                     QueryParam(c.req, "from"),    QueryParam(c.req, "until"),
                                     QueryParam(c.req, "token")};
-           RAMPART_TRY(body, telemetry::ListAlertsBody(deps.telemetry, deps.tokens, c.principal->org_id, p));
+           RAMPART_TRY(body, deps.telemetry.Alerts(c.principal->org_id, p));
            return Reply{http::Status::ok, nullptr, "application/json", std::move(body)};
          }});
   // Before /v2/alerts/{id}: the first matching template wins.
   r.Add(http::Verb::get, "/v2/alerts/severity-counts",
         {.name = "v2.alerts.severity_counts", .access = Access::kRead, .runs = Runs::kBlocking,
          .fn = [&deps](Call& c) -> Result<Reply> {
-           RAMPART_TRY(body, telemetry::SeverityCountsBody(deps.telemetry, c.principal->org_id,
-                                                           QueryParam(c.req, "from"), QueryParam(c.req, "until")));
+           RAMPART_TRY(body, deps.telemetry.SeverityCounts(c.principal->org_id, QueryParam(c.req, "from"),
+                                                             QueryParam(c.req, "until")));
            return Reply{http::Status::ok, nullptr, "application/json", std::move(body)};
          }});
   r.Add(http::Verb::get, "/v2/alerts/{id}",
         {.name = "v2.alerts.get", .access = Access::kRead, .runs = Runs::kBlocking,
          .fn = [&deps](Call& c) -> Result<Reply> {
-           RAMPART_TRY(alert, deps.telemetry.GetAlert(c.principal->org_id, std::string(c.params[0])));
-           if (!alert) return Error::NotFound("Alert not found");
-           return Reply{http::Status::ok, nullptr, "application/json", alert->doc};
+           RAMPART_TRY(alert, deps.telemetry.Alert(c.principal->org_id, std::string(c.params[0])));
+           return Reply{http::Status::ok, nullptr, "application/json", std::move(alert)};
          }});
   r.Add(http::Verb::get, "/v2/alerts/{id}/events",
         {.name = "v2.alerts.events", .access = Access::kRead, .runs = Runs::kBlocking,
          .fn = [&deps](Call& c) -> Result<Reply> {
-           RAMPART_TRY(body, telemetry::AlertEventsBody(deps.telemetry, c.principal->org_id, std::string(c.params[0])));
+           RAMPART_TRY(body, deps.telemetry.AlertEvents(c.principal->org_id, std::string(c.params[0])));
            return Reply{http::Status::ok, nullptr, "application/json", std::move(body)};
          }});
 }
@@ -140,7 +139,7 @@ void AddV2Routes(http::Router<Route>& r, V2Deps& deps) {
   AddAlertRoutes(r, deps);
   // Agents come from the organization's in-memory snapshot; only loading it blocks.
   auto list = [&deps](Call& c, const telemetry::AgentSnapshot& snap) -> Result<Reply> {
-    RAMPART_TRY(page, deps.agents.ListBody(snap, QueryParam(c.req, "status"), QueryParam(c.req, "token")));
+    RAMPART_TRY(page, deps.telemetry.agents().ListBody(snap, QueryParam(c.req, "status"), QueryParam(c.req, "token")));
     return Reply{http::Status::ok, nullptr, "application/json", {}, std::move(page.payload_hash), std::move(page.body)};
   };
   auto get = [](Call& c, const telemetry::AgentSnapshot& snap) -> Result<Reply> {
@@ -152,11 +151,11 @@ void AddV2Routes(http::Router<Route>& r, V2Deps& deps) {
                                 std::tuple{"/v2/agents/{id}", "v2.agents.get", HandlerOn(get)}}) {
     Route route{.name = name, .access = Access::kRead, .runs = Runs::kBlocking,
                 .fn = [&deps, fn](Call& c) -> Result<Reply> {
-                  RAMPART_TRY(snap, deps.agents.Load(c.principal->org_id));
+                  RAMPART_TRY(snap, deps.telemetry.agents().Load(c.principal->org_id));
                   return fn(c, *snap);
                 }};
     route.fast = [&deps, fn](Call& c) -> std::optional<Result<Reply>> {
-      auto snap = deps.agents.Cached(c.principal->org_id);
+      auto snap = deps.telemetry.agents().Cached(c.principal->org_id);
       if (!snap) return std::nullopt;
       return fn(c, *snap);
     };

@@ -14,8 +14,7 @@
 #include "identity/identity.hpp"
 #include "ratelimit/limiter.hpp"
 #include "store/store.hpp"
-#include "telemetry/agent_directory.hpp"
-#include "telemetry/page_token.hpp"
+#include "telemetry/service.hpp"
 
 namespace rampart::api {
 
@@ -31,9 +30,7 @@ struct V2Deps {
   ratelimit::Limiter& ip_limit;
   ratelimit::Limiter& org_limit;
   const Clock& clock;
-  store::Store& telemetry;  // every v2 store interface (telemetry, V2Store, identity)
-  const telemetry::PageTokenCodec& tokens;
-  telemetry::AgentDirectory& agents;
+  telemetry::TelemetryService& telemetry;
 };
 
 // A v2 request's authentication: the principal and what the response signature needs, or the

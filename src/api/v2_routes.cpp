@@ -27,8 +27,7 @@ Result<telemetry::Actor> ActorOf(const Call& c, V2Deps& deps, bool owner_only) {
   if (owner_only && deps.identity.RoleIn(user_id, org) != identity::Role::kOwner) {
     return Error{Errc::kForbidden, Reason::kNone, "only owners of the organization can change its members"};
   }
-  RAMPART_TRY(user, deps.telemetry.FindUser(user_id));
-  return telemetry::Actor{org, user_id, user ? user->email : "", UnixMillis(deps.clock.Now())};
+  return deps.telemetry.ActorFor(org, user_id);
 }
 
 Route Read(const char* name, BodyFn fn) {
@@ -48,10 +47,10 @@ Route Write(const char* name, V2Deps& deps, ActorFn fn, bool owner_only = false)
 
 void AddDismissRoutes(http::Router<Route>& r, V2Deps& d) {
   r.Add(http::Verb::post, "/v2/alerts/dismiss", Write("v2.alerts.dismiss", d, [&d](Call& c, const telemetry::Actor& a) {
-          return telemetry::DismissAlerts(d.telemetry, d.telemetry, a, c.req.body());
+          return d.telemetry.Dismiss(a, c.req.body());
         }));
   r.Add(http::Verb::post, "/v2/alerts/undismiss", Write("v2.alerts.undismiss", d, [&d](Call& c, const telemetry::Actor& a) {
-          return telemetry::UndismissAlerts(d.telemetry, d.telemetry, a, c.req.body());
+          return d.telemetry.Undismiss(a, c.req.body());
         }));
 }
 
@@ -62,94 +61,93 @@ void AddVulnRoutes(http::Router<Route>& r, V2Deps& d) {
                                  QueryParam(c.req, "token")};
   };
   r.Add(http::Verb::get, "/v2/vulnerabilities", Read("v2.vulns.list", [&d, params](Call& c) {
-          return telemetry::ListVulnsBody(d.telemetry, d.tokens, c.principal->org_id, params(c));
+          return d.telemetry.Vulnerabilities(c.principal->org_id, params(c));
         }));
   r.Add(http::Verb::get, "/v2/vulnerabilities/suppressions", Read("v2.vulns.suppressions", [&d](Call& c) {
-          return telemetry::ListSuppressionsBody(d.telemetry, c.principal->org_id);
+          return d.telemetry.Suppressions(c.principal->org_id);
         }));
   r.Add(http::Verb::post, "/v2/vulnerabilities/suppressions",
         Write("v2.vulns.suppressions.create", d, [&d](Call& c, const telemetry::Actor& a) {
-          return telemetry::CreateSuppression(d.telemetry, a, c.req.body());
+          return d.telemetry.CreateSuppression(a, c.req.body());
         }));
   r.Add(http::Verb::delete_, "/v2/vulnerabilities/suppressions/{id}",
         Write("v2.vulns.suppressions.delete", d, [&d](Call& c, const telemetry::Actor& a) {
-          return telemetry::DeleteSuppression(d.telemetry, a, P(c, 0));
+          return d.telemetry.DeleteSuppression(a, P(c, 0));
         }));
   r.Add(http::Verb::get, "/v2/vulnerabilities/package/{name}", Read("v2.vulns.package", [&d, params](Call& c) {
-          return telemetry::ListVulnsBody(d.telemetry, d.tokens, c.principal->org_id, params(c), P(c, 0));
+          return d.telemetry.Vulnerabilities(c.principal->org_id, params(c), P(c, 0));
         }));
   r.Add(http::Verb::get, "/v2/vulnerabilities/{cve}", Read("v2.vulns.get", [&d](Call& c) {
-          return telemetry::GetVulnBody(d.telemetry, c.principal->org_id, P(c, 0));
+          return d.telemetry.Vulnerability(c.principal->org_id, P(c, 0));
         }));
   r.Add(http::Verb::get, "/v2/vulnerabilities/{cve}/servers", Read("v2.vulns.servers", [&d](Call& c) {
-          return telemetry::VulnServersBody(d.telemetry, c.principal->org_id, P(c, 0));
+          return d.telemetry.VulnerabilityServers(c.principal->org_id, P(c, 0));
         }));
 }
 
 void AddRuleRoutes(http::Router<Route>& r, V2Deps& d) {
   using telemetry::Actor;
   r.Add(http::Verb::get, "/v2/rulesets", Read("v2.rulesets.list", [&d](Call& c) {
-          return telemetry::ListRulesetsBody(d.telemetry, c.principal->org_id);
+          return d.telemetry.Rulesets(c.principal->org_id);
         }));
   r.Add(http::Verb::post, "/v2/rulesets", Write("v2.rulesets.create", d, [&d](Call& c, const Actor& a) {
-          return telemetry::CreateRuleset(d.telemetry, a, c.req.body());
+          return d.telemetry.CreateRuleset(a, c.req.body());
         }));
   r.Add(http::Verb::get, "/v2/rulesets/{id}", Read("v2.rulesets.get", [&d](Call& c) {
-          return telemetry::GetRulesetBody(d.telemetry, c.principal->org_id, P(c, 0));
+          return d.telemetry.Ruleset(c.principal->org_id, P(c, 0));
         }));
   r.Add(http::Verb::put, "/v2/rulesets/{id}", Write("v2.rulesets.update", d, [&d](Call& c, const Actor& a) {
-          return telemetry::UpdateRuleset(d.telemetry, a, P(c, 0), c.req.body());
+          return d.telemetry.UpdateRuleset(a, P(c, 0), c.req.body());
         }));
   r.Add(http::Verb::delete_, "/v2/rulesets/{id}", Write("v2.rulesets.delete", d, [&d](Call& c, const Actor& a) {
-          return telemetry::DeleteRuleset(d.telemetry, a, P(c, 0));
+          return d.telemetry.DeleteRuleset(a, P(c, 0));
         }));
   r.Add(http::Verb::get, "/v2/rulesets/{id}/rules", Read("v2.rules.list", [&d](Call& c) {
-          return telemetry::ListRulesBody(d.telemetry, c.principal->org_id, P(c, 0));
+          return d.telemetry.Rules(c.principal->org_id, P(c, 0));
         }));
   r.Add(http::Verb::post, "/v2/rulesets/{id}/rules", Write("v2.rules.create", d, [&d](Call& c, const Actor& a) {
-          return telemetry::CreateRule(d.telemetry, a, P(c, 0), c.req.body());
+          return d.telemetry.CreateRule(a, P(c, 0), c.req.body());
         }));
   r.Add(http::Verb::get, "/v2/rulesets/{id}/rules/{rule}", Read("v2.rules.get", [&d](Call& c) {
-          return telemetry::GetRuleBody(d.telemetry, c.principal->org_id, P(c, 0), P(c, 1));
+          return d.telemetry.Rule(c.principal->org_id, P(c, 0), P(c, 1));
         }));
   r.Add(http::Verb::put, "/v2/rulesets/{id}/rules/{rule}", Write("v2.rules.update", d, [&d](Call& c, const Actor& a) {
-          return telemetry::UpdateRule(d.telemetry, a, P(c, 0), P(c, 1), c.req.body());
+          return d.telemetry.UpdateRule(a, P(c, 0), P(c, 1), c.req.body());
         }));
   r.Add(http::Verb::delete_, "/v2/rulesets/{id}/rules/{rule}", Write("v2.rules.delete", d, [&d](Call& c, const Actor& a) {
-          return telemetry::DeleteRule(d.telemetry, a, P(c, 0), P(c, 1));
+          return d.telemetry.DeleteRule(a, P(c, 0), P(c, 1));
         }));
   r.Add(http::Verb::get, "/v2/rules/{rule}/tags", Read("v2.rules.tags.get", [&d](Call& c) {
-          return telemetry::GetRuleTagsBody(d.telemetry, c.principal->org_id, P(c, 0));
+          return d.telemetry.RuleTags(c.principal->org_id, P(c, 0));
         }));
   r.Add(http::Verb::post, "/v2/rules/{rule}/tags", Write("v2.rules.tags.put", d, [&d](Call& c, const Actor& a) {
-          return telemetry::PutRuleTags(d.telemetry, a, P(c, 0), c.req.body());
+          return d.telemetry.PutRuleTags(a, P(c, 0), c.req.body());
         }));
 }
 
 void AddOrganizationRoutes(http::Router<Route>& r, V2Deps& d) {
   using telemetry::Actor;
   r.Add(http::Verb::get, "/v2/organizations/members", Read("v2.members.list", [&d](Call& c) {
-          return telemetry::MembersBody(d.telemetry, c.principal->org_id,
-                                        [&d](const std::string& u) { return d.identity.LastAuthenticated(u); });
+          return d.telemetry.Members(c.principal->org_id);
         }));
   r.Add(http::Verb::post, "/v2/organizations/members", Write("v2.members.add", d, [&d](Call& c, const Actor& a) {
-          return telemetry::AddMember(d.identity, a, c.req.body());
+          return d.telemetry.AddMember(a, c.req.body());
         }, true));
   // 204 with no body, so not through Write().
   r.Add(http::Verb::delete_, "/v2/organizations/members/{id}",
         Route{.name = "v2.members.delete", .access = Access::kWrite, .runs = Runs::kBlocking, .fn = [&d](Call& c) -> Result<Reply> {
                 RAMPART_TRY(actor, ActorOf(c, d, true));
-                RAMPART_CHECK(telemetry::RemoveMember(d.identity, actor, P(c, 0)));
+                RAMPART_CHECK(d.telemetry.RemoveMember(actor, P(c, 0)));
                 return Reply{http::Status::no_content, nullptr, "application/json", {}};
               }});
   for (auto verb : {http::Verb::post, http::Verb::put}) {
     r.Add(verb, "/v2/organizations/invites", Write("v2.invites.create", d, [&d](Call& c, const Actor& a) {
-            return telemetry::Invite(d.telemetry, a, c.req.body());
+            return d.telemetry.Invite(a, c.req.body());
           }, true));
   }
   r.Add(http::Verb::get, "/v2/auditlogs", Read("v2.auditlogs", [&d](Call& c) {
-          return telemetry::ListAuditBody(d.telemetry, d.tokens, c.principal->org_id, QueryParam(c.req, "from"),
-                                          QueryParam(c.req, "until"), QueryParam(c.req, "token"));
+          return d.telemetry.AuditLog(c.principal->org_id, QueryParam(c.req, "from"), QueryParam(c.req, "until"),
+                                      QueryParam(c.req, "token"));
         }));
 }
 
@@ -157,17 +155,16 @@ void AddOrganizationRoutes(http::Router<Route>& r, V2Deps& d) {
 void AddIntegrationRoutes(http::Router<Route>& r, V2Deps& d) {
   using telemetry::Actor;
   r.Add(http::Verb::get, "/v2/aws/ec2", Read("v2.aws.ec2", [&d](Call& c) -> Result<std::string> {
-          RAMPART_TRY(snap, d.agents.Load(c.principal->org_id));
-          return telemetry::Ec2ServersBody(*snap, d.tokens, QueryParam(c.req, "monitored"), QueryParam(c.req, "token"));
+          return d.telemetry.Ec2Servers(c.principal->org_id, QueryParam(c.req, "monitored"), QueryParam(c.req, "token"));
         }));
   r.Add(http::Verb::get, "/v2/integrations/s3export", Read("v2.s3export.get", [&d](Call& c) {
-          return telemetry::S3ExportsBody(d.telemetry, c.principal->org_id);
+          return d.telemetry.S3Exports(c.principal->org_id);
         }));
   r.Add(http::Verb::put, "/v2/integrations/s3export", Write("v2.s3export.put", d, [&d](Call& c, const Actor& a) {
-          return telemetry::PutS3Export(d.telemetry, a, c.req.body());
+          return d.telemetry.PutS3Export(a, c.req.body());
         }));
   r.Add(http::Verb::delete_, "/v2/integrations/s3export", Write("v2.s3export.delete", d, [&d](Call& c, const Actor& a) {
-          return telemetry::DeleteS3Export(d.telemetry, a, c.req.body());
+          return d.telemetry.DeleteS3Export(a, c.req.body());
         }));
 }
 

@@ -95,6 +95,7 @@ struct App::Impl {
   std::unique_ptr<ratelimit::KeyedLimiter> ip_limit, org_limit;
   std::unique_ptr<telemetry::PageTokenCodec> page_tokens;
   std::unique_ptr<telemetry::AgentDirectory> agents;
+  std::unique_ptr<telemetry::TelemetryService> telemetry;
   std::unique_ptr<api::V2Deps> v2;
   // One io_context per I/O thread: a connection lives on one thread and needs no strand.
   // ioc() (the first) also runs the acceptor, signals, the sweeper and shutdown.
@@ -258,9 +259,10 @@ Result<std::unique_ptr<App>> App::Create(const Config& cfg) {
   impl->page_tokens = std::make_unique<telemetry::PageTokenCodec>(impl->secret_box->DeriveKey("v2 page tokens"));
   impl->agents = std::make_unique<telemetry::AgentDirectory>(*impl->store, *impl->page_tokens, *impl->clock,
                                                              cfg.telemetry_cache_ttl_ms);
+  impl->telemetry = std::make_unique<telemetry::TelemetryService>(*impl->store, *impl->identity, *impl->page_tokens,
+                                                                 *impl->agents, *impl->clock);
   impl->v2 = std::make_unique<api::V2Deps>(api::V2Deps{*impl->identity, *impl->nonces, *impl->ip_limit,
-                                                       *impl->org_limit, *impl->clock, *impl->store,
-                                                       *impl->page_tokens, *impl->agents});
+                                                       *impl->org_limit, *impl->clock, *impl->telemetry});
   userlists::ServiceOptions opts;
   opts.max_name_length = static_cast<size_t>(cfg.list_name_max_length);
   opts.date_order = cfg.expires_date_order == "dmy" ? userlists::DateOrder::kDmy : userlists::DateOrder::kMdy;
