@@ -1,6 +1,8 @@
 // SQLite backend: WAL, synchronous=FULL (an acknowledged commit survives power loss), foreign
-// keys on. One writer connection and one reader connection, each behind its own mutex, so reads
-// proceed while a large write commits (WAL readers never block on the writer).
+// keys on (off only while migrating, then checked). One writer connection behind a mutex and four
+// reader connections (connections.hpp), so reads proceed while a large write commits (WAL readers
+// never block on the writer). Organizations, v2 objects and enforcement live in sqlite_orgs.cpp,
+// sqlite_v2.cpp and sqlite_enforcement.cpp; lists and telemetry here.
 #include <array>
 #include <atomic>
 #include <mutex>
