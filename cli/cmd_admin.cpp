@@ -47,6 +47,8 @@ void AddAuditCommand(CLI::App* admin) {
       json::value changes = json::parse(r.changes_json, ec);
       arr.push_back(json::object{{"id", r.id}, {"at_ms", r.at_ms}, {"action", r.action}, {"list_id", r.list_id},
                                  {"list_kind", r.list_kind}, {"list_name", r.list_name}, {"actor", r.actor},
+                                 // as before organizations: the key's id, or the actor ("system")
+                                 {"token_id", r.actor.rfind("key:", 0) == 0 ? r.actor.substr(4) : r.actor},
                                  {"changes", ec ? json::value(nullptr) : changes}});
       text += std::to_string(r.at_ms) + "  " + r.action + "  " + r.list_kind + "/" + r.list_name + "  by " +
               r.actor + "  " + r.changes_json + "\n";

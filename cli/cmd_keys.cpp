@@ -36,12 +36,13 @@ SysTime ParseExpires(const std::string& v, SysTime now) {
 
 json::value OptMs(const std::optional<int64_t>& v) { return v ? json::value(*v) : json::value(nullptr); }
 
-json::object KeyJson(const store::ApiKeyRecord& k) {
+// `legacy`: the old `token` spelling also gets the keys its output had (account_id, perm).
+json::object KeyJson(const store::ApiKeyRecord& k, bool legacy = false) {
   json::array nets;
   if (!k.networks.empty()) {
     for (std::string_view n : SplitView(k.networks, ',')) nets.push_back(json::value(n));
   }
-  return {{"id", k.id},
+  json::object o{{"id", k.id},
           {"org_id", k.org_id},
           {"perms", k.perms},
           {"networks", std::move(nets)},
@@ -50,6 +51,13 @@ json::object KeyJson(const store::ApiKeyRecord& k) {
           {"expires_at_ms", OptMs(k.expires_at_ms)},
           {"last_used_at_ms", OptMs(k.last_used_at_ms)},
           {"revoked", k.revoked_at_ms.has_value()}};
+  if (legacy) {
+    o["account_id"] = k.org_id;
+    o["perm"] = k.perms == "userlists:write,policies:write" ? "userlists:write"
+                : k.perms == "userlists:read,policies:read" ? "userlists:read"
+                                                             : k.perms;
+  }
+  return o;
 }
 
 struct Args {
@@ -75,17 +83,17 @@ void Create(const Args& a, bool legacy) {
   if (!a.expires.empty()) spec.expires = ParseExpires(a.expires, clock.Now());
   identity::ApiKeyService keys(*s, clock, std::chrono::milliseconds(0));
   identity::IssuedKey k = Must(keys.Create(org.id, spec));
-  json::object o = KeyJson(k.record);
+  json::object o = KeyJson(k.record, legacy);
   o["token"] = k.token.Reveal();
   Print(a.c.json_out, o, k.token.Reveal());
 }
 
-void List(const Args& a) {
+void List(const Args& a, bool legacy) {
   auto s = OpenDataStore(a.c.data_dir);
   json::array arr;
   std::string text;
   for (const auto& k : Must(s->ListApiKeys(Must(identity::FindOrg(*s, a.org)).id))) {
-    arr.push_back(KeyJson(k));
+    arr.push_back(KeyJson(k, legacy));
     text += k.id + "  " + k.perms + (k.networks.empty() ? "" : "  from " + k.networks) +
             (k.revoked_at_ms ? "  revoked" : "") + "  " + k.description + "\n";
   }
@@ -123,7 +131,7 @@ void AddKeyCommands(CLI::App* admin, const char* name, bool legacy) {
   AddCommon(list, a->c);
   list->callback([a, legacy] {
     if (legacy) Renamed("token list --account", "key list --org");
-    List(*a);
+    List(*a, legacy);
   });
   CLI::App* revoke = key->add_subcommand("revoke", "Revoke a key");
   revoke->add_option("id", a->id, "key id (the 16 hex characters after rpt_)")->required();

@@ -68,7 +68,9 @@ void AddGrant(CLI::App* parent, const char* option, const char* old_spelling) {
     if (auto r = s->GrantZoneSuffix(o.id, d.value); !r) {
       Fail(r.error().code == Errc::kConflict ? "suffix already granted: " + d.value : r.error().detail);
     }
-    Print(c->json_out, json::object{{"org_id", o.id}, {"suffix", d.value}}, "granted " + d.value + " to " + o.name);
+    json::object out{{"org_id", o.id}, {"suffix", d.value}};
+    if (old_spelling) out["account_id"] = o.id;  // what the old spelling printed
+    Print(c->json_out, out, "granted " + d.value + " to " + o.name);
   });
 }
 

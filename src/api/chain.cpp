@@ -55,6 +55,10 @@ asio::awaitable<http::Response> Chain::Finish(std::shared_ptr<Exchange> ex, http
         Exchange& x = *ex;
         step = co_await RunBlocking(deps_.pool, [&] { return m.OnRequestBlocking(req, x); });
       }
+      if (step == Step::kAwait) {  // not a phase-2 step: fail closed
+        ex->reply = Error::Internal("a stage awaited in phase 2");
+        step = Step::kAnswer;
+      }
       if (step == Step::kAnswer) break;
     }
   } catch (const std::exception& e) {  // a catch-all of the request path (phase 2)

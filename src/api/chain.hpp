@@ -62,7 +62,11 @@ class Middleware {
   virtual ~Middleware() = default;
   virtual Step OnHead(const http::Request&, Exchange&) const { return Step::kNext; }
   virtual Step OnHeadBlocking(const http::Request&, Exchange&) const { return Step::kNext; }
-  virtual boost::asio::awaitable<Step> OnHeadAsync(const http::Request&, Exchange&) const { co_return Step::kNext; }
+  // A stage that returns kAwait overrides this; one that does not fails closed (500, logged).
+  virtual boost::asio::awaitable<Step> OnHeadAsync(const http::Request&, Exchange& ex) const {
+    ex.reply = Error::Internal("a stage awaited without an OnHeadAsync");
+    co_return Step::kAnswer;
+  }
   virtual Step OnRequest(const http::Request&, Exchange&) const { return Step::kNext; }
   virtual Step OnRequestBlocking(const http::Request&, Exchange&) const { return Step::kNext; }
   virtual void OnResponse(http::Response&, const Exchange&) const {}

@@ -31,6 +31,17 @@ bool TrustedProxies::Contains(std::string_view address) const {
   return false;
 }
 
+std::string TrustedProxies::ClientOf(std::string_view peer, const http::Request& head) const {
+  if (!Contains(peer)) return std::string(peer);
+  std::string joined;
+  auto [first, last] = head.equal_range("X-Forwarded-For");
+  for (auto it = first; it != last; ++it) {
+    if (!joined.empty()) joined += ", ";
+    joined += std::string_view(it->value().data(), it->value().size());
+  }
+  return ClientAddress(peer, joined);
+}
+
 std::string TrustedProxies::ClientAddress(std::string_view peer, std::string_view xff) const {
   if (xff.empty() || !Contains(peer)) return std::string(peer);
   std::string_view rest = xff;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "base/result.hpp"
+#include "http/types.hpp"
 #include "net/ip_address.hpp"
 
 namespace rampart::api {
@@ -17,6 +18,10 @@ class TrustedProxies {
   static Result<TrustedProxies> Parse(std::string_view list);
   bool Contains(std::string_view address) const;
   std::string ClientAddress(std::string_view peer, std::string_view x_forwarded_for) const;
+  // The same, from a request head: every X-Forwarded-For line, in order, joined (a proxy may add a
+  // line of its own rather than extend the client's: reading only the first would believe the
+  // client's own claim).
+  std::string ClientOf(std::string_view peer, const http::Request& head) const;
   bool empty() const { return nets_.empty(); }
 
  private:

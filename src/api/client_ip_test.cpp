@@ -21,3 +21,21 @@ TEST(TrustedProxies, OnlyTrustedPeersAreBelieved) {
 }
 
 }  // namespace rampart::api
+
+namespace rampart::api {
+namespace {
+
+TEST(TrustedProxies, EveryForwardedForLineCounts) {
+  auto proxies = *TrustedProxies::Parse("127.0.0.1");
+  http::Request head{http::Verb::get, "/", 11};
+  // The client's own claim, then the line the proxy added: the proxy's line is the nearer hop.
+  head.insert("X-Forwarded-For", "10.1.2.3");
+  head.insert("X-Forwarded-For", "203.0.113.9");
+  EXPECT_EQ(proxies.ClientOf("127.0.0.1", head), "203.0.113.9");
+  EXPECT_EQ(proxies.ClientOf("198.51.100.1", head), "198.51.100.1");  // not a trusted peer: its own address
+  http::Request none{http::Verb::get, "/", 11};
+  EXPECT_EQ(proxies.ClientOf("127.0.0.1", none), "127.0.0.1");
+}
+
+}  // namespace
+}  // namespace rampart::api

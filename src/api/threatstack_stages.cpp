@@ -38,13 +38,13 @@ bool Writes(const Exchange& ex) { return ex.route->access == Access::kWrite; }
 }  // namespace
 
 Step IpRateLimitStage::OnHead(const http::Request& head, Exchange& ex) const {
-  auto d = limit_.TryTake(proxies_.ClientAddress(ex.conn.remote_address, head["X-Forwarded-For"]));
+  auto d = limit_.TryTake(proxies_.ClientOf(ex.conn.remote_address, head));
   return d ? Decide(*d, ex) : Step::kAwait;
 }
 
 asio::awaitable<Step> IpRateLimitStage::OnHeadAsync(const http::Request& head, Exchange& ex) const {
   ratelimit::Decision d =
-      co_await limit_.TakeAsync(proxies_.ClientAddress(ex.conn.remote_address, head["X-Forwarded-For"]));
+      co_await limit_.TakeAsync(proxies_.ClientOf(ex.conn.remote_address, head));
   co_return Decide(d, ex);
 }
 

@@ -8,7 +8,7 @@ using http::beast_http::field;
 Step BearerAuthStage::OnHead(const http::Request& head, Exchange& ex) const {
   if (ex.route->access == Access::kPublic) return Step::kNext;
   auto cached = auth_.TryCached(head[field::authorization],
-                                proxies_.ClientAddress(ex.conn.remote_address, head["X-Forwarded-For"]));
+                                proxies_.ClientOf(ex.conn.remote_address, head));
   if (!cached) return Step::kOffload;
   if (!*cached) {
     ex.reply = cached->error();
@@ -21,7 +21,7 @@ Step BearerAuthStage::OnHead(const http::Request& head, Exchange& ex) const {
 Step BearerAuthStage::OnHeadBlocking(const http::Request& head, Exchange& ex) const {
   if (!ex.principal) {
     Result<identity::Principal> who = auth_.Authenticate(
-        head[field::authorization], proxies_.ClientAddress(ex.conn.remote_address, head["X-Forwarded-For"]));
+        head[field::authorization], proxies_.ClientOf(ex.conn.remote_address, head));
     if (!who) {
       ex.reply = who.error();
       return Step::kAnswer;

@@ -17,6 +17,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <thread>
 
@@ -154,6 +155,7 @@ struct App::Impl {
     changes.Subscribe(change_topic::kUser, [this](const Change& c) { identity->Forget(c.key); });
     changes.Subscribe(change_topic::kOrg, [this](const Change& c) {
       auth->ForgetAll();
+      identity->ForgetAll();  // its members' roles in it
       lists->Drop(c.key);
       agents->Invalidate(c.key);
       enforcement->Forget(c.key);  // its zones stop being served
@@ -269,6 +271,9 @@ Result<std::unique_ptr<App>> App::Create(const Config& cfg) {
   impl->lists = std::make_unique<userlists::UserListService>(*impl->store, *impl->clock, opts);
   impl->auth = std::make_unique<identity::ApiKeyService>(*impl->store, *impl->clock,
                                                          std::chrono::milliseconds(cfg.token_cache_ttl_ms));
+  // The change log's position before anything is loaded: a change made while loading is replayed.
+  RAMPART_TRY(seen, impl->store->LatestChange());
+  impl->changes_seen = seen;
   // Load every organization's lists now, so the first requests and the sweeper see everything.
   RAMPART_TRY(orgs, impl->store->ListOrgs());
   for (const auto& o : orgs) RAMPART_CHECK(impl->lists->Load(o.id));
@@ -291,8 +296,6 @@ Result<std::unique_ptr<App>> App::Create(const Config& cfg) {
     impl->tls = std::move(tls);
   }
   Impl* raw = impl.get();
-  RAMPART_TRY(seen, impl->store->LatestChange());  // changes before start are in what was loaded
-  impl->changes_seen = seen;
   impl->Subscribe();
   impl->metrics.SetGauges([raw] {
     auto s = raw->lists->Stats();
@@ -380,6 +383,14 @@ Result<std::optional<DemoCredentials>> EnsureDemoOrganization(const Config& cfg)
   RAMPART_TRY(store, OpenStore(cfg));
   RAMPART_TRY(existing, store->ListOrgs());
   if (!existing.empty()) return std::optional<DemoCredentials>();
+  // The data first: a demo_data that cannot be read fails before anything is created (a retry then
+  // starts over and still shows the credentials).
+  std::string data(EmbeddedDemoData());
+  if (!cfg.demo_data.empty()) {
+    std::ifstream file(cfg.demo_data);
+    if (!file) return Error::Invalid("demo_data " + cfg.demo_data + ": cannot be read");
+    data.assign(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+  }
   RAMPART_TRY(box, LoadMasterKey(cfg.data_dir));
   SystemClock clock;
   identity::IdentityService ids(*store, box, clock);
@@ -389,14 +400,8 @@ Result<std::optional<DemoCredentials>> EnsureDemoOrganization(const Config& cfg)
   const auth::Permissions all{auth::Level::kWrite, auth::Level::kWrite};
   RAMPART_TRY(key, keys.Create(org.id, {.perms = all, .networks = {}, .description = "demo key (first start)",
                                         .expires = std::nullopt}));
-  if (cfg.demo_data.empty()) {  // the data built into the binary
-    std::istringstream in{std::string(EmbeddedDemoData())};
-    RAMPART_CHECK(telemetry::ImportJsonLines(in, org.id, *store, UnixMillis(clock.Now())));
-  } else {
-    std::ifstream in(cfg.demo_data);
-    if (!in) return Error::Invalid("demo_data " + cfg.demo_data + ": cannot be read");
-    RAMPART_CHECK(telemetry::ImportJsonLines(in, org.id, *store, UnixMillis(clock.Now())));
-  }
+  std::istringstream in{data};
+  RAMPART_CHECK(telemetry::ImportJsonLines(in, org.id, *store, UnixMillis(clock.Now())));
   return std::optional<DemoCredentials>(DemoCredentials{std::move(key.token), std::move(creds)});
 }
 

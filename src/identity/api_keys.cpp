@@ -68,8 +68,13 @@ Result<Principal> ApiKeyService::Verify(const Cached& c, const auth::TokenParts&
   }
   if (!c.networks.empty()) {
     auto addr = net::IpAddress::Parse(client);
+    // An IPv4 client on an IPv6 listener arrives as ::ffff:a.b.c.d: judged by its IPv4 address.
+    std::optional<net::IpAddress> v4;
+    if (addr && addr->family == net::Family::kV6 && (addr->bits >> 32) == net::U128(0xffff)) {
+      v4 = net::IpAddress{net::Family::kV4, addr->bits & net::U128(0xffffffffu)};
+    }
     bool inside = false;
-    for (const auto& n : c.networks) inside = inside || (addr && n.Contains(*addr));
+    for (const auto& n : c.networks) inside = inside || (addr && n.Contains(*addr)) || (v4 && n.Contains(*v4));
     if (!inside) return Error{Errc::kForbidden, Reason::kBadCredentials, "auth token not valid from this address"};
   }
   used_[rec.id] = now;
@@ -91,23 +96,30 @@ std::optional<Result<Principal>> ApiKeyService::TryCached(std::string_view autho
 Result<Principal> ApiKeyService::Authenticate(std::string_view authorization, std::string_view client) {
   if (auto cached = TryCached(authorization, client)) return *cached;
   auto parts = auth::SplitToken(*auth::BearerValue(authorization));
+  const uint64_t generation = generation_.load();
   RAMPART_TRY(rec, store_.FindApiKey(parts->id));
   if (!rec) return Refused();
   auto perms = auth::ParsePermissions(rec->perms);
   auto nets = ParseNetworks(rec->networks);
   if (!perms || !nets) return Error::Internal("stored key " + rec->id + " has unreadable permissions or networks");
   std::lock_guard lock(mu_);
-  Cached& c = cache_[rec->id] = Cached{*rec, *perms, std::move(*nets), clock_.Now()};
+  Cached fresh{*rec, *perms, std::move(*nets), clock_.Now()};
+  // A Forget that ran while the store was read may have dropped a newer state: decide from what was
+  // read, but do not cache it (the next request reads the store again).
+  if (generation != generation_.load()) return Verify(fresh, *parts, client);
+  Cached& c = cache_[rec->id] = std::move(fresh);
   return Verify(c, *parts, client);
 }
 
 void ApiKeyService::Forget(const std::string& key_id) {
   std::lock_guard lock(mu_);
+  generation_.fetch_add(1);
   cache_.erase(key_id);
 }
 
 void ApiKeyService::ForgetAll() {
   std::lock_guard lock(mu_);
+  generation_.fetch_add(1);
   cache_.clear();
 }
 

@@ -6,6 +6,7 @@
 //   no Bearer header                                   -> kUnauthorized
 //   unknown, malformed, revoked, or a client network not allowed -> kForbidden, kBadCredentials
 //   expired                                            -> kForbidden, kExpiredCredentials
+#include <atomic>
 #include <chrono>
 #include <mutex>
 #include <optional>
@@ -75,6 +76,7 @@ class ApiKeyService {
   mutable std::mutex mu_;
   std::unordered_map<std::string, Cached> cache_;  // by key id; bounded by live key count
   mutable std::unordered_map<std::string, int64_t> used_;  // by key id, under mu_
+  std::atomic<uint64_t> generation_{0};  // bumped by every Forget: a read that raced one is not cached
 };
 
 }  // namespace rampart::identity

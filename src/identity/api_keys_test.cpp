@@ -66,6 +66,8 @@ TEST_F(ApiKeysTest, AllowedNetworks) {
   EXPECT_TRUE(auth.Authenticate(key, "10.1.2.3"));
   EXPECT_TRUE(auth.Authenticate(key, "2001:db8::1"));
   EXPECT_TRUE(auth.Authenticate(key, "192.0.2.7"));
+  EXPECT_TRUE(auth.Authenticate(key, "::ffff:10.1.2.3"));  // an IPv4 client on an IPv6 listener
+  EXPECT_EQ(Why(auth.Authenticate(key, "::ffff:11.1.2.3")), kRefused);
   EXPECT_EQ(Why(auth.Authenticate(key, "192.0.2.8")), kRefused);
   EXPECT_EQ(Why(*auth.TryCached(key, "11.0.0.1")), kRefused);  // checked on a cache hit too
   EXPECT_EQ(Why(auth.Authenticate(key, "not an address")), kRefused);

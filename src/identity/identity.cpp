@@ -131,6 +131,7 @@ std::shared_ptr<const IdentityService::CachedUser> IdentityService::Lookup(const
     if (it != cache_.end() && (!may_load || now - it->second->loaded_ms < cache_ttl_ms_)) return it->second;
   }
   if (!may_load) return std::make_shared<CachedUser>();  // evicted meanwhile: unknown for now
+  const uint64_t generation = generation_.load();
   auto fresh = std::make_shared<CachedUser>();
   fresh->loaded_ms = now;
   // Keys valid now or later (a rotated key stays until its grace ends: checked at use).
@@ -149,6 +150,7 @@ std::shared_ptr<const IdentityService::CachedUser> IdentityService::Lookup(const
     if (auto role = ParseRole(m.role)) fresh->roles.push_back({m.org_id, *role});
   }
   std::lock_guard lock(mu_);
+  if (generation != generation_.load()) return fresh;  // a Forget raced this read: answer, do not cache
   if (cache_.size() >= kMaxCachedUsers) cache_.clear();
   cache_[user_id] = fresh;
   return fresh;
@@ -163,7 +165,14 @@ bool IdentityService::IsCached(std::string_view user_id) {
 
 void IdentityService::Forget(const std::string& user_id) {
   std::lock_guard lock(mu_);
+  generation_.fetch_add(1);
   cache_.erase(user_id);
+}
+
+void IdentityService::ForgetAll() {
+  std::lock_guard lock(mu_);
+  generation_.fetch_add(1);
+  cache_.clear();
 }
 
 void IdentityService::NoteAuthenticated(const std::string& user_id, int64_t now_ms) {

@@ -2,6 +2,7 @@
 // Users' Hawk API keys (the vendor's "Settings -> Application Keys"), stored sealed under the server
 // master key, and the users' roles per organization as the Hawk surface needs them. Provides the Hawk credentials lookup (Hawk id =
 // user id) and the organization check for the `ext` attribute. Blocking (calls the store).
+#include <atomic>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -66,8 +67,10 @@ class IdentityService {
   // True when CredentialsFor and RoleIn for this user would not touch the store: the request
   // path then verifies on the I/O thread instead of hopping to the blocking pool.
   bool IsCached(std::string_view user_id);
-  // Drops the cached entry (after a change to the user's keys or memberships).
+  // Drops the cached entry (after a change to the user's keys or memberships), or all of them.
+  // A load that raced a Forget is answered but not cached.
   void Forget(const std::string& user_id);
+  void ForgetAll();
   // Last authenticated request per user, kept in memory (members' lastAuthenticatedAt): 0 when
   // none since the server started.
   void NoteAuthenticated(const std::string& user_id, int64_t now_ms);
@@ -91,6 +94,7 @@ class IdentityService {
   static constexpr size_t kMaxCachedUsers = 100000;  // bound: cleared wholesale when reached
   std::mutex mu_;
   std::unordered_map<std::string, std::shared_ptr<const CachedUser>> cache_;
+  std::atomic<uint64_t> generation_{0};  // bumped by every Forget
   std::mutex seen_mu_;
   std::unordered_map<std::string, int64_t> last_seen_;  // bounded like cache_
 };

@@ -27,6 +27,7 @@ std::string Describe(const store::OrgContents& c) {
   add(c.alerts, "alerts");
   add(c.vulnerabilities, "vulnerabilities");
   add(c.v2_objects, "rulesets, rules and settings");
+  add(c.zone_grants, "granted zone suffixes");
   return out;
 }
 
@@ -72,7 +73,11 @@ Result<store::OrgContents> DeleteOrg(store::OrgStore& store, const Clock& clock,
   const std::string changes = "{\"forced\":" + std::string(force ? "true" : "false") + ",\"held\":\"" +
                               Describe(contents) + "\"}";
   store::AuditRecord audit{0, o.id, o.id, "organization", o.name, actor, "delete", UnixMillis(clock.Now()), changes};
-  RAMPART_CHECK(store.DeleteOrg(o.id, audit));
+  auto deleted = store.DeleteOrg(o.id, audit, /*only_if_empty=*/!force);
+  if (!deleted && deleted.error().code == Errc::kInUse) {
+    return Error::InUse("organization " + o.name + " took on data while it was being deleted; nothing was deleted");
+  }
+  RAMPART_CHECK(deleted);
   return contents;
 }
 

@@ -108,13 +108,59 @@ TEST_F(Migration, V10MakesEveryAccountAnOrganizationAndKeepsItsData) {
   // Members, Hawk keys and v2 data of the merged organization are untouched.
   EXPECT_EQ(s.MembersOfOrg(acme.id)->size(), 1u);
   EXPECT_EQ(s.ListAgents({acme.id, "online", std::nullopt, 10})->size(), 1u);
-  EXPECT_EQ(s.ListObjects(acme.id, "ruleset", "")->size(), 1u);
+  EXPECT_EQ(s.ListRulesets(acme.id)->size(), 1u);  // through V12, a typed row
+  EXPECT_EQ((*s.ListRulesets(acme.id))[0].name, "base");
   EXPECT_EQ(s.ValidHawkKeys("6b0e5ce682ca3982732c37e9", 0)->size(), 1u);
   // The zone's journal is keyed by its name, which did not change.
   EXPECT_GE(s.ZoneVersions("corp.ec8b1fab.rpz.rampart")->size(), 2u);
   auto solo = **s.FindOrg("solo");
   EXPECT_EQ(solo.zone_suffix, "eeec0a2a");
   EXPECT_EQ(s.LoadLists(solo.id)->size(), 1u);
+}
+
+// Rules written as v2_objects documents (V5..V11) become typed rows with every field.
+TEST_F(Migration, V12TypesRulesetsAndRules) {
+  {
+    sqlite::Db db;
+    ASSERT_TRUE(db.Open(path_, 1000));
+    ASSERT_TRUE(sqlite::MigrateTo(db, 11));
+  }
+  Exec(R"sql(
+INSERT INTO organizations(id, name, created_at_ms, zone_suffix) VALUES ('o1', 'acme', 1, 'aaaaaaaa');
+INSERT INTO v2_objects VALUES ('o1', 'ruleset', 'rs1', '', 1000,
+  '{"id":"rs1","name":"base","description":"d","createdAt":"2020-01-01T00:00:01.000Z","updatedAt":"2020-01-02T00:00:00.500Z"}');
+INSERT INTO v2_objects VALUES ('o1', 'rule', 'r1', 'rs1', 2000,
+  '{"id":"r1","rulesetId":"rs1","name":"sudo","title":"Sudo: {{command}}","type":"File","severityOfAlerts":2,
+    "alertDescription":"ran sudo","aggregateFields":["user"],"filter":"command = ''sudo''","window":60,"threshold":3,
+    "suppressions":["user = ''root''"],"enabled":false,"fileIntegrityPaths":[{"path":"/etc","recursive":true}],
+    "ignoreFiles":["/etc/mtab"],"eventsToMonitor":["open"],"createdAt":"2020-01-01T00:00:02.000Z",
+    "updatedAt":"2020-01-03T00:00:00.000Z"}');
+INSERT INTO v2_objects VALUES ('o1', 'rule', 'r2', 'gone', 3000, '{"name":"orphan"}');
+INSERT INTO v2_objects VALUES ('o1', 'rule_tags', 'r1', '', 4000, '{"inclusion":[],"exclusion":[]}');
+)sql");
+  auto st = OpenSqliteStore({path_});
+  ASSERT_TRUE(st) << st.error().detail;
+  Store& s = **st;
+  EXPECT_EQ(*s.CheckIntegrity(), std::vector<std::string>{"ok"});
+  auto rs = **s.GetRuleset("o1", "rs1");
+  EXPECT_EQ(rs.description, "d");
+  EXPECT_EQ(rs.created_at_ms, 1000);
+  EXPECT_EQ(rs.updated_at_ms, 1577923200500);  // 2020-01-02T00:00:00.500Z
+  auto rules = *s.ListRules("o1", "");
+  ASSERT_EQ(rules.size(), 1u);  // the orphan could not be reached: dropped
+  const RuleRecord& r = rules[0];
+  EXPECT_EQ(r.title, "Sudo: {{command}}");
+  EXPECT_EQ(r.severity, 2);
+  EXPECT_EQ(r.filter, "command = 'sudo'");
+  EXPECT_EQ(r.window_s, 60);
+  EXPECT_EQ(r.threshold, 3);
+  EXPECT_FALSE(r.enabled);
+  EXPECT_EQ(r.suppressions, std::vector<std::string>{"user = 'root'"});
+  EXPECT_EQ(r.file_integrity_paths, (std::vector<FileIntegrityPath>{{"/etc", true}}));
+  EXPECT_EQ(r.ignore_files, std::vector<std::string>{"/etc/mtab"});
+  EXPECT_EQ(r.updated_at_ms, 1578009600000);
+  EXPECT_TRUE(s.ListObjects("o1", "rule", "")->empty());
+  EXPECT_TRUE(*s.GetObject("o1", "rule_tags", "r1"));  // tags stay documents
 }
 
 }  // namespace

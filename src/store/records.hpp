@@ -22,9 +22,9 @@ struct OrgRecord {
 // How much of an organization there is: `org delete` refuses while any of it exists.
 struct OrgContents {
   int64_t lists = 0, api_keys = 0, policy_objects = 0, members = 0, agents = 0, alerts = 0,
-          vulnerabilities = 0, v2_objects = 0;
+          vulnerabilities = 0, v2_objects = 0, zone_grants = 0;
   int64_t Total() const {
-    return lists + api_keys + policy_objects + members + agents + alerts + vulnerabilities + v2_objects;
+    return lists + api_keys + policy_objects + members + agents + alerts + vulnerabilities + v2_objects + zone_grants;
   }
 };
 
@@ -212,11 +212,55 @@ struct MemberRecord {
   UserRecord user = {};
 };
 
+// A Threat Stack ruleset, typed (migration V12 moved rulesets and rules out of v2_objects).
+struct RulesetRecord {
+  std::string org_id = {};
+  std::string id = {};
+  std::string name = {};
+  std::string description = {};
+  int64_t created_at_ms = 0;
+  int64_t updated_at_ms = 0;
+};
+
+struct FileIntegrityPath {
+  std::string path = {};
+  bool recursive = false;
+  bool operator==(const FileIntegrityPath&) const = default;
+};
+
+// A rule: what the rules engine compiles (`filter`, in Threat Stack's filter language) and the
+// alerts it raises.
+struct RuleRecord {
+  std::string org_id = {};
+  std::string id = {};
+  std::string ruleset_id = {};
+  std::string name = {};
+  std::string title = {};
+  std::string type = {};  // Host | File | CloudTrail | ThreatIntel | Winsec | KubernetesAudit | KubernetesConfig
+  int severity = 3;       // 1 (high) .. 3
+  std::string alert_description = {};
+  std::string filter = {};
+  std::vector<std::string> aggregate_fields = {};
+  std::vector<std::string> suppressions = {};
+  int64_t window_s = 3600;
+  int64_t threshold = 1;
+  bool enabled = true;
+  std::vector<FileIntegrityPath> file_integrity_paths = {};  // File rules only, as the next two
+  std::vector<std::string> ignore_files = {};
+  std::vector<std::string> events_to_monitor = {};
+  int64_t created_at_ms = 0;
+  int64_t updated_at_ms = 0;
+};
+
 // Everything one v2 write changes, applied in one durable transaction with its audit record.
 struct V2Write {
   std::string org_id = {};
   std::vector<ObjectRecord> put_objects = {};
   std::vector<std::pair<std::string, std::string>> delete_objects = {};  // (kind, id)
+  std::vector<RulesetRecord> put_rulesets = {};
+  std::vector<RuleRecord> put_rules = {};
+  std::vector<std::string> delete_rulesets = {};  // with their rules and the rules' tags
+  std::vector<std::string> delete_rules = {};     // with their tags
   std::vector<AlertRecord> put_alerts = {};
   std::vector<std::pair<std::string, bool>> set_suppressed = {};  // (CVE, suppressed)
   std::optional<V2AuditRecord> audit = {};

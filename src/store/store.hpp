@@ -27,8 +27,9 @@ class OrgStore {
   virtual Result<std::optional<OrgRecord>> FindOrg(const std::string& id_or_name) = 0;
   virtual Result<OrgContents> ContentsOf(const std::string& org_id) = 0;
   // Deletes the organization and everything that hangs off it, and writes `audit` (which survives
-  // it), in one transaction. NotFound when there is no such organization.
-  virtual Result<void> DeleteOrg(const std::string& org_id, const AuditRecord& audit) = 0;
+  // it), in one transaction. NotFound when there is no such organization; with `only_if_empty`,
+  // InUse (and nothing deleted) when it holds anything at the moment of the delete.
+  virtual Result<void> DeleteOrg(const std::string& org_id, const AuditRecord& audit, bool only_if_empty) = 0;
 
   // Conflict when the email is taken.
   virtual Result<void> CreateUser(const UserRecord& u) = 0;
@@ -120,6 +121,11 @@ class V2Store {
                                                         const std::string& parent_id) = 0;
   virtual Result<std::optional<ObjectRecord>> GetObject(const std::string& org_id, const std::string& kind,
                                                         const std::string& id) = 0;
+  // Rulesets oldest first; rules oldest first, of one ruleset or (ruleset_id "") all.
+  virtual Result<std::vector<RulesetRecord>> ListRulesets(const std::string& org_id) = 0;
+  virtual Result<std::optional<RulesetRecord>> GetRuleset(const std::string& org_id, const std::string& id) = 0;
+  virtual Result<std::vector<RuleRecord>> ListRules(const std::string& org_id, const std::string& ruleset_id) = 0;
+  virtual Result<std::optional<RuleRecord>> GetRule(const std::string& org_id, const std::string& id) = 0;
   virtual Result<void> PutVulnerabilities(const std::vector<VulnRecord>& vulns) = 0;
   // Newest first by (created_at_ms, CVE).
   virtual Result<std::vector<VulnRecord>> ListVulnerabilities(const VulnQuery& q) = 0;

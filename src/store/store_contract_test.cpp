@@ -100,7 +100,7 @@ TEST_P(StoreContract, RevocationsDisablingsAndDeletionsAreLoggedAsChanges) {
   ASSERT_TRUE(store_->CreateApiKey({"t1", kOrg, "ab", "userlists:read", "", "", 5}));
   ASSERT_TRUE(*store_->RevokeApiKey("t1", 6));
   EXPECT_FALSE(*store_->RevokeApiKey("t1", 7));  // nothing changed: nothing logged
-  ASSERT_TRUE(store_->DeleteOrg(kOtherOrg, Aud(kOtherOrg, "delete")));
+  ASSERT_TRUE(store_->DeleteOrg(kOtherOrg, Aud(kOtherOrg, "delete"), true));
   EXPECT_FALSE(store_->PutMembership({kUser, "nosuchorg", "owner"}, std::nullopt));  // refused: nothing logged
   auto log = *store_->ChangesSince(start, 100);
   std::vector<std::pair<std::string, std::string>> got;
@@ -130,7 +130,10 @@ TEST_P(StoreContract, DeletingAnOrganizationTakesEverythingItHoldsAndIsAudited) 
   EXPECT_EQ(held.api_keys, 1);
   EXPECT_EQ(held.members, 1);
   EXPECT_EQ(held.agents, 1);
-  ASSERT_TRUE(store_->DeleteOrg(kOrg, {0, kOrg, kOrg, "organization", "Acme", "admin", "delete", 9, "{}"}));
+  EXPECT_EQ(held.zone_grants, 1);
+  EXPECT_EQ(store_->DeleteOrg(kOrg, Aud(kOrg, "delete"), /*only_if_empty=*/true).error().code, Errc::kInUse);
+  EXPECT_TRUE(*store_->FindOrg(kOrg));  // refused whole
+  ASSERT_TRUE(store_->DeleteOrg(kOrg, {0, kOrg, kOrg, "organization", "Acme", "admin", "delete", 9, "{}"}, false));
   EXPECT_FALSE(*store_->FindOrg(kOrg));
   EXPECT_EQ(store_->ContentsOf(kOrg)->Total(), 0);
   EXPECT_FALSE(*store_->FindApiKey("t1"));
@@ -138,7 +141,7 @@ TEST_P(StoreContract, DeletingAnOrganizationTakesEverythingItHoldsAndIsAudited) 
   EXPECT_TRUE((*store_->FindUser(kUser)).has_value());  // users outlive their organizations
   EXPECT_EQ(store_->LoadLists(kOtherOrg)->size(), 1u);  // nobody else's data
   EXPECT_EQ((*store_->ReadAudit(kOrg, kOrg, 0, 10))[0].action, "delete");
-  EXPECT_EQ(store_->DeleteOrg(kOrg, Aud(kOrg, "delete")).error().code, Errc::kNotFound);
+  EXPECT_EQ(store_->DeleteOrg(kOrg, Aud(kOrg, "delete"), false).error().code, Errc::kNotFound);
   EXPECT_EQ(*store_->CheckIntegrity(), std::vector<std::string>{"ok"});
 }
 

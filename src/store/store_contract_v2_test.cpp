@@ -76,6 +76,50 @@ TEST_P(StoreContract, AV2WriteLandsWholeWithItsAuditOrNotAtAll) {
   EXPECT_EQ(store_->ListV2Audit({.org_id = kOrg, .from_ms = 6})->size(), 1u);
 }
 
+RuleRecord Rule(const std::string& id, const std::string& ruleset, int64_t at) {
+  RuleRecord r{.org_id = kOrg, .id = id, .ruleset_id = ruleset, .name = "n-" + id, .title = "t", .type = "File",
+               .severity = 2, .alert_description = "d", .filter = "event_type = 'audit'"};
+  r.aggregate_fields = {"user", "exe"};
+  r.file_integrity_paths = {{"/etc", true}, {"/usr/bin/sudo", false}};
+  r.events_to_monitor = {"open"};
+  r.created_at_ms = r.updated_at_ms = at;
+  return r;
+}
+
+TEST_P(StoreContract, RulesetsAndRulesAreTypedRowsThatGoTogether) {
+  ASSERT_TRUE(store_->Commit({.org_id = kOrg,
+                              .put_rulesets = {{kOrg, "rs1", "base", "d", 1, 1}, {kOrg, "rs2", "web", "", 2, 2}},
+                              .put_rules = {Rule("r2", "rs1", 20), Rule("r1", "rs1", 10), Rule("r3", "rs2", 30)}}));
+  auto rules = *store_->ListRules(kOrg, "rs1");
+  ASSERT_EQ(rules.size(), 2u);
+  EXPECT_EQ(rules[0].id, "r1");  // oldest first
+  const RuleRecord& r = rules[0];
+  EXPECT_EQ(r.type, "File");
+  EXPECT_EQ(r.aggregate_fields, (std::vector<std::string>{"user", "exe"}));
+  EXPECT_EQ(r.file_integrity_paths, (std::vector<FileIntegrityPath>{{"/etc", true}, {"/usr/bin/sudo", false}}));
+  EXPECT_EQ(r.events_to_monitor, std::vector<std::string>{"open"});
+  EXPECT_EQ(r.filter, "event_type = 'audit'");
+  EXPECT_EQ(store_->ListRules(kOrg, "")->size(), 3u);
+  EXPECT_TRUE(store_->ListRules(kOtherOrg, "")->empty());
+  EXPECT_EQ((*store_->GetRuleset(kOrg, "rs2"))->name, "web");
+  EXPECT_FALSE(*store_->GetRuleset(kOtherOrg, "rs2"));
+  // A rule of a ruleset that does not exist is refused, and nothing of its write lands.
+  auto orphan = store_->Commit({.org_id = kOrg, .put_rulesets = {{kOrg, "rs9", "x", "", 3, 3}},
+                                .put_rules = {Rule("r9", "nope", 40)}});
+  EXPECT_EQ(orphan.error().code, Errc::kInvalid);
+  EXPECT_FALSE(*store_->GetRuleset(kOrg, "rs9"));
+  // Tags go with their rule; a ruleset takes its rules and their tags along.
+  ASSERT_TRUE(store_->Commit({.org_id = kOrg, .put_objects = {{kOrg, "rule_tags", "r1", "", 5, "{}"},
+                                                              {kOrg, "rule_tags", "r3", "", 5, "{}"}}}));
+  ASSERT_TRUE(store_->Commit({.org_id = kOrg, .delete_rules = {"r3"}}));
+  EXPECT_FALSE(*store_->GetObject(kOrg, "rule_tags", "r3"));
+  ASSERT_TRUE(store_->Commit({.org_id = kOrg, .delete_rulesets = {"rs1"}}));
+  EXPECT_TRUE(store_->ListRules(kOrg, "")->empty());
+  EXPECT_FALSE(*store_->GetObject(kOrg, "rule_tags", "r1"));
+  EXPECT_EQ(store_->ListRulesets(kOrg)->size(), 1u);
+  EXPECT_EQ(*store_->CheckIntegrity(), std::vector<std::string>{"ok"});
+}
+
 TEST_P(StoreContract, VulnerabilitiesFilterAndSuppress) {
   ASSERT_TRUE(store_->PutVulnerabilities(
       {{kOrg, "CVE-2024-0001", 10, false, true, "openssl", R"({"agents":[{"agentId":"a1"}],"isSuppressed":false})"},

@@ -15,7 +15,7 @@ json::object MemberDoc(const store::MemberRecord& m, int64_t last_seen) {
   return json::object{{"role", m.membership.role},
                       {"ssoEnabled", false},
                       {"displayName", email.substr(0, email.find('@'))},
-                      {"userEnabled", true},
+                      {"userEnabled", !m.user.disabled_at_ms.has_value()},
                       {"lastAuthenticatedAt", last_seen},
                       {"mfaEnabled", false},
                       {"id", m.user.id},

@@ -207,7 +207,10 @@ def test_the_old_spellings_still_work_and_name_the_new_ones(tmp_path):
     assert json.loads(made.stdout)["name"] == "legacy"
     tok = run("token", "create", "--account", "legacy", "--perm", "userlists:write")
     assert tok.returncode == 0 and "`rampart admin key create --org`" in tok.stderr
-    assert json.loads(tok.stdout)["perms"] == "userlists:write,policies:write"
+    made_key = json.loads(tok.stdout)
+    assert made_key["perms"] == "userlists:write,policies:write"
+    # What the old spelling printed is still there for scripts that parse it.
+    assert made_key["perm"] == "userlists:write" and made_key["account_id"] == json.loads(made.stdout)["id"]
     listed = run("token", "list", "--account", "legacy")
     assert listed.returncode == 0 and json.loads(listed.stdout)[0]["id"] == json.loads(tok.stdout)["id"]
     assert json.loads(tok.stdout)["token"] not in listed.stdout

@@ -327,6 +327,65 @@ CREATE TABLE changes (
   at_ms INTEGER NOT NULL
 );
 )sql",
+    // V12: rulesets and rules as typed rows (the rules engine compiles `filter`), moved out of the
+    // v2_objects documents; string lists stay JSON arrays in their column. A rule whose ruleset is
+    // gone is dropped (it could not be reached through the API). Tags stay in v2_objects.
+    R"sql(
+CREATE TABLE rulesets (
+  org_id TEXT NOT NULL REFERENCES organizations(id),
+  id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  description TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  updated_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (org_id, id)
+);
+CREATE TABLE rules (
+  org_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  ruleset_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  title TEXT NOT NULL,
+  type TEXT NOT NULL CHECK (type IN ('Host', 'File', 'CloudTrail', 'ThreatIntel', 'Winsec', 'KubernetesAudit',
+                                     'KubernetesConfig')),
+  severity INTEGER NOT NULL CHECK (severity BETWEEN 1 AND 3),
+  alert_description TEXT NOT NULL,
+  filter TEXT NOT NULL,
+  aggregate_fields TEXT NOT NULL,
+  suppressions TEXT NOT NULL,
+  window_s INTEGER NOT NULL,
+  threshold INTEGER NOT NULL,
+  enabled INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+  file_integrity_paths TEXT NOT NULL,
+  ignore_files TEXT NOT NULL,
+  events_to_monitor TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  updated_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (org_id, id),
+  FOREIGN KEY (org_id, ruleset_id) REFERENCES rulesets(org_id, id)
+);
+CREATE INDEX rules_by_ruleset ON rules(org_id, ruleset_id, created_at_ms, id);
+INSERT INTO rulesets(org_id, id, name, description, created_at_ms, updated_at_ms)
+  SELECT org_id, id, COALESCE(json_extract(doc, '$.name'), ''), COALESCE(json_extract(doc, '$.description'), ''),
+         created_at_ms,
+         COALESCE(CAST(round((julianday(json_extract(doc, '$.updatedAt')) - 2440587.5) * 86400000) AS INTEGER),
+                  created_at_ms)
+  FROM v2_objects WHERE kind = 'ruleset';
+INSERT INTO rules
+  SELECT o.org_id, o.id, o.parent_id, json_extract(o.doc, '$.name'), json_extract(o.doc, '$.title'),
+         json_extract(o.doc, '$.type'), json_extract(o.doc, '$.severityOfAlerts'),
+         json_extract(o.doc, '$.alertDescription'), COALESCE(json_extract(o.doc, '$.filter'), ''),
+         COALESCE(json_extract(o.doc, '$.aggregateFields'), '[]'), COALESCE(json_extract(o.doc, '$.suppressions'), '[]'),
+         COALESCE(json_extract(o.doc, '$.window'), 3600), COALESCE(json_extract(o.doc, '$.threshold'), 1),
+         CASE WHEN json_extract(o.doc, '$.enabled') = 0 THEN 0 ELSE 1 END,
+         COALESCE(json_extract(o.doc, '$.fileIntegrityPaths'), '[]'), COALESCE(json_extract(o.doc, '$.ignoreFiles'), '[]'),
+         COALESCE(json_extract(o.doc, '$.eventsToMonitor'), '[]'), o.created_at_ms,
+         COALESCE(CAST(round((julianday(json_extract(o.doc, '$.updatedAt')) - 2440587.5) * 86400000) AS INTEGER),
+                  o.created_at_ms)
+  FROM v2_objects o
+  WHERE o.kind = 'rule' AND EXISTS (SELECT 1 FROM rulesets r WHERE r.org_id = o.org_id AND r.id = o.parent_id);
+DELETE FROM v2_objects WHERE kind IN ('ruleset', 'rule');
+)sql",
 };
 
 }  // namespace

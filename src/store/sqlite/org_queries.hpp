@@ -6,13 +6,16 @@ inline constexpr const char* kInsertOrg =
     "INSERT INTO organizations(id, name, created_at_ms, zone_suffix) VALUES (?1, ?2, ?3, lower(hex(randomblob(4))))";
 #define RAMPART_SELECT_ORG "SELECT id, name, created_at_ms, zone_suffix FROM organizations "
 inline constexpr const char* kListOrgs = RAMPART_SELECT_ORG "ORDER BY created_at_ms, id";
-inline constexpr const char* kFindOrg = RAMPART_SELECT_ORG "WHERE id = ?1 OR name = ?1 LIMIT 1";
+// By id first: a name that happens to equal another organization's id never shadows it.
+inline constexpr const char* kFindOrg = RAMPART_SELECT_ORG "WHERE id = ?1 OR name = ?1 ORDER BY id = ?1 DESC LIMIT 1";
 #undef RAMPART_SELECT_ORG
 inline constexpr const char* kOrgContents =
     "SELECT (SELECT COUNT(*) FROM user_lists WHERE org_id = ?1), (SELECT COUNT(*) FROM api_keys WHERE org_id = ?1),"
     " (SELECT COUNT(*) FROM policy_objects WHERE org_id = ?1), (SELECT COUNT(*) FROM memberships WHERE org_id = ?1),"
     " (SELECT COUNT(*) FROM agents WHERE org_id = ?1), (SELECT COUNT(*) FROM alerts WHERE org_id = ?1),"
-    " (SELECT COUNT(*) FROM vulnerabilities WHERE org_id = ?1), (SELECT COUNT(*) FROM v2_objects WHERE org_id = ?1)";
+    " (SELECT COUNT(*) FROM vulnerabilities WHERE org_id = ?1),"
+    " (SELECT COUNT(*) FROM v2_objects WHERE org_id = ?1) + (SELECT COUNT(*) FROM rulesets WHERE org_id = ?1),"
+    " (SELECT COUNT(*) FROM zone_grants WHERE org_id = ?1)";
 // Everything that hangs off an organization, children first (the foreign keys are on). Its audit
 // records stay: they are the record of what happened, and the deletion is one of them.
 inline constexpr const char* kDeleteOrgData[] = {
@@ -26,6 +29,8 @@ inline constexpr const char* kDeleteOrgData[] = {
     "DELETE FROM alerts WHERE org_id = ?1",
     "DELETE FROM vulnerabilities WHERE org_id = ?1",
     "DELETE FROM v2_objects WHERE org_id = ?1",
+    "DELETE FROM rules WHERE org_id = ?1",  // before its rulesets (foreign key)
+    "DELETE FROM rulesets WHERE org_id = ?1",
     "DELETE FROM v2_audit WHERE org_id = ?1",
     "DELETE FROM organizations WHERE id = ?1",
 };
@@ -35,7 +40,7 @@ inline constexpr const char* kInsertUser =
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 inline constexpr const char* kFindUser =
     "SELECT id, email, created_at_ms, display_name, password_hash, disabled_at_ms FROM users"
-    " WHERE id = ?1 OR email = ?1 LIMIT 1";
+    " WHERE id = ?1 OR email = ?1 ORDER BY id = ?1 DESC LIMIT 1";
 inline constexpr const char* kUpdateUser =
     "UPDATE users SET display_name = ?2, password_hash = ?3, disabled_at_ms = ?4 WHERE id = ?1";
 inline constexpr const char* kPutMembership =

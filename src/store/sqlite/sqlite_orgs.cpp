@@ -65,19 +65,31 @@ Result<std::optional<OrgRecord>> SqliteOrgs::FindOrg(const std::string& key) {
   return First(std::move(rows));
 }
 
-Result<OrgContents> SqliteOrgs::ContentsOf(const std::string& org_id) {
-  auto [lock, db] = c_.Reader();
+namespace {
+
+Result<OrgContents> CountContents(Db& db, const std::string& org_id) {
   Stmt s(db, q::kOrgContents);
   s.Bind(1, org_id);
   RAMPART_TRY(row, s.Step());
   if (!row) return Error::Internal("no row from a count");
-  return OrgContents{s.Int(0), s.Int(1), s.Int(2), s.Int(3), s.Int(4), s.Int(5), s.Int(6), s.Int(7)};
+  return OrgContents{s.Int(0), s.Int(1), s.Int(2), s.Int(3), s.Int(4), s.Int(5), s.Int(6), s.Int(7), s.Int(8)};
 }
 
-Result<void> SqliteOrgs::DeleteOrg(const std::string& org_id, const AuditRecord& audit) {
+}  // namespace
+
+Result<OrgContents> SqliteOrgs::ContentsOf(const std::string& org_id) {
+  auto [lock, db] = c_.Reader();
+  return CountContents(db, org_id);
+}
+
+Result<void> SqliteOrgs::DeleteOrg(const std::string& org_id, const AuditRecord& audit, bool only_if_empty) {
   std::lock_guard lock(c_.write_mu);
   Txn txn(c_.writer);
   if (!txn.begun()) return txn.begun().error();
+  if (only_if_empty) {  // counted inside the transaction: nothing can be added between count and delete
+    RAMPART_TRY(held, CountContents(c_.writer, org_id));
+    if (held.Total() > 0) return Error::InUse("the organization holds data");
+  }
   for (const char* sql : q::kDeleteOrgData) {
     Stmt s(c_.writer, sql);
     RAMPART_CHECK(s.Bind(1, org_id).Run());

@@ -22,7 +22,7 @@ class SqliteOrgs {
   Result<std::vector<OrgRecord>> ListOrgs();
   Result<std::optional<OrgRecord>> FindOrg(const std::string& key);
   Result<OrgContents> ContentsOf(const std::string& org_id);
-  Result<void> DeleteOrg(const std::string& org_id, const AuditRecord& audit);
+  Result<void> DeleteOrg(const std::string& org_id, const AuditRecord& audit, bool only_if_empty);
   Result<void> CreateUser(const UserRecord& u);
   Result<std::optional<UserRecord>> FindUser(const std::string& key);
   Result<void> UpdateUser(const UserRecord& u);

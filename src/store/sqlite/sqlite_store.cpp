@@ -56,8 +56,8 @@ class SqliteStore final : public Store {
   Result<std::vector<OrgRecord>> ListOrgs() override { return orgs_.ListOrgs(); }
   Result<std::optional<OrgRecord>> FindOrg(const std::string& key) override { return orgs_.FindOrg(key); }
   Result<OrgContents> ContentsOf(const std::string& org_id) override { return orgs_.ContentsOf(org_id); }
-  Result<void> DeleteOrg(const std::string& org_id, const AuditRecord& audit) override {
-    return orgs_.DeleteOrg(org_id, audit);
+  Result<void> DeleteOrg(const std::string& org_id, const AuditRecord& audit, bool only_if_empty) override {
+    return orgs_.DeleteOrg(org_id, audit, only_if_empty);
   }
   Result<void> CreateUser(const UserRecord& u) override { return orgs_.CreateUser(u); }
   Result<std::optional<UserRecord>> FindUser(const std::string& key) override { return orgs_.FindUser(key); }
@@ -226,6 +226,16 @@ class SqliteStore final : public Store {
   Result<std::optional<ObjectRecord>> GetObject(const std::string& org, const std::string& kind,
                                                 const std::string& id) override {
     return v2_.GetObject(org, kind, id);
+  }
+  Result<std::vector<RulesetRecord>> ListRulesets(const std::string& org) override { return v2_.ListRulesets(org); }
+  Result<std::optional<RulesetRecord>> GetRuleset(const std::string& org, const std::string& id) override {
+    return v2_.GetRuleset(org, id);
+  }
+  Result<std::vector<RuleRecord>> ListRules(const std::string& org, const std::string& ruleset) override {
+    return v2_.ListRules(org, ruleset);
+  }
+  Result<std::optional<RuleRecord>> GetRule(const std::string& org, const std::string& id) override {
+    return v2_.GetRule(org, id);
   }
   Result<void> PutVulnerabilities(const std::vector<VulnRecord>& v) override { return v2_.PutVulnerabilities(v); }
   Result<std::vector<VulnRecord>> ListVulnerabilities(const VulnQuery& q) override {

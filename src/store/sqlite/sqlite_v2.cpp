@@ -4,6 +4,7 @@
 #include "store/sqlite/org_queries.hpp"
 #include "store/sqlite/queries.hpp"
 #include "store/sqlite/sqlite_orgs.hpp"
+#include "store/sqlite/sqlite_rules.hpp"
 
 namespace rampart::store::sqlite {
 namespace {
@@ -51,6 +52,7 @@ Result<void> SqliteV2::Commit(const V2Write& w) {
     put.Bind(1, w.org_id).Bind(2, o.kind).Bind(3, o.id).Bind(4, o.parent_id).Bind(5, o.created_at_ms);
     RAMPART_CHECK(put.Bind(6, o.doc).Run());
   }
+  RAMPART_CHECK(ApplyRuleChanges(db, w));
   RAMPART_CHECK(PutAlertRows(db, w.put_alerts));
   Stmt sup(db, q::kSetSuppressed);
   for (const auto& [cve, on] : w.set_suppressed) {
@@ -58,6 +60,26 @@ Result<void> SqliteV2::Commit(const V2Write& w) {
   }
   if (w.audit) RAMPART_CHECK(InsertV2Audit(db, *w.audit));
   return txn.Commit();
+}
+
+Result<std::vector<RulesetRecord>> SqliteV2::ListRulesets(const std::string& org_id) {
+  auto [lock, db] = c_.Reader();
+  return ListRulesetRows(db, org_id);
+}
+
+Result<std::optional<RulesetRecord>> SqliteV2::GetRuleset(const std::string& org_id, const std::string& id) {
+  auto [lock, db] = c_.Reader();
+  return GetRulesetRow(db, org_id, id);
+}
+
+Result<std::vector<RuleRecord>> SqliteV2::ListRules(const std::string& org_id, const std::string& ruleset_id) {
+  auto [lock, db] = c_.Reader();
+  return ListRuleRows(db, org_id, ruleset_id);
+}
+
+Result<std::optional<RuleRecord>> SqliteV2::GetRule(const std::string& org_id, const std::string& id) {
+  auto [lock, db] = c_.Reader();
+  return GetRuleRow(db, org_id, id);
 }
 
 Result<std::vector<ObjectRecord>> SqliteV2::ListObjects(const std::string& org_id, const std::string& kind,

@@ -19,6 +19,10 @@ class SqliteV2 {
                                                 const std::string& parent_id);
   Result<std::optional<ObjectRecord>> GetObject(const std::string& org_id, const std::string& kind,
                                                 const std::string& id);
+  Result<std::vector<RulesetRecord>> ListRulesets(const std::string& org_id);
+  Result<std::optional<RulesetRecord>> GetRuleset(const std::string& org_id, const std::string& id);
+  Result<std::vector<RuleRecord>> ListRules(const std::string& org_id, const std::string& ruleset_id);
+  Result<std::optional<RuleRecord>> GetRule(const std::string& org_id, const std::string& id);
   Result<void> PutVulnerabilities(const std::vector<VulnRecord>& vulns);
   Result<std::vector<VulnRecord>> ListVulnerabilities(const VulnQuery& q);
   Result<std::optional<VulnRecord>> GetVulnerability(const std::string& org_id, const std::string& cve);
