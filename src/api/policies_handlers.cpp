@@ -50,13 +50,22 @@ Result<json::object> BodyObject(const Call& c, std::initializer_list<std::string
   return std::move(body.get_object());
 }
 
+// "dns" or "ip", parsed at the edge.
+Result<std::optional<enforcement::PolicyType>> TypeOf(const std::optional<std::string>& text) {
+  if (!text) return std::optional<enforcement::PolicyType>();
+  auto t = enforcement::ParsePolicyType(*text);
+  if (!t) return Bad("type must be dns or ip");
+  return std::optional<enforcement::PolicyType>(*t);
+}
+
 Result<enforcement::PolicyInput> DecodePolicy(const Call& c) {
   RAMPART_TRY(o, BodyObject(c, {"name", "type", "zone_name", "lists"}));
   enforcement::PolicyInput in;
   RAMPART_TRY(name, OptText(o, "name"));
   RAMPART_TRY(type, OptText(o, "type"));
   RAMPART_TRY(zone, OptText(o, "zone_name"));
-  in.name = name, in.type = type, in.zone_name = zone;
+  RAMPART_TRY(kind, TypeOf(type));
+  in.name = name, in.type = kind, in.zone_name = zone;
   if (const json::value* lists = o.if_contains("lists")) {
     if (!lists->is_array() || lists->get_array().size() > 64) return Bad("lists must be an array of at most 64 objects");
     in.lists.emplace();
@@ -81,7 +90,8 @@ Result<enforcement::DeviceInput> DecodeDevice(const Call& c) {
   RAMPART_TRY(policy, OptText(o, "policy_id"));
   RAMPART_TRY(acl, OptTexts(o, "transfer_acl"));
   RAMPART_TRY(notify, OptTexts(o, "notify"));
-  in.name = name, in.type = type, in.policy_id = policy, in.transfer_acl = acl, in.notify = notify;
+  RAMPART_TRY(kind, TypeOf(type));
+  in.name = name, in.type = kind, in.policy_id = policy, in.transfer_acl = acl, in.notify = notify;
   if (const json::value* t = o.if_contains("tsig")) {
     if (!t->is_bool()) return Bad("tsig must be true (generate a new key) or false (no key)");
     in.tsig = t->get_bool();
@@ -99,8 +109,8 @@ json::object PolicyObject(const Call& c, const enforcement::Policy& p, const rpz
     lists.push_back(std::move(l));
   }
   json::object o{{"_links", {{"self", {{"href", Collection(c, "policies") + "/" + p.id}}}}},
-                 {"object_id", p.id}, {"name", p.name}, {"type", p.type}, {"lists", std::move(lists)}};
-  if (p.type == "dns") {
+                 {"object_id", p.id}, {"name", p.name}, {"type", enforcement::PolicyTypeName(p.type)}, {"lists", std::move(lists)}};
+  if (p.type == enforcement::PolicyType::kDns) {
     o["zone_name"] = p.zone_name;
     auto z = zones.FindByPolicy(p.id);
     o["serial"] = z ? json::value(z->soa.serial) : json::value(nullptr);
@@ -113,8 +123,8 @@ json::object DeviceObject(const Call& c, const enforcement::Device& d) {
   for (const auto& n : d.transfer_acl) acl.push_back(json::value(n.ToString()));
   for (const auto& t : d.notify) notify.push_back(json::value(t.ToString()));
   json::object o{{"_links", {{"self", {{"href", Collection(c, "devices") + "/" + d.id}}}}},
-                 {"object_id", d.id}, {"name", d.name}, {"type", d.type}, {"policy_id", d.policy_id}};
-  if (d.type == "dns") {
+                 {"object_id", d.id}, {"name", d.name}, {"type", enforcement::PolicyTypeName(d.type)}, {"policy_id", d.policy_id}};
+  if (d.type == enforcement::PolicyType::kDns) {
     o["transfer_acl"] = std::move(acl);
     o["notify"] = std::move(notify);
     o["tsig_key_name"] = d.tsig_key_name.empty() ? json::value(nullptr) : json::value(d.tsig_key_name);
@@ -215,7 +225,7 @@ void AddPolicyRoutes(http::Router<Route>& r, EnforcementDeps& d) {
   r.Add(http::Verb::get, "/v4.0/policies/{id}/zone", {.name = "policies.zone", .access = Access::kRead, .service = kPolicies, .runs = Runs::kBlocking, .fn = [&d](Call& c) -> Result<Reply> {
           RAMPART_TRY(set, d.policies.Load(Account(c)));
           RAMPART_TRY(p, FindPolicy(*set, c));
-          if (p->type != "dns") return Bad("only dns policies have an RPZ zone");
+          if (p->type != enforcement::PolicyType::kDns) return Bad("only dns policies have an RPZ zone");
           auto z = d.zones.FindByPolicy(p->id);
           if (!z) return Error::Unavailable("the zone is being built");
           return Reply{http::Status::ok, nullptr, "text/dns; charset=utf-8", rpz::ZoneText(z->soa, z->records)};
@@ -223,7 +233,7 @@ void AddPolicyRoutes(http::Router<Route>& r, EnforcementDeps& d) {
   r.Add(http::Verb::get, "/v4.0/policies/{id}/export", {.name = "policies.export", .access = Access::kRead, .service = kPolicies, .runs = Runs::kBlocking, .fn = [&d](Call& c) -> Result<Reply> {
           RAMPART_TRY(set, d.policies.Load(Account(c)));
           RAMPART_TRY(p, FindPolicy(*set, c));
-          if (p->type != "ip") return Bad("only ip policies have firewall exports");
+          if (p->type != enforcement::PolicyType::kIp) return Bad("only ip policies have firewall exports");
           auto format = QueryParam(c.req, "format").value_or("plain");
           RAMPART_TRY(lists, d.lists.Load(Account(c)));
           RAMPART_TRY(text, enforcement::ExportIpPolicy(*p, *lists, d.lists.clock().Now(), format));

@@ -14,6 +14,7 @@ namespace rampart::enforcement {
 namespace json = boost::json;
 using detail::Bad;
 using detail::Lower;
+using detail::StringField;
 using detail::Upsert;
 
 namespace {
@@ -71,7 +72,7 @@ std::string PolicyService::DeviceDoc(const Device& d) const {
   json::array acl, notify;
   for (const auto& n : d.transfer_acl) acl.push_back(json::value(n.ToString()));
   for (const auto& t : d.notify) notify.push_back(json::value(t.ToString()));
-  json::object o{{"type", d.type}, {"policy_id", d.policy_id}, {"transfer_acl", acl}, {"notify", notify}};
+  json::object o{{"type", PolicyTypeName(d.type)}, {"policy_id", d.policy_id}, {"transfer_acl", acl}, {"notify", notify}};
   if (!d.tsig_key_name.empty()) {
     o["tsig_key_name"] = d.tsig_key_name;
     o["tsig_secret_sealed"] = box_.Seal(d.tsig_secret);
@@ -79,31 +80,44 @@ std::string PolicyService::DeviceDoc(const Device& d) const {
   return json::serialize(o);
 }
 
-Device PolicyService::DeviceFromRecord(const store::PolicyObjectRecord& r) const {
-  Device d{r.id, r.org_id, r.name, "", "", r.created_at_ms, {}, {}, "", "", false};
-  json::object o = json::parse(r.doc).as_object();
-  if (const auto* k = o.if_contains("tsig_key_name")) {
-    auto secret = box_.Open(o.at("tsig_secret_sealed").as_string());
-    if (secret) {  // a secret that does not open (other master key) leaves the device without TSIG
-      d.tsig_key_name = std::string(k->as_string());
+Result<Device> PolicyService::DeviceFromRecord(const store::PolicyObjectRecord& r) const {
+  Device d{r.id, r.org_id, r.name, PolicyType::kDns, "", r.created_at_ms};
+  json::error_code ec;
+  const json::value doc = json::parse(r.doc, ec);
+  const json::object* o = doc.if_object();
+  auto type = o ? ParsePolicyType(StringField(*o, "type")) : std::nullopt;
+  if (!type) return Error::Internal("stored device " + r.id + " is unreadable");
+  d.type = *type;
+  d.policy_id = StringField(*o, "policy_id");
+  if (!StringField(*o, "tsig_key_name").empty()) {
+    // A secret that does not open (another master key) leaves the device without TSIG.
+    if (auto secret = box_.Open(StringField(*o, "tsig_secret_sealed"))) {
+      d.tsig_key_name = StringField(*o, "tsig_key_name");
       d.tsig_secret = std::move(*secret);
     }
   }
-  d.type = std::string(o.at("type").as_string());
-  d.policy_id = std::string(o.at("policy_id").as_string());
-  for (const auto& n : o.at("transfer_acl").as_array()) {
-    if (auto net = net::IpNetwork::Parse(n.as_string())) d.transfer_acl.push_back(*net);
+  auto strings = [o](const char* key) {
+    std::vector<std::string> out;
+    const json::value* v = o->if_contains(key);
+    if (v && v->is_array()) {
+      for (const auto& e : v->get_array()) {
+        if (e.is_string()) out.emplace_back(e.get_string());
+      }
+    }
+    return out;
+  };
+  for (const auto& n : strings("transfer_acl")) {
+    if (auto net = net::IpNetwork::Parse(n)) d.transfer_acl.push_back(*net);
   }
-  for (const auto& t : o.at("notify").as_array()) {
-    if (auto target = ParseTarget(t.as_string())) d.notify.push_back(*target);
+  for (const auto& t : strings("notify")) {
+    if (auto target = ParseTarget(t)) d.notify.push_back(*target);
   }
   return d;
 }
 
-Result<void> PolicyService::ApplyDevice(const PolicySet& set, const DeviceInput& in, Device& d) const {
+Result<void> PolicyService::ApplyDevice(const PolicySet& set, const DeviceInput& in, Device& d, bool is_new) const {
   if (in.type) {
-    if (*in.type != "dns" && *in.type != "ip") return Bad("type must be dns or ip");
-    if (!d.type.empty() && *in.type != d.type) return Bad("the type of a device cannot change");
+    if (!is_new && *in.type != d.type) return Bad("the type of a device cannot change");
     d.type = *in.type;
   }
   if (in.name) d.name = *in.name;
@@ -116,8 +130,9 @@ Result<void> PolicyService::ApplyDevice(const PolicySet& set, const DeviceInput&
   if (in.policy_id) d.policy_id = *in.policy_id;
   const Policy* p = set.FindPolicy(d.policy_id);
   if (!p) return Bad("policy_id must name a policy of this account");
-  if (p->type != d.type) return Bad("a " + d.type + " device needs a " + d.type + " policy");
-  if ((in.transfer_acl || in.notify) && d.type != "dns") return Bad("transfer_acl and notify apply to dns devices only");
+  const std::string type = PolicyTypeName(d.type);
+  if (p->type != d.type) return Bad("a " + type + " device needs a " + type + " policy");
+  if ((in.transfer_acl || in.notify) && d.type != PolicyType::kDns) return Bad("transfer_acl and notify apply to dns devices only");
   if (in.transfer_acl) {
     d.transfer_acl.clear();
     for (const auto& text : *in.transfer_acl) {
@@ -127,7 +142,7 @@ Result<void> PolicyService::ApplyDevice(const PolicySet& set, const DeviceInput&
       d.transfer_acl.push_back(*n);
     }
   }
-  if (in.tsig && d.type != "dns") return Bad("tsig applies to dns devices only");
+  if (in.tsig && d.type != PolicyType::kDns) return Bad("tsig applies to dns devices only");
   if (in.tsig && *in.tsig) {
     std::array<uint8_t, 32> secret{};
     crypto::RandomBytes(secret);
@@ -188,7 +203,7 @@ Result<Device> PolicyService::SaveDevice(const userlists::Actor& actor, const st
       if (!old) return Error::NotFound("no such device " + QuoteForDetail(id));
       d = *old;
     }
-    RAMPART_CHECK(ApplyDevice(*cur, in, d));
+    RAMPART_CHECK(ApplyDevice(*cur, in, d, id.empty()));
     Device published = d;  // the flag only marks this answer
     published.secret_is_new = false;
     PolicySet next = *cur;

@@ -17,6 +17,7 @@ namespace {
 using detail::Bad;
 using detail::IsLabel;
 using detail::Lower;
+using detail::StringField;
 using detail::Upsert;
 
 json::object PolicyDoc(const Policy& p) {
@@ -24,17 +25,26 @@ json::object PolicyDoc(const Policy& p) {
   for (const auto& l : p.lists) {
     lists.push_back({{"list_id", l.list_id}, {"behavior", BehaviorName(l.action.behavior)}, {"cname", l.action.cname}});
   }
-  return {{"type", p.type}, {"zone_name", p.zone_name}, {"lists", lists}};
+  return {{"type", PolicyTypeName(p.type)}, {"zone_name", p.zone_name}, {"lists", lists}};
 }
 
-Policy PolicyFromRecord(const store::PolicyObjectRecord& r) {
-  Policy p{r.id, r.org_id, r.name, "", "", r.created_at_ms, {}};
-  json::object o = json::parse(r.doc).as_object();
-  p.type = std::string(o.at("type").as_string());
-  p.zone_name = std::string(o.at("zone_name").as_string());
-  for (const auto& l : o.at("lists").as_array()) {
-    auto a = ParseAction(l.at("behavior").as_string(), l.at("cname").as_string());
-    p.lists.push_back({std::string(l.at("list_id").as_string()), a.value_or(Action{})});
+// A stored policy document (written by PolicyDoc); one that does not read so is an Internal error
+// naming the policy, never an exception.
+Result<Policy> PolicyFromRecord(const store::PolicyObjectRecord& r) {
+  Policy p{r.id, r.org_id, r.name, PolicyType::kDns, "", r.created_at_ms, {}};
+  json::error_code ec;
+  const json::value doc = json::parse(r.doc, ec);
+  const json::object* o = doc.if_object();
+  auto type = o ? ParsePolicyType(StringField(*o, "type")) : std::nullopt;
+  const json::value* lists = o ? o->if_contains("lists") : nullptr;
+  if (!type || !lists || !lists->is_array()) return Error::Internal("stored policy " + r.id + " is unreadable");
+  p.type = *type;
+  p.zone_name = StringField(*o, "zone_name");
+  for (const auto& l : lists->get_array()) {
+    const json::object* lo = l.if_object();
+    if (!lo) return Error::Internal("stored policy " + r.id + " is unreadable");
+    auto a = ParseAction(StringField(*lo, "behavior"), StringField(*lo, "cname"));
+    p.lists.push_back({StringField(*lo, "list_id"), a.value_or(Action{})});
   }
   return p;
 }
@@ -86,6 +96,14 @@ void PolicyService::Drop(const std::string& org_id) {
   by_account_.erase(org_id);
 }
 
+std::optional<PolicyType> ParsePolicyType(std::string_view s) {
+  if (s == "dns") return PolicyType::kDns;
+  if (s == "ip") return PolicyType::kIp;
+  return std::nullopt;
+}
+
+const char* PolicyTypeName(PolicyType t) { return t == PolicyType::kDns ? "dns" : "ip"; }
+
 Result<PolicySetPtr> PolicyService::Load(const std::string& org_id) {
   if (auto snap = Snapshot(org_id)) return snap;
   std::lock_guard write(write_mu_);
@@ -93,8 +111,14 @@ Result<PolicySetPtr> PolicyService::Load(const std::string& org_id) {
   auto set = std::make_shared<PolicySet>();
   RAMPART_TRY(policies, store_.ListPolicyObjects(org_id, "policy"));
   RAMPART_TRY(devices, store_.ListPolicyObjects(org_id, "device"));
-  for (const auto& r : policies) set->policies.push_back(PolicyFromRecord(r));
-  for (const auto& r : devices) set->devices.push_back(DeviceFromRecord(r));
+  for (const auto& r : policies) {
+    RAMPART_TRY(p, PolicyFromRecord(r));
+    set->policies.push_back(std::move(p));
+  }
+  for (const auto& r : devices) {
+    RAMPART_TRY(d, DeviceFromRecord(r));
+    set->devices.push_back(std::move(d));
+  }
   std::lock_guard lock(snap_mu_);
   return by_account_[org_id] = set;
 }
@@ -113,9 +137,9 @@ Result<void> PolicyService::Validate(const PolicySet& set, const userlists::Acco
   for (const auto& other : set.policies) {
     if (other.id == p.id) continue;
     if (Lower(other.name) == Lower(p.name)) return Error::Conflict("Policy name already in use: " + p.name);
-    if (p.type == "dns" && other.zone_name == p.zone_name) return Error::Conflict("zone_name already in use");
+    if (p.type == PolicyType::kDns && other.zone_name == p.zone_name) return Error::Conflict("zone_name already in use");
   }
-  if (p.type == "dns" && zone_overlaps && zone_overlaps(p.zone_name, p.org_id)) {
+  if (p.type == PolicyType::kDns && zone_overlaps && zone_overlaps(p.zone_name, p.org_id)) {
     return Bad("zone_name is not available: choose another name under your own zone suffix");  // says nothing of whose
   }
   std::vector<std::string> seen;
@@ -124,7 +148,7 @@ Result<void> PolicyService::Validate(const PolicySet& set, const userlists::Acco
     seen.push_back(a.list_id);
     auto list = lists.FindAnyKind(a.list_id);
     if (!list) return Bad("no such user list: " + a.list_id.substr(0, 64));
-    if (list->kind == userlists::ListKind::kDomain && p.type == "ip") {
+    if (list->kind == userlists::ListKind::kDomain && p.type == PolicyType::kIp) {
       return Bad("domain lists can only be attached to dns policies");
     }
   }
@@ -170,13 +194,12 @@ Result<Policy> PolicyService::SavePolicy(const userlists::Actor& actor, const st
       p = *old;
     }
     if (in.type) {
-      if (*in.type != "dns" && *in.type != "ip") return Bad("type must be dns or ip");
       if (!id.empty() && *in.type != p.type) return Bad("the type of a policy cannot change");
       p.type = *in.type;
     }
     if (in.name) p.name = *in.name;
     if (in.zone_name) {
-      if (p.type != "dns") return Bad("zone_name applies to dns policies only");
+      if (p.type != PolicyType::kDns) return Bad("zone_name applies to dns policies only");
       net::DomainParse z = net::NormalizeDomain(*in.zone_name, 200);
       if (!z.ok) return Bad("zone_name must be a domain name");
       if (z.value != p.zone_name) {  // a new name must sit under the account's own roots
@@ -184,7 +207,7 @@ Result<Policy> PolicyService::SavePolicy(const userlists::Actor& actor, const st
         RAMPART_CHECK(CheckZoneName(z.value, naming));
       }
       p.zone_name = z.value;
-    } else if (p.type == "dns" && p.zone_name.empty()) {
+    } else if (p.type == PolicyType::kDns && p.zone_name.empty()) {
       RAMPART_TRY(naming, store_.ZoneNamingOf(org_id));
       p.zone_name = Lower(p.name) + "." + naming.own_suffix + ".rpz." + opts_.server_name;
     }

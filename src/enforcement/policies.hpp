@@ -32,9 +32,14 @@ using rpz::ParseAction;
 using rpz::AttachedList;  // for ip policies the action is always nxdomain (unused)
 using rpz::NotifyTarget;
 
+// A policy (and the devices that take it) is compiled into an RPZ zone (dns) or firewall sets (ip).
+enum class PolicyType { kDns, kIp };
+std::optional<PolicyType> ParsePolicyType(std::string_view s);  // "dns" | "ip"
+const char* PolicyTypeName(PolicyType t);
+
 struct Policy {
   std::string id, org_id, name;
-  std::string type;       // "dns" | "ip"
+  PolicyType type = PolicyType::kDns;
   std::string zone_name;  // dns only
   int64_t created_at_ms = 0;
   std::vector<AttachedList> lists;
@@ -42,7 +47,7 @@ struct Policy {
 
 struct Device {
   std::string id, org_id, name;
-  std::string type;  // "dns" | "ip"
+  PolicyType type = PolicyType::kDns;
   std::string policy_id;
   int64_t created_at_ms = 0;
   std::vector<net::IpNetwork> transfer_acl = {};  // dns only
@@ -66,11 +71,15 @@ std::vector<rpz::ZoneSpec> ZoneSpecsOf(const PolicySet& set);
 
 // A request body, decoded at the edge (api/policies_handlers.cpp); absent fields stay unset.
 struct PolicyInput {
-  std::optional<std::string> name, type, zone_name;
+  std::optional<std::string> name;
+  std::optional<PolicyType> type;
+  std::optional<std::string> zone_name;
   std::optional<std::vector<std::pair<std::string, std::pair<std::string, std::string>>>> lists;  // id, (behavior, cname)
 };
 struct DeviceInput {
-  std::optional<std::string> name, type, policy_id;
+  std::optional<std::string> name;
+  std::optional<PolicyType> type;
+  std::optional<std::string> policy_id;
   std::optional<std::vector<std::string>> transfer_acl, notify;
   std::optional<bool> tsig;  // true: (re)generate the device's HMAC-SHA256 key; false: remove it
 };
@@ -124,7 +133,8 @@ class PolicyService {
   Result<Policy> SavePolicy(const userlists::Actor& actor, const std::string& id, const PolicyInput& in);
   Result<Device> SaveDevice(const userlists::Actor& actor, const std::string& id, const DeviceInput& in);
   Result<void> Validate(const PolicySet& set, const userlists::AccountLists& lists, const Policy& p) const;
-  Result<void> ApplyDevice(const PolicySet& set, const DeviceInput& in, Device& d) const;
+  // `is_new`: d is being created (its type is set, not changed).
+  Result<void> ApplyDevice(const PolicySet& set, const DeviceInput& in, Device& d, bool is_new) const;
   // A chosen zone name must lie under <own suffix>.rpz.<server_name> or a granted suffix.
   Result<void> CheckZoneName(const std::string& zone, const store::ZoneNaming& naming) const;
   // Stores `changed` (or deletes kind/id when `deleted`) with `audit` in one transaction, then
@@ -139,7 +149,8 @@ class PolicyService {
     if (on_change_) on_change_(org_id);
   }
 
-  Device DeviceFromRecord(const store::PolicyObjectRecord& r) const;
+  // A stored device document; an unreadable one is an Internal error naming it, never an exception.
+  Result<Device> DeviceFromRecord(const store::PolicyObjectRecord& r) const;
   std::string DeviceDoc(const Device& d) const;
 
   store::EnforcementStore& store_;

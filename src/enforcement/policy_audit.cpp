@@ -9,7 +9,7 @@ std::string AuditDeviceDoc(const Device& d, const Device* before) {
   json::array acl, notify;
   for (const auto& n : d.transfer_acl) acl.push_back(json::value(n.ToString()));
   for (const auto& t : d.notify) notify.push_back(json::value(t.ToString()));
-  json::object o{{"name", d.name}, {"type", d.type}, {"policy_id", d.policy_id}, {"transfer_acl", acl}, {"notify", notify},
+  json::object o{{"name", d.name}, {"type", PolicyTypeName(d.type)}, {"policy_id", d.policy_id}, {"transfer_acl", acl}, {"notify", notify},
                  {"tsig_key_name", d.tsig_key_name.empty() ? json::value(nullptr) : json::value(d.tsig_key_name)}};
   if (!d.tsig_secret.empty() && (!before || before->tsig_secret != d.tsig_secret)) o["tsig_secret"] = "generated";
   return json::serialize(o);

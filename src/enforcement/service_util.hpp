@@ -5,6 +5,8 @@
 #include <string_view>
 #include <vector>
 
+#include <boost/json/object.hpp>
+
 #include "base/result.hpp"
 #include "base/strings.hpp"
 #include "userlists/values.hpp"
@@ -21,6 +23,12 @@ inline bool IsLabel(std::string_view s) {
 inline std::string Lower(std::string s) {
   for (char& c : s) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
   return s;
+}
+
+// A stored document's string field, or "" when it is missing or not a string (never throws).
+inline std::string StringField(const boost::json::object& o, std::string_view key) {
+  const boost::json::value* v = o.if_contains(key);
+  return v && v->is_string() ? std::string(v->get_string()) : std::string();
 }
 
 // Replaces the element with `v`'s id, or appends `v` (creation order is kept).
