@@ -55,7 +55,10 @@ std::string FormatPermissions(const Permissions& p) {
   if (p.userlists != Level::kNone) parts.push_back(std::string("userlists:") + LevelName(p.userlists));
   if (p.policies != Level::kNone) parts.push_back(std::string("policies:") + LevelName(p.policies));
   std::string out;
-  for (const auto& s : parts) out += (out.empty() ? "" : ",") + s;
+  for (const auto& s : parts) {
+    if (!out.empty()) out += ',';
+    out += s;
+  }
   return out;
 }
 

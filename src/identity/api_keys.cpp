@@ -10,7 +10,10 @@ Error Refused() { return {Errc::kForbidden, Reason::kBadCredentials, "invalid au
 
 std::string JoinNetworks(const std::vector<net::IpNetwork>& nets) {
   std::string out;
-  for (const auto& n : nets) out += (out.empty() ? "" : ",") + n.ToString();
+  for (const auto& n : nets) {
+    if (!out.empty()) out += ',';
+    out += n.ToString();
+  }
   return out;
 }
 

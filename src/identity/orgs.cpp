@@ -17,7 +17,9 @@ bool PrintableName(std::string_view s) {
 std::string Describe(const store::OrgContents& c) {
   std::string out;
   auto add = [&out](int64_t n, const char* what) {
-    if (n > 0) out += (out.empty() ? "" : ", ") + std::to_string(n) + " " + what;
+    if (n <= 0) return;
+    if (!out.empty()) out += ", ";
+    out.append(std::to_string(n)).append(" ").append(what);
   };
   add(c.lists, "lists");
   add(c.api_keys, "API keys");
