@@ -1,0 +1,177 @@
+// Compiling the AST into checks, and evaluating them against events.
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <array>
+
+#include "base/strings.hpp"
+#include "rules/filter.hpp"
+
+namespace rampart::rules {
+namespace json = boost::json;
+namespace {
+
+// agents-anchors.md §2.2, and the fields rampart's events carry under the same names.
+constexpr std::array<std::string_view, 52> kKnownKeys = {
+    "event_type", "agent", "agent_id", "hostname", "cwd", "timestamp", "exe", "command", "arguments", "pid",
+    "ppid", "parent_exe", "user", "uid", "auid", "euid", "group", "gid", "groups", "syscall", "success", "tty",
+    "session", "key", "src_ip", "dst_ip", "src_port", "dst_port", "protocol", "ip", "port", "domain",
+    "connection.addr", "connection.port", "connection.src_addr", "connection.src_port", "connection.dst_addr",
+    "connection.dst_port", "filename", "path", "action", "sigid", "comment", "log", "level", "location",
+    "module", "login_type", "remote_addr", "mode", "owner", "agent_version"};
+
+constexpr std::array<std::string_view, 9> kAddressKeys = {
+    "src_ip", "dst_ip", "ip", "connection.addr", "connection.src_addr", "connection.dst_addr", "remote_addr",
+    "agent_ip", "address"};
+
+// Where a key's values are found in an event: the key itself, then its aliases.
+std::vector<std::string> PathsOf(std::string_view key) {
+  if (key == "ip") return {"src_ip", "dst_ip", "connection.addr", "connection.dst_addr", "connection.src_addr"};
+  if (key == "port") return {"src_port", "dst_port", "connection.port", "connection.dst_port", "connection.src_port"};
+  if (key == "connection.addr") return {"connection.addr", "connection.dst_addr"};
+  if (key == "connection.dst_addr") return {"connection.dst_addr", "connection.addr"};
+  if (key == "connection.port") return {"connection.port", "connection.dst_port"};
+  if (key == "connection.dst_port") return {"connection.dst_port", "connection.port"};
+  return {std::string(key)};
+}
+
+// The field at `path`: a flat key ("connection.addr" as one name) or a nested one.
+const json::value* Find(const json::object& event, std::string_view path) {
+  if (const json::value* v = event.if_contains(path)) return v;
+  const json::object* at = &event;
+  const json::value* v = nullptr;
+  for (std::string_view part : SplitView(path, '.')) {
+    if (!at) return nullptr;
+    v = at->if_contains(part);
+    if (!v) return nullptr;
+    at = v->if_object();
+  }
+  return v;
+}
+
+void AddText(const json::value& v, std::vector<std::string>& out) {
+  if (v.is_string()) {
+    out.emplace_back(v.get_string());
+  } else if (v.is_int64()) {
+    out.push_back(std::to_string(v.get_int64()));
+  } else if (v.is_uint64()) {
+    out.push_back(std::to_string(v.get_uint64()));
+  } else if (v.is_double()) {
+    out.push_back(json::serialize(v));
+  } else if (v.is_bool()) {
+    out.emplace_back(v.get_bool() ? "true" : "false");
+  }
+}
+
+std::optional<net::IpAddress> AddressOf(std::string_view text) {
+  auto a = net::IpAddress::Parse(text);
+  if (a && a->family == net::Family::kV6 && (a->bits >> 32) == net::U128(0xffff)) {
+    return net::IpAddress{net::Family::kV4, a->bits & net::U128(0xffffffffu)};  // ::ffff:a.b.c.d
+  }
+  return a;
+}
+
+}  // namespace
+
+bool IsKnownKey(std::string_view key) {
+  return std::find(kKnownKeys.begin(), kKnownKeys.end(), key) != kKnownKeys.end();
+}
+
+bool IsAddressKey(std::string_view key) {
+  return std::find(kAddressKeys.begin(), kAddressKeys.end(), key) != kAddressKeys.end();
+}
+
+struct CompiledFilter::Check {
+  Node::Kind kind = Node::Kind::kCompare;
+  std::vector<std::unique_ptr<Check>> children;
+  bool never = false;  // an unknown key
+  std::vector<std::string> paths;
+  Op op = Op::kEq;
+  std::string value;
+  std::optional<net::IpNetwork> network;  // an address key compared with an address or CIDR
+
+  bool Eval(const json::object& event) const {
+    switch (kind) {
+      case Node::Kind::kAnd:
+        return std::all_of(children.begin(), children.end(), [&](const auto& c) { return c->Eval(event); });
+      case Node::Kind::kOr:
+        return std::any_of(children.begin(), children.end(), [&](const auto& c) { return c->Eval(event); });
+      case Node::Kind::kNot: return !children[0]->Eval(event);
+      case Node::Kind::kCompare: return Compare(event);
+    }
+    return false;
+  }
+
+  bool Compare(const json::object& event) const {
+    if (never) return false;
+    std::vector<std::string> found;
+    for (const auto& p : paths) {
+      const json::value* v = Find(event, p);
+      if (!v) continue;
+      if (const json::array* a = v->if_array()) {
+        for (const auto& e : *a) AddText(e, found);
+      } else {
+        AddText(*v, found);
+      }
+    }
+    if (found.empty()) return false;  // the event lacks the field: no comparison holds
+    auto one = [this](const std::string& s) {
+      if (network && (op == Op::kEq || op == Op::kNe)) {
+        auto a = AddressOf(s);
+        return a && network->Contains(*a);
+      }
+      switch (op) {
+        case Op::kEq:
+        case Op::kNe: return s == value;
+        case Op::kStartsWith: return s.starts_with(value);
+        case Op::kEndsWith: return s.ends_with(value);
+        case Op::kContains: return s.find(value) != std::string::npos;
+      }
+      return false;
+    };
+    const bool any = std::any_of(found.begin(), found.end(), one);
+    return op == Op::kNe ? !any : any;
+  }
+};
+
+CompiledFilter::CompiledFilter() = default;
+CompiledFilter::CompiledFilter(CompiledFilter&&) noexcept = default;
+CompiledFilter& CompiledFilter::operator=(CompiledFilter&&) noexcept = default;
+CompiledFilter::~CompiledFilter() = default;
+
+namespace {
+
+std::unique_ptr<CompiledFilter::Check> CompileNode(const Node& n, std::vector<std::string>& unknown) {
+  auto c = std::make_unique<CompiledFilter::Check>();
+  c->kind = n.kind;
+  for (const auto& child : n.children) c->children.push_back(CompileNode(*child, unknown));
+  if (n.kind != Node::Kind::kCompare) return c;
+  c->op = n.op;
+  c->value = n.value;
+  if (!IsKnownKey(n.key)) {
+    c->never = true;
+    if (std::find(unknown.begin(), unknown.end(), n.key) == unknown.end()) unknown.push_back(n.key);
+    return c;
+  }
+  c->paths = PathsOf(n.key);
+  if (IsAddressKey(n.key)) {
+    c->network = net::IpNetwork::Parse(n.value);
+    if (!c->network) {
+      if (auto a = AddressOf(n.value)) c->network = net::IpNetwork{*a, net::BitWidth(a->family)};
+    }
+  }
+  return c;
+}
+
+}  // namespace
+
+Result<CompiledFilter> CompiledFilter::Compile(std::string_view text) {
+  RAMPART_TRY(ast, ParseFilter(text));
+  CompiledFilter f;
+  f.root_ = CompileNode(*ast, f.unknown_keys_);
+  return f;
+}
+
+bool CompiledFilter::Matches(const json::object& event) const { return root_ && root_->Eval(event); }
+
+}  // namespace rampart::rules
