@@ -5,6 +5,7 @@
 #include <array>
 
 #include "base/strings.hpp"
+#include "rules/filter.hpp"
 #include "telemetry/v2_time.hpp"
 #include "telemetry/v2_write.hpp"
 
@@ -87,6 +88,15 @@ Result<store::RuleRecord> ParseRuleBody(std::string_view body) {
     if (f == "rule_id") return InvalidField("aggregateFields", "rule_id is deprecated and cannot be set.");
   }
   RAMPART_TRY(suppressions, StringsOr(o, "suppressions"));
+  // The filter and each suppression must parse (rules/filter.hpp): the error names the column.
+  if (filter && !filter->empty()) {
+    if (auto f = rules::ParseFilter(*filter); !f) return InvalidField("filter", f.error().detail + ".");
+  }
+  for (size_t i = 0; i < suppressions.size(); ++i) {
+    if (auto f = rules::ParseFilter(suppressions[i]); !f) {
+      return InvalidField("suppressions", "suppression " + std::to_string(i + 1) + ": " + f.error().detail + ".");
+    }
+  }
   r.name = std::move(*name);
   r.title = std::move(*title);
   r.severity = static_cast<int>(*severity);

@@ -57,6 +57,13 @@ def test_rulesets_rules_and_tags(server):
         "Winsec, KubernetesAudit, KubernetesConfig."]}
     r = s.post("/v2/rulesets/%s/rules" % rs["id"], dict(RULE, alertDescription="x" * 301))
     assert r.status_code == 400 and r.json() == bad.json()
+    # A filter or suppression that does not parse is refused at save, naming the column.
+    r = s.post("/v2/rulesets/%s/rules" % rs["id"], dict(RULE, filter="command = 'sudo' and"))
+    assert r.status_code == 400 and r.json() == {"errors": [
+        "Validation failed: body has invalid filter value.  filter: column 21: expected a key, found the end of "
+        "the filter."]}
+    r = s.post("/v2/rulesets/%s/rules" % rs["id"], dict(RULE, suppressions=["user = 'ok'", "user ! 'x'"]))
+    assert r.status_code == 400 and "suppression 2: filter: column 6:" in r.json()["errors"][0]
     assert [x["id"] for x in s.get("/v2/rulesets/%s/rules" % rs["id"]).json()["rules"]] == [rule["id"]]
     ok = s.put("/v2/rulesets/%s/rules/%s" % (rs["id"], rule["id"]), dict(RULE, type="FILE", severityOfAlerts=1,
                                                                         fileIntegrityPaths=[{"path": "/etc", "recursive": True}]))
