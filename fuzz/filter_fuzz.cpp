@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "rules/engine.hpp"
 #include "rules/filter.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -22,5 +23,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     return 0;
   }
   for (const auto& e : kEvents) (void)f->Matches(e);
+  // The engine with the input as filter, suppression and title, aggregating on awkward fields.
+  rampart::rules::Engine engine(8, 4);
+  engine.SetRules({{.id = "r", .filter = std::string(text), .suppressions = {std::string(text)},
+                    .aggregate_fields = {"user", "group", "connection.dst_addr", "ip"}, .window_s = 60,
+                    .threshold = 2, .title = std::string(text)}});
+  int64_t now = 0;
+  for (int round = 0; round < 3; ++round) {
+    for (const auto& e : kEvents) (void)engine.Evaluate(round % 2 ? "a1" : "a2", e, now += 30000);
+  }
+  (void)rampart::rules::Interpolate(text, kEvents[0]);
   return 0;
 }

@@ -9,8 +9,12 @@
 // fires. Time comes from the caller (the events' arrival, on an injected clock).
 //
 // Pure and single-threaded per instance: the caller owns one engine per organization (or guards
-// it) and turns the outcomes into stored alerts. Memory is bounded: at most `max_buckets` open
-// buckets; the one touched least recently goes first.
+// it) and turns the outcomes into stored alerts. Memory is bounded: at most `max_buckets` buckets
+// (expired ones go first, then the one touched least recently), at most `max_per_agent` of them
+// per agent (an agent past its share counts no new bucket: one host's flood of distinct values
+// cannot push out another's buckets), at most kMaxEventsPerAlert events kept per bucket (an
+// alert carries its first events; the threshold counts them all), aggregate values and title
+// fields cut at kMaxFieldBytes, and titles at kMaxTitleBytes.
 #include <boost/json/object.hpp>
 
 #include <cstdint>
@@ -27,6 +31,11 @@
 namespace rampart::rules {
 
 // What a rule says, in the engine's terms (telemetry converts a stored rule into this).
+inline constexpr size_t kMaxEventsPerAlert = 100;
+inline constexpr size_t kMaxFieldBytes = 256;
+inline constexpr size_t kMaxTitleBytes = 1024;
+inline constexpr int64_t kMaxWindowS = 31 * 86400;
+
 struct RuleSpec {
   std::string id;
   std::string filter;
@@ -62,10 +71,12 @@ struct Outcome {
 
 class Engine {
  public:
-  explicit Engine(size_t max_buckets = 100000) : max_buckets_(max_buckets) {}
+  explicit Engine(size_t max_buckets = 100000, size_t max_per_agent = 10000)
+      : max_buckets_(max_buckets), max_per_agent_(max_per_agent) {}
 
-  // Replaces the rules (a new version compiles every rule once). Open buckets of rules that are
-  // gone are dropped; those of rules still present are kept.
+  // Replaces the rules (a new version compiles every rule once). Buckets of a rule that is gone,
+  // or whose filter, threshold, window or aggregate fields changed, are dropped; the others are
+  // kept, as are the rules' suppression counts.
   void SetRules(const std::vector<RuleSpec>& specs);
   const std::vector<CompiledRule>& rules() const { return rules_; }
 
@@ -77,14 +88,22 @@ class Engine {
  private:
   struct Bucket {
     std::string key;
+    std::string rule_id, agent_id;
     int64_t window_end_ms = 0;
-    std::vector<boost::json::object> pending;  // until the threshold
+    int64_t count = 0;                         // matching events in this window
+    std::vector<boost::json::object> pending;  // the first kMaxEventsPerAlert of them, until the threshold
     bool open = false;                         // an alert is open for this window
   };
-  Bucket& Touch(const std::string& key, int64_t now_ms, int64_t window_ms);
+  // The bucket for `key`, started over when its window passed; nullptr when the agent is past its
+  // share of buckets.
+  Bucket* Touch(const std::string& key, const std::string& rule_id, const std::string& agent_id, int64_t now_ms,
+                int64_t window_ms);
+  void Drop(std::list<Bucket>::iterator it);
+  void MakeRoom(int64_t now_ms);
 
   std::vector<CompiledRule> rules_;
-  size_t max_buckets_;
+  size_t max_buckets_, max_per_agent_;
+  std::unordered_map<std::string, size_t> per_agent_;
   std::list<Bucket> lru_;  // most recent first
   std::unordered_map<std::string, std::list<Bucket>::iterator> buckets_;
 };

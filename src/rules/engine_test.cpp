@@ -90,6 +90,62 @@ TEST(Engine, ChangedRulesKeepTheirBucketsAndDropTheGoneOnes) {
   EXPECT_EQ(e.open_buckets(), 1u);  // other's (from the last event); sudo's went with its rule
 }
 
+TEST(Engine, AHugeThresholdKeepsOnlyTheFirstEventsAndCountsThemAll) {
+  Engine e;
+  e.SetRules({Sudo(1000, 3600)});
+  const auto ev = Ev(R"({"command":"sudo","user":"alice"})");
+  for (int i = 0; i < 999; ++i) ASSERT_TRUE(e.Evaluate("a1", ev, i).empty());
+  auto opened = e.Evaluate("a1", ev, 999);
+  ASSERT_EQ(opened.size(), 1u);
+  EXPECT_EQ(opened[0].events.size(), kMaxEventsPerAlert);
+}
+
+TEST(Engine, OneAgentsFloodCannotPushOutAnothersBuckets) {
+  Engine e(100, 2);
+  e.SetRules({Sudo(2, 60)});
+  EXPECT_TRUE(e.Evaluate("a2", Ev(R"({"command":"sudo","user":"victim"})"), 0).empty());
+  for (int i = 0; i < 50; ++i) {
+    e.Evaluate("a1", Ev(R"({"command":"sudo","user":"u)" + std::to_string(i) + "\"}"), 0);
+  }
+  EXPECT_EQ(e.open_buckets(), 3u);  // a1 holds its share (2), a2's bucket is still there
+  EXPECT_EQ(e.Evaluate("a2", Ev(R"({"command":"sudo","user":"victim"})"), 1).size(), 1u);
+}
+
+TEST(Engine, AggregateValuesDoNotRunIntoEachOther) {
+  Engine e;
+  RuleSpec r = Sudo(2, 60);
+  r.aggregate_fields = {"group"};
+  e.SetRules({r});
+  EXPECT_TRUE(e.Evaluate("a1", Ev(R"({"command":"sudo","group":["a,b"]})"), 0).empty());
+  EXPECT_TRUE(e.Evaluate("a1", Ev(R"({"command":"sudo","group":["a","b"]})"), 0).empty());
+  EXPECT_TRUE(e.Evaluate("a1", Ev(R"({"command":"sudo","group":""})"), 0).empty());
+  EXPECT_TRUE(e.Evaluate("a1", Ev(R"({"command":"sudo"})"), 0).empty());
+  EXPECT_EQ(e.open_buckets(), 4u);
+}
+
+TEST(Engine, AChangedRuleStartsItsCountOverAndKeepsItsSuppressionCount) {
+  Engine e;
+  e.SetRules({Sudo(2, 60)});
+  e.Evaluate("a1", Ev(R"({"command":"sudo","user":"deploy"})"), 0);  // suppressed
+  EXPECT_TRUE(e.Evaluate("a1", Ev(R"({"command":"sudo","user":"alice"})"), 0).empty());
+  e.SetRules({Sudo(3, 60)});  // the threshold changed: its half-counted bucket goes
+  EXPECT_EQ(e.open_buckets(), 0u);
+  EXPECT_EQ(e.rules()[0].suppressed, 1u);
+  RuleSpec huge = Sudo(1, 0);
+  huge.window_s = INT64_MAX;  // clamped, no overflow
+  e.SetRules({huge});
+  EXPECT_EQ(e.Evaluate("a1", Ev(R"({"command":"sudo","user":"alice"})"), INT64_MAX / 4).size(), 1u);
+}
+
+TEST(Engine, TitlesAreCut) {
+  std::string big(5000, 'x');
+  const auto ev = Ev(std::string(R"({"arguments":")") + big + "\"}");
+  std::string title;
+  for (int i = 0; i < 100; ++i) title += "{{arguments}}";
+  EXPECT_EQ(Interpolate(title, ev).size(), kMaxTitleBytes);
+  EXPECT_EQ(Interpolate("{{arguments}}", ev).size(), kMaxFieldBytes);
+}
+
 TEST(Engine, OpenBucketsAreBounded) {
   Engine e(2);
   e.SetRules({Sudo(5, 60)});

@@ -14,7 +14,7 @@
 //   operator   = "=" | "==" | "!=" | "starts_with" | "ends_with" | "like"
 //              | "startswith" | "endswith" | "contains" ;     (* the last three: Falco's names *)
 //   value      = "'" , { any but "'" } , "'" | '"' , { any but '"' } , '"'
-//              | bare ;                                       (* a number, or a word without spaces *)
+//              | bare ;   (* a run of characters up to a space, quote, parenthesis, "=" or "!" *)
 //
 // Keywords and operator words are case-insensitive (`or`, `OR`); values and keys are not. Spaces
 // around "=" are optional. A backslash in a quoted value escapes the next character.
@@ -26,7 +26,10 @@
 //   A key the language does not know compiles to "never matches" (every comparison on it is
 //   false, != included) and is listed in unknown_keys(); a known key the event lacks makes the
 //   comparison false, != included (a suppression never matches an event that lacks its field).
-// Numbers and booleans in events compare as their text ("pid = 42" and "pid = '42'" alike).
+// `not` negates what is under it: `not user = 'x'` holds for an event without `user` too.
+// Numbers and booleans in events compare as their text ("pid = 42" and "pid = '42'" alike; a
+// whole double such as 42.0 is "42"). On an address key an IPv4-mapped address (::ffff:a.b.c.d)
+// is its IPv4 text for every operator.
 #include <boost/json/object.hpp>
 
 #include <cstdint>
@@ -68,6 +71,8 @@ Result<std::unique_ptr<Node>> ParseFilter(std::string_view text);
 bool IsKnownKey(std::string_view key);
 // Whether `key` holds an address (a CIDR value then means membership).
 bool IsAddressKey(std::string_view key);
+// A number as events compare it: a whole double as an integer ("42"), else its shortest form.
+std::string NumberText(double d);
 
 class CompiledFilter {
  public:

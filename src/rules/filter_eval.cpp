@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
+#include <cmath>
 
 #include "base/strings.hpp"
 #include "rules/filter.hpp"
@@ -20,9 +22,8 @@ constexpr std::array<std::string_view, 52> kKnownKeys = {
     "connection.dst_port", "filename", "path", "action", "sigid", "comment", "log", "level", "location",
     "module", "login_type", "remote_addr", "mode", "owner", "agent_version"};
 
-constexpr std::array<std::string_view, 9> kAddressKeys = {
-    "src_ip", "dst_ip", "ip", "connection.addr", "connection.src_addr", "connection.dst_addr", "remote_addr",
-    "agent_ip", "address"};
+constexpr std::array<std::string_view, 7> kAddressKeys = {
+    "src_ip", "dst_ip", "ip", "connection.addr", "connection.src_addr", "connection.dst_addr", "remote_addr"};
 
 // Where a key's values are found in an event: the key itself, then its aliases.
 std::vector<std::string> PathsOf(std::string_view key) {
@@ -49,6 +50,18 @@ const json::value* Find(const json::object& event, std::string_view path) {
   return v;
 }
 
+}  // namespace
+
+// A double as text: a whole one as an integer ("42"), else the shortest round-trip form.
+std::string NumberText(double d) {
+  if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 9.0e15) return std::to_string(static_cast<int64_t>(d));
+  char buf[32];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, d);
+  return ec == std::errc() ? std::string(buf, end) : std::string();
+}
+
+namespace {
+
 void AddText(const json::value& v, std::vector<std::string>& out) {
   if (v.is_string()) {
     out.emplace_back(v.get_string());
@@ -57,7 +70,7 @@ void AddText(const json::value& v, std::vector<std::string>& out) {
   } else if (v.is_uint64()) {
     out.push_back(std::to_string(v.get_uint64()));
   } else if (v.is_double()) {
-    out.push_back(json::serialize(v));
+    out.push_back(NumberText(v.get_double()));
   } else if (v.is_bool()) {
     out.emplace_back(v.get_bool() ? "true" : "false");
   }
@@ -88,6 +101,7 @@ struct CompiledFilter::Check {
   std::vector<std::string> paths;
   Op op = Op::kEq;
   std::string value;
+  bool address = false;                   // an address key
   std::optional<net::IpNetwork> network;  // an address key compared with an address or CIDR
 
   bool Eval(const json::object& event) const {
@@ -115,6 +129,11 @@ struct CompiledFilter::Check {
       }
     }
     if (found.empty()) return false;  // the event lacks the field: no comparison holds
+    if (address) {  // ::ffff:a.b.c.d is a.b.c.d for every operator
+      for (std::string& s : found) {
+        if (auto a = AddressOf(s); a && a->family == net::Family::kV4) s = a->ToString();
+      }
+    }
     auto one = [this](const std::string& s) {
       if (network && (op == Op::kEq || op == Op::kNe)) {
         auto a = AddressOf(s);
@@ -155,6 +174,8 @@ std::unique_ptr<CompiledFilter::Check> CompileNode(const Node& n, std::vector<st
   }
   c->paths = PathsOf(n.key);
   if (IsAddressKey(n.key)) {
+    c->address = true;
+    if (auto a = AddressOf(n.value); a && a->family == net::Family::kV4) c->value = a->ToString();
     c->network = net::IpNetwork::Parse(n.value);
     if (!c->network) {
       if (auto a = AddressOf(n.value)) c->network = net::IpNetwork{*a, net::BitWidth(a->family)};

@@ -14,9 +14,22 @@ struct Token {
   size_t column = 0;
 };
 
+// A bare word runs until a space, a quote, a parenthesis, '=' or '!' (so /usr/bin/g++ and a@b are
+// values); whether it may be a key is checked by the parser (the `key` rule of the grammar).
 bool WordChar(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.' || c == '/' || c == ':' ||
-         c == '*';
+  return !std::isspace(static_cast<unsigned char>(c)) && c != '\'' && c != '"' && c != '(' && c != ')' && c != '=' &&
+         c != '!';
+}
+
+// key = name , { "." , name } ; name = ( letter | "_" ) , { letter | digit | "_" | "-" }
+bool IsKey(std::string_view k) {
+  for (std::string_view name : SplitView(k, '.')) {
+    if (name.empty() || !(std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_')) return false;
+    for (char c : name) {
+      if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-')) return false;
+    }
+  }
+  return true;
 }
 
 std::string Lower(std::string_view s) { return AsciiLower(s); }
@@ -160,7 +173,8 @@ class Parser {
   }
 
   Result<std::unique_ptr<Node>> Comparison() {
-    if (tok_.kind != Token::Kind::kWord || IsKeyword(tok_, "and") || IsKeyword(tok_, "or") || OpOf(tok_)) {
+    if (tok_.kind != Token::Kind::kWord || IsKeyword(tok_, "and") || IsKeyword(tok_, "or") || OpOf(tok_) ||
+        !IsKey(tok_.text)) {
       return At(tok_.column, tok_.kind == Token::Kind::kEnd ? "expected a key, found the end of the filter" : "expected a key");
     }
     if (++comparisons_ > kMaxComparisons) return At(tok_.column, "more than " + std::to_string(kMaxComparisons) + " comparisons");

@@ -67,6 +67,29 @@ TEST(Filter, KeywordsAnyCaseValuesAndKeysExact) {
   EXPECT_TRUE(Match("command contains 'ud'", R"({"command":"sudo"})"));
 }
 
+TEST(Filter, BareValuesKeysDoublesNotAndMappedAddresses) {
+  EXPECT_TRUE(Match("exe = /usr/bin/g++ and user = a@b", R"({"exe":"/usr/bin/g++","user":"a@b"})"));
+  EXPECT_EQ(ErrorOf("1user = 'a'"), "filter: column 1: expected a key");
+  EXPECT_EQ(ErrorOf("us/er = 'a'"), "filter: column 1: expected a key");
+  EXPECT_TRUE(Match("pid = 42", R"({"pid":42.0})"));  // a whole double is its integer text
+  EXPECT_TRUE(Match("level = 2.5", R"({"level":2.5})"));
+  EXPECT_TRUE(Match("not user = 'x'", R"({"exe":"/bin/ls"})"));  // not negates what is under it
+  EXPECT_TRUE(Match("src_ip starts_with '10.1.242'", R"({"src_ip":"::ffff:10.1.242.7"})"));
+  EXPECT_TRUE(Match("src_ip = '::ffff:10.1.242.7'", R"({"src_ip":"10.1.242.7"})"));
+  const char* wan = "connection.dst_addr != '127.0.0.0/8' and connection.dst_addr != '::' and connection.dst_addr != '0.0.0.0'";
+  EXPECT_FALSE(Match(wan, R"({"connection":{"dst_addr":"::ffff:127.0.0.1"}})"));
+  EXPECT_FALSE(Match(wan, R"({"connection":{"dst_addr":"::"}})"));
+  EXPECT_FALSE(Match(wan, R"({"connection":{"dst_addr":"0.0.0.0"}})"));
+}
+
+TEST(Filter, LimitsAreExact) {
+  std::string deep(kMaxDepth, '(');
+  EXPECT_EQ(ErrorOf(deep + "user = 'a'" + std::string(kMaxDepth, ')')), "parsed");
+  std::string at = "user = 'a'";
+  for (size_t i = 1; i < kMaxComparisons; ++i) at += " or user = 'a'";
+  EXPECT_EQ(ErrorOf(at), "parsed");
+}
+
 TEST(Filter, CidrsMissingKeysUnknownKeysAndAliases) {
   EXPECT_TRUE(Match("dst_ip = '10.0.0.0/8'", R"({"dst_ip":"10.2.3.4"})"));
   EXPECT_FALSE(Match("dst_ip = '10.0.0.0/8'", R"({"dst_ip":"11.2.3.4"})"));
@@ -94,7 +117,7 @@ TEST(Filter, ErrorsNameTheColumn) {
   EXPECT_EQ(ErrorOf("user ! 'a'"), "filter: column 6: '!' must be followed by '='");
   EXPECT_EQ(ErrorOf("user = 'a' and"), "filter: column 15: expected a key, found the end of the filter");
   EXPECT_EQ(ErrorOf("   "), "filter: empty");
-  EXPECT_EQ(ErrorOf("user = 'a' ; drop"), "filter: column 12: unexpected character ';'");
+  EXPECT_EQ(ErrorOf("user = 'a' ; drop"), "filter: column 12: expected 'and', 'or' or the end of the filter");
   std::string deep(kMaxDepth + 1, '(');
   EXPECT_NE(ErrorOf(deep + "user = 'a'").find("nested deeper"), std::string::npos);
   std::string many = "user = 'a'";
