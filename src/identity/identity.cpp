@@ -190,14 +190,18 @@ int64_t IdentityService::LastAuthenticated(const std::string& user_id) {
 std::vector<auth::hawk::Credentials> IdentityService::CredentialsFor(std::string_view user_id, bool may_load) {
   std::vector<auth::hawk::Credentials> out;
   const int64_t now = UnixMillis(clock_.Now());
-  for (const auto& [cred, until] : Lookup(std::string(user_id), may_load)->keys) {
+  // Held for the loop: a range-init temporary dies before the body runs (C++20), and an entry that
+  // raced a Forget is owned by nothing else.
+  const auto user = Lookup(std::string(user_id), may_load);
+  for (const auto& [cred, until] : user->keys) {
     if (!until || *until > now) out.push_back(cred);
   }
   return out;
 }
 
 std::optional<Role> IdentityService::RoleIn(const std::string& user_id, const std::string& org_id, bool may_load) {
-  for (const auto& [org, role] : Lookup(user_id, may_load)->roles) {
+  const auto user = Lookup(user_id, may_load);  // held for the loop (see CredentialsFor)
+  for (const auto& [org, role] : user->roles) {
     if (org == org_id) return role;
   }
   return std::nullopt;

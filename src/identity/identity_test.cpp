@@ -79,4 +79,16 @@ TEST(Identity, CacheServesWithinTtlAndSeesOutsideChangesAfterIt) {
 }
 
 }  // namespace
+// A lookup that is not cached (an unknown user on the I/O thread, or a load that raced a Forget) is
+// owned only by the caller: it must outlive the loop over it (ASan caught a range-for over a
+// temporary here).
+TEST(Identity, UncachedLookupsOutliveTheirUse) {
+  auto db = std::move(*store::OpenSqliteStore({":memory:"}));
+  crypto::SecretBox box{std::array<uint8_t, crypto::SecretBox::kKeyBytes>{}};
+  FakeClock clock{SysTime(std::chrono::seconds(1700000000))};
+  IdentityService svc(*db, box, clock);
+  EXPECT_FALSE(svc.RoleIn("aaaaaaaaaaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbbbbbbbbbb", /*may_load=*/false));
+  EXPECT_TRUE(svc.CredentialsFor("aaaaaaaaaaaaaaaaaaaaaaaa", /*may_load=*/false).empty());
+}
+
 }  // namespace rampart::identity
