@@ -6,19 +6,10 @@ namespace rampart::api {
 
 Result<TrustedProxies> TrustedProxies::Parse(std::string_view list) {
   TrustedProxies out;
-  while (!list.empty()) {
-    size_t comma = list.find(',');
-    std::string_view item = Trim(list.substr(0, comma));
-    list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
-    if (item.empty()) continue;
-    if (auto n = net::IpNetwork::Parse(item)) {
-      out.nets_.push_back(*n);
-    } else if (auto a = net::IpAddress::Parse(item)) {
-      out.nets_.push_back({*a, net::BitWidth(a->family)});
-    } else {
-      return Error::Invalid("trusted_proxies: not an address or network: " + QuoteForDetail(item));
-    }
-  }
+  std::string bad;
+  auto nets = net::ParseNetworkList(list, &bad);
+  if (!nets) return Error::Invalid("trusted_proxies: not an address or network: " + QuoteForDetail(bad));
+  out.nets_ = std::move(*nets);
   return out;
 }
 

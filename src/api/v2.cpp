@@ -49,10 +49,9 @@ HawkAuth AuthenticateHawk(const http::Request& req, const hawk::Attributes& pars
   std::optional<auth::NonceEntry> pending;
   hawk::NonceCheck nonces = [&](std::string_view id, std::string_view nonce, std::string_view ts, int64_t until) {
     if (!deps.identity.RoleIn(std::string(id), org_of_request, may_block)) return true;
-    auth::NonceEntry e{org_of_request, std::string(id), std::string(nonce), std::string(ts), until, now};
-    std::optional<auth::NonceVerdict> v = deps.nonces.TryInsert(e);
+    std::optional<auth::NonceVerdict> v = deps.nonces.TryInsert(org_of_request, id, nonce, ts, until, now);
     if (!v) {  // a shared store: decided after the MAC and the clock, by the caller (HawkStage)
-      pending = std::move(e);
+      pending = auth::NonceEntry{org_of_request, std::string(id), std::string(nonce), std::string(ts), until, now};
       return true;
     }
     return *v == auth::NonceVerdict::kFresh;

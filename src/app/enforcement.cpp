@@ -7,20 +7,10 @@
 namespace rampart::app {
 
 Result<std::vector<net::IpNetwork>> ParseNetworks(std::string_view text, const char* setting) {
-  std::vector<net::IpNetwork> out;
-  while (!text.empty()) {
-    const size_t comma = text.find(',');
-    const std::string_view item = Trim(text.substr(0, comma));
-    if (!item.empty()) {
-      auto n = net::IpNetwork::Parse(item);
-      if (auto a = net::IpAddress::Parse(item); !n && a) n = net::IpNetwork{*a, net::BitWidth(a->family)};
-      if (!n) return Error::Invalid(std::string(setting) + ": not an address or network: " + QuoteForDetail(item));
-      out.push_back(*n);
-    }
-    if (comma == std::string_view::npos) break;
-    text.remove_prefix(comma + 1);
-  }
-  return out;
+  std::string bad;
+  auto nets = net::ParseNetworkList(text, &bad);
+  if (!nets) return Error::Invalid(std::string(setting) + ": not an address or network: " + QuoteForDetail(bad));
+  return std::move(*nets);
 }
 
 Result<std::unique_ptr<Enforcement>> Enforcement::Create(store::Store& store, userlists::UserListService& lists,

@@ -31,10 +31,13 @@ class NonceCache final : public NonceStore {
   size_t size() const;
   size_t ApproxBytes() const;
 
-  std::optional<NonceVerdict> TryInsert(const NonceEntry& e) override {
-    return Insert(e.scope, e.id, e.nonce, e.ts, e.expires_ms, e.now_ms);
+  std::optional<NonceVerdict> TryInsert(std::string_view scope, std::string_view id, std::string_view nonce,
+                                        std::string_view ts, int64_t expires_ms, int64_t now_ms) override {
+    return Insert(scope, id, nonce, ts, expires_ms, now_ms);
   }
-  boost::asio::awaitable<NonceVerdict> InsertAsync(NonceEntry e) override { co_return *TryInsert(e); }
+  boost::asio::awaitable<NonceVerdict> InsertAsync(NonceEntry e) override {
+    co_return Insert(e.scope, e.id, e.nonce, e.ts, e.expires_ms, e.now_ms);
+  }
 
  private:
   struct Expiry {

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace rampart::auth {
 
@@ -25,7 +26,9 @@ enum class NonceVerdict { kFresh, kReplay, kFull };
 class NonceStore {
  public:
   virtual ~NonceStore() = default;
-  virtual std::optional<NonceVerdict> TryInsert(const NonceEntry& e) = 0;
+  // Views, not an entry: the in-process answer costs no copy (the request path calls it per request).
+  virtual std::optional<NonceVerdict> TryInsert(std::string_view scope, std::string_view id, std::string_view nonce,
+                                                std::string_view ts, int64_t expires_ms, int64_t now_ms) = 0;
   virtual boost::asio::awaitable<NonceVerdict> InsertAsync(NonceEntry e) = 0;
 };
 

@@ -49,11 +49,7 @@ std::optional<NotifyTarget> ParseTarget(std::string_view text) {
 }  // namespace
 
 std::optional<std::string> RefusedNotifyAddress(const net::IpAddress& given, const std::vector<net::IpNetwork>& denied) {
-  net::IpAddress a = given;
-  const net::U128 mapped_prefix = net::U128(0xffff) << 32;
-  if (a.family == net::Family::kV6 && (a.bits >> 32) == (mapped_prefix >> 32)) {  // ::ffff:a.b.c.d
-    a = net::IpAddress{net::Family::kV4, a.bits & net::U128(0xffffffffu)};
-  }
+  const net::IpAddress a = given.Unmapped();
   static const std::vector<std::pair<const char*, const char*>> kNever = {
       {"0.0.0.0/8", "unspecified"},        {"::/128", "unspecified"},
       {"224.0.0.0/4", "multicast"},        {"ff00::/8", "multicast"},
@@ -136,8 +132,7 @@ Result<void> PolicyService::ApplyDevice(const PolicySet& set, const DeviceInput&
   if (in.transfer_acl) {
     d.transfer_acl.clear();
     for (const auto& text : *in.transfer_acl) {
-      auto n = net::IpNetwork::Parse(text);
-      if (auto a = net::IpAddress::Parse(text); !n && a) n = net::IpNetwork{*a, net::BitWidth(a->family)};
+      auto n = net::IpNetwork::ParseHostOrNetwork(text);
       if (!n) return Bad("transfer_acl entries must be addresses or networks: " + QuoteForDetail(text));
       d.transfer_acl.push_back(*n);
     }

@@ -24,12 +24,8 @@ Result<std::vector<net::IpNetwork>> ParseNetworks(std::string_view text) {
   if (Trim(text).empty()) return out;
   for (std::string_view item : SplitView(text, ',')) {
     item = Trim(item);
-    auto n = net::IpNetwork::Parse(item);
-    if (!n) {
-      auto a = net::IpAddress::Parse(item);
-      if (!a) return Error::Invalid("not a network: " + QuoteForDetail(item));
-      n = net::IpNetwork{*a, net::BitWidth(a->family)};
-    }
+    auto n = net::IpNetwork::ParseHostOrNetwork(item);
+    if (!n) return Error::Invalid("not a network: " + QuoteForDetail(item));
     out.push_back(*n);
   }
   if (out.size() > 64) return Error::Invalid("at most 64 networks per key");
@@ -72,12 +68,8 @@ Result<Principal> ApiKeyService::Verify(const Cached& c, const auth::TokenParts&
   if (!c.networks.empty()) {
     auto addr = net::IpAddress::Parse(client);
     // An IPv4 client on an IPv6 listener arrives as ::ffff:a.b.c.d: judged by its IPv4 address.
-    std::optional<net::IpAddress> v4;
-    if (addr && addr->family == net::Family::kV6 && (addr->bits >> 32) == net::U128(0xffff)) {
-      v4 = net::IpAddress{net::Family::kV4, addr->bits & net::U128(0xffffffffu)};
-    }
     bool inside = false;
-    for (const auto& n : c.networks) inside = inside || (addr && n.Contains(*addr)) || (v4 && n.Contains(*v4));
+    for (const auto& n : c.networks) inside = inside || (addr && (n.Contains(*addr) || n.Contains(addr->Unmapped())));
     if (!inside) return Error{Errc::kForbidden, Reason::kBadCredentials, "auth token not valid from this address"};
   }
   used_[rec.id] = now;

@@ -73,6 +73,33 @@ std::optional<IpNetwork> IpNetwork::Parse(std::string_view text) {
   return IpNetwork{*addr, len};
 }
 
+std::optional<IpNetwork> IpNetwork::ParseHostOrNetwork(std::string_view text) {
+  if (auto n = Parse(text)) return n;
+  auto a = IpAddress::Parse(text);
+  if (!a) return std::nullopt;
+  return IpNetwork{*a, BitWidth(a->family)};
+}
+
+IpAddress IpAddress::Unmapped() const {
+  if (family == Family::kV6 && (bits >> 32) == U128(0xffff)) return {Family::kV4, bits & U128(0xffffffffu)};
+  return *this;
+}
+
+std::optional<std::vector<IpNetwork>> ParseNetworkList(std::string_view text, std::string* bad) {
+  std::vector<IpNetwork> out;
+  for (std::string_view item : SplitView(text, ',')) {
+    item = Trim(item);
+    if (item.empty()) continue;
+    auto n = IpNetwork::ParseHostOrNetwork(item);
+    if (!n) {
+      if (bad) *bad = std::string(item);
+      return std::nullopt;
+    }
+    out.push_back(*n);
+  }
+  return out;
+}
+
 std::string IpNetwork::ToString() const { return base.ToString() + "/" + std::to_string(prefix); }
 
 bool IpNetwork::Contains(const IpAddress& a) const {

@@ -21,6 +21,8 @@ struct IpAddress {
 
   static std::optional<IpAddress> Parse(std::string_view text);
   std::string ToString() const;
+  // ::ffff:a.b.c.d (an IPv4 client on an IPv6 socket) as the IPv4 address; any other as itself.
+  IpAddress Unmapped() const;
   friend bool operator==(const IpAddress&, const IpAddress&) = default;
 };
 
@@ -33,6 +35,8 @@ struct IpNetwork {
 
   // "a.b.c.d/n" or "x::y/n"; host bits are cleared, not rejected.
   static std::optional<IpNetwork> Parse(std::string_view text);
+  // The same, and a bare address as its /32 or /128.
+  static std::optional<IpNetwork> ParseHostOrNetwork(std::string_view text);
   std::string ToString() const;
   bool Contains(const IpAddress& a) const;
   IpAddress Last() const;
@@ -51,6 +55,10 @@ struct IpRange {
     return first.family == o.first.family && first.bits <= o.last.bits && o.first.bits <= last.bits;
   }
 };
+
+// "10.0.0.0/8, 192.0.2.1, 2001:db8::/32": addresses or networks, comma-separated (empty items
+// skipped). On a bad item, nullopt and the item in `bad`.
+std::optional<std::vector<IpNetwork>> ParseNetworkList(std::string_view text, std::string* bad);
 
 inline IpRange RangeOf(const IpNetwork& n) { return {n.base, n.Last()}; }
 

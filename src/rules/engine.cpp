@@ -4,28 +4,13 @@
 
 #include <algorithm>
 
-#include "base/strings.hpp"
-
 namespace rampart::rules {
 namespace json = boost::json;
 namespace {
 
 // The event's value of `field` as text (arrays joined with ","), "" when it has none.
 std::string FieldText(const json::object& event, std::string_view field) {
-  const json::value* v = event.if_contains(field);
-  if (!v) {  // a nested key: connection.dst_addr
-    const json::object* at = &event;
-    size_t start = 0;
-    while (at && start <= field.size()) {
-      size_t dot = field.find('.', start);
-      std::string_view part = field.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
-      v = at->if_contains(part);
-      if (!v || dot == std::string_view::npos) break;
-      at = v->if_object();
-      start = dot + 1;
-      if (!at) v = nullptr;
-    }
-  }
+  const json::value* v = FindField(event, field);
   if (!v) return "";
   if (v->is_string()) return std::string(v->get_string());
   if (v->is_array()) {
@@ -84,15 +69,7 @@ void AppendPart(std::string& key, std::string_view part) {
 // An aggregate field's value in a key: a string as itself, anything else as its JSON (so ["a,b"]
 // and ["a","b"] differ), and a missing field as "~" (so it differs from "" and null).
 void AppendValue(std::string& key, const json::object& event, std::string_view field) {
-  const json::value* v = event.if_contains(field);
-  if (!v && field.find('.') != std::string_view::npos) {
-    const json::object* at = &event;
-    for (std::string_view part : SplitView(field, '.')) {
-      v = at ? at->if_contains(part) : nullptr;
-      if (!v) break;
-      at = v->if_object();
-    }
-  }
+  const json::value* v = FindField(event, field);
   if (!v) {
     key += "~;";
     return;
@@ -183,16 +160,16 @@ std::vector<Outcome> Engine::Evaluate(const std::string& agent_id, const json::o
     const int64_t window_ms = std::clamp<int64_t>(r.spec.window_s, 1, kMaxWindowS) * 1000;
     Bucket* b = Touch(key, r.spec.id, agent_id, now_ms, window_ms);
     if (!b) continue;  // the agent is past its share of buckets
-    const std::string alert_key = key + '#' + std::to_string(b->window_end_ms);
+    auto alert_key = [&] { return key + '#' + std::to_string(b->window_end_ms); };  // only for an outcome
     if (b->open) {
-      out.push_back({Outcome::Kind::kAttach, r.spec.id, alert_key, "", r.spec.severity, {event}});
+      out.push_back({Outcome::Kind::kAttach, r.spec.id, alert_key(), "", r.spec.severity, {event}});
       continue;
     }
     ++b->count;
     if (b->pending.size() < kMaxEventsPerAlert) b->pending.push_back(event);
     if (b->count < std::max<int64_t>(1, r.spec.threshold)) continue;
     b->open = true;
-    out.push_back({Outcome::Kind::kOpen, r.spec.id, alert_key, Interpolate(r.spec.title, b->pending.front()),
+    out.push_back({Outcome::Kind::kOpen, r.spec.id, alert_key(), Interpolate(r.spec.title, b->pending.front()),
                    r.spec.severity, std::move(b->pending)});
     b->pending.clear();
   }

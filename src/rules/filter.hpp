@@ -71,6 +71,9 @@ Result<std::unique_ptr<Node>> ParseFilter(std::string_view text);
 bool IsKnownKey(std::string_view key);
 // Whether `key` holds an address (a CIDR value then means membership).
 bool IsAddressKey(std::string_view key);
+// The event's field `key`: a flat key ("connection.addr" as one name) first, else the nested one
+// (connection -> addr); nullptr when it has neither.
+const boost::json::value* FindField(const boost::json::object& event, std::string_view key);
 // A number as events compare it: a whole double as an integer ("42"), else its shortest form.
 std::string NumberText(double d);
 

@@ -36,8 +36,9 @@ std::vector<std::string> PathsOf(std::string_view key) {
   return {std::string(key)};
 }
 
-// The field at `path`: a flat key ("connection.addr" as one name) or a nested one.
-const json::value* Find(const json::object& event, std::string_view path) {
+}  // namespace
+
+const json::value* FindField(const json::object& event, std::string_view path) {
   if (const json::value* v = event.if_contains(path)) return v;
   const json::object* at = &event;
   const json::value* v = nullptr;
@@ -49,8 +50,6 @@ const json::value* Find(const json::object& event, std::string_view path) {
   }
   return v;
 }
-
-}  // namespace
 
 // A double as text: a whole one as an integer ("42"), else the shortest round-trip form.
 std::string NumberText(double d) {
@@ -78,9 +77,7 @@ void AddText(const json::value& v, std::vector<std::string>& out) {
 
 std::optional<net::IpAddress> AddressOf(std::string_view text) {
   auto a = net::IpAddress::Parse(text);
-  if (a && a->family == net::Family::kV6 && (a->bits >> 32) == net::U128(0xffff)) {
-    return net::IpAddress{net::Family::kV4, a->bits & net::U128(0xffffffffu)};  // ::ffff:a.b.c.d
-  }
+  if (a) a = a->Unmapped();  // ::ffff:a.b.c.d is a.b.c.d
   return a;
 }
 
@@ -120,7 +117,7 @@ struct CompiledFilter::Check {
     if (never) return false;
     std::vector<std::string> found;
     for (const auto& p : paths) {
-      const json::value* v = Find(event, p);
+      const json::value* v = FindField(event, p);
       if (!v) continue;
       if (const json::array* a = v->if_array()) {
         for (const auto& e : *a) AddText(e, found);
@@ -176,9 +173,10 @@ std::unique_ptr<CompiledFilter::Check> CompileNode(const Node& n, std::vector<st
   if (IsAddressKey(n.key)) {
     c->address = true;
     if (auto a = AddressOf(n.value); a && a->family == net::Family::kV4) c->value = a->ToString();
-    c->network = net::IpNetwork::Parse(n.value);
-    if (!c->network) {
-      if (auto a = AddressOf(n.value)) c->network = net::IpNetwork{*a, net::BitWidth(a->family)};
+    c->network = net::IpNetwork::ParseHostOrNetwork(n.value);
+    if (c->network && c->network->prefix == net::BitWidth(c->network->base.family)) {
+      c->network->base = c->network->base.Unmapped();  // a host written ::ffff:a.b.c.d is a.b.c.d
+      c->network->prefix = net::BitWidth(c->network->base.family);
     }
   }
   return c;

@@ -55,14 +55,12 @@ class Lexer {
     }
     if (c == '=' || c == '!') return Operator(t);
     if (c == '\'' || c == '"') return Quoted(t, c);
-    if (WordChar(c)) {
-      size_t start = pos_;
-      while (pos_ < text_.size() && WordChar(text_[pos_])) ++pos_;
-      t.kind = Token::Kind::kWord;
-      t.text = std::string(text_.substr(start, pos_ - start));
-      return t;
-    }
-    return At(t.column, "unexpected character " + QuoteForDetail(std::string_view(&text_[pos_], 1)));
+    // Every other character starts a word (WordChar excludes only what was handled above).
+    size_t start = pos_;
+    while (pos_ < text_.size() && WordChar(text_[pos_])) ++pos_;
+    t.kind = Token::Kind::kWord;
+    t.text = std::string(text_.substr(start, pos_ - start));
+    return t;
   }
 
  private:

@@ -21,12 +21,6 @@ Result<std::vector<std::string>> StringsOr(const json::object& o, const char* ke
   return v.value_or(std::vector<std::string>{});
 }
 
-json::array ToArray(const std::vector<std::string>& v) {
-  json::array a;
-  for (const auto& s : v) a.emplace_back(s);
-  return a;
-}
-
 Result<std::vector<store::FileIntegrityPath>> PathsOf(const json::object& o) {
   std::vector<store::FileIntegrityPath> out;
   const json::value* paths = o.if_contains("fileIntegrityPaths");
@@ -118,18 +112,18 @@ json::object RuleDoc(const store::RuleRecord& r) {
                    {"type", r.type},
                    {"severityOfAlerts", r.severity},
                    {"alertDescription", r.alert_description},
-                   {"aggregateFields", ToArray(r.aggregate_fields)},
+                   {"aggregateFields", JsonStrings(r.aggregate_fields)},
                    {"filter", r.filter},
                    {"window", r.window_s},
                    {"threshold", r.threshold},
-                   {"suppressions", ToArray(r.suppressions)},
+                   {"suppressions", JsonStrings(r.suppressions)},
                    {"enabled", r.enabled}};
   if (r.type == "File") {
     json::array paths;
     for (const auto& p : r.file_integrity_paths) paths.push_back(json::object{{"path", p.path}, {"recursive", p.recursive}});
     doc["fileIntegrityPaths"] = std::move(paths);
-    doc["ignoreFiles"] = ToArray(r.ignore_files);
-    doc["eventsToMonitor"] = ToArray(r.events_to_monitor);
+    doc["ignoreFiles"] = JsonStrings(r.ignore_files);
+    doc["eventsToMonitor"] = JsonStrings(r.events_to_monitor);
   }
   doc["createdAt"] = FormatInstant(r.created_at_ms);
   doc["updatedAt"] = FormatInstant(r.updated_at_ms);
@@ -142,7 +136,7 @@ json::object RulesetDoc(const store::RulesetRecord& rs, const std::vector<std::s
                       {"description", rs.description},
                       {"createdAt", FormatInstant(rs.created_at_ms)},
                       {"updatedAt", FormatInstant(rs.updated_at_ms)},
-                      {"rules", ToArray(rule_ids)}};
+                      {"rules", JsonStrings(rule_ids)}};
 }
 
 }  // namespace rampart::telemetry

@@ -26,12 +26,6 @@ Result<std::string> RenderRuleset(store::V2Store& store, const store::RulesetRec
   return json::serialize(RulesetDoc(rs, ids));
 }
 
-json::array ToArray(const std::vector<std::string>& v) {
-  json::array a;
-  for (const auto& s : v) a.emplace_back(s);
-  return a;
-}
-
 struct RulesetInput {
   std::string name, description;
 };
@@ -124,7 +118,7 @@ Result<std::string> DeleteRuleset(store::V2Store& store, const Actor& actor, con
   store::V2Write w{.org_id = actor.org_id,
                    .delete_rulesets = {id},
                    .audit = AuditFor(actor, "delete", "ruleset.delete", "Deleted ruleset " + id,
-                                     json::object{{"rulesetId", id}, {"ruleIds", ToArray(rule_ids)}})};
+                                     json::object{{"rulesetId", id}, {"ruleIds", JsonStrings(rule_ids)}})};
   RAMPART_CHECK(store.Commit(w));
   return std::string(R"({"server_ids":[]})");
 }

@@ -63,6 +63,12 @@ Result<json::object> BodyObject(std::string_view body) {
   return std::move(v.as_object());
 }
 
+json::array JsonStrings(const std::vector<std::string>& v) {
+  json::array a;
+  for (const auto& s : v) a.emplace_back(s);
+  return a;
+}
+
 Error InvalidField(const char* key, const std::string& why) {
   return Error::Invalid("Validation failed: body has invalid " + std::string(key) + " value.  " + why);
 }

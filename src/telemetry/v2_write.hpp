@@ -42,6 +42,8 @@ Result<std::optional<bool>> OptBool(const boost::json::object& o, const char* ke
 // A boolean query parameter: true/false in any case, or 1/0; absent → nullopt; else 400 naming it.
 Result<std::optional<bool>> BoolParam(const std::optional<std::string>& v, const char* name);
 Result<std::optional<std::vector<std::string>>> OptStrings(const boost::json::object& o, const char* key);
+// The other way: strings as a JSON array.
+boost::json::array JsonStrings(const std::vector<std::string>& v);
 // "Validation failed: body has invalid <key> value.  <why>" (the reference's wording, double space).
 Error InvalidField(const char* key, const std::string& why);
 

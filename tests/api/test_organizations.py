@@ -106,6 +106,17 @@ def test_keys_may_be_limited_to_client_networks(tmp_path):
     s.stop()
 
 
+def test_a_key_revoked_with_the_cli_stops_at_once(server):
+    """The test clock stands still, so the key cache never expires on its own: the revocation
+    reaches the running server through the change log."""
+    made = server.key("demo", "read")
+    c = Client(server.url, made["token"])
+    assert c.get("/v4.0/user_ip_lists").status_code == 200  # cached now
+    server.admin("key", "revoke", made["id"])
+    eventually(lambda: c.get("/v4.0/user_ip_lists").status_code == 403)
+    assert_error(c.get("/v4.0/user_ip_lists"), 403, 11001)
+
+
 def test_a_keys_last_use_is_recorded(tmp_path):
     s = Server(tmp_path / "d", ["--sweep-interval-s", "1"]).start()
     assert s.admin("key", "list", "--org", "demo")[0]["last_used_at_ms"] is None

@@ -77,6 +77,12 @@ Result<std::vector<T>> CollectRows(Stmt& s, Read read) {
   return out;
 }
 
+// The first row of a query's rows, if any (lookups by key).
+template <class T>
+std::optional<T> FirstRow(std::vector<T> rows) {
+  return rows.empty() ? std::optional<T>() : std::optional<T>(std::move(rows[0]));
+}
+
 // BEGIN IMMEDIATE on construction; ROLLBACK in the destructor unless Commit() succeeded.
 class Txn {
  public:

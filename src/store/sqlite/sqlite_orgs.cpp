@@ -18,11 +18,6 @@ ApiKeyRecord ReadKey(const Stmt& s) {
   return {s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5), s.Int(6), s.OptInt(7), s.OptInt(8), s.OptInt(9)};
 }
 
-template <class T>
-std::optional<T> First(std::vector<T> rows) {
-  return rows.empty() ? std::optional<T>() : std::optional<T>(std::move(rows[0]));
-}
-
 }  // namespace
 
 MemberRecord ReadMember(const Stmt& s) { return {{s.Text(0), s.Text(1), s.Text(2)}, ReadUser(s, 3)}; }
@@ -62,7 +57,7 @@ Result<std::optional<OrgRecord>> SqliteOrgs::FindOrg(const std::string& key) {
   Stmt s(db, q::kFindOrg);
   s.Bind(1, key);
   RAMPART_TRY(rows, CollectRows<OrgRecord>(s, ReadOrg));
-  return First(std::move(rows));
+  return FirstRow(std::move(rows));
 }
 
 namespace {
@@ -112,7 +107,7 @@ Result<std::optional<UserRecord>> SqliteOrgs::FindUser(const std::string& key) {
   Stmt s(db, q::kFindUser);
   s.Bind(1, key);
   RAMPART_TRY(rows, CollectRows<UserRecord>(s, [](const Stmt& r) { return ReadUser(r, 0); }));
-  return First(std::move(rows));
+  return FirstRow(std::move(rows));
 }
 
 Result<void> SqliteOrgs::UpdateUser(const UserRecord& u) {
@@ -195,7 +190,7 @@ Result<std::optional<std::string>> SqliteOrgs::AnySealedKey() {
   auto [lock, db] = c_.Reader();
   Stmt s(db, q::kAnySealedKey);
   RAMPART_TRY(rows, CollectRows<std::string>(s, [](const Stmt& r) { return r.Text(0); }));
-  return First(std::move(rows));
+  return FirstRow(std::move(rows));
 }
 
 Result<void> SqliteOrgs::CreateApiKey(const ApiKeyRecord& k) {
@@ -211,7 +206,7 @@ Result<std::optional<ApiKeyRecord>> SqliteOrgs::FindApiKey(const std::string& id
   Stmt s(db, q::kFindApiKey);
   s.Bind(1, id);
   RAMPART_TRY(rows, CollectRows<ApiKeyRecord>(s, ReadKey));
-  return First(std::move(rows));
+  return FirstRow(std::move(rows));
 }
 
 Result<std::vector<ApiKeyRecord>> SqliteOrgs::ListApiKeys(const std::string& org_id) {

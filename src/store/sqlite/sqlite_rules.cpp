@@ -55,11 +55,6 @@ RuleRecord ReadRule(const Stmt& s) {
           StringsOf(s.Text(15)), StringsOf(s.Text(16)), s.Int(17), s.Int(18)};
 }
 
-template <class T>
-std::optional<T> First(std::vector<T> rows) {
-  return rows.empty() ? std::optional<T>() : std::optional<T>(std::move(rows[0]));
-}
-
 }  // namespace
 
 Result<std::vector<RulesetRecord>> ListRulesetRows(Db& db, const std::string& org_id) {
@@ -72,7 +67,7 @@ Result<std::optional<RulesetRecord>> GetRulesetRow(Db& db, const std::string& or
   Stmt s(db, q::kGetRuleset);
   s.Bind(1, org_id).Bind(2, id);
   RAMPART_TRY(rows, CollectRows<RulesetRecord>(s, ReadRuleset));
-  return First(std::move(rows));
+  return FirstRow(std::move(rows));
 }
 
 Result<std::vector<RuleRecord>> ListRuleRows(Db& db, const std::string& org_id, const std::string& ruleset_id) {
@@ -85,7 +80,7 @@ Result<std::optional<RuleRecord>> GetRuleRow(Db& db, const std::string& org_id, 
   Stmt s(db, q::kGetRule);
   s.Bind(1, org_id).Bind(2, id);
   RAMPART_TRY(rows, CollectRows<RuleRecord>(s, ReadRule));
-  return First(std::move(rows));
+  return FirstRow(std::move(rows));
 }
 
 Result<void> ApplyRuleChanges(Db& db, const V2Write& w) {

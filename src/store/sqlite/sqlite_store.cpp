@@ -166,7 +166,7 @@ class SqliteStore final : public Store {
     Stmt s(db, sqlite::q::kGetAgent);
     s.Bind(1, org_id).Bind(2, id);
     RAMPART_TRY(rows, sqlite::CollectRows<AgentRecord>(s, ReadAgent));
-    return rows.empty() ? std::optional<AgentRecord>() : std::optional<AgentRecord>(rows[0]);
+    return sqlite::FirstRow(std::move(rows));
   }
 
   Result<void> PutAlerts(const std::vector<AlertRecord>& alerts) override {
@@ -192,7 +192,7 @@ class SqliteStore final : public Store {
     Stmt s(db, sqlite::q::kGetAlert);
     s.Bind(1, org_id).Bind(2, id);
     RAMPART_TRY(rows, sqlite::CollectRows<AlertRecord>(s, ReadAlert));
-    return rows.empty() ? std::optional<AlertRecord>() : std::optional<AlertRecord>(rows[0]);
+    return sqlite::FirstRow(std::move(rows));
   }
 
   Result<std::vector<std::pair<int, int64_t>>> AlertSeverityCounts(const std::string& org_id,

@@ -19,11 +19,6 @@ std::optional<int64_t> OptBool(const std::optional<bool>& b) {
   return b ? std::optional<int64_t>(*b ? 1 : 0) : std::nullopt;
 }
 
-template <class T>
-std::optional<T> First(std::vector<T> rows) {
-  return rows.empty() ? std::optional<T>() : std::optional<T>(std::move(rows[0]));
-}
-
 }  // namespace
 
 Result<void> PutAlertRows(Db& db, const std::vector<AlertRecord>& alerts) {
@@ -96,7 +91,7 @@ Result<std::optional<ObjectRecord>> SqliteV2::GetObject(const std::string& org_i
   Stmt s(db, q::kGetObject);
   s.Bind(1, org_id).Bind(2, kind).Bind(3, id);
   RAMPART_TRY(rows, CollectRows<ObjectRecord>(s, ReadObject));
-  return First(std::move(rows));
+  return FirstRow(std::move(rows));
 }
 
 Result<void> SqliteV2::PutVulnerabilities(const std::vector<VulnRecord>& vulns) {
@@ -125,7 +120,7 @@ Result<std::optional<VulnRecord>> SqliteV2::GetVulnerability(const std::string& 
   Stmt s(db, q::kGetVulnerability);
   s.Bind(1, org_id).Bind(2, cve);
   RAMPART_TRY(rows, CollectRows<VulnRecord>(s, ReadVuln));
-  return First(std::move(rows));
+  return FirstRow(std::move(rows));
 }
 
 Result<std::vector<V2AuditRecord>> SqliteV2::ListV2Audit(const TimePageQuery& tq) {
