@@ -22,6 +22,7 @@ namespace change_topic {
 inline constexpr const char* kOrg = "org";          // key: organization id (deleted)
 inline constexpr const char* kUser = "user";        // key: user id (disabled, roles, Hawk keys)
 inline constexpr const char* kApiKey = "api_key";  // key: v4.0 key id (revoked)
+inline constexpr const char* kAgent = "agent";      // key: agent id (revoked, or its key replaced)
 }  // namespace change_topic
 
 class ChangeFeed {

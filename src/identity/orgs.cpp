@@ -30,6 +30,7 @@ std::string Describe(const store::OrgContents& c) {
   add(c.vulnerabilities, "vulnerabilities");
   add(c.v2_objects, "rulesets, rules and settings");
   add(c.zone_grants, "granted zone suffixes");
+  add(c.deploy_keys, "deploy keys");
   return out;
 }
 

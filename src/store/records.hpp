@@ -22,9 +22,10 @@ struct OrgRecord {
 // How much of an organization there is: `org delete` refuses while any of it exists.
 struct OrgContents {
   int64_t lists = 0, api_keys = 0, policy_objects = 0, members = 0, agents = 0, alerts = 0,
-          vulnerabilities = 0, v2_objects = 0, zone_grants = 0;
+          vulnerabilities = 0, v2_objects = 0, zone_grants = 0, deploy_keys = 0;
   int64_t Total() const {
-    return lists + api_keys + policy_objects + members + agents + alerts + vulnerabilities + v2_objects + zone_grants;
+    return lists + api_keys + policy_objects + members + agents + alerts + vulnerabilities + v2_objects + zone_grants +
+           deploy_keys;
   }
 };
 
@@ -264,6 +265,9 @@ struct V2Write {
   std::vector<AlertRecord> put_alerts = {};
   std::vector<std::pair<std::string, bool>> set_suppressed = {};  // (CVE, suppressed)
   std::optional<V2AuditRecord> audit = {};
+  // The write adds the organization's Base Rule Set, this ruleset: Conflict (nothing written) when
+  // the organization was given one before, so it is added once even if deleted later.
+  std::optional<std::string> base_ruleset_id = {};
 };
 
 // Enforcement (v4.0 policies and devices): the wire document of one object.

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "base/result.hpp"
+#include "store/agent_records.hpp"
 #include "store/records.hpp"
 
 namespace rampart::store {
@@ -158,12 +159,48 @@ class EnforcementStore {
   virtual Result<std::vector<ZoneVersionRecord>> ZoneVersions(const std::string& zone) = 0;
 };
 
+// Agents that enroll themselves, and what they send.
+class AgentStore {
+ public:
+  virtual ~AgentStore() = default;
+  virtual Result<void> CreateDeployKey(const DeployKeyRecord& k) = 0;
+  virtual Result<std::optional<DeployKeyRecord>> FindDeployKey(const std::string& id) = 0;
+  // Oldest first.
+  virtual Result<std::vector<DeployKeyRecord>> ListDeployKeys(const std::string& org_id) = 0;
+  // Replaces the secret of an unrevoked key of the organization; false when there is none.
+  virtual Result<bool> RotateDeployKey(const std::string& org_id, const std::string& id,
+                                       const std::string& secret_hash, int64_t at_ms) = 0;
+  virtual Result<bool> RevokeDeployKey(const std::string& org_id, const std::string& id, int64_t at_ms) = 0;
+
+  // Forbidden (nothing written) when the fingerprint's agent was revoked; Conflict when the
+  // fingerprint belongs to another agent id than e.key's (a concurrent first enrollment won).
+  virtual Result<void> Enroll(const Enrollment& e) = 0;
+  virtual Result<std::optional<AgentKeyRecord>> FindAgentKey(const std::string& agent_id) = 0;
+  virtual Result<std::optional<AgentKeyRecord>> FindAgentByFingerprint(const std::string& org_id,
+                                                                       const std::string& fingerprint) = 0;
+  // Ends the agent's key (logged as a change for other processes' caches) and marks it offline,
+  // with the audit record. False when the organization has no such unrevoked agent.
+  virtual Result<bool> RevokeAgent(const std::string& org_id, const std::string& agent_id, int64_t at_ms,
+                                   const V2AuditRecord& audit) = 0;
+
+  virtual Result<BatchOutcome> StoreBatch(const EventBatch& b) = 0;
+  virtual Result<bool> BatchSeen(const std::string& agent_id, int64_t batch_seq) = 0;
+  // The organization's newest events, newest first.
+  virtual Result<std::vector<EventRecord>> RecentEvents(const std::string& org_id, int64_t limit) = 0;
+  // Drops events and batch marks received before `events_before_ms`, and alerts (with their
+  // events) created before `alerts_before_ms`.
+  virtual Result<RetentionOutcome> ApplyRetention(int64_t events_before_ms, int64_t alerts_before_ms) = 0;
+  // Organizations that were never given the Base Rule Set.
+  virtual Result<std::vector<std::string>> OrgsWithoutBaseRules() = 0;
+};
+
 class Store : public OrgStore,
               public ChangeLog,
               public ListStore,
               public TelemetryStore,
               public V2Store,
-              public EnforcementStore {};
+              public EnforcementStore,
+              public AgentStore {};
 
 struct SqliteOptions {
   std::string path;       // file path, or ":memory:" for a private in-memory database

@@ -386,6 +386,60 @@ INSERT INTO rules
   WHERE o.kind = 'rule' AND EXISTS (SELECT 1 FROM rulesets r WHERE r.org_id = o.org_id AND r.id = o.parent_id);
 DELETE FROM v2_objects WHERE kind IN ('ruleset', 'rule');
 )sql",
+    // V13: agents that enroll themselves. Deploy keys enroll agents into an organization; each
+    // enrolled agent has its own sealed Hawk key, found by the host's fingerprint on re-enrollment.
+    // Events are kept for a retention (counted per organization for the cap); a batch's sequence
+    // number is remembered as long as its events, so a resent batch is stored once. The Base Rule
+    // Set is added to each organization once (base_ruleset_id names it), by the server or the CLI;
+    // it does not count as something the organization holds when it is deleted.
+    R"sql(
+CREATE TABLE deploy_keys (
+  id TEXT PRIMARY KEY,
+  org_id TEXT NOT NULL REFERENCES organizations(id),
+  secret_hash TEXT NOT NULL,
+  description TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  rotated_at_ms INTEGER,
+  revoked_at_ms INTEGER,
+  last_used_at_ms INTEGER,
+  last_used_host TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX deploy_keys_org ON deploy_keys(org_id, created_at_ms);
+CREATE TABLE agent_keys (
+  agent_id TEXT PRIMARY KEY,
+  org_id TEXT NOT NULL REFERENCES organizations(id),
+  fingerprint TEXT NOT NULL,
+  sealed_key TEXT NOT NULL,
+  key_created_at_ms INTEGER NOT NULL,
+  rulesets TEXT NOT NULL,
+  deploy_key_id TEXT NOT NULL,
+  revoked_at_ms INTEGER,
+  UNIQUE (org_id, fingerprint)
+);
+CREATE TABLE events (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  org_id TEXT NOT NULL,
+  agent_id TEXT NOT NULL,
+  at_ms INTEGER NOT NULL,
+  event_type TEXT NOT NULL,
+  doc TEXT NOT NULL
+);
+CREATE INDEX events_org ON events(org_id, seq);
+CREATE INDEX events_age ON events(at_ms);
+CREATE TABLE event_counts (
+  org_id TEXT PRIMARY KEY,
+  n INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE ingest_batches (
+  agent_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  at_ms INTEGER NOT NULL,
+  PRIMARY KEY (agent_id, seq)
+) WITHOUT ROWID;
+CREATE INDEX ingest_batches_age ON ingest_batches(at_ms);
+CREATE INDEX alerts_age ON alerts(created_at_ms);
+ALTER TABLE organizations ADD COLUMN base_ruleset_id TEXT;
+)sql",
 };
 
 }  // namespace

@@ -14,8 +14,9 @@ inline constexpr const char* kOrgContents =
     " (SELECT COUNT(*) FROM policy_objects WHERE org_id = ?1), (SELECT COUNT(*) FROM memberships WHERE org_id = ?1),"
     " (SELECT COUNT(*) FROM agents WHERE org_id = ?1), (SELECT COUNT(*) FROM alerts WHERE org_id = ?1),"
     " (SELECT COUNT(*) FROM vulnerabilities WHERE org_id = ?1),"
-    " (SELECT COUNT(*) FROM v2_objects WHERE org_id = ?1) + (SELECT COUNT(*) FROM rulesets WHERE org_id = ?1),"
-    " (SELECT COUNT(*) FROM zone_grants WHERE org_id = ?1)";
+    " (SELECT COUNT(*) FROM v2_objects WHERE org_id = ?1) + (SELECT COUNT(*) FROM rulesets WHERE org_id = ?1"
+    "  AND id IS NOT (SELECT base_ruleset_id FROM organizations WHERE id = ?1)),"
+    " (SELECT COUNT(*) FROM zone_grants WHERE org_id = ?1), (SELECT COUNT(*) FROM deploy_keys WHERE org_id = ?1)";
 // Everything that hangs off an organization, children first (the foreign keys are on). Its audit
 // records stay: they are the record of what happened, and the deletion is one of them.
 inline constexpr const char* kDeleteOrgData[] = {
@@ -32,6 +33,11 @@ inline constexpr const char* kDeleteOrgData[] = {
     "DELETE FROM rules WHERE org_id = ?1",  // before its rulesets (foreign key)
     "DELETE FROM rulesets WHERE org_id = ?1",
     "DELETE FROM v2_audit WHERE org_id = ?1",
+    "DELETE FROM ingest_batches WHERE agent_id IN (SELECT agent_id FROM agent_keys WHERE org_id = ?1)",
+    "DELETE FROM agent_keys WHERE org_id = ?1",
+    "DELETE FROM deploy_keys WHERE org_id = ?1",
+    "DELETE FROM events WHERE org_id = ?1",
+    "DELETE FROM event_counts WHERE org_id = ?1",
     "DELETE FROM organizations WHERE id = ?1",
 };
 

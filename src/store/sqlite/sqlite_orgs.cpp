@@ -67,7 +67,7 @@ Result<OrgContents> CountContents(Db& db, const std::string& org_id) {
   s.Bind(1, org_id);
   RAMPART_TRY(row, s.Step());
   if (!row) return Error::Internal("no row from a count");
-  return OrgContents{s.Int(0), s.Int(1), s.Int(2), s.Int(3), s.Int(4), s.Int(5), s.Int(6), s.Int(7), s.Int(8)};
+  return OrgContents{s.Int(0), s.Int(1), s.Int(2), s.Int(3), s.Int(4), s.Int(5), s.Int(6), s.Int(7), s.Int(8), s.Int(9)};
 }
 
 }  // namespace

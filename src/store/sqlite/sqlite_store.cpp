@@ -11,6 +11,7 @@
 #include "store/sqlite/keyset.hpp"
 #include "store/sqlite/migrations.hpp"
 #include "store/sqlite/queries.hpp"
+#include "store/sqlite/sqlite_agents.hpp"
 #include "store/sqlite/sqlite_enforcement.hpp"
 #include "store/sqlite/sqlite_orgs.hpp"
 #include "store/sqlite/sqlite_v2.hpp"
@@ -347,7 +348,44 @@ class SqliteStore final : public Store {
 
   Result<void> InsertAudit(const AuditRecord& a) { return sqlite::InsertAuditRow(writer_, a); }
 
+ public:
+  // AgentStore: see sqlite_agents.cpp.
+  Result<void> CreateDeployKey(const DeployKeyRecord& k) override { return agents_.CreateDeployKey(k); }
+  Result<std::optional<DeployKeyRecord>> FindDeployKey(const std::string& id) override {
+    return agents_.FindDeployKey(id);
+  }
+  Result<std::vector<DeployKeyRecord>> ListDeployKeys(const std::string& org) override {
+    return agents_.ListDeployKeys(org);
+  }
+  Result<bool> RotateDeployKey(const std::string& org, const std::string& id, const std::string& hash,
+                               int64_t at) override {
+    return agents_.RotateDeployKey(org, id, hash, at);
+  }
+  Result<bool> RevokeDeployKey(const std::string& org, const std::string& id, int64_t at) override {
+    return agents_.RevokeDeployKey(org, id, at);
+  }
+  Result<void> Enroll(const Enrollment& e) override { return agents_.Enroll(e); }
+  Result<std::optional<AgentKeyRecord>> FindAgentKey(const std::string& id) override { return agents_.FindAgentKey(id); }
+  Result<std::optional<AgentKeyRecord>> FindAgentByFingerprint(const std::string& org, const std::string& fp) override {
+    return agents_.FindAgentByFingerprint(org, fp);
+  }
+  Result<bool> RevokeAgent(const std::string& org, const std::string& id, int64_t at,
+                           const V2AuditRecord& audit) override {
+    return agents_.RevokeAgent(org, id, at, audit);
+  }
+  Result<BatchOutcome> StoreBatch(const EventBatch& b) override { return agents_.StoreBatch(b); }
+  Result<bool> BatchSeen(const std::string& agent, int64_t seq) override { return agents_.BatchSeen(agent, seq); }
+  Result<std::vector<EventRecord>> RecentEvents(const std::string& org, int64_t limit) override {
+    return agents_.RecentEvents(org, limit);
+  }
+  Result<RetentionOutcome> ApplyRetention(int64_t events_before, int64_t alerts_before) override {
+    return agents_.ApplyRetention(events_before, alerts_before);
+  }
+  Result<std::vector<std::string>> OrgsWithoutBaseRules() override { return agents_.OrgsWithoutBaseRules(); }
+
+ private:
   sqlite::Connections c_;
+  sqlite::SqliteAgents agents_{c_};
   sqlite::SqliteV2 v2_{c_};
   sqlite::SqliteEnforcement enforcement_{c_};
   sqlite::SqliteOrgs orgs_{c_};

@@ -3,6 +3,7 @@
 #include "store/sqlite/keyset.hpp"
 #include "store/sqlite/org_queries.hpp"
 #include "store/sqlite/queries.hpp"
+#include "store/sqlite/sqlite_agents.hpp"
 #include "store/sqlite/sqlite_orgs.hpp"
 #include "store/sqlite/sqlite_rules.hpp"
 
@@ -40,6 +41,7 @@ Result<void> SqliteV2::Commit(const V2Write& w) {
   Db& db = c_.writer;
   Txn txn(db);
   if (!txn.begun()) return txn.begun().error();
+  if (w.base_ruleset_id) RAMPART_CHECK(ClaimBaseRules(db, w.org_id, *w.base_ruleset_id));
   Stmt del(db, q::kDeleteObject);
   for (const auto& [kind, id] : w.delete_objects) RAMPART_CHECK(del.Bind(1, w.org_id).Bind(2, kind).Bind(3, id).Run());
   Stmt put(db, q::kPutObject);

@@ -1,0 +1,134 @@
+// The store contract for agents that enroll themselves: deploy keys (rotate, revoke, per
+// organization), enrollment (one agent per host fingerprint, a revoked one refused), batches
+// stored exactly once with their alerts, the per-organization event cap, retention, and the
+// Base Rule Set given once.
+#include "store/store_contract.hpp"
+
+namespace rampart::store {
+namespace {
+
+Enrollment Enroll(const std::string& agent, const std::string& fp, const std::string& org = kOrg) {
+  Enrollment e;
+  e.key = {agent, org, fp, "sealed", 5, {"rs1"}, "dk1", std::nullopt};
+  e.agent = {org, agent, "online", 5, "{\"status\":\"online\"}"};
+  e.hostname = "web-1";
+  e.at_ms = 7;
+  e.audit = {org, "aud-" + agent + std::to_string(e.at_ms), 7, "{}"};
+  return e;
+}
+
+EventBatch Batch(const std::string& agent, int64_t seq, int n, int64_t at = 100) {
+  EventBatch b{.org_id = kOrg, .agent_id = agent, .batch_seq = seq, .at_ms = at};
+  for (int i = 0; i < n; ++i) b.events.push_back({0, kOrg, agent, at, "audit", "{\"i\":" + std::to_string(i) + "}"});
+  return b;
+}
+
+TEST_P(StoreContract, DeployKeysRotateRevokeAndStayInTheirOrganization) {
+  ASSERT_TRUE(store_->CreateDeployKey({"dk1", kOrg, "h1", "ci", 1}));
+  ASSERT_TRUE(store_->CreateDeployKey({"dk2", kOtherOrg, "h2", "", 2}));
+  EXPECT_EQ(store_->ListDeployKeys(kOrg)->size(), 1u);
+  EXPECT_FALSE(*store_->RotateDeployKey(kOtherOrg, "dk1", "h9", 3));  // not that organization's
+  EXPECT_TRUE(*store_->RotateDeployKey(kOrg, "dk1", "h3", 3));
+  auto k = **store_->FindDeployKey("dk1");
+  EXPECT_EQ(k.secret_hash, "h3");
+  EXPECT_EQ(k.rotated_at_ms, 3);
+  EXPECT_TRUE(*store_->RevokeDeployKey(kOrg, "dk1", 4));
+  EXPECT_FALSE(*store_->RevokeDeployKey(kOrg, "dk1", 5));
+  EXPECT_FALSE(*store_->RotateDeployKey(kOrg, "dk1", "h4", 6));  // revoked keys stay revoked
+}
+
+TEST_P(StoreContract, EnrollmentKeepsOneAgentPerHostAndRevocationSticks) {
+  ASSERT_TRUE(store_->CreateDeployKey({"dk1", kOrg, "h1", "", 1}));
+  ASSERT_TRUE(store_->Enroll(Enroll("ag1", "fp1")));
+  auto dk = **store_->FindDeployKey("dk1");
+  EXPECT_EQ(dk.last_used_at_ms, 7);
+  EXPECT_EQ(dk.last_used_host, "web-1");
+  EXPECT_EQ((*store_->FindAgentByFingerprint(kOrg, "fp1"))->agent_id, "ag1");
+  EXPECT_FALSE(*store_->FindAgentByFingerprint(kOtherOrg, "fp1"));
+  // The same host under another id loses (the caller must reuse the id it found).
+  EXPECT_EQ(store_->Enroll(Enroll("ag2", "fp1")).error().code, Errc::kConflict);
+  Enrollment again = Enroll("ag1", "fp1");
+  again.key.sealed_key = "sealed2";
+  again.at_ms = 8;
+  again.audit.id = "aud-again";
+  ASSERT_TRUE(store_->Enroll(again));
+  EXPECT_EQ((*store_->FindAgentKey("ag1"))->sealed_key, "sealed2");
+  EXPECT_FALSE(*store_->RevokeAgent(kOtherOrg, "ag1", 9, {kOtherOrg, "aud-x", 9, "{}"}));
+  ASSERT_TRUE(*store_->RevokeAgent(kOrg, "ag1", 9, {kOrg, "aud-r", 9, "{}"}));
+  EXPECT_EQ((*store_->FindAgentKey("ag1"))->revoked_at_ms, 9);
+  EXPECT_EQ((*store_->GetAgent(kOrg, "ag1"))->status, "offline");
+  again.audit.id = "aud-after";
+  EXPECT_EQ(store_->Enroll(again).error().code, Errc::kForbidden);
+  auto changes = *store_->ChangesSince(0, 100);
+  ASSERT_FALSE(changes.empty());
+  EXPECT_EQ(changes.back().topic, "agent");
+  EXPECT_EQ(changes.back().key, "ag1");
+}
+
+TEST_P(StoreContract, BatchesAreStoredOnceWithTheirAlerts) {
+  EventBatch b = Batch("ag1", 1, 3);
+  b.new_alerts.push_back({kOrg, "al1", 100, false, 2, std::string("r1"), std::string("ag1"), "{}", "[{\"i\":0}]"});
+  b.attach.push_back({"al1", "{\"i\":1}"});
+  ASSERT_FALSE(store_->StoreBatch(b)->duplicate);
+  EXPECT_TRUE(*store_->BatchSeen("ag1", 1));
+  EXPECT_FALSE(*store_->BatchSeen("ag1", 2));
+  EXPECT_TRUE(store_->StoreBatch(b)->duplicate);
+  EXPECT_EQ(store_->RecentEvents(kOrg, 10)->size(), 3u);
+  EXPECT_EQ((*store_->GetAlert(kOrg, "al1"))->events, "[{\"i\":0},{\"i\":1}]");
+  EXPECT_TRUE(store_->RecentEvents(kOtherOrg, 10)->empty());
+  // An alert keeps at most max_alert_events events.
+  EventBatch more = Batch("ag1", 2, 0);
+  more.max_alert_events = 2;
+  more.attach.push_back({"al1", "{\"i\":2}"});
+  ASSERT_TRUE(store_->StoreBatch(more));
+  EXPECT_EQ((*store_->GetAlert(kOrg, "al1"))->events, "[{\"i\":0},{\"i\":1}]");
+}
+
+TEST_P(StoreContract, TheOldestEventsGoPastTheCap) {
+  EventBatch b = Batch("ag1", 1, 4);
+  b.max_org_events = 5;
+  ASSERT_EQ(store_->StoreBatch(b)->evicted, 0);
+  b = Batch("ag1", 2, 3);
+  b.max_org_events = 5;
+  ASSERT_EQ(store_->StoreBatch(b)->evicted, 2);
+  auto events = *store_->RecentEvents(kOrg, 10);
+  ASSERT_EQ(events.size(), 5u);
+  EXPECT_EQ(events.back().doc, "{\"i\":2}");  // the first batch's first two went
+}
+
+TEST_P(StoreContract, RetentionDropsOldEventsBatchesAndAlerts) {
+  ASSERT_TRUE(store_->StoreBatch(Batch("ag1", 1, 2, 100)));
+  ASSERT_TRUE(store_->StoreBatch(Batch("ag1", 2, 1, 300)));
+  ASSERT_TRUE(store_->PutAlerts({{kOrg, "old", 50, false, 1, std::nullopt, std::nullopt, "{}", "[]"},
+                                 {kOrg, "new", 500, false, 1, std::nullopt, std::nullopt, "{}", "[]"}}));
+  auto out = *store_->ApplyRetention(200, 100);
+  EXPECT_EQ(out.events, 2);
+  EXPECT_EQ(out.batches, 1);
+  EXPECT_EQ(out.alerts, 1);
+  EXPECT_EQ(store_->RecentEvents(kOrg, 10)->size(), 1u);
+  EXPECT_FALSE(*store_->BatchSeen("ag1", 1));
+  EXPECT_FALSE(*store_->GetAlert(kOrg, "old"));
+  // The count followed: a cap of 2 now evicts nothing for one more event.
+  EventBatch b = Batch("ag1", 3, 1, 400);
+  b.max_org_events = 2;
+  EXPECT_EQ(store_->StoreBatch(b)->evicted, 0);
+}
+
+TEST_P(StoreContract, TheBaseRuleSetIsGivenOnce) {
+  auto without = *store_->OrgsWithoutBaseRules();
+  EXPECT_EQ(without.size(), 2u);
+  V2Write w{.org_id = kOrg};
+  w.put_rulesets.push_back({kOrg, "base1", "Base Rule Set", "", 1, 1});
+  w.base_ruleset_id = "base1";
+  ASSERT_TRUE(store_->Commit(w));
+  EXPECT_EQ(*store_->OrgsWithoutBaseRules(), std::vector<std::string>{kOtherOrg});
+  w.put_rulesets[0].id = "base2";
+  w.base_ruleset_id = "base2";
+  EXPECT_EQ(store_->Commit(w).error().code, Errc::kConflict);
+  EXPECT_FALSE(*store_->GetRuleset(kOrg, "base2"));  // nothing of the refused write landed
+  // The organization's own Base Rule Set does not count as something it holds.
+  EXPECT_EQ(store_->ContentsOf(kOrg)->Total(), 0);
+}
+
+}  // namespace
+}  // namespace rampart::store
