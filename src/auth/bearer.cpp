@@ -62,7 +62,7 @@ std::string FormatPermissions(const Permissions& p) {
   return out;
 }
 
-NewKey MakeKey() {
+NewKey MakeKey(std::string_view prefix) {
   std::array<uint8_t, 8> id{};
   std::array<uint8_t, 32> secret{};
   crypto::RandomBytes(id);
@@ -71,7 +71,7 @@ NewKey MakeKey() {
   NewKey out;
   out.id = crypto::HexEncode(id);
   out.secret_hash = HashOf(secret_text.Reveal());
-  out.token = Secret("rpt_" + out.id + "_" + secret_text.Reveal());
+  out.token = Secret(std::string(prefix) + out.id + "_" + secret_text.Reveal());
   return out;
 }
 
@@ -81,8 +81,10 @@ std::optional<std::string_view> BearerValue(std::string_view header) {
   return Trim(header.substr(7));
 }
 
-std::optional<TokenParts> SplitToken(std::string_view token) {
-  if (token.size() != 4 + 16 + 1 + 43 || token.substr(0, 4) != "rpt_" || token[20] != '_') return std::nullopt;
+std::optional<TokenParts> SplitToken(std::string_view token, std::string_view prefix) {
+  if (prefix.size() != 4 || token.size() != 4 + 16 + 1 + 43 || token.substr(0, 4) != prefix || token[20] != '_') {
+    return std::nullopt;
+  }
   std::string_view id = token.substr(4, 16);
   if (!IsLowerHex(id)) return std::nullopt;
   return TokenParts{std::string(id), Secret(std::string(token.substr(21)))};

@@ -38,7 +38,8 @@ struct NewKey {
   std::string id;
   std::string secret_hash;
 };
-NewKey MakeKey();
+// `prefix`: four characters naming the kind of key ("rpt_" v4.0 API keys, "rdk_" deploy keys).
+NewKey MakeKey(std::string_view prefix = "rpt_");
 
 struct TokenParts {
   std::string id;
@@ -47,7 +48,7 @@ struct TokenParts {
 // The token of an "Authorization: Bearer <token>" header: nullopt when the header is missing or
 // not Bearer; SplitToken then checks the token's shape.
 std::optional<std::string_view> BearerValue(std::string_view authorization);
-std::optional<TokenParts> SplitToken(std::string_view token);
+std::optional<TokenParts> SplitToken(std::string_view token, std::string_view prefix = "rpt_");
 // Constant time in the secret.
 bool SecretMatches(const Secret& secret, std::string_view stored_hash);
 

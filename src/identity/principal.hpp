@@ -1,6 +1,6 @@
 #pragma once
-// Who a request acts as, on either surface: a v4.0 API key of an organization, or a user (Hawk)
-// in the organization the request names.
+// Who a request acts as: a v4.0 API key of an organization, a user (Hawk) in the organization
+// the request names, or on the ingest surface an enrolled agent (Hawk) or a deploy key (enrolling).
 #include <string>
 
 #include "auth/bearer.hpp"
@@ -8,7 +8,7 @@
 namespace rampart::identity {
 
 struct Principal {
-  enum class Kind { kApiKey, kUser };
+  enum class Kind { kApiKey, kUser, kAgent, kDeployKey };
   Kind kind = Kind::kApiKey;
   std::string org_id;
   std::string id;  // the key's id, or the user's
@@ -16,8 +16,16 @@ struct Principal {
   // reads, an owner or user writes).
   auth::Permissions perms = {};
 
-  // As audit records name it: "key:<id>" or "user:<id>".
-  std::string Actor() const { return (kind == Kind::kApiKey ? "key:" : "user:") + id; }
+  // As audit records name it: "key:<id>", "user:<id>", "agent:<id>" or "deploykey:<id>".
+  std::string Actor() const {
+    switch (kind) {
+      case Kind::kApiKey: return "key:" + id;
+      case Kind::kUser: return "user:" + id;
+      case Kind::kAgent: return "agent:" + id;
+      case Kind::kDeployKey: return "deploykey:" + id;
+    }
+    return id;
+  }
 };
 
 }  // namespace rampart::identity

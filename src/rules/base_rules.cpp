@@ -12,10 +12,13 @@ BaseRule Host(std::string id, std::string filter, std::string title, int severit
 }
 
 BaseRule File(std::string id, std::string filter, std::string title, int severity, std::string description,
-              std::string fires, std::string quiet) {
+              std::string fires, std::string quiet, std::vector<std::pair<std::string, bool>> watch,
+              std::vector<std::string> events = {"create", "modify", "delete", "move", "attrib"}) {
   BaseRule r = Host(std::move(id), std::move(filter), std::move(title), severity, std::move(description),
                     std::move(fires), std::move(quiet), {"path"});
   r.type = "File";
+  r.watch = std::move(watch);
+  r.events = std::move(events);
   return r;
 }
 
@@ -64,27 +67,32 @@ std::vector<BaseRule> Make() {
       File("base-etc-changed", changed + R"( and path starts_with "/etc/")", "{{path}} changed", 3,
            "A configuration file under /etc changed.",
            R"({"event_type":"file","action":"modify","path":"/etc/hosts","user":"root"})",
-           R"({"event_type":"file","action":"open","path":"/etc/hosts","user":"root"})"),
+           R"({"event_type":"file","action":"open","path":"/etc/hosts","user":"root"})", {{"/etc", true}}),
       File("base-system-binaries", changed + R"( and (path starts_with "/usr/bin/" or path starts_with "/usr/sbin/" or path starts_with "/bin/" or path starts_with "/sbin/" or path starts_with "/lib/" or path starts_with "/usr/lib/"))",
            "System file {{path}} changed", 1, "A system binary or library changed.",
            R"({"event_type":"file","action":"modify","path":"/usr/bin/ls","user":"root"})",
-           R"({"event_type":"file","action":"modify","path":"/usr/local/bin/tool","user":"root"})"),
+           R"({"event_type":"file","action":"modify","path":"/usr/local/bin/tool","user":"root"})",
+           {{"/usr/bin", false}, {"/usr/sbin", false}, {"/bin", false}, {"/sbin", false}, {"/lib", false}}),
       File("base-cron", changed + R"( and (path starts_with "/etc/cron" or path starts_with "/var/spool/cron/" or path = "/etc/crontab"))",
            "Crontab {{path}} changed", 2, "A crontab changed.",
            R"({"event_type":"file","action":"create","path":"/etc/cron.d/backdoor","user":"root"})",
-           R"({"event_type":"file","action":"modify","path":"/etc/crypttab","user":"root"})"),
+           R"({"event_type":"file","action":"modify","path":"/etc/crypttab","user":"root"})",
+           {{"/etc/crontab", false}, {"/etc/cron.d", true}, {"/var/spool/cron", true}}),
       File("base-systemd-units", changed + R"( and (path starts_with "/etc/systemd/system/" or path starts_with "/lib/systemd/system/" or path starts_with "/usr/lib/systemd/system/"))",
            "systemd unit {{path}} changed", 2, "A systemd unit changed.",
            R"({"event_type":"file","action":"create","path":"/etc/systemd/system/evil.service","user":"root"})",
-           R"({"event_type":"file","action":"modify","path":"/etc/systemd/journald.conf","user":"root"})"),
+           R"({"event_type":"file","action":"modify","path":"/etc/systemd/journald.conf","user":"root"})",
+           {{"/etc/systemd/system", true}, {"/lib/systemd/system", false}}),
       File("base-authorized-keys", changed + R"( and (path ends_with "/.ssh/authorized_keys" or path ends_with "/.ssh/authorized_keys2"))",
            "SSH authorized_keys changed: {{path}}", 1, "Someone changed who may log in with SSH keys.",
            R"({"event_type":"file","action":"modify","path":"/root/.ssh/authorized_keys","user":"root"})",
-           R"({"event_type":"file","action":"modify","path":"/root/.ssh/known_hosts","user":"root"})"),
+           R"({"event_type":"file","action":"modify","path":"/root/.ssh/known_hosts","user":"root"})",
+           {{"/root/.ssh", false}, {"/home", true}}),
       File("base-shadow-read", R"(event_type = "file" and action = "open" and path = "/etc/shadow" and exe != "/usr/sbin/unix_chkpwd" and exe != "/usr/bin/passwd")",
            "/etc/shadow read by {{exe}}", 1, "A program other than the password tools read /etc/shadow.",
            R"({"event_type":"file","action":"open","path":"/etc/shadow","exe":"/usr/bin/cat","user":"root"})",
-           R"({"event_type":"file","action":"open","path":"/etc/shadow","exe":"/usr/sbin/unix_chkpwd","user":"root"})"),
+           R"({"event_type":"file","action":"open","path":"/etc/shadow","exe":"/usr/sbin/unix_chkpwd","user":"root"})",
+           {{"/etc/shadow", false}}, {"open"}),
   };
 }
 

@@ -143,10 +143,24 @@ Engine::Bucket* Engine::Touch(const std::string& key, const std::string& rule_id
   return &lru_.front();
 }
 
-std::vector<Outcome> Engine::Evaluate(const std::string& agent_id, const json::object& event, int64_t now_ms) {
+namespace {
+
+// Whether the rule runs for this agent's groups and sees this event's type.
+bool Applies(const RuleSpec& spec, const json::object& event, const std::vector<std::string>* groups) {
+  if (groups && std::find(groups->begin(), groups->end(), spec.group) == groups->end()) return false;
+  if (spec.event_types.empty()) return true;
+  const json::value* type = event.if_contains("event_type");
+  const json::string* t = type ? type->if_string() : nullptr;
+  return t && std::find(spec.event_types.begin(), spec.event_types.end(), std::string_view(*t)) != spec.event_types.end();
+}
+
+}  // namespace
+
+std::vector<Outcome> Engine::Evaluate(const std::string& agent_id, const json::object& event, int64_t now_ms,
+                                      const std::vector<std::string>* groups) {
   std::vector<Outcome> out;
   for (CompiledRule& r : rules_) {
-    if (!r.spec.enabled || !r.filter || !r.filter->Matches(event)) continue;
+    if (!r.spec.enabled || !r.filter || !Applies(r.spec, event, groups) || !r.filter->Matches(event)) continue;
     const bool suppressed = std::any_of(r.suppressions.begin(), r.suppressions.end(),
                                         [&](const CompiledFilter& s) { return s.Matches(event); });
     if (suppressed) {

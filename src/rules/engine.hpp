@@ -46,6 +46,8 @@ struct RuleSpec {
   std::string title = {};
   int severity = 3;
   bool enabled = true;
+  std::string group = {};                    // the rule's ruleset: an agent runs the groups it names
+  std::vector<std::string> event_types = {};  // the event types the rule sees; empty: every type
 };
 
 struct CompiledRule {
@@ -81,7 +83,9 @@ class Engine {
   const std::vector<CompiledRule>& rules() const { return rules_; }
 
   // One event of `agent_id` at `now_ms`: what it opened or attached to, per rule it counted for.
-  std::vector<Outcome> Evaluate(const std::string& agent_id, const boost::json::object& event, int64_t now_ms);
+  // `groups`: only rules of these groups run (null: every rule).
+  std::vector<Outcome> Evaluate(const std::string& agent_id, const boost::json::object& event, int64_t now_ms,
+                                const std::vector<std::string>* groups = nullptr);
 
   size_t open_buckets() const { return buckets_.size(); }
 

@@ -178,6 +178,8 @@ class AgentStore {
   virtual Result<std::optional<AgentKeyRecord>> FindAgentKey(const std::string& agent_id) = 0;
   virtual Result<std::optional<AgentKeyRecord>> FindAgentByFingerprint(const std::string& org_id,
                                                                        const std::string& fingerprint) = 0;
+  // Every enrolled agent that is not revoked (the server tracks their heartbeats from start).
+  virtual Result<std::vector<AgentKeyRecord>> ListAgentKeys() = 0;
   // Ends the agent's key (logged as a change for other processes' caches) and marks it offline,
   // with the audit record. False when the organization has no such unrevoked agent.
   virtual Result<bool> RevokeAgent(const std::string& org_id, const std::string& agent_id, int64_t at_ms,

@@ -54,7 +54,9 @@ TEST_P(StoreContract, EnrollmentKeepsOneAgentPerHostAndRevocationSticks) {
   ASSERT_TRUE(store_->Enroll(again));
   EXPECT_EQ((*store_->FindAgentKey("ag1"))->sealed_key, "sealed2");
   EXPECT_FALSE(*store_->RevokeAgent(kOtherOrg, "ag1", 9, {kOtherOrg, "aud-x", 9, "{}"}));
+  EXPECT_EQ(store_->ListAgentKeys()->size(), 1u);
   ASSERT_TRUE(*store_->RevokeAgent(kOrg, "ag1", 9, {kOrg, "aud-r", 9, "{}"}));
+  EXPECT_TRUE(store_->ListAgentKeys()->empty());
   EXPECT_EQ((*store_->FindAgentKey("ag1"))->revoked_at_ms, 9);
   EXPECT_EQ((*store_->GetAgent(kOrg, "ag1"))->status, "offline");
   again.audit.id = "aud-after";

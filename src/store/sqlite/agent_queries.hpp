@@ -22,6 +22,8 @@ inline constexpr const char* kTouchDeployKey =
 inline constexpr const char* kFindAgentKey = "SELECT " RAMPART_AGENT_KEY_COLUMNS " FROM agent_keys WHERE agent_id = ?1";
 inline constexpr const char* kFindAgentByFingerprint =
     "SELECT " RAMPART_AGENT_KEY_COLUMNS " FROM agent_keys WHERE org_id = ?1 AND fingerprint = ?2";
+inline constexpr const char* kListAgentKeys =
+    "SELECT " RAMPART_AGENT_KEY_COLUMNS " FROM agent_keys WHERE revoked_at_ms IS NULL ORDER BY agent_id";
 inline constexpr const char* kPutAgentKey =
     "INSERT INTO agent_keys(" RAMPART_AGENT_KEY_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, NULL)"
     " ON CONFLICT(agent_id) DO UPDATE SET sealed_key = excluded.sealed_key,"

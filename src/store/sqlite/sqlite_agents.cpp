@@ -136,6 +136,12 @@ Result<std::optional<AgentKeyRecord>> SqliteAgents::FindAgentByFingerprint(const
   return FirstRow(std::move(rows));
 }
 
+Result<std::vector<AgentKeyRecord>> SqliteAgents::ListAgentKeys() {
+  auto [lock, db] = c_.Reader();
+  Stmt s(db, q::kListAgentKeys);
+  return CollectRows<AgentKeyRecord>(s, ReadAgentKey);
+}
+
 Result<bool> SqliteAgents::RevokeAgent(const std::string& org_id, const std::string& agent_id, int64_t at,
                                        const V2AuditRecord& audit) {
   std::lock_guard lock(c_.write_mu);

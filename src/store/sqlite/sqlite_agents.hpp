@@ -16,6 +16,7 @@ class SqliteAgents {
   Result<void> Enroll(const Enrollment& e);
   Result<std::optional<AgentKeyRecord>> FindAgentKey(const std::string& agent_id);
   Result<std::optional<AgentKeyRecord>> FindAgentByFingerprint(const std::string& org_id, const std::string& fp);
+  Result<std::vector<AgentKeyRecord>> ListAgentKeys();
   Result<bool> RevokeAgent(const std::string& org_id, const std::string& agent_id, int64_t at,
                            const V2AuditRecord& audit);
   Result<BatchOutcome> StoreBatch(const EventBatch& b);

@@ -369,6 +369,7 @@ class SqliteStore final : public Store {
   Result<std::optional<AgentKeyRecord>> FindAgentByFingerprint(const std::string& org, const std::string& fp) override {
     return agents_.FindAgentByFingerprint(org, fp);
   }
+  Result<std::vector<AgentKeyRecord>> ListAgentKeys() override { return agents_.ListAgentKeys(); }
   Result<bool> RevokeAgent(const std::string& org, const std::string& id, int64_t at,
                            const V2AuditRecord& audit) override {
     return agents_.RevokeAgent(org, id, at, audit);

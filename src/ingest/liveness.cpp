@@ -1,0 +1,181 @@
+#include "ingest/liveness.hpp"
+
+#include <boost/json.hpp>
+
+#include <set>
+
+#include "telemetry/v2_time.hpp"
+#include "telemetry/v2_write.hpp"
+
+namespace rampart::ingest {
+namespace json = boost::json;
+
+namespace {
+
+constexpr size_t kMaxModules = 32;
+constexpr size_t kMaxCounters = 64;
+
+bool ShortString(const json::value* v, size_t max) {
+  return v && v->is_string() && v->get_string().size() <= max;
+}
+
+Result<json::object> Modules(const json::object& body) {
+  json::object health{{"isHealthy", false}};
+  const json::value* m = body.if_contains("modules");
+  if (!m) return health;
+  const json::object* mo = m->if_object();
+  if (!mo || mo->size() > kMaxModules) return Error::Invalid("'modules' must be an object of at most 32 modules");
+  bool all = !mo->empty();
+  for (const auto& [name, v] : *mo) {
+    if (name.empty() || name.size() > 64 || name == "isHealthy" || name == "counters") {
+      return Error::Invalid("a module name has 1 to 64 characters and is not isHealthy or counters");
+    }
+    const json::object* o = v.if_object();
+    const json::value* healthy = o ? o->if_contains("healthy") : nullptr;
+    if (!healthy || !healthy->is_bool()) return Error::Invalid("module '" + std::string(name) + "' needs 'healthy' (a boolean)");
+    json::object entry{{"isHealthy", healthy->get_bool()}};
+    for (const char* k : {"status", "detail"}) {
+      const json::value* s = o->if_contains(k);
+      if (!s) continue;
+      if (!ShortString(s, 1024)) return Error::Invalid("module '" + std::string(name) + "': '" + k + "' must be a string");
+      entry[k] = *s;
+    }
+    for (const auto& [k, ignored] : *o) {
+      if (k != "healthy" && k != "status" && k != "detail") return Error::Invalid("unknown module field '" + std::string(k.substr(0, 64)) + "'");
+    }
+    all = all && healthy->get_bool();
+    health[name] = std::move(entry);
+  }
+  health["isHealthy"] = all;
+  return health;
+}
+
+Result<void> Counters(const json::object& body, json::object& health) {
+  const json::value* c = body.if_contains("counters");
+  if (!c) return {};
+  const json::object* co = c->if_object();
+  if (!co || co->size() > kMaxCounters) return Error::Invalid("'counters' must be an object of at most 64 counters");
+  for (const auto& [name, v] : *co) {
+    if (name.empty() || name.size() > 64 || !(v.is_uint64() || (v.is_int64() && v.get_int64() >= 0))) {
+      return Error::Invalid("counter '" + std::string(name.substr(0, 64)) + "' must be a non-negative integer");
+    }
+  }
+  health["counters"] = *co;
+  return {};
+}
+
+Result<json::object> Host(const json::object& body) {
+  json::object out;
+  const json::value* h = body.if_contains("host");
+  if (!h) return out;
+  const json::object* ho = h->if_object();
+  if (!ho) return Error::Invalid("'host' must be an object");
+  for (const auto& [k, v] : *ho) {
+    if (k != "hostname" && k != "kernel" && k != "osVersion" && k != "version" && k != "instanceId") {
+      return Error::Invalid("unknown host field '" + std::string(k.substr(0, 64)) + "'");
+    }
+    if (!ShortString(&v, 253) || v.get_string().empty()) return Error::Invalid("host '" + std::string(k) + "' must be a string");
+    out[k] = v;
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<void> Liveness::Prime() {
+  RAMPART_TRY(keys, store_.ListAgentKeys());
+  const int64_t now = UnixMillis(clock_.Now());
+  std::lock_guard lock(mu_);
+  for (const auto& k : keys) {
+    State& s = agents_[k.agent_id];
+    s.org_id = k.org_id;
+    s.last_seen_ms = s.flushed_seen_ms = now;
+    s.online_written = true;
+  }
+  return {};
+}
+
+void Liveness::Seen(const AgentIdentity& agent) {
+  const int64_t now = UnixMillis(clock_.Now());
+  std::lock_guard lock(mu_);
+  State& s = agents_[agent.agent_id];
+  s.org_id = agent.org_id;
+  s.last_seen_ms = now;
+}
+
+Result<void> Liveness::Heartbeat(const AgentIdentity& agent, std::string_view body) {
+  RAMPART_TRY(o, telemetry::BodyObject(body));
+  for (const auto& [k, v] : o) {
+    if (k != "modules" && k != "counters" && k != "host") return Error::Invalid("unknown field '" + std::string(k.substr(0, 64)) + "'");
+  }
+  RAMPART_TRY(health, Modules(o));
+  RAMPART_CHECK(Counters(o, health));
+  RAMPART_TRY(host, Host(o));
+  const int64_t now = UnixMillis(clock_.Now());
+  std::lock_guard lock(mu_);
+  State& s = agents_[agent.agent_id];
+  s.org_id = agent.org_id;
+  s.last_seen_ms = now;
+  s.health = std::move(health);
+  for (auto& [k, v] : host) s.host[k] = std::move(v);
+  s.health_dirty = true;
+  return {};
+}
+
+void Liveness::Forget(const std::string& agent_id) {
+  std::lock_guard lock(mu_);
+  agents_.erase(agent_id);
+}
+
+Result<size_t> Liveness::Flush() {
+  struct Due {
+    std::string id, org;
+    bool online;
+    int64_t seen;
+    json::object health, host;
+  };
+  std::vector<Due> due;
+  const int64_t now = UnixMillis(clock_.Now());
+  {
+    std::lock_guard lock(mu_);
+    for (auto& [id, s] : agents_) {
+      const bool online = now - s.last_seen_ms < offline_after_ms_;
+      if (online == s.online_written && s.last_seen_ms == s.flushed_seen_ms && !s.health_dirty) continue;
+      due.push_back({id, s.org_id, online, s.last_seen_ms, s.health_dirty ? s.health : json::object{}, s.host});
+    }
+  }
+  if (due.empty()) return size_t{0};
+  std::vector<store::AgentRecord> records;
+  std::set<std::string> orgs;
+  for (const Due& d : due) {
+    RAMPART_TRY(rec, store_.GetAgent(d.org, d.id));
+    if (!rec) continue;
+    json::error_code ec;
+    json::value doc = json::parse(rec->doc, ec);
+    if (ec || !doc.is_object()) continue;
+    json::object& o = doc.get_object();
+    o["status"] = d.online ? "online" : "offline";
+    o["lastReportedAt"] = telemetry::FormatInstant(d.seen);
+    if (!d.health.empty()) o["agentModuleHealth"] = d.health;
+    for (const auto& [k, v] : d.host) o[k] = v;
+    rec->status = d.online ? "online" : "offline";
+    rec->doc = json::serialize(o);
+    records.push_back(std::move(*rec));
+    orgs.insert(d.org);
+  }
+  RAMPART_CHECK(store_.PutAgents(records));
+  {
+    std::lock_guard lock(mu_);
+    for (const Due& d : due) {
+      auto it = agents_.find(d.id);
+      if (it == agents_.end()) continue;
+      it->second.online_written = d.online;
+      it->second.flushed_seen_ms = d.seen;
+      if (!d.health.empty()) it->second.health_dirty = false;
+    }
+  }
+  for (const auto& org : orgs) directory_.Invalidate(org);
+  return records.size();
+}
+
+}  // namespace rampart::ingest
