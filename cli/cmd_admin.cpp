@@ -92,6 +92,7 @@ void AddAdmin(CLI::App& root) {
   AddCheckCommand(admin);
   AddIdentity(admin);
   AddImport(admin);
+  AddAgents(admin);
 }
 
 }  // namespace rampart::cli

@@ -8,6 +8,7 @@
 #include "commands.hpp"
 #include "identity/orgs.hpp"
 #include "net/domain_name.hpp"
+#include "telemetry/base_rule_set.hpp"
 
 namespace rampart::cli {
 namespace json = boost::json;
@@ -28,6 +29,7 @@ void AddCreate(CLI::App* parent, const char* what, const char* old_spelling) {
     auto s = OpenDataStore(c->data_dir, /*create=*/true);
     SystemClock clock;
     const store::OrgRecord o = Must(identity::CreateOrg(*s, clock, *name));
+    Must(telemetry::AddBaseRuleSet(*s, o.id, UnixMillis(clock.Now())));
     Print(c->json_out, OrgJson(o), "created organization " + o.name + " (" + o.id + "), zone suffix " + o.zone_suffix);
   });
 }

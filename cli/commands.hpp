@@ -12,5 +12,6 @@ void AddOrganizations(CLI::App* admin);
 void AddApiKeys(CLI::App* admin);
 void AddIdentity(CLI::App* admin);
 void AddImport(CLI::App* admin);
+void AddAgents(CLI::App* admin);
 
 }  // namespace rampart::cli

@@ -56,7 +56,8 @@ http::Response RenderServerError(const Error& e, std::optional<std::string_view>
     res.body() = std::to_string(static_cast<int>(status)) + " " + e.detail + "\n";
     return res;
   }
-  if (IsV2Path(http::PathSegments(*target))) return RenderThreatstackErrorFor(e, 11);
+  const auto segments = http::PathSegments(*target);
+  if (IsV2Path(segments) || IsIngestPath(segments)) return RenderThreatstackErrorFor(e, 11);
   return RenderThreatstopError(e);
 }
 
@@ -66,6 +67,7 @@ Api::Api(ApiConfig cfg, ApiDeps deps)
   if (deps_.v2) {
     http::Router<Route> routes;
     AddV2Routes(routes, *deps_.v2);
+    if (deps_.ingest) AddAgentAdminRoutes(routes, *deps_.v2, *deps_.ingest);
     std::vector<std::unique_ptr<Middleware>> stages;
     stages.push_back(std::make_unique<IpRateLimitStage>(deps_.v2->ip_limit, cfg_.trusted_proxies));
     stages.push_back(std::make_unique<RouteStage>(std::move(routes), V2NotFound, ThreatstopMethodMismatch));
@@ -74,6 +76,17 @@ Api::Api(ApiConfig cfg, ApiDeps deps)
       stages.push_back(std::move(s));
     }
     surfaces_.push_back({IsV2Path, std::make_unique<Chain>(std::move(stages), RenderThreatstackErrorFor, MakeChainDeps())});
+  }
+  if (deps_.ingest) {
+    http::Router<Route> routes;
+    AddIngestRoutes(routes, *deps_.ingest);
+    std::vector<std::unique_ptr<Middleware>> stages;
+    stages.push_back(std::make_unique<IpRateLimitStage>(deps_.ingest->ip_limit, cfg_.trusted_proxies));
+    stages.push_back(std::make_unique<RouteStage>(std::move(routes), V2NotFound, ThreatstopMethodMismatch));
+    stages.push_back(std::make_unique<IngestAuthStage>(*deps_.ingest));
+    stages.push_back(std::make_unique<BodyGate>(BodyRules{cfg_.max_body_bytes, cfg_.large_body_bytes, &large_bodies_}));
+    stages.push_back(std::make_unique<HandlerStage>(cfg_.public_base_url, deps_.metrics));
+    surfaces_.push_back({IsIngestPath, std::make_unique<Chain>(std::move(stages), RenderThreatstackErrorFor, MakeChainDeps())});
   }
   {
     http::Router<Route> routes;

@@ -5,6 +5,9 @@
 //   /v2/…, /help/…  Threat Stack: IP rate limit → route → Hawk (+ org rate limit) → authorize →
 //                                 body gate → [body read] → Hawk payload → handler →
 //                                 Server-Authorization, x-rate-limit-*
+//   /ingest/…       agents:       IP rate limit → route → deploy key or agent Hawk (+ agent and
+//                                 organization limits) → body gate → [body read] → Hawk payload →
+//                                 handler → Server-Authorization (api/ingest.hpp)
 //   anything else   operational:  route → body gate → handler (/healthz, /readyz, /metrics)
 // Adding a surface is adding a chain here. I/O threads run the chains; stages that may block
 // continue on the blocking pool.
@@ -17,6 +20,7 @@
 #include "api/call.hpp"
 #include "api/chain.hpp"
 #include "api/client_ip.hpp"
+#include "api/ingest.hpp"
 #include "api/middleware.hpp"
 #include "api/policies_handlers.hpp"
 #include "api/v2.hpp"
@@ -48,6 +52,7 @@ struct ApiDeps {
   FakeClock* test_clock = nullptr;  // non-null only in builds and runs with test hooks enabled
   V2Deps* v2 = nullptr;             // null: the Threat Stack surface is not served
   EnforcementDeps* enforcement = nullptr;  // null: no /v4.0/policies and /v4.0/devices
+  IngestDeps* ingest = nullptr;            // null: no /ingest/v1 and no v2 agent management
 };
 
 // A protocol error the HTTP server produced itself (408, 413, 431, 400, 503): in the error shape of

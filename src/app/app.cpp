@@ -20,6 +20,7 @@
 
 #include "api/api.hpp"
 #include "api/errors.hpp"
+#include "app/agents.hpp"
 #include "app/enforcement.hpp"
 #include "app/reopenable_sink.hpp"
 #include "auth/bearer.hpp"
@@ -107,6 +108,7 @@ struct App::Impl {
   std::unique_ptr<api::Api> api;
   std::unique_ptr<http::Server> server;
   std::unique_ptr<Enforcement> enforcement;
+  std::unique_ptr<Agents> agents_side;  // enrollment, ingest, liveness (app/agents.hpp)
   uint16_t dns_port = 0;
   std::shared_ptr<spdlog::logger> log;
   std::atomic<bool> stopping{false};
@@ -141,6 +143,21 @@ struct App::Impl {
       const int64_t day_ago = UnixMillis(SystemClock().Now()) - 86400000;
       auto trimmed = co_await RunBlocking(pool, [this, day_ago] { return store->TrimChanges(day_ago); });
       if (!trimmed) log->warn("trimming the change log failed: {}", trimmed.error().detail);
+      auto kept = co_await RunBlocking(pool, [this] { return agents_side->ApplyRetention(); });
+      if (!kept) log->warn("event and alert retention failed: {}", kept.error().detail);
+      else if (kept->events + kept->alerts > 0) log->info("retention removed {} events and {} alerts", kept->events, kept->alerts);
+    }
+  }
+
+  // Agents' status and lastReportedAt reach the store every agent_flush_interval_s.
+  asio::awaitable<void> LivenessFlusher() {
+    asio::steady_timer timer(ioc());
+    while (!stopping.load()) {
+      timer.expires_after(std::chrono::milliseconds(agents_side->flush_interval_ms()));
+      co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+      if (stopping.load()) break;
+      auto flushed = co_await RunBlocking(pool, [this] { return agents_side->Flush(); });
+      if (!flushed) log->warn("writing agents' status failed: {}", flushed.error().detail);
     }
   }
 
@@ -148,6 +165,7 @@ struct App::Impl {
   void Subscribe() {
     changes.Subscribe(change_topic::kApiKey, [this](const Change& c) { auth->Forget(c.key); });
     changes.Subscribe(change_topic::kUser, [this](const Change& c) { identity->Forget(c.key); });
+    changes.Subscribe(change_topic::kAgent, [this](const Change& c) { agents_side->keys().Forget(c.key); });
     changes.Subscribe(change_topic::kOrg, [this](const Change& c) {
       auth->ForgetAll();
       identity->ForgetAll();  // its members' roles in it
@@ -258,6 +276,11 @@ Result<std::unique_ptr<App>> App::Create(const Config& cfg) {
                                                              cfg.telemetry_cache_ttl_ms);
   impl->telemetry = std::make_unique<telemetry::TelemetryService>(*impl->store, *impl->identity, *impl->page_tokens,
                                                                  *impl->agents, *impl->clock);
+  RAMPART_TRY(agents_side, Agents::Create(cfg, *impl->store, *impl->secret_box, *impl->clock, *impl->agents, *impl->nonces));
+  impl->agents_side = std::move(agents_side);
+  impl->telemetry->SetHooks({.rules_changed = [raw = impl.get()](const std::string& org) {
+    raw->agents_side->pipeline().RulesChanged(org);
+  }});
   impl->v2 = std::make_unique<api::V2Deps>(api::V2Deps{*impl->identity, *impl->nonces, *impl->ip_limit,
                                                        *impl->org_limit, *impl->clock, *impl->telemetry});
   userlists::ServiceOptions opts;
@@ -294,13 +317,15 @@ Result<std::unique_ptr<App>> App::Create(const Config& cfg) {
   impl->Subscribe();
   impl->metrics.SetGauges([raw] {
     auto s = raw->lists->Stats();
-    return http::Metrics::Gauges{{"rampart_userlists_lists", static_cast<double>(s.lists)},
-                                 {"rampart_userlists_entries", static_cast<double>(s.entries)},
-                                 {"rampart_http_connections", static_cast<double>(raw->server->active_connections())}};
+    http::Metrics::Gauges g{{"rampart_userlists_lists", static_cast<double>(s.lists)},
+                            {"rampart_userlists_entries", static_cast<double>(s.entries)},
+                            {"rampart_http_connections", static_cast<double>(raw->server->active_connections())}};
+    for (auto& kv : raw->agents_side->Gauges()) g.push_back(std::move(kv));
+    return g;
   });
   api::ApiDeps deps{*impl->lists, *impl->auth, impl->pool, impl->metrics, MakeAccessLog(cfg.access_log, impl->access_file),
                     impl->log, [raw] { return !raw->stopping.load(); }, impl->test_clock, impl->v2.get(),
-                    &impl->enforcement->deps()};
+                    &impl->enforcement->deps(), &impl->agents_side->deps()};
   api::V2Config v2cfg{cfg.hawk_skew_s * 1000, cfg.hawk_external_host, cfg.hawk_external_port};
   RAMPART_TRY(proxies, api::TrustedProxies::Parse(cfg.trusted_proxies));
   impl->api = std::make_unique<api::Api>(
@@ -358,6 +383,7 @@ void App::Run() {
   on_hangup();
   asio::co_spawn(impl_->ioc(), impl_->Sweeper(), asio::detached);
   asio::co_spawn(impl_->ioc(), impl_->ChangeWatcher(), asio::detached);
+  asio::co_spawn(impl_->ioc(), impl_->LivenessFlusher(), asio::detached);
   std::vector<std::thread> threads;
   for (size_t i = 1; i < impl_->iocs.size(); ++i) threads.emplace_back([io = impl_->iocs[i].get()] { io->run(); });
   impl_->ioc().run();

@@ -51,6 +51,18 @@ struct Config {
   int64_t notify_targets_per_device = 16;
   int64_t notify_targets_per_org = 64;
   int64_t notify_per_org_per_min = 1000;  // NOTIFY rounds (a target of a published version)
+  // Agents (docs/ingest.md).
+  int64_t event_retention_hours = 72;
+  int64_t alert_retention_days = 365;
+  int64_t max_events_per_org = 10000000;
+  int64_t agent_offline_after_s = 120;
+  int64_t agent_flush_interval_s = 15;  // lastReportedAt and status reach the store within this (at most 60)
+  int64_t ingest_max_batch_bytes = 4 * 1024 * 1024;      // as sent (gzip)
+  int64_t ingest_max_inflated_bytes = 16 * 1024 * 1024;  // once inflated
+  int64_t ingest_agent_per_min = 600;
+  int64_t ingest_org_per_min = 100000;
+  int64_t ingest_ip_per_min = 20000;
+  int64_t enroll_per_key_per_min = 60;
   std::string trusted_proxies;  // comma-separated addresses/CIDRs whose X-Forwarded-For is believed
   // Enforcement
   std::string server_name = "rampart";        // SOA/NS name; default zones are <policy>.rpz.<server_name>

@@ -2,7 +2,6 @@
 
 #include "crypto/crypto.hpp"
 #include "rules/base_rules.hpp"
-#include "telemetry/v2_write.hpp"
 
 namespace rampart::telemetry {
 
@@ -31,8 +30,7 @@ Result<bool> AddBaseRuleSet(store::V2Store& store, const std::string& org_id, in
     w.put_rules.push_back(std::move(r));
   }
   w.base_ruleset_id = set_id;
-  w.audit = AuditFor({org_id, "system", "", now_ms}, "create", "ruleset.create", "added the Base Rule Set",
-                     boost::json::object{{"rulesetId", set_id}});
+  // No v2 audit record: the set comes with the organization, whose creation is not in that log either.
   auto done = store.Commit(w);
   if (!done && done.error().code == Errc::kConflict) return false;
   if (!done) return done.error();

@@ -127,6 +127,11 @@ json::object RuleDoc(const store::RuleRecord& r) {
   }
   doc["createdAt"] = FormatInstant(r.created_at_ms);
   doc["updatedAt"] = FormatInstant(r.updated_at_ms);
+  // A stored filter that no longer parses (saved by an older rampart, or imported) is kept and
+  // never fires; it says why.
+  if (!r.filter.empty()) {
+    if (auto parsed = rules::ParseFilter(r.filter); !parsed) doc["filterError"] = parsed.error().detail;
+  }
   return doc;
 }
 

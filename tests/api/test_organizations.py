@@ -60,7 +60,8 @@ def test_a_v9_database_keeps_working_after_the_organizations_migration(tmp_path)
     # The Threat Stack organization "acme" is the account "Acme" now: Hawk sees its v2 data ...
     hawk = HawkSession(s.url, fx["hawk"]["acme"])
     assert [a["id"] for a in hawk.request("GET", "/v2/agents").json()["agents"]] == ["agent-1"]
-    assert [r["name"] for r in hawk.request("GET", "/v2/rulesets").json()["rulesets"]] == ["base"]
+    # ... and its rulesets, plus the Base Rule Set every organization gets once (migration V13).
+    assert [r["name"] for r in hawk.request("GET", "/v2/rulesets").json()["rulesets"]] == ["base", "Base Rule Set"]
     # ... and the CLI lists one organization for the two.
     orgs = {o["name"]: o for o in s.admin("org", "list")}
     assert set(orgs) == {"demo", "acme", "solo", "Other Org"}
