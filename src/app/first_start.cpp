@@ -10,6 +10,7 @@
 #include "identity/api_keys.hpp"
 #include "identity/identity.hpp"
 #include "store/open.hpp"
+#include "telemetry/base_rule_set.hpp"
 #include "telemetry/import.hpp"
 
 namespace rampart::app {
@@ -37,6 +38,7 @@ Result<std::optional<DemoCredentials>> EnsureDemoOrganization(const Config& cfg)
   SystemClock clock;
   identity::IdentityService ids(*store, box, clock);
   RAMPART_TRY(org, ids.CreateOrg("demo"));
+  RAMPART_CHECK(telemetry::AddBaseRuleSet(*store, org.id, UnixMillis(clock.Now())));
   RAMPART_TRY(creds, ids.CreateUser(org.id, identity::Role::kOwner, "demo@rampart.invalid", "Demo Owner"));
   identity::ApiKeyService keys(*store, clock, std::chrono::milliseconds(0));
   const auth::Permissions all{auth::Level::kWrite, auth::Level::kWrite};

@@ -1,0 +1,69 @@
+"""A small synthetic agent speaking docs/ingest.md, for the black-box tests and the benchmark:
+enrollment with a deploy key, then Hawk-signed (payload hash included) event batches as gzip JSON
+lines, heartbeats and the config. Signed with the server's (injected) clock, like hawk_py."""
+import base64
+import gzip
+import hashlib
+import hmac
+import itertools
+import json
+from urllib.parse import urlsplit
+
+import requests
+
+from hawk_py import server_now_s
+
+_nonces = itertools.count()
+NDJSON = "application/x-ndjson"
+
+
+def enroll(base, deploy_key, hostname="web-1", machine_id="0123456789abcdef0123456789abcdef", **facts):
+    body = {"hostname": hostname, "machineId": machine_id, "kernel": "6.1.0-18-amd64", "osVersion": "debian 12",
+            "version": "0.1.0", "agentType": "investigate",
+            "ipAddresses": {"private": ["10.0.0.5/24"], "link_local": ["fe80::1/64"], "public": []}, **facts}
+    return requests.post(base + "/ingest/v1/enroll", json=body, headers={"Authorization": "Bearer " + deploy_key},
+                         timeout=30)
+
+
+def payload_hash(content_type, body):
+    return base64.b64encode(hashlib.sha256(b"hawk.1.payload\n" + content_type.encode() + b"\n" + body + b"\n")
+                            .digest()).decode()
+
+
+class Agent:
+    def __init__(self, base, enrolled):
+        """`enrolled`: the enrollment reply ({"agentId", "hawk": {"id", "key"}, …})."""
+        self.base, self.id, self.key = base, enrolled["hawk"]["id"], enrolled["hawk"]["key"]
+        self.seq = 0
+
+    def signed(self, method, path, body=b"", content_type=None, ts=None, sign_hash=True, headers=None, hash_of=None):
+        u = urlsplit(self.base + path)
+        ts = str(server_now_s(self.base) if ts is None else ts)
+        nonce = "ag%06d" % next(_nonces)
+        phash = payload_hash(content_type, hash_of if hash_of is not None else body) if (sign_hash and content_type) else ""
+        target = u.path + ("?" + u.query if u.query else "")
+        norm = "hawk.1.header\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n\n" % (ts, nonce, method, target, u.hostname, u.port, phash)
+        mac = base64.b64encode(hmac.new(self.key.encode(), norm.encode(), hashlib.sha256).digest()).decode()
+        auth = 'Hawk id="%s", ts="%s", nonce="%s", %smac="%s"' % (self.id, ts, nonce,
+                                                                  ('hash="%s", ' % phash) if phash else "", mac)
+        h = {"Authorization": auth, **(headers or {})}
+        if content_type:
+            h["Content-Type"] = content_type
+        return requests.request(method, self.base + path, data=body if method != "GET" else None, headers=h,
+                                timeout=60)
+
+    def send(self, events, seq=None, compress=True, **kw):
+        """One batch; `seq` defaults to the next sequence number."""
+        if seq is None:
+            self.seq += 1
+            seq = self.seq
+        text = "".join(json.dumps(e) + "\n" for e in events).encode()
+        body = gzip.compress(text) if compress else text
+        headers = {"Content-Encoding": "gzip"} if compress else {}
+        return self.signed("POST", "/ingest/v1/events?seq=%d" % seq, body, NDJSON, headers=headers, **kw)
+
+    def heartbeat(self, body):
+        return self.signed("POST", "/ingest/v1/heartbeat", json.dumps(body).encode(), "application/json")
+
+    def config(self):
+        return self.signed("GET", "/ingest/v1/config")
