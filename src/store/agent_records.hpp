@@ -37,8 +37,9 @@ struct AgentKeyRecord {
 };
 
 // One enrollment, applied in one transaction: the agent's key (new, or replacing the key of the
-// agent enrolled before from the same fingerprint, whose id the caller found and reuses), its
-// agent document, the deploy key's last use and the audit record.
+// agent enrolled before from the same fingerprint, whose id the caller found and reuses: its batch
+// numbers are forgotten, so it may start them over), its agent document, the deploy key's last use
+// and the audit record.
 struct Enrollment {
   AgentKeyRecord key = {};
   AgentRecord agent = {};

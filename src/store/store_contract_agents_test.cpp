@@ -47,12 +47,14 @@ TEST_P(StoreContract, EnrollmentKeepsOneAgentPerHostAndRevocationSticks) {
   EXPECT_FALSE(*store_->FindAgentByFingerprint(kOtherOrg, "fp1"));
   // The same host under another id loses (the caller must reuse the id it found).
   EXPECT_EQ(store_->Enroll(Enroll("ag2", "fp1")).error().code, Errc::kConflict);
+  ASSERT_TRUE(store_->StoreBatch({.org_id = kOrg, .agent_id = "ag1", .batch_seq = 1, .at_ms = 8}));
   Enrollment again = Enroll("ag1", "fp1");
   again.key.sealed_key = "sealed2";
   again.at_ms = 8;
   again.audit.id = "aud-again";
   ASSERT_TRUE(store_->Enroll(again));
   EXPECT_EQ((*store_->FindAgentKey("ag1"))->sealed_key, "sealed2");
+  EXPECT_FALSE(*store_->BatchSeen("ag1", 1));  // a re-enrolled host numbers its batches afresh
   EXPECT_FALSE(*store_->RevokeAgent(kOtherOrg, "ag1", 9, {kOtherOrg, "aud-x", 9, "{}"}));
   EXPECT_EQ(store_->ListAgentKeys()->size(), 1u);
   ASSERT_TRUE(*store_->RevokeAgent(kOrg, "ag1", 9, {kOrg, "aud-r", 9, "{}"}));

@@ -36,6 +36,7 @@ inline constexpr const char* kAgentOffline =
     "UPDATE agents SET status = 'offline', doc = json_set(doc, '$.status', 'offline') WHERE org_id = ?1 AND id = ?2";
 
 inline constexpr const char* kInsertBatch = "INSERT OR IGNORE INTO ingest_batches(agent_id, seq, at_ms) VALUES (?1, ?2, ?3)";
+inline constexpr const char* kForgetBatches = "DELETE FROM ingest_batches WHERE agent_id = ?1";
 inline constexpr const char* kBatchSeen = "SELECT 1 FROM ingest_batches WHERE agent_id = ?1 AND seq = ?2";
 inline constexpr const char* kInsertEvent =
     "INSERT INTO events(org_id, agent_id, at_ms, event_type, doc) VALUES (?1, ?2, ?3, ?4, ?5)";

@@ -114,8 +114,13 @@ Result<void> SqliteAgents::Enroll(const Enrollment& e) {
   Stmt touch(db, q::kTouchDeployKey);
   RAMPART_CHECK(touch.Bind(1, k.deploy_key_id).Bind(2, e.at_ms).Bind(3, e.hostname).Run());
   RAMPART_CHECK(InsertV2Audit(db, e.audit));
-  // A re-enrollment replaced the key: another process's cache of the old one must let it go.
-  if (!rows.empty()) RAMPART_CHECK(AppendChange(db, change_topic::kAgent, k.agent_id));
+  if (!rows.empty()) {
+    // A re-enrollment replaced the key: another process's cache of the old one must let it go. The
+    // host starts its batch numbers over (it lost its state, or was told to).
+    RAMPART_CHECK(AppendChange(db, change_topic::kAgent, k.agent_id));
+    Stmt forget(db, q::kForgetBatches);
+    RAMPART_CHECK(forget.Bind(1, k.agent_id).Run());
+  }
   return txn.Commit();
 }
 
