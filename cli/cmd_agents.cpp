@@ -6,6 +6,8 @@
 #include "common.hpp"
 #include "commands.hpp"
 #include "identity/orgs.hpp"
+#include "alerting/webhooks.hpp"
+#include "app/app.hpp"
 #include "ingest/deploy_keys.hpp"
 #include "telemetry/v2_write.hpp"
 
@@ -15,7 +17,7 @@ namespace {
 
 struct Args {
   Common c;
-  std::string org, id, description;
+  std::string org, id, description, url;
 };
 
 json::value Parsed(const std::string& text) { return json::parse(text); }
@@ -93,11 +95,54 @@ void AddAgentCommands(CLI::App* admin) {
   });
 }
 
+// Webhooks need the master key (their secrets are sealed), so these open it from the data directory.
+void AddWebhooks(CLI::App* admin) {
+  CLI::App* wh = admin->add_subcommand("webhook", "Where an organization's new alerts are POSTed")->require_subcommand(1);
+  auto a = std::make_shared<Args>();
+  CLI::App* create = wh->add_subcommand("create", "Add a webhook (its signing secret is shown once)");
+  create->add_option("--org", a->org, "organization id or name")->required();
+  create->add_option("--url", a->url, "http:// or https:// URL")->required();
+  create->add_option("--description", a->description, "what receives it");
+  AddCommon(create, a->c);
+  create->callback([a] {
+    auto s = OpenDataStore(a->c.data_dir);
+    SystemClock clock;
+    const crypto::SecretBox box = Must(app::LoadMasterKey(a->c.data_dir));
+    alerting::WebhookService hooks(*s, box, clock);
+    auto made = Must(hooks.Create(Must(identity::FindOrg(*s, a->org)).id, a->url, a->description));
+    Print(a->c.json_out, Parsed(alerting::WebhookJson(made.record, &made.secret)), made.secret.Reveal());
+  });
+  CLI::App* list = wh->add_subcommand("list", "List webhooks (never their secrets)");
+  list->add_option("--org", a->org, "organization id or name")->required();
+  AddCommon(list, a->c);
+  list->callback([a] {
+    auto s = OpenDataStore(a->c.data_dir);
+    json::array arr;
+    std::string text;
+    for (const auto& w : Must(s->ListWebhooks(Must(identity::FindOrg(*s, a->org)).id))) {
+      arr.push_back(Parsed(alerting::WebhookJson(w)));
+      text += w.id + "  " + w.url + "  " + w.description + "\n";
+    }
+    if (!text.empty()) text.pop_back();
+    Print(a->c.json_out, arr, text);
+  });
+  CLI::App* del = wh->add_subcommand("delete", "Delete a webhook and its pending deliveries");
+  del->add_option("--org", a->org, "organization id or name")->required();
+  del->add_option("id", a->id, "webhook id")->required();
+  AddCommon(del, a->c);
+  del->callback([a] {
+    auto s = OpenDataStore(a->c.data_dir);
+    if (!Must(s->DeleteWebhook(Must(identity::FindOrg(*s, a->org)).id, a->id))) Fail("no such webhook: " + a->id);
+    Print(a->c.json_out, json::object{{"id", a->id}, {"deleted", true}}, "deleted webhook " + a->id);
+  });
+}
+
 }  // namespace
 
 void AddAgents(CLI::App* admin) {
   AddDeployKeys(admin);
   AddAgentCommands(admin);
+  AddWebhooks(admin);
 }
 
 }  // namespace rampart::cli

@@ -68,6 +68,7 @@ Api::Api(ApiConfig cfg, ApiDeps deps)
     http::Router<Route> routes;
     AddV2Routes(routes, *deps_.v2);
     if (deps_.ingest) AddAgentAdminRoutes(routes, *deps_.v2, *deps_.ingest);
+    if (deps_.webhooks) AddWebhookRoutes(routes, *deps_.v2, *deps_.webhooks);
     std::vector<std::unique_ptr<Middleware>> stages;
     stages.push_back(std::make_unique<IpRateLimitStage>(deps_.v2->ip_limit, cfg_.trusted_proxies));
     stages.push_back(std::make_unique<RouteStage>(std::move(routes), V2NotFound, ThreatstopMethodMismatch));

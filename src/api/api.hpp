@@ -53,6 +53,7 @@ struct ApiDeps {
   V2Deps* v2 = nullptr;             // null: the Threat Stack surface is not served
   EnforcementDeps* enforcement = nullptr;  // null: no /v4.0/policies and /v4.0/devices
   IngestDeps* ingest = nullptr;            // null: no /ingest/v1 and no v2 agent management
+  alerting::WebhookService* webhooks = nullptr;  // null: no /v2/webhooks
 };
 
 // A protocol error the HTTP server produced itself (408, 413, 431, 400, 503): in the error shape of

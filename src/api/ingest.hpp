@@ -9,6 +9,7 @@
 // of the v2 chain, added by AddAgentAdminRoutes.
 #include "api/call.hpp"
 #include "api/chain.hpp"
+#include "alerting/webhooks.hpp"
 #include "api/v2.hpp"
 #include "auth/nonce_store.hpp"
 #include "ingest/deploy_keys.hpp"
@@ -40,6 +41,8 @@ bool IsIngestPath(const std::vector<std::string_view>& segments);
 void AddIngestRoutes(http::Router<Route>& router, IngestDeps& deps);
 // /v2/deploykeys, /v2/agents/{id}/revoke, /v2/rules/test (owners only where they change things).
 void AddAgentAdminRoutes(http::Router<Route>& router, V2Deps& v2, IngestDeps& deps);
+// /v2/webhooks, /v2/webhooks/{id}, /v2/webhooks/{id}/deliveries (owners only).
+void AddWebhookRoutes(http::Router<Route>& router, V2Deps& v2, alerting::WebhookService& hooks);
 
 class IngestAuthStage final : public Middleware {
  public:

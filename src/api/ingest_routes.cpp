@@ -1,4 +1,4 @@
-// The ingest routes (docs/ingest.md) and the v2 extensions that manage agents. Handlers are plain
+// The ingest routes (docs/ingest.md) and the v2 extensions that manage agents and webhooks. Handlers are plain
 // functions over the ingest services; the chain has authenticated the caller before any body byte
 // was read.
 #include <boost/json.hpp>
@@ -8,6 +8,7 @@
 #include "api/ingest.hpp"
 #include "api/query.hpp"
 #include "base/strings.hpp"
+#include "alerting/webhooks.hpp"
 #include "ingest/rule_test.hpp"
 #include "telemetry/v2_write.hpp"
 
@@ -153,6 +154,43 @@ void AddAgentAdminRoutes(http::Router<Route>& r, V2Deps& v2, IngestDeps& d) {
          .fn = [&d](Call& c) -> Result<Reply> {
            RAMPART_TRY(body, ingest::TestRule(d.events, c.principal->org_id, c.req.body()));
            return Json(std::move(body));
+         }});
+}
+
+void AddWebhookRoutes(http::Router<Route>& r, V2Deps& v2, alerting::WebhookService& hooks) {
+  r.Add(http::Verb::get, "/v2/webhooks",
+        {.name = "v2.webhooks.list", .access = Access::kRead, .runs = Runs::kBlocking, .fn = [&hooks, &v2](Call& c) -> Result<Reply> {
+           RAMPART_CHECK(OwnerOnly(c, v2));
+           RAMPART_TRY(list, hooks.List(c.principal->org_id));
+           std::string body = "{\"webhooks\":[";
+           for (size_t i = 0; i < list.size(); ++i) body += (i ? "," : "") + alerting::WebhookJson(list[i]);
+           return Json(body + "]}");
+         }});
+  r.Add(http::Verb::post, "/v2/webhooks",
+        {.name = "v2.webhooks.create", .access = Access::kWrite, .runs = Runs::kBlocking, .max_body_bytes = kSmallBody,
+         .fn = [&hooks, &v2](Call& c) -> Result<Reply> {
+           RAMPART_CHECK(OwnerOnly(c, v2));
+           RAMPART_TRY(o, telemetry::BodyObject(c.req.body()));
+           RAMPART_TRY(url, telemetry::OptString(o, "url"));
+           RAMPART_TRY(description, telemetry::OptString(o, "description"));
+           if (!url) return Error::Invalid("'url' is required");
+           RAMPART_TRY(made, hooks.Create(c.principal->org_id, *url, description.value_or("")));
+           return Json(alerting::WebhookJson(made.record, &made.secret), http::Status::created);
+         }});
+  r.Add(http::Verb::delete_, "/v2/webhooks/{id}",
+        {.name = "v2.webhooks.delete", .access = Access::kWrite, .runs = Runs::kBlocking, .fn = [&hooks, &v2](Call& c) -> Result<Reply> {
+           RAMPART_CHECK(OwnerOnly(c, v2));
+           RAMPART_CHECK(hooks.Delete(c.principal->org_id, std::string(c.params[0])));
+           return Json("{}");
+         }});
+  r.Add(http::Verb::get, "/v2/webhooks/{id}/deliveries",
+        {.name = "v2.webhooks.deliveries", .access = Access::kRead, .runs = Runs::kBlocking,
+         .fn = [&hooks, &v2](Call& c) -> Result<Reply> {
+           RAMPART_CHECK(OwnerOnly(c, v2));
+           RAMPART_TRY(list, hooks.Deliveries(c.principal->org_id, std::string(c.params[0])));
+           std::string body = "{\"deliveries\":[";
+           for (size_t i = 0; i < list.size(); ++i) body += (i ? "," : "") + alerting::DeliveryJson(list[i]);
+           return Json(body + "]}");
          }});
 }
 

@@ -1,5 +1,13 @@
 #include "app/agents.hpp"
 
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "app/enforcement.hpp"
+#include "base/blocking.hpp"
+#include "base/strings.hpp"
 #include "telemetry/base_rule_set.hpp"
 
 namespace rampart::app {
@@ -16,7 +24,9 @@ std::unique_ptr<ratelimit::KeyedLimiter> PerMinute(int64_t n, const Clock& clock
 
 Result<std::unique_ptr<Agents>> Agents::Create(const Config& cfg, store::Store& store, const crypto::SecretBox& box,
                                                const Clock& clock, telemetry::AgentDirectory& directory,
-                                               auth::NonceStore& nonces) {
+                                               auth::NonceStore& nonces, boost::asio::thread_pool& pool,
+                                               std::shared_ptr<spdlog::logger> log) {
+  RAMPART_TRY(denied, ParseNetworks(cfg.webhook_denied_networks, "webhook_denied_networks"));
   RAMPART_CHECK(telemetry::AddMissingBaseRuleSets(store, UnixMillis(clock.Now())));
   std::unique_ptr<Agents> a(new Agents());
   a->store_ = &store;
@@ -41,11 +51,51 @@ Result<std::unique_ptr<Agents>> Agents::Create(const Config& cfg, store::Store& 
       *a->deploy_keys_, *a->keys_, *a->enroller_, *a->pipeline_, *a->liveness_, store, *a->ip_limit_,
       *a->enroll_limit_, *a->agent_limit_, *a->org_limit_, nonces, clock, cfg.hawk_skew_s * 1000,
       static_cast<uint64_t>(cfg.ingest_max_batch_bytes)});
+  a->pool_ = &pool;
+  a->log_ = std::move(log);
+  a->tls_client_ = std::make_unique<boost::asio::ssl::context>(boost::asio::ssl::context::tls_client);
+  boost::system::error_code ec;
+  if (cfg.webhook_ca_file.empty()) a->tls_client_->set_default_verify_paths(ec);
+  else a->tls_client_->load_verify_file(cfg.webhook_ca_file, ec);
+  if (ec) return Error::Invalid("webhook_ca_file " + cfg.webhook_ca_file + ": " + ec.message());
+  a->webhooks_ = std::make_unique<alerting::WebhookService>(store, box, clock);
+  a->dispatcher_ = std::make_unique<alerting::Dispatcher>(
+      store, box, clock, pool,
+      alerting::PostPolicy{std::chrono::milliseconds(cfg.webhook_timeout_ms), std::move(denied), a->tls_client_.get()});
   return a;
+}
+
+namespace {
+
+boost::asio::awaitable<void> Sleep(std::chrono::milliseconds d) {
+  boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor);
+  timer.expires_after(d);
+  co_await timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+}
+
+}  // namespace
+
+boost::asio::awaitable<void> Agents::FlushLoop(const std::atomic<bool>& stopping) {
+  while (!stopping.load()) {
+    co_await Sleep(std::chrono::milliseconds(flush_interval_ms_));
+    if (stopping.load()) break;
+    auto flushed = co_await RunBlocking(*pool_, [this] { return liveness_->Flush(); });
+    if (!flushed) log_->warn("writing agents' status failed: {}", EscapeForLog(flushed.error().detail));
+  }
+}
+
+boost::asio::awaitable<void> Agents::DeliveryLoop(const std::atomic<bool>& stopping) {
+  while (!stopping.load()) {
+    co_await Sleep(std::chrono::milliseconds(1000));
+    if (stopping.load()) break;
+    auto round = co_await dispatcher_->Round();
+    if (!round) log_->warn("webhook deliveries: {}", EscapeForLog(round.error().detail));
+  }
 }
 
 Result<store::RetentionOutcome> Agents::ApplyRetention() {
   const int64_t now = UnixMillis(clock_->Now());
+  RAMPART_CHECK(store_->TrimDeliveries(now - 7 * 86400 * 1000));  // finished deliveries stay visible a week
   return store_->ApplyRetention(now - event_retention_ms_, now - alert_retention_ms_);
 }
 

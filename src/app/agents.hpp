@@ -1,9 +1,17 @@
 #pragma once
 // Composition of the agents side: deploy keys, enrollment, the agents' keys, the ingest pipeline
-// (rules engine per organization) and liveness, with the ingest surface's limiters; and the
-// periodic work — liveness flushes and retention. Every organization gets its Base Rule Set once.
+// (rules engine per organization) and liveness, with the ingest surface's limiters; alert delivery
+// (webhooks); and the periodic work — liveness flushes, the delivery queue, retention. Every
+// organization gets its Base Rule Set once.
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <spdlog/logger.h>
+
+#include <atomic>
 #include <memory>
 
+#include "alerting/dispatcher.hpp"
 #include "api/ingest.hpp"
 #include "app/config.hpp"
 #include "auth/nonce_store.hpp"
@@ -19,15 +27,18 @@ class Agents {
   // agent's heartbeats.
   static Result<std::unique_ptr<Agents>> Create(const Config& cfg, store::Store& store, const crypto::SecretBox& box,
                                                 const Clock& clock, telemetry::AgentDirectory& directory,
-                                                auth::NonceStore& nonces);
+                                                auth::NonceStore& nonces, boost::asio::thread_pool& pool,
+                                                std::shared_ptr<spdlog::logger> log);
   api::IngestDeps& deps() { return *deps_; }
   ingest::Pipeline& pipeline() { return *pipeline_; }
   ingest::AgentKeys& keys() { return *keys_; }
-  // Blocking: flushes liveness (every agent_flush_interval_s).
-  Result<size_t> Flush() { return liveness_->Flush(); }
+  alerting::WebhookService& webhooks() { return *webhooks_; }
+  // The periodic work, on the calling I/O thread until `stopping`: liveness flushes every
+  // agent_flush_interval_s, the webhook queue every second.
+  boost::asio::awaitable<void> FlushLoop(const std::atomic<bool>& stopping);
+  boost::asio::awaitable<void> DeliveryLoop(const std::atomic<bool>& stopping);
   // Blocking: drops events, batch marks and alerts past their retention.
   Result<store::RetentionOutcome> ApplyRetention();
-  int64_t flush_interval_ms() const { return flush_interval_ms_; }
   // rampart_ingest_* lines for /metrics.
   std::vector<std::pair<std::string, double>> Gauges() const;
 
@@ -43,6 +54,11 @@ class Agents {
   std::unique_ptr<ingest::Pipeline> pipeline_;
   std::unique_ptr<ingest::Liveness> liveness_;
   std::unique_ptr<api::IngestDeps> deps_;
+  boost::asio::thread_pool* pool_ = nullptr;
+  std::shared_ptr<spdlog::logger> log_;
+  std::unique_ptr<boost::asio::ssl::context> tls_client_;
+  std::unique_ptr<alerting::WebhookService> webhooks_;
+  std::unique_ptr<alerting::Dispatcher> dispatcher_;
 };
 
 }  // namespace rampart::app

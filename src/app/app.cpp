@@ -149,18 +149,6 @@ struct App::Impl {
     }
   }
 
-  // Agents' status and lastReportedAt reach the store every agent_flush_interval_s.
-  asio::awaitable<void> LivenessFlusher() {
-    asio::steady_timer timer(ioc());
-    while (!stopping.load()) {
-      timer.expires_after(std::chrono::milliseconds(agents_side->flush_interval_ms()));
-      co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
-      if (stopping.load()) break;
-      auto flushed = co_await RunBlocking(pool, [this] { return agents_side->Flush(); });
-      if (!flushed) log->warn("writing agents' status failed: {}", flushed.error().detail);
-    }
-  }
-
   // What another process changed reaches the caches that hold it (base/changes.hpp).
   void Subscribe() {
     changes.Subscribe(change_topic::kApiKey, [this](const Change& c) { auth->Forget(c.key); });
@@ -276,7 +264,8 @@ Result<std::unique_ptr<App>> App::Create(const Config& cfg) {
                                                              cfg.telemetry_cache_ttl_ms);
   impl->telemetry = std::make_unique<telemetry::TelemetryService>(*impl->store, *impl->identity, *impl->page_tokens,
                                                                  *impl->agents, *impl->clock);
-  RAMPART_TRY(agents_side, Agents::Create(cfg, *impl->store, *impl->secret_box, *impl->clock, *impl->agents, *impl->nonces));
+  RAMPART_TRY(agents_side, Agents::Create(cfg, *impl->store, *impl->secret_box, *impl->clock, *impl->agents,
+                                          *impl->nonces, impl->pool, impl->log));
   impl->agents_side = std::move(agents_side);
   impl->telemetry->SetHooks({.rules_changed = [raw = impl.get()](const std::string& org) {
     raw->agents_side->pipeline().RulesChanged(org);
@@ -325,7 +314,7 @@ Result<std::unique_ptr<App>> App::Create(const Config& cfg) {
   });
   api::ApiDeps deps{*impl->lists, *impl->auth, impl->pool, impl->metrics, MakeAccessLog(cfg.access_log, impl->access_file),
                     impl->log, [raw] { return !raw->stopping.load(); }, impl->test_clock, impl->v2.get(),
-                    &impl->enforcement->deps(), &impl->agents_side->deps()};
+                    &impl->enforcement->deps(), &impl->agents_side->deps(), &impl->agents_side->webhooks()};
   api::V2Config v2cfg{cfg.hawk_skew_s * 1000, cfg.hawk_external_host, cfg.hawk_external_port};
   RAMPART_TRY(proxies, api::TrustedProxies::Parse(cfg.trusted_proxies));
   impl->api = std::make_unique<api::Api>(
@@ -383,7 +372,8 @@ void App::Run() {
   on_hangup();
   asio::co_spawn(impl_->ioc(), impl_->Sweeper(), asio::detached);
   asio::co_spawn(impl_->ioc(), impl_->ChangeWatcher(), asio::detached);
-  asio::co_spawn(impl_->ioc(), impl_->LivenessFlusher(), asio::detached);
+  asio::co_spawn(impl_->ioc(), impl_->agents_side->FlushLoop(impl_->stopping), asio::detached);
+  asio::co_spawn(impl_->ioc(), impl_->agents_side->DeliveryLoop(impl_->stopping), asio::detached);
   std::vector<std::thread> threads;
   for (size_t i = 1; i < impl_->iocs.size(); ++i) threads.emplace_back([io = impl_->iocs[i].get()] { io->run(); });
   impl_->ioc().run();

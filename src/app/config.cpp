@@ -127,6 +127,11 @@ const std::vector<Setting>& Settings() {
        Int(&Config::ingest_org_per_min, 1, 1000000000)},
       {"ingest_ip_per_min", "ingest requests per client IP per minute", Int(&Config::ingest_ip_per_min, 1, 1000000000)},
       {"enroll_per_key_per_min", "enrollments per deploy key per minute", Int(&Config::enroll_per_key_per_min, 1, 1000000)},
+      {"webhook_denied_networks", "comma-separated addresses/CIDRs webhooks may not be delivered to (link-local,"
+                                  " multicast and unspecified never may)", Str(&Config::webhook_denied_networks)},
+      {"webhook_timeout_ms", "time allowed for one webhook delivery", Int(&Config::webhook_timeout_ms, 100, 120000)},
+      {"webhook_ca_file", "PEM bundle https webhooks are verified against (default: the system's)",
+       Str(&Config::webhook_ca_file)},
       {"trusted_proxies", "addresses/CIDRs of proxies whose X-Forwarded-For is believed", Str(&Config::trusted_proxies)},
       {"enable_test_hooks", "test-only injected clock; refused by production builds", Bool(&Config::enable_test_hooks)},
       {"demo_data", "JSON lines imported into the demo organization on first start (default: the copy built in)", Str(&Config::demo_data)},

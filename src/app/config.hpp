@@ -63,6 +63,9 @@ struct Config {
   int64_t ingest_org_per_min = 100000;
   int64_t ingest_ip_per_min = 20000;
   int64_t enroll_per_key_per_min = 60;
+  std::string webhook_denied_networks;  // comma-separated CIDRs no webhook may be delivered to
+  int64_t webhook_timeout_ms = 10000;
+  std::string webhook_ca_file;  // PEM bundle for https webhooks; empty: the system's trust store
   std::string trusted_proxies;  // comma-separated addresses/CIDRs whose X-Forwarded-For is believed
   // Enforcement
   std::string server_name = "rampart";        // SOA/NS name; default zones are <policy>.rpz.<server_name>

@@ -1,6 +1,8 @@
 #pragma once
 // The one way request code leaves an I/O thread: run `fn` on the blocking pool (store calls,
-// hashing large bodies) and resume the caller on its own executor with the result.
+// hashing large bodies) and resume the caller on its own executor with the result. Capture by
+// reference (the caller's frame outlives the call): with GCC 12 a lambda that owns a std::string
+// is destroyed twice on the way through here (a double free, seen in the webhook dispatcher).
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>

@@ -49,19 +49,7 @@ std::optional<NotifyTarget> ParseTarget(std::string_view text) {
 }  // namespace
 
 std::optional<std::string> RefusedNotifyAddress(const net::IpAddress& given, const std::vector<net::IpNetwork>& denied) {
-  const net::IpAddress a = given.Unmapped();
-  static const std::vector<std::pair<const char*, const char*>> kNever = {
-      {"0.0.0.0/8", "unspecified"},        {"::/128", "unspecified"},
-      {"224.0.0.0/4", "multicast"},        {"ff00::/8", "multicast"},
-      {"240.0.0.0/4", "broadcast or reserved"},
-      {"169.254.0.0/16", "link-local"},    {"fe80::/10", "link-local"}};
-  for (const auto& [net_text, why] : kNever) {
-    if (net::IpNetwork::Parse(net_text)->Contains(a)) return std::string(why);
-  }
-  for (const auto& n : denied) {
-    if (n.Contains(a) || n.Contains(given)) return std::string("denied by notify_denied_networks");
-  }
-  return std::nullopt;
+  return net::RefusedDestination(given, denied, "notify_denied_networks");
 }
 
 std::string PolicyService::DeviceDoc(const Device& d) const {

@@ -147,4 +147,26 @@ std::vector<IpNetwork> IpRange::ToPrefixes() const {
   return out;
 }
 
+std::optional<std::string> RefusedDestination(const IpAddress& given, const std::vector<IpNetwork>& denied,
+                                              const char* setting) {
+  const IpAddress a = given.Unmapped();
+  static const std::vector<std::pair<IpNetwork, const char*>> kNever = [] {
+    std::vector<std::pair<IpNetwork, const char*>> out;
+    for (const auto& [text, why] : std::vector<std::pair<const char*, const char*>>{
+             {"0.0.0.0/8", "unspecified"}, {"::/128", "unspecified"}, {"224.0.0.0/4", "multicast"},
+             {"ff00::/8", "multicast"}, {"240.0.0.0/4", "broadcast or reserved"}, {"169.254.0.0/16", "link-local"},
+             {"fe80::/10", "link-local"}}) {
+      out.emplace_back(*IpNetwork::Parse(text), why);
+    }
+    return out;
+  }();
+  for (const auto& [n, why] : kNever) {
+    if (n.Contains(a)) return std::string(why);
+  }
+  for (const auto& n : denied) {
+    if (n.Contains(a) || n.Contains(given)) return std::string("denied by ") + setting;
+  }
+  return std::nullopt;
+}
+
 }  // namespace rampart::net

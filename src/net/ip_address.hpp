@@ -62,4 +62,11 @@ std::optional<std::vector<IpNetwork>> ParseNetworkList(std::string_view text, st
 
 inline IpRange RangeOf(const IpNetwork& n) { return {n.base, n.Last()}; }
 
+// Why rampart must not send to `a` (a NOTIFY target, a webhook receiver): "unspecified",
+// "multicast", "broadcast or reserved", "link-local" (cloud metadata services live there), or
+// "denied by <setting>" when it is in `denied`; nullopt when it may. Loopback and private ranges
+// stay allowed (resolvers and SIEMs live there). An IPv4-mapped address is judged as IPv4.
+std::optional<std::string> RefusedDestination(const IpAddress& a, const std::vector<IpNetwork>& denied,
+                                              const char* setting);
+
 }  // namespace rampart::net

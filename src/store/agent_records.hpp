@@ -80,4 +80,37 @@ struct RetentionOutcome {
   int64_t events = 0, alerts = 0, batches = 0;
 };
 
+// A webhook of an organization: each new alert is POSTed to `url`, signed with its secret.
+struct WebhookRecord {
+  std::string id = {};
+  std::string org_id = {};
+  std::string url = {};
+  std::string sealed_secret = {};  // crypto::SecretBox output
+  std::string description = {};
+  bool enabled = true;
+  int64_t created_at_ms = 0;
+};
+
+// One alert's delivery to one webhook (queued in the alert's own transaction).
+struct DeliveryRecord {
+  int64_t id = 0;
+  std::string webhook_id = {};
+  std::string org_id = {};
+  std::string alert_id = {};
+  int64_t created_at_ms = 0;
+  int64_t next_at_ms = 0;
+  int64_t attempts = 0;
+  std::string status = "pending";  // pending | delivered | failed
+  std::optional<int64_t> last_status = {};  // the receiver's HTTP status
+  std::string last_error = {};
+  std::optional<int64_t> done_at_ms = {};
+};
+
+// A delivery that is due, with what sending it needs.
+struct DueDelivery {
+  DeliveryRecord delivery = {};
+  WebhookRecord webhook = {};
+  std::string alert_doc = {};  // the alert as /v2/alerts/{id} serves it ("" when it is gone)
+};
+
 }  // namespace rampart::store

@@ -196,13 +196,35 @@ class AgentStore {
   virtual Result<std::vector<std::string>> OrgsWithoutBaseRules() = 0;
 };
 
+// Alert delivery: webhooks and their durable delivery queue. StoreBatch queues a delivery of each
+// new alert to each enabled webhook of its organization, in the batch's transaction.
+class WebhookStore {
+ public:
+  virtual ~WebhookStore() = default;
+  virtual Result<void> CreateWebhook(const WebhookRecord& w) = 0;
+  // Oldest first.
+  virtual Result<std::vector<WebhookRecord>> ListWebhooks(const std::string& org_id) = 0;
+  // With its deliveries. False when the organization has no such webhook.
+  virtual Result<bool> DeleteWebhook(const std::string& org_id, const std::string& id) = 0;
+  // Pending deliveries whose time has come, oldest first.
+  virtual Result<std::vector<DueDelivery>> DueDeliveries(int64_t now_ms, int64_t limit) = 0;
+  // Records an attempt's outcome (status, attempts, next_at_ms, last_*, done_at_ms of `d`).
+  virtual Result<void> UpdateDelivery(const DeliveryRecord& d) = 0;
+  // Newest first.
+  virtual Result<std::vector<DeliveryRecord>> ListDeliveries(const std::string& org_id, const std::string& webhook_id,
+                                                             int64_t limit) = 0;
+  // Drops finished deliveries done before `before_ms`.
+  virtual Result<void> TrimDeliveries(int64_t before_ms) = 0;
+};
+
 class Store : public OrgStore,
               public ChangeLog,
               public ListStore,
               public TelemetryStore,
               public V2Store,
               public EnforcementStore,
-              public AgentStore {};
+              public AgentStore,
+              public WebhookStore {};
 
 struct SqliteOptions {
   std::string path;       // file path, or ":memory:" for a private in-memory database

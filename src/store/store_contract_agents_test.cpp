@@ -88,6 +88,36 @@ TEST_P(StoreContract, BatchesAreStoredOnceWithTheirAlerts) {
   EXPECT_EQ((*store_->GetAlert(kOrg, "al1"))->events, "[{\"i\":0},{\"i\":1}]");
 }
 
+TEST_P(StoreContract, NewAlertsQueueADeliveryPerEnabledWebhook) {
+  ASSERT_TRUE(store_->CreateWebhook({"wh1", kOrg, "http://127.0.0.1:9/a", "sealed", "siem", true, 1}));
+  ASSERT_TRUE(store_->CreateWebhook({"wh2", kOrg, "http://127.0.0.1:9/b", "sealed", "", false, 2}));
+  ASSERT_TRUE(store_->CreateWebhook({"wh3", kOtherOrg, "http://127.0.0.1:9/c", "sealed", "", true, 3}));
+  EventBatch b = Batch("ag1", 1, 1);
+  b.new_alerts.push_back({kOrg, "al1", 100, false, 2, std::nullopt, std::nullopt, "{\"id\":\"al1\"}", "[]"});
+  ASSERT_TRUE(store_->StoreBatch(b));
+  EXPECT_TRUE(store_->DueDeliveries(99, 10)->empty());  // not before the alert's time
+  auto due = *store_->DueDeliveries(100, 10);
+  ASSERT_EQ(due.size(), 1u);  // the enabled webhook of the alert's organization only
+  EXPECT_EQ(due[0].webhook.id, "wh1");
+  EXPECT_EQ(due[0].alert_doc, "{\"id\":\"al1\"}");
+  DeliveryRecord d = due[0].delivery;
+  d.attempts = 1;
+  d.next_at_ms = 500;
+  d.last_status = 503;
+  ASSERT_TRUE(store_->UpdateDelivery(d));
+  EXPECT_TRUE(store_->DueDeliveries(499, 10)->empty());
+  d.status = "delivered";
+  d.done_at_ms = 600;
+  ASSERT_TRUE(store_->UpdateDelivery(d));
+  EXPECT_TRUE(store_->DueDeliveries(10000, 10)->empty());
+  EXPECT_EQ(store_->ListDeliveries(kOrg, "wh1", 10)->front().status, "delivered");
+  ASSERT_TRUE(store_->TrimDeliveries(601));
+  EXPECT_TRUE(store_->ListDeliveries(kOrg, "wh1", 10)->empty());
+  EXPECT_FALSE(*store_->DeleteWebhook(kOtherOrg, "wh1"));
+  EXPECT_TRUE(*store_->DeleteWebhook(kOrg, "wh1"));
+  EXPECT_EQ(store_->ListWebhooks(kOrg)->size(), 1u);
+}
+
 TEST_P(StoreContract, TheOldestEventsGoPastTheCap) {
   EventBatch b = Batch("ag1", 1, 4);
   b.max_org_events = 5;

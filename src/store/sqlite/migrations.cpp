@@ -440,6 +440,36 @@ CREATE INDEX ingest_batches_age ON ingest_batches(at_ms);
 CREATE INDEX alerts_age ON alerts(created_at_ms);
 ALTER TABLE organizations ADD COLUMN base_ruleset_id TEXT;
 )sql",
+    // V14: alert delivery. An organization's webhooks (the secret sealed) and a durable queue of
+    // deliveries, filled in the transaction that stores the alert, retried until delivered or a
+    // day has passed.
+    R"sql(
+CREATE TABLE webhooks (
+  id TEXT PRIMARY KEY,
+  org_id TEXT NOT NULL REFERENCES organizations(id),
+  url TEXT NOT NULL,
+  sealed_secret TEXT NOT NULL,
+  description TEXT NOT NULL,
+  enabled INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+  created_at_ms INTEGER NOT NULL
+);
+CREATE INDEX webhooks_org ON webhooks(org_id, created_at_ms);
+CREATE TABLE webhook_deliveries (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  webhook_id TEXT NOT NULL,
+  org_id TEXT NOT NULL,
+  alert_id TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  next_at_ms INTEGER NOT NULL,
+  attempts INTEGER NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+  last_status INTEGER,
+  last_error TEXT NOT NULL DEFAULT '',
+  done_at_ms INTEGER
+);
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries(status, next_at_ms);
+CREATE INDEX webhook_deliveries_hook ON webhook_deliveries(webhook_id, id);
+)sql",
 };
 
 }  // namespace

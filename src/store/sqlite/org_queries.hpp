@@ -38,6 +38,8 @@ inline constexpr const char* kDeleteOrgData[] = {
     "DELETE FROM deploy_keys WHERE org_id = ?1",
     "DELETE FROM events WHERE org_id = ?1",
     "DELETE FROM event_counts WHERE org_id = ?1",
+    "DELETE FROM webhook_deliveries WHERE org_id = ?1",
+    "DELETE FROM webhooks WHERE org_id = ?1",
     "DELETE FROM organizations WHERE id = ?1",
 };
 

@@ -9,6 +9,7 @@
 #include "store/sqlite/queries.hpp"
 #include "store/sqlite/sqlite_orgs.hpp"
 #include "store/sqlite/sqlite_v2.hpp"
+#include "store/sqlite/sqlite_webhooks.hpp"
 
 namespace rampart::store::sqlite {
 namespace {
@@ -192,6 +193,7 @@ Result<BatchOutcome> SqliteAgents::StoreBatch(const EventBatch& b) {
     }
   }
   RAMPART_CHECK(PutAlertRows(db, b.new_alerts));
+  for (const AlertRecord& a : b.new_alerts) RAMPART_CHECK(QueueDeliveries(db, a));
   Stmt attach(db, q::kAttachEvent);
   for (const auto& [alert_id, event] : b.attach) {
     RAMPART_CHECK(attach.Bind(1, b.org_id).Bind(2, alert_id).Bind(3, event).Bind(4, b.max_alert_events).Run());

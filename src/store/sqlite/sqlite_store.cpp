@@ -15,6 +15,7 @@
 #include "store/sqlite/sqlite_enforcement.hpp"
 #include "store/sqlite/sqlite_orgs.hpp"
 #include "store/sqlite/sqlite_v2.hpp"
+#include "store/sqlite/sqlite_webhooks.hpp"
 #include "store/sqlite/sqlite_db.hpp"
 #include "store/store.hpp"
 
@@ -384,9 +385,26 @@ class SqliteStore final : public Store {
   }
   Result<std::vector<std::string>> OrgsWithoutBaseRules() override { return agents_.OrgsWithoutBaseRules(); }
 
+  // WebhookStore: see sqlite_webhooks.cpp.
+  Result<void> CreateWebhook(const WebhookRecord& w) override { return webhooks_.CreateWebhook(w); }
+  Result<std::vector<WebhookRecord>> ListWebhooks(const std::string& org) override { return webhooks_.ListWebhooks(org); }
+  Result<bool> DeleteWebhook(const std::string& org, const std::string& id) override {
+    return webhooks_.DeleteWebhook(org, id);
+  }
+  Result<std::vector<DueDelivery>> DueDeliveries(int64_t now, int64_t limit) override {
+    return webhooks_.DueDeliveries(now, limit);
+  }
+  Result<void> UpdateDelivery(const DeliveryRecord& d) override { return webhooks_.UpdateDelivery(d); }
+  Result<std::vector<DeliveryRecord>> ListDeliveries(const std::string& org, const std::string& hook,
+                                                     int64_t limit) override {
+    return webhooks_.ListDeliveries(org, hook, limit);
+  }
+  Result<void> TrimDeliveries(int64_t before) override { return webhooks_.TrimDeliveries(before); }
+
  private:
   sqlite::Connections c_;
   sqlite::SqliteAgents agents_{c_};
+  sqlite::SqliteWebhooks webhooks_{c_};
   sqlite::SqliteV2 v2_{c_};
   sqlite::SqliteEnforcement enforcement_{c_};
   sqlite::SqliteOrgs orgs_{c_};
