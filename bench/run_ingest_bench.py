@@ -1,0 +1,220 @@
+#!/usr/bin/env python3
+"""Agents ingest benchmark (issue 13 §5): synthetic agents speaking docs/ingest.md against a release
+rampart (one I/O thread), with the Base Rule Set evaluated and every event durably stored.
+
+  1. sustained ingest: enrolled agents send gzip batches of a realistic event mix; events/s
+     accepted, the server's CPU cores and CPU µs per event;
+  2. the storage floor in the same run: the same rows inserted into the same table with raw SQLite
+     (WAL, synchronous=FULL, one transaction per batch) from Python;
+  3. event -> alert visible through /v2/alerts: send a batch whose event opens a new alert, poll
+     the alerts list until it shows; p50/p99 over the trials;
+  4. heartbeats: 10,000 enrolled agents heartbeating every 30 s (333/s) — the server's CPU share.
+
+Usage: bench/run_ingest_bench.py [--seconds 20] [--agents 200] [--batch 500] [--heartbeat-agents 10000]
+Needs build/release (scripts/build release)."""
+import argparse
+import gzip
+import json
+import os
+import random
+import re
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, "..", "tests", "api"))
+import benchlib  # noqa: E402
+from agent_client import Agent, enroll  # noqa: E402
+from hawk_py import HawkSession  # noqa: E402
+
+USERS = ["alice", "bob", "carol", "dave", "www-data", "postgres", "root"]
+
+
+def event(rng, i):
+    """A realistic mix: mostly execs that match nothing, some sudo, connects, file changes, logins."""
+    r = rng.random()
+    ts = 1_700_000_000_000 + i
+    user = rng.choice(USERS)
+    if r < 0.62:
+        exe = rng.choice(["/usr/bin/ls", "/usr/bin/cat", "/usr/bin/python3", "/usr/bin/git", "/bin/bash", "/usr/bin/curl"])
+        return {"event_type": "audit", "timestamp": ts, "syscall": "execve", "exe": exe, "command": exe.rsplit("/", 1)[1],
+                "arguments": exe.rsplit("/", 1)[1] + " -la /var/tmp/build-%d" % rng.randrange(1000), "cwd": "/home/" + user,
+                "user": user, "uid": 1000, "auid": 1000, "pid": rng.randrange(2, 1 << 22), "ppid": 1,
+                "parent_exe": "/usr/sbin/sshd", "tty": "pts0", "session": 3, "success": True}
+    if r < 0.66:
+        return {"event_type": "audit", "timestamp": ts, "syscall": "execve", "exe": "/usr/bin/sudo", "command": "sudo",
+                "arguments": "sudo systemctl restart app", "user": user, "uid": 1000, "pid": rng.randrange(2, 1 << 22)}
+    if r < 0.82:
+        return {"event_type": "audit", "timestamp": ts, "syscall": "connect", "exe": "/usr/sbin/nginx", "user": "www-data",
+                "connection": {"dst_addr": "10.0.%d.%d" % (rng.randrange(256), rng.randrange(256)), "dst_port": 5432}}
+    if r < 0.95:
+        path = rng.choice(["/var/log/app.log", "/etc/hosts", "/home/alice/notes.txt", "/tmp/x"])
+        return {"event_type": "file", "timestamp": ts, "action": rng.choice(["modify", "open"]), "path": path, "user": user}
+    return {"event_type": "login", "timestamp": ts, "user": user, "success": rng.random() < 0.9,
+            "remote_addr": "198.51.100.%d" % rng.randrange(256), "login_type": "ssh"}
+
+
+def bodies(n_bodies, batch, seed=7):
+    rng = random.Random(seed)
+    out = []
+    for b in range(n_bodies):
+        events = [event(rng, b * batch + i) for i in range(batch)]
+        out.append((gzip.compress("".join(json.dumps(e) + "\n" for e in events).encode()), events))
+    return out
+
+
+def enroll_many(base, key, n, threads=4, start=0):
+    agents, lock = [], threading.Lock()
+
+    def work(k):
+        for i in range(k, n, threads):
+            r = enroll(base, key, hostname="host-%05d" % i, machine_id="%032x" % (start + i + 1))
+            assert r.status_code == 201, r.text
+            with lock:
+                agents.append(Agent(base, r.json()))
+    ts = [threading.Thread(target=work, args=(k,)) for k in range(threads)]
+    [t.start() for t in ts]
+    [t.join() for t in ts]
+    return agents
+
+
+def ingest(server_pid, agents, pre, seconds, threads=3):
+    accepted, lock = [0], threading.Lock()
+    deadline = time.time() + seconds
+
+    def work(k):
+        i = k
+        while time.time() < deadline:
+            agent = agents[i % len(agents)]
+            body, _ = pre[i % len(pre)]
+            r = agent.signed("POST", "/ingest/v1/events?seq=%d" % i, body, "application/x-ndjson",
+                             headers={"Content-Encoding": "gzip"})
+            assert r.status_code == 200, r.text
+            with lock:
+                accepted[0] += r.json()["accepted"]
+            i += threads
+    cpu0, t0 = benchlib.cpu_seconds(server_pid), time.perf_counter()
+    ts = [threading.Thread(target=work, args=(k,)) for k in range(threads)]
+    [t.start() for t in ts]
+    [t.join() for t in ts]
+    elapsed = time.perf_counter() - t0
+    cpu = benchlib.cpu_seconds(server_pid) - cpu0
+    return {"events": accepted[0], "events_per_s": accepted[0] / elapsed, "server_cores": cpu / elapsed,
+            "cpu_us_per_event": cpu / max(1, accepted[0]) * 1e6}
+
+
+def sqlite_floor(rows, batch):
+    """The same rows into the same table, raw: the storage floor."""
+    d = tempfile.mkdtemp(prefix="rampart-floor-")
+    db = sqlite3.connect(os.path.join(d, "floor.db"), isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=FULL")
+    db.execute("CREATE TABLE events (seq INTEGER PRIMARY KEY AUTOINCREMENT, org_id TEXT NOT NULL, agent_id TEXT NOT NULL,"
+               " at_ms INTEGER NOT NULL, event_type TEXT NOT NULL, doc TEXT NOT NULL)")
+    db.execute("CREATE INDEX events_org ON events(org_id, seq)")
+    db.execute("CREATE INDEX events_age ON events(at_ms)")
+    docs = [(e["event_type"], json.dumps(e)) for e in rows]
+    t0 = time.perf_counter()
+    for i in range(0, len(docs), batch):
+        db.execute("BEGIN IMMEDIATE")
+        db.executemany("INSERT INTO events(org_id, agent_id, at_ms, event_type, doc) VALUES ('o', 'a', 1, ?, ?)",
+                       docs[i:i + batch])
+        db.execute("COMMIT")
+    return len(docs) / (time.perf_counter() - t0)
+
+
+def alert_latency(owner, agent, trials):
+    lat = []
+    for t in range(trials):
+        user = "latency-%d-%d" % (os.getpid(), t)
+        e = {"event_type": "audit", "timestamp": 1, "command": "sudo", "user": user, "arguments": "sudo id"}
+        t0 = time.perf_counter()
+        r = agent.send([e], seq=10_000_000 + t)
+        assert r.status_code == 200 and r.json()["alertsOpened"] == 1, r.text
+        while True:
+            alerts = owner.get("/v2/alerts?severity=3").json()["alerts"]
+            if any(user in a["title"] for a in alerts):
+                break
+            time.sleep(0.002)
+        lat.append((time.perf_counter() - t0) * 1000)
+    lat.sort()
+    return {"p50_ms": lat[len(lat) // 2], "p99_ms": lat[min(len(lat) - 1, int(len(lat) * 0.99))]}
+
+
+def heartbeats(server_pid, agents, rate, seconds, threads=4):
+    body = json.dumps({"modules": {"audit": {"healthy": True, "status": "RUNNING"},
+                                   "fim": {"healthy": True, "status": "RUNNING"}},
+                       "counters": {"auditLost": 0, "auditBacklog": 0}}).encode()
+    sent, lock = [0], threading.Lock()
+    t0 = time.perf_counter()
+    cpu0 = benchlib.cpu_seconds(server_pid)
+
+    def work(k):
+        i = k
+        while True:
+            due = t0 + i / rate
+            if due > t0 + seconds:
+                return
+            delay = due - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            r = agents[i % len(agents)].signed("POST", "/ingest/v1/heartbeat", body, "application/json")
+            assert r.status_code == 200, r.text
+            with lock:
+                sent[0] += 1
+            i += threads
+    ts = [threading.Thread(target=work, args=(k,)) for k in range(threads)]
+    [t.start() for t in ts]
+    [t.join() for t in ts]
+    elapsed = time.perf_counter() - t0
+    return {"heartbeats_per_s": sent[0] / elapsed, "server_core_share": (benchlib.cpu_seconds(server_pid) - cpu0) / elapsed}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--seconds", type=int, default=20)
+    ap.add_argument("--agents", type=int, default=200)
+    ap.add_argument("--batch", type=int, default=500)
+    ap.add_argument("--heartbeat-agents", type=int, default=10000)
+    ap.add_argument("--trials", type=int, default=50)
+    a = ap.parse_args()
+    work = tempfile.mkdtemp(prefix="rampart-ingest-bench-")
+    proc, base, startup = benchlib.start_rampart(os.path.join(work, "data"), extra=[
+        "--io-threads", "1", "--ingest-agent-per-min", "100000000", "--ingest-org-per-min", "1000000000",
+        "--ingest-ip-per-min", "1000000000", "--enroll-per-key-per-min", "1000000", "--rate-limit-org-per-min", "100000000",
+        "--rate-limit-ip-per-min", "100000000"])
+    try:
+        m = re.search(r"TS_USER_ID=(\w+) TS_ORGANIZATION_ID=(\w+) TS_API_KEY=([\w-]+)", startup)
+        owner = HawkSession(base, {"user_id": m.group(1), "org_id": m.group(2), "api_key": m.group(3)})
+        out = subprocess.run([benchlib.BINARY, "admin", "deploy-key", "create", "--org", "demo", "--json",
+                              "--data-dir", os.path.join(work, "data")], capture_output=True, text=True, check=True)
+        key = json.loads(out.stdout)["key"]
+        agents = enroll_many(base, key, a.agents)
+        pre = bodies(40, a.batch)
+        print("ingest: %d agents, batches of %d events (gzip), %d s" % (a.agents, a.batch, a.seconds), flush=True)
+        res = ingest(proc.pid, agents, pre, a.seconds)
+        print("  %(events)d events, %(events_per_s).0f events/s, server %(server_cores).2f cores, "
+              "%(cpu_us_per_event).1f CPU us/event" % res, flush=True)
+        floor = sqlite_floor([e for _, evs in pre for e in evs] * 3, a.batch)
+        print("  raw SQLite floor (same rows, same table, a transaction per %d): %.0f rows/s -> ingest at %.2f x the floor"
+              % (a.batch, floor, res["events_per_s"] / floor), flush=True)
+        lat = alert_latency(owner, agents[0], a.trials)
+        print("event -> alert visible in /v2/alerts (%d trials): p50 %.1f ms, p99 %.1f ms" % (a.trials, lat["p50_ms"], lat["p99_ms"]),
+              flush=True)
+        t0 = time.perf_counter()
+        more = enroll_many(base, key, a.heartbeat_agents, start=1 << 40) if a.heartbeat_agents > a.agents else agents
+        print("enrolled %d agents in %.1f s" % (len(more), time.perf_counter() - t0), flush=True)
+        hb = heartbeats(proc.pid, more, len(more) / 30.0, 30)
+        print("heartbeats: %d agents every 30 s = %.0f/s for 30 s: server %.1f %% of one core (flushes included)"
+              % (len(more), hb["heartbeats_per_s"], hb["server_core_share"] * 100), flush=True)
+    finally:
+        benchlib.stop_all([proc])
+
+
+if __name__ == "__main__":
+    main()
