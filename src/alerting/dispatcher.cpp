@@ -29,9 +29,7 @@ asio::awaitable<bool> Dispatcher::Deliver(store::DueDelivery d) {
     headers.emplace_back("X-Rampart-Signature", signature);
     headers.emplace_back("X-Rampart-Event", std::string("alert.created"));
     headers.emplace_back("X-Rampart-Delivery", std::to_string(rec.id));
-    std::string url = d.webhook.url;  // named: GCC 12 may destroy a co_await's temporaries twice
-    auto post = PostJson(std::move(url), body, std::move(headers), policy_);
-    out = co_await std::move(post);
+    out = co_await PostJson(d.webhook.url, body, std::move(headers), policy_);
   }
   ++rec.attempts;
   rec.last_status = out.status ? std::optional<int64_t>(out.status) : std::nullopt;

@@ -8,6 +8,7 @@
 #include "store/sqlite/agent_queries.hpp"
 #include "store/sqlite/queries.hpp"
 #include "store/sqlite/sqlite_orgs.hpp"
+#include "store/sqlite/sqlite_rules.hpp"
 #include "store/sqlite/sqlite_v2.hpp"
 #include "store/sqlite/sqlite_webhooks.hpp"
 
@@ -19,23 +20,6 @@ constexpr int64_t kRetentionSlice = 10000;
 
 DeployKeyRecord ReadDeployKey(const Stmt& s) {
   return {s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Int(4), s.OptInt(5), s.OptInt(6), s.OptInt(7), s.Text(8)};
-}
-
-std::string Strings(const std::vector<std::string>& v) {
-  json::array a;
-  for (const auto& x : v) a.emplace_back(x);
-  return json::serialize(a);
-}
-
-std::vector<std::string> StringsOf(const std::string& text) {
-  std::vector<std::string> out;
-  json::error_code ec;
-  json::value v = json::parse(text, ec);
-  if (ec || !v.is_array()) return out;
-  for (const auto& e : v.get_array()) {
-    if (e.is_string()) out.emplace_back(e.get_string());
-  }
-  return out;
 }
 
 AgentKeyRecord ReadAgentKey(const Stmt& s) {

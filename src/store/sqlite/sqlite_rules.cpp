@@ -8,24 +8,6 @@ namespace rampart::store::sqlite {
 namespace {
 namespace json = boost::json;
 
-std::string Strings(const std::vector<std::string>& v) {
-  json::array a;
-  for (const auto& s : v) a.emplace_back(s);
-  return json::serialize(a);
-}
-
-// The column's JSON array; a malformed one (never written by rampart) reads as empty.
-std::vector<std::string> StringsOf(const std::string& text) {
-  std::vector<std::string> out;
-  json::error_code ec;
-  json::value v = json::parse(text, ec);
-  if (ec || !v.is_array()) return out;
-  for (const auto& e : v.get_array()) {
-    if (e.is_string()) out.emplace_back(e.get_string());
-  }
-  return out;
-}
-
 std::string Paths(const std::vector<FileIntegrityPath>& v) {
   json::array a;
   for (const auto& p : v) a.push_back(json::object{{"path", p.path}, {"recursive", p.recursive}});
@@ -56,6 +38,23 @@ RuleRecord ReadRule(const Stmt& s) {
 }
 
 }  // namespace
+
+std::string Strings(const std::vector<std::string>& v) {
+  json::array a;
+  for (const auto& s : v) a.emplace_back(s);
+  return json::serialize(a);
+}
+
+std::vector<std::string> StringsOf(const std::string& text) {
+  std::vector<std::string> out;
+  json::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec || !v.is_array()) return out;
+  for (const auto& e : v.get_array()) {
+    if (e.is_string()) out.emplace_back(e.get_string());
+  }
+  return out;
+}
 
 Result<std::vector<RulesetRecord>> ListRulesetRows(Db& db, const std::string& org_id) {
   Stmt s(db, q::kListRulesets);

@@ -6,6 +6,11 @@
 
 namespace rampart::store::sqlite {
 
+// A list of strings as a JSON array column, and back (a malformed column, never written by
+// rampart, reads as empty). Rules' lists and agents' rulesets are stored this way.
+std::string Strings(const std::vector<std::string>& v);
+std::vector<std::string> StringsOf(const std::string& text);
+
 Result<std::vector<RulesetRecord>> ListRulesetRows(Db& db, const std::string& org_id);
 Result<std::optional<RulesetRecord>> GetRulesetRow(Db& db, const std::string& org_id, const std::string& id);
 Result<std::vector<RuleRecord>> ListRuleRows(Db& db, const std::string& org_id, const std::string& ruleset_id);
