@@ -127,6 +127,10 @@ class V2Store {
   virtual Result<std::optional<RulesetRecord>> GetRuleset(const std::string& org_id, const std::string& id) = 0;
   virtual Result<std::vector<RuleRecord>> ListRules(const std::string& org_id, const std::string& ruleset_id) = 0;
   virtual Result<std::optional<RuleRecord>> GetRule(const std::string& org_id, const std::string& id) = 0;
+  // Enrolled, unrevoked agents of the organization whose events are evaluated against the
+  // ruleset, by id (a V2Write deleting the ruleset drops it from them).
+  virtual Result<std::vector<std::string>> AgentsUsingRuleset(const std::string& org_id,
+                                                              const std::string& ruleset_id) = 0;
   virtual Result<void> PutVulnerabilities(const std::vector<VulnRecord>& vulns) = 0;
   // Newest first by (created_at_ms, CVE).
   virtual Result<std::vector<VulnRecord>> ListVulnerabilities(const VulnQuery& q) = 0;

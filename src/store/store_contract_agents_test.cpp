@@ -164,5 +164,23 @@ TEST_P(StoreContract, TheBaseRuleSetIsGivenOnce) {
   EXPECT_EQ(store_->ContentsOf(kOrg)->Total(), 0);
 }
 
+TEST_P(StoreContract, DeletingARulesetDropsItFromTheAgentsEvaluatedAgainstIt) {
+  ASSERT_TRUE(store_->Commit({.org_id = kOrg,
+                              .put_rulesets = {{kOrg, "rs1", "base", "", 1, 1}, {kOrg, "rs2", "web", "", 2, 2}}}));
+  Enrollment both = Enroll("ag1", "fp1");
+  both.key.rulesets = {"rs1", "rs2"};
+  ASSERT_TRUE(store_->Enroll(both));
+  ASSERT_TRUE(store_->Enroll(Enroll("ag2", "fp2")));  // rs1 only
+  Enrollment gone = Enroll("ag3", "fp3");
+  ASSERT_TRUE(store_->Enroll(gone));
+  ASSERT_TRUE(*store_->RevokeAgent(kOrg, "ag3", 9, {kOrg, "aud-r", 9, "{}"}));
+  EXPECT_EQ(*store_->AgentsUsingRuleset(kOrg, "rs1"), (std::vector<std::string>{"ag1", "ag2"}));
+  EXPECT_TRUE(store_->AgentsUsingRuleset(kOtherOrg, "rs1")->empty());
+  ASSERT_TRUE(store_->Commit({.org_id = kOrg, .delete_rulesets = {"rs1"}}));
+  EXPECT_TRUE(store_->AgentsUsingRuleset(kOrg, "rs1")->empty());
+  EXPECT_EQ((*store_->FindAgentKey("ag1"))->rulesets, std::vector<std::string>{"rs2"});
+  EXPECT_TRUE((*store_->FindAgentKey("ag2"))->rulesets.empty());
+}
+
 }  // namespace
 }  // namespace rampart::store

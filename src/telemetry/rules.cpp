@@ -115,12 +115,15 @@ Result<std::string> UpdateRuleset(store::V2Store& store, const Actor& actor, con
 Result<std::string> DeleteRuleset(store::V2Store& store, const Actor& actor, const std::string& id) {
   RAMPART_CHECK(FindRuleset(store, actor.org_id, id));
   RAMPART_TRY(rule_ids, RuleIdsOf(store, actor.org_id, id));
+  RAMPART_TRY(agents, store.AgentsUsingRuleset(actor.org_id, id));
   store::V2Write w{.org_id = actor.org_id,
                    .delete_rulesets = {id},
                    .audit = AuditFor(actor, "delete", "ruleset.delete", "Deleted ruleset " + id,
-                                     json::object{{"rulesetId", id}, {"ruleIds", JsonStrings(rule_ids)}})};
+                                     json::object{{"rulesetId", id},
+                                                  {"ruleIds", JsonStrings(rule_ids)},
+                                                  {"serverIds", JsonStrings(agents)}})};
   RAMPART_CHECK(store.Commit(w));
-  return std::string(R"({"server_ids":[]})");
+  return json::serialize(json::object{{"server_ids", JsonStrings(agents)}});
 }
 
 Result<std::string> ListRulesBody(store::V2Store& store, const std::string& org_id, const std::string& ruleset_id) {

@@ -17,8 +17,8 @@ Result<std::string> GetRulesetBody(store::V2Store& store, const std::string& org
 Result<std::string> CreateRuleset(store::V2Store& store, const Actor& actor, std::string_view body);
 Result<std::string> UpdateRuleset(store::V2Store& store, const Actor& actor, const std::string& id,
                                   std::string_view body);
-// Deletes the ruleset with its rules and their tags: `{"server_ids":[]}` (rampart assigns no
-// rulesets to agents yet, so no server loses one).
+// Deletes the ruleset with its rules and their tags: `{"server_ids":[…]}`, the enrolled agents
+// that were evaluated against it and no longer are.
 Result<std::string> DeleteRuleset(store::V2Store& store, const Actor& actor, const std::string& id);
 
 Result<std::string> ListRulesBody(store::V2Store& store, const std::string& org_id, const std::string& ruleset_id);

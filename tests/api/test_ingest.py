@@ -251,3 +251,20 @@ def test_events_past_their_retention_are_dropped_and_alerts_keep_theirs(agents):
     eventually(lambda: owner.post("/v2/rules/test", {"filter": "command = 'sudo'"}).json()["examined"] == 0)
     (a,) = owner.get("/v2/alerts").json()["alerts"]
     assert len(owner.get("/v2/alerts/%s/events" % a["id"]).json()["events"]) == 1
+
+
+def test_deleting_a_ruleset_names_the_agents_evaluated_against_it(agents):
+    s, creds, key = agents
+    from hawk_py import HawkSession
+    owner = HawkSession(s.url, creds)
+    base = next(r for r in owner.get("/v2/rulesets").json()["rulesets"] if r["name"] == "Base Rule Set")
+    spare = owner.post("/v2/rulesets", {"name": "Spare", "description": "unused"}).json()
+    web = enrolled(s, key, hostname="web-1", machine_id="a" * 32)
+    db = enrolled(s, key, hostname="db-1", machine_id="b" * 32, rulesets=["Spare"])
+    revoked = enrolled(s, key, hostname="old-1", machine_id="c" * 32)
+    assert owner.post("/v2/agents/%s/revoke" % revoked.id, {}).status_code == 200
+    assert owner.delete("/v2/rulesets/" + base["id"]).json() == {"server_ids": [web.id]}
+    # The deleted ruleset's rules no longer see web-1's events; db-1 keeps its own ruleset.
+    assert web.send([sudo("alice")]).json()["alertsOpened"] == 0
+    assert owner.delete("/v2/rulesets/" + spare["id"]).json() == {"server_ids": [db.id]}
+    assert owner.delete("/v2/rulesets/" + spare["id"]).status_code == 404

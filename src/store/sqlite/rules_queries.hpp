@@ -15,6 +15,15 @@ inline constexpr const char* kDeleteRulesetTags =
     " AND id IN (SELECT id FROM rules WHERE org_id = ?1 AND ruleset_id = ?2)";
 inline constexpr const char* kDeleteRulesOfRuleset = "DELETE FROM rules WHERE org_id = ?1 AND ruleset_id = ?2";
 inline constexpr const char* kDeleteRuleset = "DELETE FROM rulesets WHERE org_id = ?1 AND id = ?2";
+// Enrolled agents of the organization evaluated against a ruleset, and dropping it from them.
+#define RAMPART_AGENT_HAS_RULESET "EXISTS (SELECT 1 FROM json_each(agent_keys.rulesets) WHERE value = ?2)"
+inline constexpr const char* kAgentsUsingRuleset =
+    "SELECT agent_id FROM agent_keys WHERE org_id = ?1 AND revoked_at_ms IS NULL AND " RAMPART_AGENT_HAS_RULESET
+    " ORDER BY agent_id";
+inline constexpr const char* kDropRulesetFromAgents =
+    "UPDATE agent_keys SET rulesets = (SELECT json_group_array(value) FROM json_each(agent_keys.rulesets)"
+    " WHERE value != ?2) WHERE org_id = ?1 AND " RAMPART_AGENT_HAS_RULESET;
+#undef RAMPART_AGENT_HAS_RULESET
 
 #define RAMPART_SELECT_RULE                                                                                    \
   "SELECT org_id, id, ruleset_id, name, title, type, severity, alert_description, filter, aggregate_fields,"  \

@@ -82,6 +82,13 @@ Result<std::optional<RuleRecord>> GetRuleRow(Db& db, const std::string& org_id, 
   return FirstRow(std::move(rows));
 }
 
+Result<std::vector<std::string>> AgentsUsingRulesetRows(Db& db, const std::string& org_id,
+                                                        const std::string& ruleset_id) {
+  Stmt s(db, q::kAgentsUsingRuleset);
+  s.Bind(1, org_id).Bind(2, ruleset_id);
+  return CollectRows<std::string>(s, [](Stmt& row) { return row.Text(0); });
+}
+
 Result<void> ApplyRuleChanges(Db& db, const V2Write& w) {
   for (const std::string& id : w.delete_rules) {
     Stmt tags(db, q::kDeleteRuleTags);
@@ -90,7 +97,7 @@ Result<void> ApplyRuleChanges(Db& db, const V2Write& w) {
     RAMPART_CHECK(rule.Bind(1, w.org_id).Bind(2, id).Run());
   }
   for (const std::string& id : w.delete_rulesets) {
-    for (const char* sql : {q::kDeleteRulesetTags, q::kDeleteRulesOfRuleset, q::kDeleteRuleset}) {
+    for (const char* sql : {q::kDeleteRulesetTags, q::kDeleteRulesOfRuleset, q::kDeleteRuleset, q::kDropRulesetFromAgents}) {
       Stmt s(db, sql);
       RAMPART_CHECK(s.Bind(1, w.org_id).Bind(2, id).Run());
     }

@@ -15,9 +15,11 @@ Result<std::vector<RulesetRecord>> ListRulesetRows(Db& db, const std::string& or
 Result<std::optional<RulesetRecord>> GetRulesetRow(Db& db, const std::string& org_id, const std::string& id);
 Result<std::vector<RuleRecord>> ListRuleRows(Db& db, const std::string& org_id, const std::string& ruleset_id);
 Result<std::optional<RuleRecord>> GetRuleRow(Db& db, const std::string& org_id, const std::string& id);
+Result<std::vector<std::string>> AgentsUsingRulesetRows(Db& db, const std::string& org_id,
+                                                        const std::string& ruleset_id);
 
 // The rule and ruleset parts of a V2Write, in the caller's transaction: deletions first (a
-// ruleset takes its rules and their tags along), then puts (a rule's ruleset must exist: the
+// ruleset takes its rules and their tags along, and leaves the agents evaluated against it), then puts (a rule's ruleset must exist: the
 // foreign key refuses one that does not, as Invalid).
 Result<void> ApplyRuleChanges(Db& db, const V2Write& w);
 

@@ -233,6 +233,9 @@ class SqliteStore final : public Store {
   Result<std::optional<RulesetRecord>> GetRuleset(const std::string& org, const std::string& id) override {
     return v2_.GetRuleset(org, id);
   }
+  Result<std::vector<std::string>> AgentsUsingRuleset(const std::string& org, const std::string& id) override {
+    return v2_.AgentsUsingRuleset(org, id);
+  }
   Result<std::vector<RuleRecord>> ListRules(const std::string& org, const std::string& ruleset) override {
     return v2_.ListRules(org, ruleset);
   }

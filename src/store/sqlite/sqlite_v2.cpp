@@ -69,6 +69,12 @@ Result<std::optional<RulesetRecord>> SqliteV2::GetRuleset(const std::string& org
   return GetRulesetRow(db, org_id, id);
 }
 
+Result<std::vector<std::string>> SqliteV2::AgentsUsingRuleset(const std::string& org_id,
+                                                              const std::string& ruleset_id) {
+  auto [lock, db] = c_.Reader();
+  return AgentsUsingRulesetRows(db, org_id, ruleset_id);
+}
+
 Result<std::vector<RuleRecord>> SqliteV2::ListRules(const std::string& org_id, const std::string& ruleset_id) {
   auto [lock, db] = c_.Reader();
   return ListRuleRows(db, org_id, ruleset_id);

@@ -23,6 +23,7 @@ class SqliteV2 {
   Result<std::optional<RulesetRecord>> GetRuleset(const std::string& org_id, const std::string& id);
   Result<std::vector<RuleRecord>> ListRules(const std::string& org_id, const std::string& ruleset_id);
   Result<std::optional<RuleRecord>> GetRule(const std::string& org_id, const std::string& id);
+  Result<std::vector<std::string>> AgentsUsingRuleset(const std::string& org_id, const std::string& ruleset_id);
   Result<void> PutVulnerabilities(const std::vector<VulnRecord>& vulns);
   Result<std::vector<VulnRecord>> ListVulnerabilities(const VulnQuery& q);
   Result<std::optional<VulnRecord>> GetVulnerability(const std::string& org_id, const std::string& cve);
