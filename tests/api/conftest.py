@@ -17,13 +17,14 @@ _live_servers = []  # every started server; stopped after each test even when th
 
 
 class Server:
-    def __init__(self, data_dir, extra_args=(), log_level="warn", demo=False):
+    def __init__(self, data_dir, extra_args=(), log_level="warn", demo=False, test_hooks=True):
         """demo: start with create_demo (the first-start demo account, token and organization,
         printed once); otherwise the tests' own account "demo" and write token are made with the
         admin CLI before the first start."""
         self.data_dir = str(data_dir)
         self.demo = demo
         self.extra_args = list(extra_args)
+        self.test_hooks = test_hooks  # False: the wall clock (for real agents, which sign with theirs)
         self.log_level = log_level
         self.dns_port = 0  # 0 until started; a restart keeps the port (resolvers point at it)
         self.stdout_log = os.path.join(data_dir, "stdout.log")
@@ -41,7 +42,7 @@ class Server:
             self.demo_token = self.token("demo", "userlists:write")
         sweep = [] if "--sweep-interval-s" in self.extra_args else ["--sweep-interval-s", "60"]
         args = [BIN, "serve", "--listen", "127.0.0.1:0", "--data-dir", self.data_dir,
-                "--access-log", self.access_log, "--enable-test-hooks", "true", "--log-level", self.log_level,
+                "--access-log", self.access_log, "--enable-test-hooks", "true" if self.test_hooks else "false", "--log-level", self.log_level,
                 "--dns-listen", "127.0.0.1:%d" % self.dns_port] + sweep + self.extra_args
         if self.demo:
             args += ["--create-demo", "true"]

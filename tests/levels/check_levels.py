@@ -13,7 +13,7 @@ with open(os.path.join(root, "docs", "architecture.md")) as f:
 assert levels, "no level table found in docs/architecture.md"
 
 problems = []
-for top, base_dir in (("src", None), ("cli", "cli")):
+for top, base_dir in (("src", None), ("cli", "cli"), ("agent", "agent")):
     for dirpath, _, files in os.walk(os.path.join(root, top)):
         rel = os.path.relpath(dirpath, os.path.join(root, top))
         module = base_dir or rel.split(os.sep)[0]

@@ -1,0 +1,77 @@
+#include "agent/client.hpp"
+
+#include <boost/json.hpp>
+
+namespace rampart::agent {
+namespace json = boost::json;
+
+std::string ErrorOf(const Reply& r) {
+  if (r.status == 0) return r.error;
+  boost::system::error_code ec;
+  json::value v = json::parse(r.body, ec);
+  if (!ec && v.is_object()) {
+    if (const auto* errors = v.as_object().if_contains("errors"); errors && errors->is_array() &&
+                                                                  !errors->as_array().empty() &&
+                                                                  errors->as_array()[0].is_string()) {
+      return "HTTP " + std::to_string(r.status) + ": " + std::string(errors->as_array()[0].as_string());
+    }
+  }
+  return "HTTP " + std::to_string(r.status) + ": " + r.body.substr(0, 200);
+}
+
+Result<Enrolled> Enroll(Transport& t, const std::string& deploy_key, const json::object& facts) {
+  Reply r = t.Send({.method = "POST",
+                    .target = "/ingest/v1/enroll",
+                    .headers = {{"Authorization", "Bearer " + deploy_key}},
+                    .content_type = "application/json",
+                    .body = json::serialize(facts)});
+  if (r.status == 0 || r.status >= 500) return Error::Unavailable("enrollment failed: " + ErrorOf(r));
+  if (r.status != 200 && r.status != 201) return Error::Invalid("enrollment refused: " + ErrorOf(r));
+  boost::system::error_code ec;
+  json::value v = json::parse(r.body, ec);
+  try {
+    if (ec) throw std::runtime_error("not JSON");
+    const json::object& o = v.as_object();
+    Enrolled e;
+    e.agent_id = json::value_to<std::string>(o.at("agentId"));
+    e.key = json::value_to<std::string>(o.at("hawk").at("key"));
+    e.heartbeat_interval_s = o.at("heartbeatIntervalSeconds").to_number<int64_t>();
+    return e;
+  } catch (const std::exception&) {
+    return Error::Unavailable("enrollment reply is not the protocol's: " + r.body.substr(0, 200));
+  }
+}
+
+Reply IngestClient::Signed(Outgoing out, const std::string& content_encoding) {
+  auto s = auth::hawk::SignRequest(
+      creds_,
+      {out.method, out.target, t_.host(), t_.port(),
+       out.method == "POST" ? std::optional<std::string>(out.content_type) : std::nullopt, out.body},
+      UnixMillis(clock_.Now()) / 1000, auth::hawk::NewNonce());
+  out.headers.emplace_back("Authorization", s.authorization);
+  if (!content_encoding.empty()) out.headers.emplace_back("Content-Encoding", content_encoding);
+  Reply r = t_.Send(out);
+  if (r.status >= 200 && r.status < 300 &&
+      !auth::hawk::VerifyServerAuthorization(creds_, s, r.server_authorization, r.content_type, r.body, true)) {
+    return NoReply("the reply's Server-Authorization does not verify");
+  }
+  return r;
+}
+
+Reply IngestClient::SendBatch(int64_t seq, const std::string& gzip_body) {
+  return Signed({.method = "POST",
+                 .target = "/ingest/v1/events?seq=" + std::to_string(seq),
+                 .content_type = "application/x-ndjson",
+                 .body = gzip_body},
+                "gzip");
+}
+
+Reply IngestClient::Heartbeat(const json::object& body) {
+  return Signed({.method = "POST", .target = "/ingest/v1/heartbeat", .content_type = "application/json",
+                 .body = json::serialize(body)},
+                "");
+}
+
+Reply IngestClient::Config() { return Signed({.method = "GET", .target = "/ingest/v1/config"}, ""); }
+
+}  // namespace rampart::agent

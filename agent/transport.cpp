@@ -1,0 +1,109 @@
+#include "agent/transport.hpp"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/url/parse.hpp>
+
+namespace rampart::agent {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+struct Transport::Tls {
+  asio::ssl::context ctx{asio::ssl::context::tls_client};
+};
+
+Transport::~Transport() = default;
+
+Result<std::unique_ptr<Transport>> Transport::Create(const std::string& base_url, const std::string& ca_file,
+                                                     std::chrono::milliseconds timeout) {
+  auto url = boost::urls::parse_absolute_uri(base_url);
+  if (!url || (url->scheme() != "http" && url->scheme() != "https") || url->host().empty()) {
+    return Error::Invalid("the server must be an http:// or https:// URL, not " + base_url.substr(0, 200));
+  }
+  std::unique_ptr<Transport> t(new Transport());
+  t->tls_ = url->scheme() == "https";
+  t->host_ = url->host_address();
+  t->port_ = url->has_port() ? std::string(url->port()) : (t->tls_ ? "443" : "80");
+  t->base_path_ = std::string(url->encoded_path());
+  while (!t->base_path_.empty() && t->base_path_.back() == '/') t->base_path_.pop_back();
+  t->timeout_ = timeout;
+  if (t->tls_) {
+    t->ctx_ = std::make_unique<Tls>();
+    boost::system::error_code ec;
+    t->ctx_->ctx.set_verify_mode(asio::ssl::verify_peer, ec);
+    if (ca_file.empty()) {
+      t->ctx_->ctx.set_default_verify_paths(ec);
+    } else {
+      t->ctx_->ctx.load_verify_file(ca_file, ec);
+    }
+    if (ec) return Error::Unavailable("cannot load trust anchors: " + ec.message());
+  }
+  return t;
+}
+
+namespace {
+
+template <class Stream>
+Reply Exchange(Stream& stream, const http::request<http::string_body>& req) {
+  Reply r;
+  beast::error_code ec;
+  http::write(stream, req, ec);
+  if (ec) return NoReply("send: " + ec.message());
+  beast::flat_buffer buf;
+  http::response_parser<http::string_body> parser;
+  parser.body_limit(1 << 20);
+  http::read(stream, buf, parser, ec);
+  if (ec) return NoReply("reply: " + ec.message());
+  auto& res = parser.get();
+  r.status = static_cast<int>(res.result_int());
+  r.body = std::move(res.body());
+  r.content_type = std::string(res[http::field::content_type]);
+  r.server_authorization = std::string(res["Server-Authorization"]);
+  r.retry_after = std::string(res[http::field::retry_after]);
+  return r;
+}
+
+}  // namespace
+
+Reply Transport::Send(const Outgoing& out) {
+  asio::io_context io;
+  http::request<http::string_body> req{out.method == "POST" ? http::verb::post : http::verb::get,
+                                       base_path_ + out.target, 11};
+  bool default_port = port_ == (tls_ ? "443" : "80");
+  std::string host_header = host_.find(':') != std::string::npos ? "[" + host_ + "]" : host_;
+  req.set(http::field::host, default_port ? host_header : host_header + ":" + port_);
+  req.set(http::field::user_agent, "rampart-agent/0.1.0");
+  for (const auto& [k, v] : out.headers) req.set(k, v);
+  if (!out.content_type.empty()) req.set(http::field::content_type, out.content_type);
+  req.body() = out.body;
+  req.prepare_payload();
+  tcp::resolver resolver(io);
+  beast::error_code ec;
+  auto endpoints = resolver.resolve(host_, port_, ec);
+  if (ec) return NoReply("resolve " + host_ + ": " + ec.message());
+  if (!tls_) {
+    beast::tcp_stream stream(io);
+    stream.expires_after(timeout_);
+    stream.connect(endpoints, ec);
+    if (ec) return NoReply("connect: " + ec.message());
+    return Exchange(stream, req);
+  }
+  beast::ssl_stream<beast::tcp_stream> stream(io, ctx_->ctx);
+  beast::get_lowest_layer(stream).expires_after(timeout_);
+  if (!SSL_set_tlsext_host_name(stream.native_handle(), host_.c_str())) return NoReply("cannot set SNI");
+  stream.set_verify_callback(asio::ssl::host_name_verification(host_));
+  beast::get_lowest_layer(stream).connect(endpoints, ec);
+  if (ec) return NoReply("connect: " + ec.message());
+  stream.handshake(asio::ssl::stream_base::client, ec);
+  if (ec) return NoReply("TLS: " + ec.message());
+  return Exchange(stream, req);
+}
+
+}  // namespace rampart::agent

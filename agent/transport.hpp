@@ -1,0 +1,58 @@
+#pragma once
+// The agent's HTTP(S) client: one request at a time over a fresh connection (an agent sends a
+// batch a second at most and a heartbeat every 30 s; a kept connection would save a handshake at
+// the cost of reconnect logic), with one deadline for the whole exchange. HTTPS verifies the
+// server's certificate and name against the system trust store or `ca_file`. Replies are read up
+// to 1 MiB.
+#include <chrono>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "base/result.hpp"
+
+namespace rampart::agent {
+
+struct Reply {
+  int status = 0;     // 0: no reply (see error)
+  std::string error;  // why there was none
+  std::string body, content_type, server_authorization, retry_after;
+};
+
+// A Reply that never came, and why.
+inline Reply NoReply(std::string why) {
+  Reply r;
+  r.error = std::move(why);
+  return r;
+}
+
+struct Outgoing {
+  std::string method = "GET";
+  std::string target;  // path and query
+  std::vector<std::pair<std::string, std::string>> headers = {};
+  std::string content_type = {};
+  std::string body = {};
+};
+
+class Transport {
+ public:
+  // Invalid for a URL that is not http:// or https:// with a host; Unavailable when `ca_file`
+  // cannot be read.
+  static Result<std::unique_ptr<Transport>> Create(const std::string& base_url, const std::string& ca_file,
+                                                   std::chrono::milliseconds timeout);
+  ~Transport();
+  Reply Send(const Outgoing& out);
+  const std::string& host() const { return host_; }
+  const std::string& port() const { return port_; }
+
+ private:
+  struct Tls;
+  Transport() = default;
+  std::string host_, port_, base_path_;
+  bool tls_ = false;
+  std::chrono::milliseconds timeout_{10000};
+  std::unique_ptr<Tls> ctx_;
+};
+
+}  // namespace rampart::agent

@@ -1,0 +1,15 @@
+"""The slow end-to-end suites (real auditd, real agent): they reuse tests/api's Server and clients.
+They run once, in the normal pass of scripts/test, never under ASan."""
+import importlib.util
+import os
+import sys
+
+API = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "api")
+sys.path.insert(0, API)
+_spec = importlib.util.spec_from_file_location("api_conftest", os.path.join(API, "conftest.py"))
+api_conftest = importlib.util.module_from_spec(_spec)
+sys.modules["api_conftest"] = api_conftest
+_spec.loader.exec_module(api_conftest)
+
+_stop_servers_after_each_test = api_conftest._stop_servers_after_each_test  # noqa: F401 (an autouse fixture)
+Server = api_conftest.Server
