@@ -30,6 +30,12 @@ Result<std::shared_ptr<const ingest::AgentIdentity>> AgentOf(const Call& c, Inge
   return agent;
 }
 
+Result<Reply> HeartbeatOf(const Call& c, IngestDeps& d, std::shared_ptr<const ingest::AgentIdentity> agent) {
+  if (!agent) return Error{Errc::kUnauthorized, Reason::kNone, "Unknown credentials"};
+  RAMPART_CHECK(d.liveness.Heartbeat(*agent, c.req.body()));
+  return Json(json::serialize(json::object{{"status", "ok"}, {"heartbeatIntervalSeconds", ingest::kHeartbeatIntervalS}}));
+}
+
 Result<int64_t> SeqOf(const Call& c) {
   auto text = QueryParam(c.req, "seq");
   int64_t seq = -1;
@@ -67,11 +73,13 @@ void AddAgentRoutes(http::Router<Route>& r, IngestDeps& d) {
          }});
   r.Add(http::Verb::post, "/ingest/v1/heartbeat",
         {.name = "ingest.heartbeat", .access = Access::kWrite, .runs = Runs::kBlocking, .max_body_bytes = kSmallBody,
-         .fn = [&d](Call& c) -> Result<Reply> {
-           RAMPART_TRY(agent, AgentOf(c, d));
-           RAMPART_CHECK(d.liveness.Heartbeat(*agent, c.req.body()));
-           return Json(json::serialize(json::object{{"status", "ok"},
-                                                    {"heartbeatIntervalSeconds", ingest::kHeartbeatIntervalS}}));
+         .fn = [&d](Call& c) -> Result<Reply> { return HeartbeatOf(c, d, d.keys.Find(c.principal->id, true)); },
+         // Liveness is memory: a cached agent's heartbeat is answered on the I/O thread, without
+         // the hop to the blocking pool (10,000 agents every 30 s cost wake-ups, not work).
+         .fast = [&d](Call& c) -> std::optional<Result<Reply>> {
+           auto agent = d.keys.Find(c.principal->id, false);
+           if (!agent) return std::nullopt;
+           return HeartbeatOf(c, d, std::move(agent));
          }});
   r.Add(http::Verb::get, "/ingest/v1/config",
         {.name = "ingest.config", .access = Access::kRead, .runs = Runs::kBlocking, .fn = [&d](Call& c) -> Result<Reply> {

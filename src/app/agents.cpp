@@ -1,5 +1,6 @@
 #include "app/agents.hpp"
 
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -13,6 +14,8 @@
 namespace rampart::app {
 
 namespace {
+
+constexpr int64_t kAgentKeyTtlMs = 10 * 60 * 1000;
 
 std::unique_ptr<ratelimit::KeyedLimiter> PerMinute(int64_t n, const Clock& clock, int64_t max_keys) {
   return std::make_unique<ratelimit::KeyedLimiter>(
@@ -39,7 +42,12 @@ Result<std::unique_ptr<Agents>> Agents::Create(const Config& cfg, store::Store& 
   a->agent_limit_ = PerMinute(cfg.ingest_agent_per_min, clock, cfg.rate_limit_max_keys);
   a->org_limit_ = PerMinute(cfg.ingest_org_per_min, clock, cfg.rate_limit_max_keys);
   a->deploy_keys_ = std::make_unique<ingest::DeployKeyService>(store, clock);
-  a->keys_ = std::make_unique<ingest::AgentKeys>(store, box, clock, cfg.token_cache_ttl_ms);
+  // Agents' keys are cached far longer than users' tokens: an agent calls every 30 s, so a 5 s
+  // entry would always be gone (a store read and an unseal per heartbeat). Revocation and
+  // re-enrollment do not wait for the entry to age: they drop it at once, here and, through the
+  // change log, in every other process (app.cpp subscribes kAgent); the TTL only bounds a missed
+  // change.
+  a->keys_ = std::make_unique<ingest::AgentKeys>(store, box, clock, std::max<int64_t>(cfg.token_cache_ttl_ms, kAgentKeyTtlMs));
   a->enroller_ = std::make_unique<ingest::Enroller>(store, *a->keys_, directory, box, clock);
   ingest::PipelineConfig pc;
   pc.limits.max_inflated_bytes = static_cast<size_t>(cfg.ingest_max_inflated_bytes);

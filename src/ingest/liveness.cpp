@@ -64,6 +64,22 @@ Result<void> Counters(const json::object& body, json::object& health) {
   return {};
 }
 
+// Whether two agentModuleHealth objects say the same about every module (counters aside).
+bool SameModules(const json::object& a, const json::object& b) {
+  auto modules = [](const json::object& o) {
+    size_t n = 0;
+    for (const auto& [k, v] : o) n += k != "counters";
+    return n;
+  };
+  if (modules(a) != modules(b)) return false;
+  for (const auto& [k, v] : b) {
+    if (k == "counters") continue;
+    const json::value* other = a.if_contains(k);
+    if (!other || *other != v) return false;
+  }
+  return true;
+}
+
 Result<json::object> Host(const json::object& body) {
   json::object out;
   const json::value* h = body.if_contains("host");
@@ -89,7 +105,7 @@ Result<void> Liveness::Prime() {
   for (const auto& k : keys) {
     State& s = agents_[k.agent_id];
     s.org_id = k.org_id;
-    s.last_seen_ms = s.flushed_seen_ms = now;
+    s.last_seen_ms = s.flushed_seen_ms = s.flushed_at_ms = now;
     s.online_written = true;
   }
   return {};
@@ -116,8 +132,13 @@ Result<void> Liveness::Heartbeat(const AgentIdentity& agent, std::string_view bo
   State& s = agents_[agent.agent_id];
   s.org_id = agent.org_id;
   s.last_seen_ms = now;
+  if (!SameModules(s.health, health)) s.visible_change = true;
+  for (auto& [k, v] : host) {
+    json::value* old = s.host.if_contains(k);
+    if (!old || *old != v) s.visible_change = true;
+    s.host[k] = std::move(v);
+  }
   s.health = std::move(health);
-  for (auto& [k, v] : host) s.host[k] = std::move(v);
   s.health_dirty = true;
   return {};
 }
@@ -140,7 +161,9 @@ Result<size_t> Liveness::Flush() {
     std::lock_guard lock(mu_);
     for (auto& [id, s] : agents_) {
       const bool online = now - s.last_seen_ms < offline_after_ms_;
-      if (online == s.online_written && s.last_seen_ms == s.flushed_seen_ms && !s.health_dirty) continue;
+      const bool routine = (s.last_seen_ms != s.flushed_seen_ms || s.health_dirty) &&
+                           now - s.flushed_at_ms >= routine_flush_ms_;
+      if (online == s.online_written && !s.visible_change && !routine) continue;
       due.push_back({id, s.org_id, online, s.last_seen_ms, s.health_dirty ? s.health : json::object{}, s.host});
     }
   }
@@ -171,7 +194,8 @@ Result<size_t> Liveness::Flush() {
       if (it == agents_.end()) continue;
       it->second.online_written = d.online;
       it->second.flushed_seen_ms = d.seen;
-      if (!d.health.empty()) it->second.health_dirty = false;
+      it->second.flushed_at_ms = now;
+      if (!d.health.empty()) it->second.health_dirty = it->second.visible_change = false;
     }
   }
   for (const auto& org : orgs) directory_.Invalidate(org);

@@ -3,9 +3,12 @@
 // heartbeats (or batches) arrive and `offline` once none came for `offline_after_ms` (default
 // 2 minutes). What heartbeats carry — module health, counters, host facts — and the time of the
 // last one are kept in memory and written to the agents' documents by Flush(), which the server
-// runs every `flush_interval_ms` (at most 60 s): lastReportedAt is not under the per-request
-// durability promise (a kill -9 loses at most one interval of it). A change of status is written
-// by the next flush too, and the organization's agent listing is refreshed after each flush.
+// runs every `flush_interval_ms` (at most 60 s). A change people look at — status, a module's
+// health, status or detail, a host fact — is written by the next flush; what changes on every
+// heartbeat — lastReportedAt and the counters — at most every `routine_flush_ms` (60 s) per
+// agent, so 10,000 agents cost 167 writes a second rather than one per heartbeat. None of it is
+// under the per-request durability promise (a kill -9 loses at most one interval). The
+// organization's agent listing is refreshed after each flush.
 //
 // Heartbeat body: {"modules":{"<name>":{"healthy":bool,"status":"RUNNING","detail":"…"},…},
 // "counters":{"<name>":<non-negative integer>,…}, "host":{hostname, kernel, osVersion, version,
@@ -27,8 +30,10 @@ namespace rampart::ingest {
 
 class Liveness {
  public:
-  Liveness(store::Store& store, telemetry::AgentDirectory& directory, const Clock& clock, int64_t offline_after_ms)
-      : store_(store), directory_(directory), clock_(clock), offline_after_ms_(offline_after_ms) {}
+  Liveness(store::Store& store, telemetry::AgentDirectory& directory, const Clock& clock, int64_t offline_after_ms,
+           int64_t routine_flush_ms = 60000)
+      : store_(store), directory_(directory), clock_(clock), offline_after_ms_(offline_after_ms),
+        routine_flush_ms_(routine_flush_ms) {}
 
   // Every enrolled agent is tracked from start as if heard from now: one that stays silent for
   // the threshold goes offline (blocking).
@@ -47,7 +52,9 @@ class Liveness {
     int64_t last_seen_ms = 0;
     int64_t flushed_seen_ms = 0;      // last_seen_ms as of the last flush
     bool online_written = false;      // the stored status is online
-    bool health_dirty = false;
+    int64_t flushed_at_ms = 0;        // when this agent was last written
+    bool health_dirty = false;        // health, counters or host facts differ from what was written
+    bool visible_change = false;      // …in a way people look at (modules or host facts)
     boost::json::object health;       // agentModuleHealth
     boost::json::object host;         // facts a heartbeat reported
   };
@@ -55,6 +62,7 @@ class Liveness {
   telemetry::AgentDirectory& directory_;
   const Clock& clock_;
   const int64_t offline_after_ms_;
+  const int64_t routine_flush_ms_;
   std::mutex mu_;
   std::unordered_map<std::string, State> agents_;
 };

@@ -192,4 +192,30 @@ TEST_F(IngestTest, SilentAgentsGoOffline) {
 }
 
 }  // namespace
+TEST_F(IngestTest, RoutineHeartbeatsAreWrittenAMinuteApartAndChangesAtOnce) {
+  auto e = EnrollHost("machine-0001");
+  auto agent = Agent(e->agent_id);
+  Liveness live(*store_, directory_, clock_, 120000, 60000);
+  ASSERT_TRUE(live.Prime());
+  const char* same = R"({"modules":{"audit":{"healthy":true,"status":"RUNNING"}},"counters":{"eventsSent":1}})";
+  ASSERT_TRUE(live.Heartbeat(*agent, same));
+  ASSERT_EQ(*live.Flush(), 1u);  // the first health is news
+  clock_.Advance(30s);
+  ASSERT_TRUE(live.Heartbeat(*agent, R"({"modules":{"audit":{"healthy":true,"status":"RUNNING"}},"counters":{"eventsSent":9}})"));
+  EXPECT_EQ(*live.Flush(), 0u);  // only lastReportedAt and a counter moved: it waits
+  clock_.Advance(30s);
+  ASSERT_EQ(*live.Flush(), 1u);  // a minute after the last write
+  auto doc = json::parse((*store_->GetAgent(kOrg, e->agent_id))->doc);
+  EXPECT_EQ(doc.at("agentModuleHealth").at("counters").at("eventsSent").as_int64(), 9);
+  clock_.Advance(5s);
+  ASSERT_TRUE(live.Heartbeat(*agent, R"({"modules":{"audit":{"healthy":false,"status":"STOPPED"}}})"));
+  ASSERT_EQ(*live.Flush(), 1u);  // a module went down: written by the next flush
+  doc = json::parse((*store_->GetAgent(kOrg, e->agent_id))->doc);
+  EXPECT_FALSE(doc.at("agentModuleHealth").at("isHealthy").as_bool());
+  clock_.Advance(5s);
+  ASSERT_TRUE(live.Heartbeat(*agent, R"({"modules":{"audit":{"healthy":false,"status":"STOPPED"}},"host":{"kernel":"6.1.2"}})"));
+  ASSERT_EQ(*live.Flush(), 1u);  // a new kernel too
+  EXPECT_EQ(json::parse((*store_->GetAgent(kOrg, e->agent_id))->doc).at("kernel").as_string(), "6.1.2");
+}
+
 }  // namespace rampart::ingest

@@ -36,7 +36,9 @@ class Agent:
         self.base, self.id, self.key = base, enrolled["hawk"]["id"], enrolled["hawk"]["key"]
         self.seq = 0
 
-    def signed(self, method, path, body=b"", content_type=None, ts=None, sign_hash=True, headers=None, hash_of=None):
+    def signed(self, method, path, body=b"", content_type=None, ts=None, sign_hash=True, headers=None, hash_of=None,
+               session=None):
+        """`ts` defaults to the server's clock (one extra request); `session` keeps the connection."""
         u = urlsplit(self.base + path)
         ts = str(server_now_s(self.base) if ts is None else ts)
         nonce = "ag%06d" % next(_nonces)
@@ -49,8 +51,8 @@ class Agent:
         h = {"Authorization": auth, **(headers or {})}
         if content_type:
             h["Content-Type"] = content_type
-        return requests.request(method, self.base + path, data=body if method != "GET" else None, headers=h,
-                                timeout=60)
+        return (session or requests).request(method, self.base + path, data=body if method != "GET" else None,
+                                             headers=h, timeout=60)
 
     def send(self, events, seq=None, compress=True, **kw):
         """One batch; `seq` defaults to the next sequence number."""
