@@ -1,6 +1,11 @@
 #include "agent/transport.hpp"
 
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/connect.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
@@ -50,30 +55,57 @@ Result<std::unique_ptr<Transport>> Transport::Create(const std::string& base_url
 
 namespace {
 
+// Every step is asynchronous so that the stream's deadline (expires_after) bounds it: Beast's
+// synchronous calls ignore it, and a peer that accepts and never answers would hold the agent.
 template <class Stream>
-Reply Exchange(Stream& stream, const http::request<http::string_body>& req) {
-  Reply r;
+asio::awaitable<Reply> Exchange(Stream& stream, http::request<http::string_body>& req) {
   beast::error_code ec;
-  http::write(stream, req, ec);
-  if (ec) return NoReply("send: " + ec.message());
+  co_await http::async_write(stream, req, asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) co_return NoReply("send: " + ec.message());
   beast::flat_buffer buf;
   http::response_parser<http::string_body> parser;
   parser.body_limit(1 << 20);
-  http::read(stream, buf, parser, ec);
-  if (ec) return NoReply("reply: " + ec.message());
+  co_await http::async_read(stream, buf, parser, asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) co_return NoReply("reply: " + ec.message());
   auto& res = parser.get();
+  Reply r;
   r.status = static_cast<int>(res.result_int());
   r.body = std::move(res.body());
   r.content_type = std::string(res[http::field::content_type]);
   r.server_authorization = std::string(res["Server-Authorization"]);
   r.retry_after = std::string(res[http::field::retry_after]);
-  return r;
+  co_return r;
 }
 
 }  // namespace
 
+asio::awaitable<Reply> Transport::SendAsync(http::request<http::string_body>& req) {
+  auto executor = co_await asio::this_coro::executor;
+  tcp::resolver resolver(executor);
+  beast::error_code ec;
+  auto endpoints = co_await resolver.async_resolve(host_, port_, asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) co_return NoReply("resolve " + host_ + ": " + ec.message());
+  if (!tls_) {
+    beast::tcp_stream stream(executor);
+    stream.expires_after(timeout_);
+    co_await stream.async_connect(endpoints, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return NoReply("connect: " + ec.message());
+    Reply r = co_await Exchange(stream, req);
+    co_return r;
+  }
+  beast::ssl_stream<beast::tcp_stream> stream(executor, ctx_->ctx);
+  beast::get_lowest_layer(stream).expires_after(timeout_);
+  if (!SSL_set_tlsext_host_name(stream.native_handle(), host_.c_str())) co_return NoReply("cannot set SNI");
+  stream.set_verify_callback(asio::ssl::host_name_verification(host_));
+  co_await beast::get_lowest_layer(stream).async_connect(endpoints, asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) co_return NoReply("connect: " + ec.message());
+  co_await stream.async_handshake(asio::ssl::stream_base::client, asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) co_return NoReply("TLS: " + ec.message());
+  Reply r = co_await Exchange(stream, req);
+  co_return r;
+}
+
 Reply Transport::Send(const Outgoing& out) {
-  asio::io_context io;
   http::request<http::string_body> req{out.method == "POST" ? http::verb::post : http::verb::get,
                                        base_path_ + out.target, 11};
   bool default_port = port_ == (tls_ ? "443" : "80");
@@ -84,26 +116,13 @@ Reply Transport::Send(const Outgoing& out) {
   if (!out.content_type.empty()) req.set(http::field::content_type, out.content_type);
   req.body() = out.body;
   req.prepare_payload();
-  tcp::resolver resolver(io);
-  beast::error_code ec;
-  auto endpoints = resolver.resolve(host_, port_, ec);
-  if (ec) return NoReply("resolve " + host_ + ": " + ec.message());
-  if (!tls_) {
-    beast::tcp_stream stream(io);
-    stream.expires_after(timeout_);
-    stream.connect(endpoints, ec);
-    if (ec) return NoReply("connect: " + ec.message());
-    return Exchange(stream, req);
-  }
-  beast::ssl_stream<beast::tcp_stream> stream(io, ctx_->ctx);
-  beast::get_lowest_layer(stream).expires_after(timeout_);
-  if (!SSL_set_tlsext_host_name(stream.native_handle(), host_.c_str())) return NoReply("cannot set SNI");
-  stream.set_verify_callback(asio::ssl::host_name_verification(host_));
-  beast::get_lowest_layer(stream).connect(endpoints, ec);
-  if (ec) return NoReply("connect: " + ec.message());
-  stream.handshake(asio::ssl::stream_base::client, ec);
-  if (ec) return NoReply("TLS: " + ec.message());
-  return Exchange(stream, req);
+  asio::io_context io;
+  Reply result = NoReply("no reply within the deadline");
+  asio::co_spawn(
+      io, [&]() -> asio::awaitable<void> { result = co_await SendAsync(req); }, asio::detached);
+  // The streams' deadline ends every step; this bounds name resolution too.
+  io.run_for(timeout_ + std::chrono::seconds(1));
+  return result;
 }
 
 }  // namespace rampart::agent

@@ -1,9 +1,13 @@
 #pragma once
-// The agent's HTTP(S) client: one request at a time over a fresh connection (an agent sends a
+// The agent's HTTP(S) client: one request at a time over a fresh connection, every step (name,
+// connect, handshake, write, read) under one deadline (an agent sends a
 // batch a second at most and a heartbeat every 30 s; a kept connection would save a handshake at
 // the cost of reconnect logic), with one deadline for the whole exchange. HTTPS verifies the
 // server's certificate and name against the system trust store or `ca_file`. Replies are read up
 // to 1 MiB.
+#include <boost/asio/awaitable.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
 #include <chrono>
 #include <memory>
 #include <string>
@@ -49,6 +53,7 @@ class Transport {
  private:
   struct Tls;
   Transport() = default;
+  boost::asio::awaitable<Reply> SendAsync(boost::beast::http::request<boost::beast::http::string_body>& req);
   std::string host_, port_, base_path_;
   bool tls_ = false;
   std::chrono::milliseconds timeout_{10000};

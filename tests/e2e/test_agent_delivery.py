@@ -1,0 +1,104 @@
+"""rampart-agent's delivery (issue 14 §3) against a server that goes away and one whose replies get
+lost, through a misbehaving loopback proxy: file changes made while the server is unreachable are
+spooled and arrive after it returns; a batch whose acknowledgement was lost is sent again and
+stored once (the server answers it as a duplicate). The agent runs without audit here
+(--no-audit): this is about transport, and needs no privileges."""
+import json
+import os
+import signal
+import subprocess
+import time
+
+import requests
+
+from conftest import Server
+from flaky_proxy import FlakyProxy
+from hawk_py import HawkSession
+from test_v2_hawk import hawk, make_user
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+AGENT = os.environ.get("RAMPART_AGENT_BIN", os.path.join(ROOT, "build", "test", "agent", "rampart-agent"))
+
+
+def wait_for(check, seconds, what):
+    deadline = time.time() + seconds
+    while True:
+        got = check()
+        if got:
+            return got
+        assert time.time() < deadline, "not within %d s: %s" % (seconds, what)
+        time.sleep(0.2)
+
+
+def status(state):
+    out = subprocess.run([AGENT, "status", "--state-dir", state], capture_output=True, text=True)
+    return json.load(open(os.path.join(state, "status.json"))) if os.path.exists(os.path.join(state, "status.json")) else None, out
+
+
+def test_spooled_while_away_delivered_after_and_a_lost_ack_stored_once(tmp_path):
+    s = Server(tmp_path / "data", ["--agent-flush-interval-s", "1"], test_hooks=False).start()
+    proxy = FlakyProxy(s.port)
+    creds = make_user(s, role="owner", org="Acme", email="owner@acme.example")
+    owner = HawkSession(s.url, creds)
+    deploy_key = s.admin("deploy-key", "create", "--org", "Acme")["key"]
+    watched = tmp_path / "watched"
+    watched.mkdir()
+    base = next(r for r in owner.get("/v2/rulesets").json()["rulesets"] if r["name"] == "Base Rule Set")
+    rule = owner.post("/v2/rulesets/%s/rules" % base["id"], {
+        "name": "watched", "title": "watched file changed", "type": "File", "severityOfAlerts": 2,
+        "filter": 'event_type = "file" and path starts_with "%s"' % watched, "window": 3600, "threshold": 1,
+        "enabled": True, "fileIntegrityPaths": [{"path": str(watched), "recursive": False}]}).json()
+    state = str(tmp_path / "state")
+    url = "http://127.0.0.1:%d" % proxy.port
+    enrolled = subprocess.run([AGENT, "enroll", "--server", url, "--deploy-key", deploy_key, "--state-dir", state],
+                              capture_output=True, text=True, timeout=60)
+    assert enrolled.returncode == 0, enrolled.stderr
+    log = open(tmp_path / "agent.log", "wb")
+    agent = subprocess.Popen([AGENT, "run", "--no-audit", "--state-dir", state], stdout=log, stderr=subprocess.STDOUT)
+
+    def events_of_rule():
+        alerts = [a for a in json.loads(hawk(s.url + "/v2/alerts", creds)["body"])["alerts"] if a["ruleId"] == rule["id"]]
+        if not alerts:
+            return []
+        return json.loads(hawk(s.url + "/v2/alerts/%s/events" % alerts[0]["id"], creds)["body"])["events"]
+
+    def paths():
+        return {e["path"] for e in events_of_rule()}
+
+    try:
+        def watching():
+            detail = (status(state)[0] or {}).get("modules", {}).get("fim", {}).get("detail", "0")
+            return int(detail.split()[0]) > 0
+        wait_for(watching, 30, "the agent watches the File rules' paths")
+        (watched / "first").write_text("1")
+        wait_for(lambda: str(watched / "first") in paths(), 30, "the first change arrives")
+
+        proxy.mode = "refuse"  # the server is away
+        (watched / "while-away").write_text("2")
+        wait_for(lambda: (status(state)[0] or {}).get("counters", {}).get("spoolBatches", 0) >= 1, 30,
+                 "the change waits in the spool")
+        assert str(watched / "while-away") not in paths()
+        assert status(state)[0]["modules"]["backend"]["healthy"] is False
+        proxy.mode = "pass"
+        wait_for(lambda: str(watched / "while-away") in paths(), 90, "the spooled change arrives after the outage")
+
+        proxy.mode = "lose_reply"  # the server stores the batch; the agent never hears
+        (watched / "ack-lost").write_text("3")
+        wait_for(lambda: proxy.lost_replies >= 1 and str(watched / "ack-lost") in paths(), 30, "a batch whose reply was lost")
+        proxy.mode = "pass"
+        wait_for(lambda: (status(state)[0] or {}).get("counters", {}).get("spoolBatches", 1) == 0, 90,
+                 "the agent resends until acknowledged: %s" % (status(state)[0],))
+        metrics = requests.get(s.url + "/metrics", timeout=30).text
+        dup = [l for l in metrics.splitlines() if l.startswith("rampart_ingest_duplicate_batches_total")]
+        assert dup and float(dup[0].split()[-1]) >= 1, dup
+        ids = [e["_id"] for e in events_of_rule()]
+        assert len(ids) == len(set(ids)), "an event was stored twice"
+        # The agent's own status says what happened.
+        printed = subprocess.run([AGENT, "status", "--state-dir", state], capture_output=True, text=True).stdout
+        assert "RUNNING" in printed and "spoolDropped" in printed, printed
+    finally:
+        agent.send_signal(signal.SIGTERM)
+        agent.wait(timeout=30)
+        proxy.close()
+        log.close()
+        print(open(tmp_path / "agent.log").read())
