@@ -45,7 +45,9 @@ class Loop {
       int64_t now = Now();
       audit_.Tick(now);
       if (queue_.size() >= o_.batch_events || (queue_.size() > 0 && now - last_cut >= o_.batch_interval.count())) {
-        CutBatch();
+        do {
+          CutBatch();
+        } while (queue_.size() >= o_.batch_events);  // a burst goes out in full batches, not one per tick
         last_cut = now;
       }
       if (now >= next_config) next_config = now + (RefreshConfig() ? o_.config_interval.count() * 1000 : 5000);
