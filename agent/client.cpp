@@ -2,21 +2,25 @@
 
 #include <boost/json.hpp>
 
+#include "base/strings.hpp"
+
 namespace rampart::agent {
 namespace json = boost::json;
 
 std::string ErrorOf(const Reply& r) {
-  if (r.status == 0) return r.error;
+  // The server's words reach a terminal (`status`) and the log: escaped, so a reply cannot forge
+  // lines or send terminal control sequences.
+  if (r.status == 0) return EscapeForLog(r.error);
   boost::system::error_code ec;
   json::value v = json::parse(r.body, ec);
   if (!ec && v.is_object()) {
     if (const auto* errors = v.as_object().if_contains("errors"); errors && errors->is_array() &&
                                                                   !errors->as_array().empty() &&
                                                                   errors->as_array()[0].is_string()) {
-      return "HTTP " + std::to_string(r.status) + ": " + std::string(errors->as_array()[0].as_string());
+      return "HTTP " + std::to_string(r.status) + ": " + EscapeForLog(std::string(errors->as_array()[0].as_string()).substr(0, 200));
     }
   }
-  return "HTTP " + std::to_string(r.status) + ": " + r.body.substr(0, 200);
+  return "HTTP " + std::to_string(r.status) + ": " + EscapeForLog(r.body.substr(0, 200));
 }
 
 Result<Enrolled> Enroll(Transport& t, const std::string& deploy_key, const json::object& facts) {
@@ -38,7 +42,7 @@ Result<Enrolled> Enroll(Transport& t, const std::string& deploy_key, const json:
     e.heartbeat_interval_s = o.at("heartbeatIntervalSeconds").to_number<int64_t>();
     return e;
   } catch (const std::exception&) {
-    return Error::Unavailable("enrollment reply is not the protocol's: " + r.body.substr(0, 200));
+    return Error::Unavailable("enrollment reply is not the protocol's: " + EscapeForLog(r.body.substr(0, 200)));
   }
 }
 

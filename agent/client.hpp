@@ -40,6 +40,7 @@ class IngestClient {
 };
 
 // What a reply's `{"errors":[…]}` says, for messages; the body itself when it is not that shape.
+// Escaped (EscapeForLog) and bounded: it is the server's text.
 std::string ErrorOf(const Reply& r);
 
 }  // namespace rampart::agent

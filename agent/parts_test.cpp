@@ -13,6 +13,7 @@
 
 #include "agent/audit_source.hpp"
 #include "agent/batcher.hpp"
+#include "agent/client.hpp"
 #include "agent/fim.hpp"
 #include "agent/host_facts.hpp"
 #include "agent/spool.hpp"
@@ -171,6 +172,19 @@ TEST(AgentFim, ChangesUnderAWatchedDirectoryAreEventsAndIgnoredFilesAreNot) {
   EXPECT_TRUE(IgnoreMatches("/var/cache", "/var/cache/x/y"));
   EXPECT_FALSE(IgnoreMatches("/var/cache", "/var/cached"));
   EXPECT_TRUE(IgnoreMatches("*.swp", "/a/b.swp"));
+}
+
+TEST(AgentClient, TheServersWordsAreEscapedBeforeTheyReachALogOrATerminal) {
+  Reply r;
+  r.status = 400;
+  r.body = "{\"errors\":[\"bad\\u001b[31m\\nforged line\"]}";
+  std::string said = ErrorOf(r);
+  EXPECT_EQ(said.find('\x1b'), std::string::npos) << said;
+  EXPECT_EQ(said.find('\n'), std::string::npos) << said;
+  EXPECT_NE(said.find("HTTP 400: bad"), std::string::npos) << said;
+  r.body = std::string(5000, 'x') + "\n";
+  EXPECT_LT(ErrorOf(r).size(), 300u);
+  EXPECT_EQ(ErrorOf(NoReply("reset\r\n")).find('\r'), std::string::npos);
 }
 
 }  // namespace
