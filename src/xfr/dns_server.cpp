@@ -1,5 +1,8 @@
 #include "xfr/dns_server.hpp"
 
+#include <chrono>
+#include <thread>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
@@ -206,10 +209,19 @@ Result<uint16_t> DnsServer::Listen(const std::string& address, uint16_t port) {
   if (ec) return Error::Invalid("dns listen address: " + address);
   auto& acc = state_->acceptor;
   tcp::endpoint tep(addr, port);
-  acc.open(tep.protocol(), ec);
-  if (!ec) acc.set_option(tcp::acceptor::reuse_address(true), ec);
-  if (!ec) acc.bind(tep, ec);
-  if (!ec) acc.listen(asio::socket_base::max_listen_connections, ec);
+  // A restart on the same port can find it held for a moment by the previous process's closing
+  // transfer connections: a fixed port is tried again for up to 10 s before giving up.
+  for (int attempt = 0;; ++attempt) {
+    ec.clear();
+    acc.open(tep.protocol(), ec);
+    if (!ec) acc.set_option(tcp::acceptor::reuse_address(true), ec);
+    if (!ec) acc.bind(tep, ec);
+    if (!ec) acc.listen(asio::socket_base::max_listen_connections, ec);
+    if (!ec || port == 0 || ec != asio::error::address_in_use || attempt == 100) break;
+    boost::system::error_code ignored;
+    acc.close(ignored);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
   if (ec) return Error::Unavailable("dns tcp listen on " + address + ": " + ec.message());
   const uint16_t bound = acc.local_endpoint().port();
   udp::endpoint uep(addr, bound);
