@@ -64,6 +64,7 @@ void AuditSource::Feed(std::string_view bytes) {
   std::vector<audit::Assembler::Group> groups;
   {
     std::lock_guard lock(mu_);
+    last_feed_ = std::chrono::steady_clock::now();
     partial_.append(bytes);
     size_t start = 0, nl;
     while ((nl = partial_.find('\n', start)) != std::string::npos) {
@@ -85,11 +86,23 @@ void AuditSource::Feed(std::string_view bytes) {
   Emit(groups);
 }
 
-void AuditSource::Tick(int64_t now_ms) {
+void AuditSource::Tick(std::chrono::steady_clock::time_point now, std::chrono::milliseconds idle) {
   std::vector<audit::Assembler::Group> groups;
   {
     std::lock_guard lock(mu_);
-    assembler_.Expire(std::max(now_ms, newest_ms_), groups);
+    // Record time, not the wall clock: auditd may deliver seconds late under backlog, and a
+    // group is complete or overdue by the times its records carry.
+    assembler_.Expire(newest_ms_, groups);
+    if (now - last_feed_ >= idle) assembler_.Drain(groups);
+  }
+  Emit(groups);
+}
+
+void AuditSource::Drain() {
+  std::vector<audit::Assembler::Group> groups;
+  {
+    std::lock_guard lock(mu_);
+    assembler_.Drain(groups);
   }
   Emit(groups);
 }

@@ -34,8 +34,11 @@ class AuditSource {
   void Run(const std::atomic<bool>& stop);
   // Feeds raw dispatcher bytes (a test seam; Run uses it too). Partial lines are kept for the next call.
   void Feed(std::string_view bytes);
-  // Completes groups whose EOE is overdue (called about once a second).
-  void Tick(int64_t now_ms);
+  // Completes groups whose EOE is overdue by record time, and every open group once no byte came
+  // for `idle` (a quiet host's last event is not held). Called by the daemon's loop.
+  void Tick(std::chrono::steady_clock::time_point now, std::chrono::milliseconds idle = std::chrono::seconds(2));
+  // Completes every open group (shutdown).
+  void Drain();
 
   ModuleHealth health() const;
   uint64_t events() const { return events_; }
@@ -55,6 +58,7 @@ class AuditSource {
   audit::Assembler assembler_;
   std::string partial_;
   int64_t newest_ms_ = 0;
+  std::chrono::steady_clock::time_point last_feed_ = std::chrono::steady_clock::now();
   ModuleHealth health_;
   std::atomic<uint64_t> events_{0}, unparsed_{0};
 };

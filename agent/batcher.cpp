@@ -2,6 +2,8 @@
 
 #include <zlib.h>
 
+#include <cstdint>
+
 #include <boost/json/serialize.hpp>
 
 namespace rampart::agent {
@@ -9,10 +11,11 @@ namespace rampart::agent {
 void EventQueue::Push(const boost::json::object& event) {
   std::string line = boost::json::serialize(event);
   std::lock_guard lock(mu_);
-  if (lines_.size() >= cap_) {
+  if (lines_.size() >= cap_ || bytes_ + line.size() > cap_bytes_) {
     ++dropped_;
     return;
   }
+  bytes_ += line.size();
   lines_.push_back(std::move(line));
 }
 
@@ -26,20 +29,36 @@ uint64_t EventQueue::dropped() const {
   return dropped_;
 }
 
-std::string EventQueue::CutBatch(size_t max, size_t* count) {
+std::string EventQueue::PeekBatch(size_t max, size_t max_bytes, size_t* count) {
   std::string text;
   size_t n = 0;
   {
     std::lock_guard lock(mu_);
-    while (!lines_.empty() && n < max) {
-      text += lines_.front();
+    for (const std::string& line : lines_) {
+      if (n == max || (n > 0 && text.size() + line.size() + 1 > max_bytes)) break;
+      text += line;
       text += '\n';
-      lines_.pop_front();
       ++n;
     }
   }
-  if (count) *count = n;
+  *count = n;
   return n == 0 ? std::string() : Gzip(text);
+}
+
+void EventQueue::Pop(size_t n) {
+  std::lock_guard lock(mu_);
+  for (; n > 0 && !lines_.empty(); --n) {
+    bytes_ -= lines_.front().size();
+    lines_.pop_front();
+  }
+}
+
+std::string EventQueue::CutBatch(size_t max, size_t* count) {
+  size_t n = 0;
+  std::string batch = PeekBatch(max, SIZE_MAX, &n);
+  Pop(n);
+  if (count) *count = n;
+  return batch;
 }
 
 std::string Gzip(const std::string& data) {

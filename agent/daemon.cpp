@@ -26,6 +26,8 @@ using std::chrono::milliseconds;
 namespace {
 
 constexpr int64_t kSeqBlock = 1000;  // sequence numbers reserved per state write
+// Inflated size of a batch: under the server's ingest_max_inflated_bytes (8 MiB) with room.
+constexpr size_t kMaxBatchBytes = 4 << 20;
 
 class Loop {
  public:
@@ -43,11 +45,11 @@ class Loop {
     int64_t last_cut = Now(), next_send = 0, next_heartbeat = 0, next_config = 0, next_status = 0;
     while (!stop) {
       int64_t now = Now();
-      audit_.Tick(now);
+      audit_.Tick(std::chrono::steady_clock::now());
       if (queue_.size() >= o_.batch_events || (queue_.size() > 0 && now - last_cut >= o_.batch_interval.count())) {
-        do {
-          CutBatch();
-        } while (queue_.size() >= o_.batch_events);  // a burst goes out in full batches, not one per tick
+        // A burst goes out in full batches, not one per tick; a spool that cannot take one stops it.
+        while (CutBatch() && queue_.size() >= o_.batch_events) {
+        }
         last_cut = now;
       }
       if (now >= next_config) next_config = now + (RefreshConfig() ? o_.config_interval.count() * 1000 : 5000);
@@ -61,9 +63,13 @@ class Loop {
       }
       std::this_thread::sleep_for(milliseconds(100));
     }
-    CutBatch();  // what was collected is spooled for the next start
+    // What was collected is spooled for the next start: the collectors stop first, then the
+    // assembler's open groups and the whole queue go to the spool.
     if (audit_thread.joinable()) audit_thread.join();
     fim_thread.join();
+    audit_.Drain();
+    while (queue_.size() > 0 && CutBatch()) {
+    }
     WriteStatus(false);
     return 0;
   }
@@ -71,21 +77,34 @@ class Loop {
  private:
   int64_t Now() const { return UnixMillis(clock_.Now()); }
 
-  void CutBatch() {
-    size_t n = 0;
-    std::string batch = queue_.CutBatch(o_.batch_events, &n);
-    if (n == 0) return;
+  // Moves up to a batch from the queue into the spool; false when nothing could be spooled (the
+  // events stay queued: a sequence number that was not saved, or a spool that cannot write).
+  bool CutBatch() {
     if (next_seq_ >= reserved_) {
-      reserved_ = next_seq_ + kSeqBlock;
-      state_.next_seq = reserved_;
-      if (auto saved = SaveState(o_.state_dir, state_); !saved) Log("cannot save state: " + saved.error().detail);
+      // Numbers are reserved in blocks and saved before use: after a crash the next start
+      // continues above every number a batch may have been sent with (the server would
+      // answer a reused one as a duplicate and drop its events).
+      State next = state_;
+      next.next_seq = next_seq_ + kSeqBlock;
+      if (auto saved = SaveState(o_.state_dir, next); !saved) {
+        Log("cannot save state: " + saved.error().detail);
+        ++spool_errors_;
+        return false;
+      }
+      state_ = next;
+      reserved_ = next.next_seq;
     }
+    size_t n = 0;
+    std::string batch = queue_.PeekBatch(o_.batch_events, kMaxBatchBytes, &n);
+    if (n == 0) return false;
     if (auto pushed = spool_.Push(next_seq_, batch); !pushed) {
       Log(pushed.error().detail);
       ++spool_errors_;
-      return;
+      return false;
     }
+    queue_.Pop(n);
     ++next_seq_;
+    return true;
   }
 
   // Sends spooled batches oldest first; returns the milliseconds to wait before trying again.
@@ -172,6 +191,7 @@ class Loop {
     json::object c{{"eventsSent", events_sent_},         {"batchesSent", batches_sent_},
                    {"batchesRejected", batches_rejected_}, {"spoolDropped", spool_.dropped()},
                    {"spoolBatches", spool_.size()},        {"queueDropped", queue_.dropped()},
+                   {"spoolErrors", spool_errors_},         {"fimOverflows", fim_.overflows()},
                    {"auditEvents", audit_.events()},       {"auditUnparsed", audit_.unparsed()},
                    {"auditIncomplete", audit_.incomplete()}};
     KernelAuditStatus k;

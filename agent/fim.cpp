@@ -85,6 +85,7 @@ ModuleHealth FileIntegrity::health() const {
   std::lock_guard lock(mu_);
   if (fd_ < 0) return {false, "STOPPED", "inotify is not available"};
   if (overflow_) return {false, "RUNNING", "watch limit reached: not every path is watched"};
+  if (overflows_ > 0) return {false, "RUNNING", "inotify queue overflowed: file events were lost"};
   std::string detail = std::to_string(by_wd_.size()) + " watches";
   if (!missing_.empty()) detail += "; not found: " + missing_.front() + (missing_.size() > 1 ? " and others" : "");
   return {true, "RUNNING", detail};
@@ -96,6 +97,10 @@ size_t FileIntegrity::watches() const {
 }
 
 void FileIntegrity::Handle(const inotify_event& e) {
+  if (e.mask & IN_Q_OVERFLOW) {  // the kernel dropped events: say so (health and a counter)
+    ++overflows_;
+    return;
+  }
   boost::json::object out;
   {
     std::lock_guard lock(mu_);
@@ -114,8 +119,8 @@ void FileIntegrity::Handle(const inotify_event& e) {
     out = {{"event_type", "file"},
            {"timestamp", UnixMillis(clock_.Now())},
            {"action", action},
-           {"path", path},
-           {"filename", path.substr(path.rfind('/') + 1)}};
+           {"path", audit::CleanText(path, audit::kMaxTextBytes)},
+           {"filename", audit::CleanText(path.substr(path.rfind('/') + 1), audit::kMaxTextBytes)}};
   }
   sink_(std::move(out));
 }

@@ -35,6 +35,8 @@ class FileIntegrity {
   void Run(const std::atomic<bool>& stop);
   ModuleHealth health() const;
   size_t watches() const;
+  // Times the kernel's inotify queue overflowed (events were lost).
+  uint64_t overflows() const { return overflows_; }
 
  private:
   void AddTree(const std::string& path, bool recursive, int depth);
@@ -50,6 +52,7 @@ class FileIntegrity {
   std::vector<std::string> ignore_;
   std::vector<std::string> missing_;
   bool overflow_ = false;
+  std::atomic<uint64_t> overflows_{0};
 };
 
 // `ignoreFiles` matching: an entry matches a path equal to it, under it (a directory), or whose

@@ -18,6 +18,7 @@
 #include "agent/host_facts.hpp"
 #include "agent/spool.hpp"
 #include "agent/state.hpp"
+#include "agent/transport.hpp"
 
 namespace rampart::agent {
 namespace {
@@ -185,6 +186,37 @@ TEST(AgentClient, TheServersWordsAreEscapedBeforeTheyReachALogOrATerminal) {
   r.body = std::string(5000, 'x') + "\n";
   EXPECT_LT(ErrorOf(r).size(), 300u);
   EXPECT_EQ(ErrorOf(NoReply("reset\r\n")).find('\r'), std::string::npos);
+}
+
+TEST(AgentQueue, BatchesStayQueuedUntilSpooledAndAreBoundedInBytes) {
+  EventQueue q(100, 200);  // 200 bytes
+  boost::json::object e{{"event_type", "file"}, {"path", std::string(60, 'p')}};
+  for (int i = 0; i < 5; ++i) q.Push(e);
+  EXPECT_EQ(q.size(), 2u);  // each line is ~90 bytes
+  EXPECT_EQ(q.dropped(), 3u);
+  size_t n = 0;
+  std::string batch = q.PeekBatch(10, 100, &n);
+  EXPECT_EQ(n, 1u);  // the byte cap, and at least one
+  EXPECT_EQ(q.size(), 2u);  // still queued until popped
+  q.Pop(n);
+  EXPECT_EQ(q.size(), 1u);
+  q.Push(e);
+  EXPECT_EQ(q.size(), 2u);  // room again
+}
+
+TEST(AgentTransport, PlainHttpOnlyToThisHostAndTheHostAsHawkReadsIt) {
+  using namespace std::chrono_literals;
+  EXPECT_TRUE(Transport::Create("http://127.0.0.1:8080", "", 1s));
+  EXPECT_TRUE(Transport::Create("http://localhost:8080", "", 1s));
+  auto far = Transport::Create("http://rampart.example:8080", "", 1s);
+  ASSERT_FALSE(far);
+  EXPECT_NE(far.error().detail.find("https"), std::string::npos);
+  auto t = Transport::Create("https://Rampart.Example:08443/base/", "", 1s);
+  ASSERT_TRUE(t);
+  EXPECT_EQ((*t)->host(), "rampart.example");
+  EXPECT_EQ((*t)->port(), "8443");
+  EXPECT_FALSE(Transport::Create("ftp://x", "", 1s));
+  EXPECT_FALSE(Transport::Create("https://x:0", "", 1s));
 }
 
 }  // namespace

@@ -59,6 +59,11 @@ Result<void> Spool::Push(int64_t seq, const std::string& batch) {
     ::unlink(tmp.c_str());
     return Error::Unavailable("cannot spool: " + std::string(std::strerror(errno)));
   }
+  // The rename itself is durable only once the directory is.
+  if (int d = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC); d >= 0) {
+    ::fsync(d);
+    ::close(d);
+  }
   files_[seq] = batch.size();
   bytes_ += batch.size();
   while (bytes_ > cap_ && files_.size() > 1) {

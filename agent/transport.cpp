@@ -35,7 +35,16 @@ Result<std::unique_ptr<Transport>> Transport::Create(const std::string& base_url
   std::unique_ptr<Transport> t(new Transport());
   t->tls_ = url->scheme() == "https";
   t->host_ = url->host_address();
-  t->port_ = url->has_port() ? std::string(url->port()) : (t->tls_ ? "443" : "80");
+  // Signed as the server will read it (Hawk lower-cases the host).
+  for (char& c : t->host_) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  // Plain HTTP carries the deploy key and the agent's key in the clear: loopback only.
+  if (!t->tls_ && t->host_ != "localhost" && !t->host_.starts_with("127.") && t->host_ != "::1") {
+    return Error::Invalid("plain http:// is for a server on this host only; use https:// (" + base_url.substr(0, 200) + ")");
+  }
+  t->port_ = url->has_port() ? std::to_string(url->port_number()) : (t->tls_ ? "443" : "80");
+  if (t->port_ == "0") return Error::Invalid("the server's port must be 1 to 65535");
   t->base_path_ = std::string(url->encoded_path());
   while (!t->base_path_.empty() && t->base_path_.back() == '/') t->base_path_.pop_back();
   t->timeout_ = timeout;

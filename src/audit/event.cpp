@@ -27,8 +27,30 @@ void PutNumber(json::object& e, std::string_view key, int64_t v) {
   if (v >= 0) e[key] = v;
 }
 
-void PutText(json::object& e, std::string_view key, std::string v) {
-  if (!v.empty()) e[key] = std::move(v);
+void PutText(json::object& e, std::string_view key, const std::string& v, size_t budget = kMaxTextBytes) {
+  if (!v.empty()) e[key] = CleanText(v, budget);
+}
+
+// The length of the well-formed UTF-8 character at the start of `s`, or 0.
+size_t CharLength(std::string_view s) {
+  auto b = [&](size_t i) { return static_cast<unsigned char>(s[i]); };
+  auto cont = [&](size_t i) { return i < s.size() && (b(i) & 0xC0) == 0x80; };
+  unsigned char c = b(0);
+  if (c < 0x80) return 1;
+  if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
+  if (c >= 0xE0 && c <= 0xEF) {
+    if (!cont(1) || !cont(2)) return 0;
+    if (c == 0xE0 && b(1) < 0xA0) return 0;  // overlong
+    if (c == 0xED && b(1) > 0x9F) return 0;  // surrogates
+    return 3;
+  }
+  if (c >= 0xF0 && c <= 0xF4) {
+    if (!cont(1) || !cont(2) || !cont(3)) return 0;
+    if (c == 0xF0 && b(1) < 0x90) return 0;
+    if (c == 0xF4 && b(1) > 0x8F) return 0;
+    return 4;
+  }
+  return 0;
 }
 
 // EXECVE a0… across the event's EXECVE records; a long argument comes as aN[0], aN[1], … pieces.
@@ -47,10 +69,7 @@ std::string Arguments(const std::vector<Record>& records) {
   for (const auto& [index, text] : args) {
     if (!out.empty()) out += ' ';
     out += text;
-    if (out.size() > kMaxArgumentsBytes) {
-      out.resize(kMaxArgumentsBytes);
-      break;
-    }
+    if (out.size() > 2 * kMaxArgumentsBytes) break;  // CleanText cuts it to the budget
   }
   return out;
 }
@@ -87,12 +106,11 @@ std::string UserName(const Record& r, std::string_view enriched, int64_t uid, co
 
 std::optional<json::object> SyscallEvent(const std::vector<Record>& records, const Record& sc,
                                          const Lookups& lookups) {
-  std::string name;
-  if (const Field* f = sc.FindEnriched("SYSCALL")) name = f->value;
-  if (name.empty()) name = SyscallName(sc.Text("arch"), sc.Int("syscall"));
+  std::string name = SyscallName(sc.Text("arch"), sc.Int("syscall"));
   std::string key = sc.Text("key");
   bool ours = key.starts_with("rampart_");
-  if (name.empty() && !ours) return std::nullopt;
+  if (name.empty() && !ours) return std::nullopt;  // another rule's syscall: not ours to ship
+  if (const Field* f = sc.FindEnriched("SYSCALL"); f && name.empty()) name = f->value;
   json::object e{{"event_type", "audit"}, {"timestamp", sc.time_ms}};
   PutText(e, "syscall", name.empty() ? std::to_string(sc.Int("syscall")) : name);
   PutText(e, "exe", sc.Text("exe"));
@@ -111,7 +129,7 @@ std::optional<json::object> SyscallEvent(const std::vector<Record>& records, con
   if (ours) e["key"] = key;
   if (const Record* cwd = FindType(records, "CWD")) PutText(e, "cwd", cwd->Text("cwd"));
   if (ppid > 0 && lookups.exe_of_pid) PutText(e, "parent_exe", lookups.exe_of_pid(ppid));
-  if (name == "execve" || name == "execveat") PutText(e, "arguments", Arguments(records));
+  if (name == "execve" || name == "execveat") PutText(e, "arguments", Arguments(records), kMaxArgumentsBytes);
   if (name == "connect") {
     const Record* sa = FindType(records, "SOCKADDR");
     auto dst = sa ? Destination(*sa) : std::nullopt;
@@ -149,17 +167,34 @@ std::optional<json::object> LoginEvent(const Record& r, const Lookups& lookups) 
 
 }  // namespace
 
+std::string CleanText(std::string_view in, size_t budget) {
+  std::string out;
+  size_t cost = 0;
+  for (size_t i = 0; i < in.size();) {
+    size_t n = CharLength(in.substr(i));
+    unsigned char c = static_cast<unsigned char>(in[i]);
+    std::string_view piece = n ? in.substr(i, n) : std::string_view("\xEF\xBF\xBD");  // U+FFFD
+    size_t spelled = n == 1 && (c < 0x20 || c == 0x7f) ? 6 : (n == 1 && (c == '"' || c == '\\')) ? 2 : piece.size();
+    if (cost + spelled > budget) break;
+    out += piece;
+    cost += spelled;
+    i += n ? n : 1;
+  }
+  return out;
+}
+
 std::string SyscallName(std::string_view arch, int64_t number) {
   struct Entry {
-    int64_t x86_64, aarch64;
+    int64_t x86_64, i386, aarch64;
     const char* name;
   };
-  static constexpr Entry kTable[] = {{59, 221, "execve"},       {322, 281, "execveat"},
-                                     {42, 203, "connect"},      {175, 105, "init_module"},
-                                     {313, 273, "finit_module"}, {176, 106, "delete_module"}};
-  bool x86 = arch == "c000003e", arm = arch == "c00000b7";
+  // i386: 32-bit programs (and int 0x80) call execve as 11 (rampart.rules audits arch=b32).
+  static constexpr Entry kTable[] = {{59, 11, 221, "execve"},         {322, 358, 281, "execveat"},
+                                     {42, -1, 203, "connect"},        {175, 128, 105, "init_module"},
+                                     {313, 350, 273, "finit_module"}, {176, 129, 106, "delete_module"}};
+  bool x86 = arch == "c000003e", i386 = arch == "40000003", arm = arch == "c00000b7";
   for (const Entry& e : kTable) {
-    if ((x86 && e.x86_64 == number) || (arm && e.aarch64 == number)) return e.name;
+    if ((x86 && e.x86_64 == number) || (i386 && e.i386 == number) || (arm && e.aarch64 == number)) return e.name;
   }
   return "";
 }

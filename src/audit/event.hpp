@@ -32,10 +32,20 @@ struct Lookups {
   std::function<std::string(int64_t pid)> exe_of_pid;    // "" when unknown (the process is gone)
 };
 
-// Caps on what one event carries (arguments are attacker text of any length).
+// Caps on what one event carries (arguments are attacker text of any length). Text budgets are
+// counted as the JSON will spell it (a control byte is six characters), so an event line stays
+// far under the server's 64 KiB: arguments 16 KiB, every other text 2 KiB, about 40 KiB at most.
 inline constexpr size_t kMaxArguments = 256;
-inline constexpr size_t kMaxArgumentsBytes = 8192;
+inline constexpr size_t kMaxArgumentsBytes = 16384;
+inline constexpr size_t kMaxTextBytes = 2048;
 
+// `in` as valid UTF-8 (a byte that is not part of a well-formed character becomes U+FFFD: the
+// server refuses a batch with invalid UTF-8, and one hostile file name must not cost the batch),
+// cut at a character boundary before its JSON spelling passes `budget`.
+std::string CleanText(std::string_view in, size_t budget);
+
+// A syscall event is built when its SYSCALL record carries a rampart_* key or is one of the
+// syscalls SyscallName() knows (x86_64, i386, aarch64): other rules on the host are not shipped.
 std::optional<boost::json::object> BuildEvent(const std::vector<Record>& records, const Lookups& lookups = {});
 
 // The syscall's name for an audit `arch` (x86_64, aarch64) and number; "" when not one of the

@@ -1,5 +1,7 @@
 // Recorded auditd text (testdata/*.log: real dispatcher and audit.log output of auditd 3.0.9 on
-// Debian 12, plus one hand-interleaved file with a lost EOE and a line that is not a record) →
+// Debian 12, plus one hand-interleaved file with a lost EOE and a line that is not a record, and
+// one hand-written file of hostile text: invalid UTF-8, control bytes, a 32-bit execve, another
+// rule's syscall in ENRICHED format) →
 // the events rampart-agent would send (testdata/*.events.jsonl). The last line of each golden
 // file counts what did not become an event. RAMPART_UPDATE_GOLDEN=1 rewrites the golden files
 // (review the diff: that is the test).

@@ -168,7 +168,9 @@ std::string DecodeValue(const Field& f) {
     char c = static_cast<char>(hi * 16 + lo);
     out.push_back(c == '\0' ? ' ' : c);
   }
-  while (!out.empty() && out.back() == ' ') out.pop_back();
+  if (f.name == "proctitle") {
+    while (!out.empty() && out.back() == ' ') out.pop_back();
+  }
   return out;
 }
 

@@ -29,7 +29,8 @@
 namespace rampart::audit {
 
 inline constexpr size_t kMaxRecordBytes = 16384;  // auditd's own limit is 8970 bytes
-inline constexpr size_t kMaxFieldsPerRecord = 512;
+// An EXECVE record of one-character arguments holds ~800 fields; a field takes at least 4 bytes.
+inline constexpr size_t kMaxFieldsPerRecord = kMaxRecordBytes / 4;
 
 struct Field {
   std::string name;
@@ -57,8 +58,8 @@ Result<Record> ParseRecord(std::string_view line);
 
 // Whether auditd hex-encodes this field's value when it is not plain text.
 bool IsEncodable(std::string_view name);
-// The value's text: quoted as is; bare hex of an encodable field decoded (NULs, as in a
-// proctitle, become spaces); "(null)" and "?" become "".
+// The value's text: quoted as is; bare hex of an encodable field decoded (a proctitle's NUL
+// separators become spaces, its trailing ones dropped); "(null)" and "?" become "".
 std::string DecodeValue(const Field& f);
 
 }  // namespace rampart::audit

@@ -1,6 +1,8 @@
 // The record grammar of record.hpp, piece by piece; whole recorded events are in golden_test.
 #include "audit/record.hpp"
 
+#include "audit/event.hpp"
+
 #include <gtest/gtest.h>
 
 namespace rampart::audit {
@@ -64,7 +66,7 @@ TEST(AuditRecord, MalformedTextIsRefusedWithItsOffset) {
 
 TEST(AuditRecord, SizesAreBounded) {
   std::string many = "type=X msg=audit(1.2:3):";
-  for (size_t i = 0; i <= kMaxFieldsPerRecord; ++i) many += " a=1";
+  for (size_t i = 0; i <= kMaxFieldsPerRecord; ++i) many += " a=";  // short enough to pass the byte limit
   EXPECT_FALSE(ParseRecord(many));
   std::string longest = "type=X msg=audit(1.2:3): a=" + std::string(kMaxRecordBytes, 'x');
   EXPECT_FALSE(ParseRecord(longest));
@@ -75,6 +77,17 @@ TEST(AuditRecord, EncodableNames) {
     EXPECT_TRUE(IsEncodable(n)) << n;
   }
   for (const char* n : {"a", "a0_len", "argc", "arch", "id", "pid", "addr", "ab"}) EXPECT_FALSE(IsEncodable(n)) << n;
+}
+
+TEST(AuditText, CleanTextIsValidUtf8WithinItsJsonBudget) {
+  EXPECT_EQ(CleanText("plain", 100), "plain");
+  EXPECT_EQ(CleanText("a\xff" "b", 100), "a\xEF\xBF\xBD" "b");           // a stray byte
+  EXPECT_EQ(CleanText("\xC3", 100), "\xEF\xBF\xBD");                    // a cut character
+  EXPECT_EQ(CleanText("\xED\xA0\x80", 100), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // a surrogate
+  EXPECT_EQ(CleanText("\xC3\xA9t\xC3\xA9", 100), "\xC3\xA9t\xC3\xA9");   // été stays
+  EXPECT_EQ(CleanText("\xC3\xA9\xC3\xA9", 3), "\xC3\xA9");               // never half a character
+  EXPECT_EQ(CleanText(std::string(10, '\x01'), 12), std::string(2, '\x01'));  // \u0001 is six
+  EXPECT_EQ(CleanText("\"\"\"", 4), "\"\"");
 }
 
 }  // namespace

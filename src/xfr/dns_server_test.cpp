@@ -104,8 +104,11 @@ TEST_F(NotifySender, UnansweredIsSentFiveTimesWithDoublingWaits) {
   server_.Notify(zones_.Find("z.rpz"));
   auto at = Collect(Ms(1000));  // longer than any wait between attempts (the 4th is 320 ms)
   ASSERT_EQ(at.size(), 5u);
+  // Receive times carry the scheduler's jitter (a packet read late makes the next gap look
+  // short: 76.9 ms for 80 seen on a loaded machine), so each gap must be at least 3/4 of its
+  // nominal wait: still a failure for waits that do not double.
   for (size_t i = 1; i < at.size(); ++i) {
-    EXPECT_GE(at[i] - at[i - 1], Ms(40 << (i - 1))) << "wait before attempt " << i + 1;
+    EXPECT_GE(at[i] - at[i - 1], Ms(30 << (i - 1))) << "wait before attempt " << i + 1;
   }
 }
 

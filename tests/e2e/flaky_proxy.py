@@ -1,7 +1,7 @@
 """A TCP proxy on loopback between rampart-agent and rampart that can misbehave on demand:
 "pass" relays both ways; "refuse" closes every new connection at once (the server is away);
-"lose_reply" relays the request and drops the connection before any reply byte (the server acted,
-the agent never heard)."""
+"lose_reply" relays a batch (POST /ingest/v1/events) and drops the connection before any reply
+byte (the server acted, the agent never heard); other requests pass."""
 import socket
 import threading
 
@@ -36,11 +36,14 @@ class FlakyProxy:
             client.close()
             return
         upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
-        if mode == "pass":
+        first = client.recv(65536)
+        upstream.sendall(first)
+        if mode == "pass" or not first.startswith(b"POST /ingest/v1/events"):
             threading.Thread(target=self._pipe, args=(upstream, client), daemon=True).start()
             self._pipe(client, upstream)
             return
-        # lose_reply: the request goes through; the first reply bytes end both connections.
+        # lose_reply (batches only): the request goes through; the first reply bytes end both
+        # connections.
         threading.Thread(target=self._pipe, args=(client, upstream), daemon=True).start()
         try:
             if upstream.recv(65536):
