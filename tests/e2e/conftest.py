@@ -3,6 +3,7 @@ They run once, in the normal pass of scripts/test, never under ASan."""
 import importlib.util
 import os
 import sys
+import time
 
 API = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "api")
 sys.path.insert(0, API)
@@ -13,3 +14,17 @@ _spec.loader.exec_module(api_conftest)
 
 _stop_servers_after_each_test = api_conftest._stop_servers_after_each_test  # noqa: F401 (an autouse fixture)
 Server = api_conftest.Server
+
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+AGENT = os.environ.get("RAMPART_AGENT_BIN", os.path.join(ROOT, "build", "test", "agent", "rampart-agent"))
+
+
+def wait_for(check, seconds, what):
+    """check()'s first truthy answer, polled every 0.2 s; fails naming `what` after `seconds`."""
+    deadline = time.time() + seconds
+    while True:
+        got = check()
+        if got:
+            return got
+        assert time.time() < deadline, "not within %d s: %s" % (seconds, what)
+        time.sleep(0.2)

@@ -17,12 +17,10 @@ import uuid
 
 import pytest
 
-from conftest import Server
+from conftest import AGENT, ROOT, Server, wait_for
 from hawk_py import HawkSession
 from test_v2_hawk import hawk, make_user
 
-ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
-AGENT = os.environ.get("RAMPART_AGENT_BIN", os.path.join(ROOT, "build", "test", "agent", "rampart-agent"))
 RULES = os.path.join(ROOT, "agent", "dist", "rampart.rules")
 
 
@@ -82,14 +80,6 @@ def auditd(tmp_path):
         subprocess.run(["auditctl", "-e", "0"], capture_output=True)
 
 
-def wait_for(check, seconds, what):
-    deadline = time.time() + seconds
-    while True:
-        got = check()
-        if got:
-            return got
-        assert time.time() < deadline, "not within %d s: %s" % (seconds, what)
-        time.sleep(0.5)
 
 
 def alerts_of(s, creds):

@@ -11,23 +11,13 @@ import time
 
 import requests
 
-from conftest import Server
+from conftest import AGENT, Server, wait_for
 from flaky_proxy import FlakyProxy
 from hawk_py import HawkSession
 from test_v2_hawk import hawk, make_user
 
-ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
-AGENT = os.environ.get("RAMPART_AGENT_BIN", os.path.join(ROOT, "build", "test", "agent", "rampart-agent"))
 
 
-def wait_for(check, seconds, what):
-    deadline = time.time() + seconds
-    while True:
-        got = check()
-        if got:
-            return got
-        assert time.time() < deadline, "not within %d s: %s" % (seconds, what)
-        time.sleep(0.2)
 
 
 def status(state):
