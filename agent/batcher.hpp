@@ -31,6 +31,6 @@ class EventQueue {
 };
 
 std::string Gzip(const std::string& data);
-std::string Gunzip(const std::string& data);  // for tests; "" on error
+std::string Gunzip(const std::string& data);  // "" on error; only for the agent's own batches (unbounded)
 
 }  // namespace rampart::agent

@@ -46,20 +46,35 @@ Result<Enrolled> Enroll(Transport& t, const std::string& deploy_key, const json:
   }
 }
 
-Reply IngestClient::Signed(Outgoing out, const std::string& content_encoding) {
+Reply IngestClient::SignedOnce(const Outgoing& request, const std::string& content_encoding) {
+  Outgoing out = request;
   auto s = auth::hawk::SignRequest(
       creds_,
       {out.method, out.target, t_.host(), t_.port(),
        out.method == "POST" ? std::optional<std::string>(out.content_type) : std::nullopt, out.body},
-      UnixMillis(clock_.Now()) / 1000, auth::hawk::NewNonce());
+      UnixMillis(clock_.Now()) / 1000 + offset_s_.load(), auth::hawk::NewNonce());
   out.headers.emplace_back("Authorization", s.authorization);
   if (!content_encoding.empty()) out.headers.emplace_back("Content-Encoding", content_encoding);
   Reply r = t_.Send(out);
-  if (r.status >= 200 && r.status < 300 &&
+  // 2xx and the refusals an agent acts on (400, 413, 429, …) are signed by the server; a 401
+  // cannot be (the request did not authenticate) and a 5xx is only ever retried.
+  const bool signed_reply = r.status >= 200 && r.status < 500 && r.status != 401;
+  if (signed_reply &&
       !auth::hawk::VerifyServerAuthorization(creds_, s, r.server_authorization, r.content_type, r.body, true)) {
-    return NoReply("the reply's Server-Authorization does not verify");
+    return NoReply("the reply (HTTP " + std::to_string(r.status) + ") has no valid Server-Authorization");
   }
   return r;
+}
+
+Reply IngestClient::Signed(const Outgoing& out, const std::string& content_encoding) {
+  Reply r = SignedOnce(out, content_encoding);
+  if (r.status != 401) return r;
+  // A host clock off by more than the server's skew: the server names its time, signed with this
+  // agent's key; the offset is kept for every later request.
+  auto server = auth::hawk::ServerTime(creds_, r.www_authenticate);
+  if (!server) return r;
+  offset_s_ = *server - UnixMillis(clock_.Now()) / 1000;
+  return SignedOnce(out, content_encoding);
 }
 
 Reply IngestClient::SendBatch(int64_t seq, const std::string& gzip_body) {

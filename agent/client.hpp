@@ -1,9 +1,11 @@
 #pragma once
 // The ingest protocol (docs/ingest.md) from the agent's side: enrollment with the deploy key,
 // then every request Hawk-signed with the agent's own key and payload hash, and every 2xx reply's
-// Server-Authorization checked before its body is trusted (a reply that fails the check is
-// treated as no reply).
+// Server-Authorization checked before its body is trusted or a refusal acted on (a reply that
+// fails the check is treated as no reply), and a host clock the server calls stale corrected by
+// the server's signed time.
 #include <boost/json/object.hpp>
+#include <atomic>
 #include <string>
 
 #include "agent/transport.hpp"
@@ -33,10 +35,12 @@ class IngestClient {
   Reply Config();
 
  private:
-  Reply Signed(Outgoing out, const std::string& content_encoding);
+  Reply Signed(const Outgoing& out, const std::string& content_encoding);
+  Reply SignedOnce(const Outgoing& out, const std::string& content_encoding);
   Transport& t_;
   auth::hawk::ClientCredentials creds_;
   const Clock& clock_;
+  std::atomic<int64_t> offset_s_{0};  // the server's clock minus this host's, from a signed 401
 };
 
 // What a reply's `{"errors":[…]}` says, for messages; the body itself when it is not that shape.

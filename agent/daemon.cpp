@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <mutex>
 #include <random>
 #include <sstream>
 #include <thread>
@@ -17,6 +18,7 @@
 #include "agent/client.hpp"
 #include "agent/fim.hpp"
 #include "agent/host_facts.hpp"
+#include "agent/outbox.hpp"
 #include "agent/spool.hpp"
 
 namespace rampart::agent {
@@ -25,24 +27,26 @@ using std::chrono::milliseconds;
 
 namespace {
 
-constexpr int64_t kSeqBlock = 1000;  // sequence numbers reserved per state write
 // Inflated size of a batch: under the server's ingest_max_inflated_bytes (8 MiB) with room.
 constexpr size_t kMaxBatchBytes = 4 << 20;
 
 class Loop {
  public:
-  Loop(const DaemonOptions& o, State s, const Clock& clock, Transport& t, Spool spool)
-      : o_(o), state_(std::move(s)), clock_(clock), client_(t, {state_.agent_id, state_.key}, clock),
-        spool_(std::move(spool)), queue_(o.queue_cap),
-        audit_(o.audit_socket, [this](json::object e) { queue_.Push(e); }),
-        fim_([this](json::object e) { queue_.Push(e); }, clock) {
-    next_seq_ = std::max(state_.next_seq, spool_.last_seq() + 1);
-  }
+  Loop(const DaemonOptions& o, const State& s, const Clock& clock, Transport& t, Outbox& outbox)
+      : o_(o), clock_(clock), client_(t, {s.agent_id, s.key}, clock), outbox_(outbox),
+        heartbeat_interval_s_(s.heartbeat_interval_s), agent_id_(s.agent_id), server_(s.server),
+        queue_(o.queue_cap), audit_(o.audit_socket, [this](json::object e) { queue_.Push(e); }),
+        fim_([this](json::object e) { queue_.Push(e); }, clock) {}
 
+  // Three kinds of thread: the collectors (audit, file integrity) fill the queue; this one cuts
+  // the queue into spooled batches and writes the status; the network thread sends the spool,
+  // heartbeats and reads the config. A slow or absent server never holds up the cutting, so
+  // the queue drains into the spool however long a request takes.
   int Run(const std::atomic<bool>& stop) {
     std::thread audit_thread, fim_thread([&] { fim_.Run(stop); });
     if (o_.audit) audit_thread = std::thread([&] { audit_.Run(stop); });
-    int64_t last_cut = Now(), next_send = 0, next_heartbeat = 0, next_config = 0, next_status = 0;
+    std::thread network([&] { Network(stop); });
+    int64_t last_cut = Now(), next_status = 0;
     while (!stop) {
       int64_t now = Now();
       audit_.Tick(std::chrono::steady_clock::now());
@@ -52,11 +56,6 @@ class Loop {
         }
         last_cut = now;
       }
-      if (now >= next_config) next_config = now + (RefreshConfig() ? o_.config_interval.count() * 1000 : 5000);
-      if (now >= next_send && spool_.size() > 0) next_send = now + SendSpool();
-      // A module whose health changed is reported at once (at most every 5 s), not 30 s later.
-      bool changed = HealthSignature() != sent_health_ && now - last_heartbeat_ >= 5000;
-      if (now >= next_heartbeat || changed) next_heartbeat = now + Heartbeat() * 1000;
       if (now >= next_status) {
         WriteStatus(true);
         next_status = now + 2000;
@@ -67,6 +66,7 @@ class Loop {
     // assembler's open groups and the whole queue go to the spool.
     if (audit_thread.joinable()) audit_thread.join();
     fim_thread.join();
+    network.join();
     audit_.Drain();
     while (queue_.size() > 0 && CutBatch()) {
     }
@@ -77,47 +77,45 @@ class Loop {
  private:
   int64_t Now() const { return UnixMillis(clock_.Now()); }
 
+  void Network(const std::atomic<bool>& stop) {
+    int64_t next_send = 0, next_heartbeat = 0, next_config = 0;
+    while (!stop) {
+      int64_t now = Now();
+      if (now >= next_config) next_config = now + (RefreshConfig() ? o_.config_interval.count() * 1000 : 5000);
+      if (now >= next_send && outbox_.size() > 0) next_send = now + SendSpool(stop);
+      // A module whose health changed is reported at once (at most every 5 s), not 30 s later.
+      bool changed = HealthSignature() != sent_health_ && now - last_heartbeat_ >= 5000;
+      if (now >= next_heartbeat || changed) next_heartbeat = now + Heartbeat() * 1000;
+      std::this_thread::sleep_for(milliseconds(100));
+    }
+  }
+
   // Moves up to a batch from the queue into the spool; false when nothing could be spooled (the
   // events stay queued: a sequence number that was not saved, or a spool that cannot write).
   bool CutBatch() {
-    if (next_seq_ >= reserved_) {
-      // Numbers are reserved in blocks and saved before use: after a crash the next start
-      // continues above every number a batch may have been sent with (the server would
-      // answer a reused one as a duplicate and drop its events).
-      State next = state_;
-      next.next_seq = next_seq_ + kSeqBlock;
-      if (auto saved = SaveState(o_.state_dir, next); !saved) {
-        Log("cannot save state: " + saved.error().detail);
-        ++spool_errors_;
-        return false;
-      }
-      state_ = next;
-      reserved_ = next.next_seq;
-    }
     size_t n = 0;
     std::string batch = queue_.PeekBatch(o_.batch_events, kMaxBatchBytes, &n);
     if (n == 0) return false;
-    if (auto pushed = spool_.Push(next_seq_, batch); !pushed) {
-      Log(pushed.error().detail);
+    if (auto added = outbox_.Add(batch); !added) {
+      Log(added.error().detail);
       ++spool_errors_;
       return false;
     }
     queue_.Pop(n);
-    ++next_seq_;
     return true;
   }
 
   // Sends spooled batches oldest first; returns the milliseconds to wait before trying again.
-  int64_t SendSpool() {
-    for (int i = 0; i < 20; ++i) {
-      auto oldest = spool_.Oldest();
+  int64_t SendSpool(const std::atomic<bool>& stop) {
+    for (int i = 0; i < 20 && !stop; ++i) {
+      auto oldest = outbox_.Oldest();
       if (!oldest) break;
       Reply r = client_.SendBatch(oldest->first, oldest->second);
       if (r.status == 200) {
-        spool_.Remove(oldest->first);
+        outbox_.Acked(oldest->first);
         backoff_ms_ = 0;
         ++batches_sent_;
-        connected_ = {true, "CONNECTED", "last batch acknowledged"};
+        SetConnected({true, "CONNECTED", "last batch acknowledged"});
         boost::system::error_code ec;
         json::value v = json::parse(r.body, ec);
         if (!ec && v.is_object()) {
@@ -125,10 +123,17 @@ class Loop {
         }
         continue;
       }
-      if (r.status == 400 || r.status == 413) {  // bad input: resending it cannot help
-        Log("batch " + std::to_string(oldest->first) + " refused, dropped: " + ErrorOf(r));
-        spool_.Remove(oldest->first);
-        ++batches_rejected_;
+      if (r.status == 400 || r.status == 413) {  // bad input, signed by the server: resending it cannot help
+        auto split = outbox_.Split(oldest->first, oldest->second);
+        if (!split) {
+          Log("cannot split refused batch " + std::to_string(oldest->first) + ": " + split.error().detail);
+          ++spool_errors_;
+          return Backoff(r);
+        }
+        if (!*split) {
+          Log("batch " + std::to_string(oldest->first) + " (one event) refused, dropped: " + ErrorOf(r));
+          ++batches_rejected_;
+        }
         continue;
       }
       return Backoff(r);
@@ -137,8 +142,9 @@ class Loop {
   }
 
   int64_t Backoff(const Reply& r) {
-    connected_ = {false, "DISCONNECTED", ErrorOf(r)};
-    if (r.status == 401) connected_.detail += " (the agent's key was refused: revoked, or the host re-enrolled)";
+    ModuleHealth down{false, "DISCONNECTED", ErrorOf(r)};
+    if (r.status == 401) down.detail += " (the agent's key was refused: revoked, or the host re-enrolled)";
+    SetConnected(std::move(down));
     backoff_ms_ = std::clamp<int64_t>(backoff_ms_ * 2, 1000, 60000);
     int64_t wait = backoff_ms_;
     if (!r.retry_after.empty()) wait = std::clamp<int64_t>(std::atoll(r.retry_after.c_str()) * 1000, 1000, 600000);
@@ -149,10 +155,10 @@ class Loop {
   bool RefreshConfig() {
     Reply r = client_.Config();
     if (r.status != 200) {
-      connected_ = {false, "DISCONNECTED", ErrorOf(r)};
+      SetConnected({false, "DISCONNECTED", ErrorOf(r)});
       return false;
     }
-    if (!connected_.healthy) connected_ = {true, "CONNECTED", "config read"};
+    if (!Connected().healthy) SetConnected({true, "CONNECTED", "config read"});
     boost::system::error_code ec;
     json::value v = json::parse(r.body, ec);
     if (ec || !v.is_object()) return false;
@@ -182,16 +188,16 @@ class Loop {
 
   json::object Modules() const {
     auto doc = [](const ModuleHealth& h) { return json::object{{"healthy", h.healthy}, {"status", h.status}, {"detail", h.detail}}; };
-    json::object m{{"backend", doc(connected_)}, {"fim", doc(fim_.health())}};
+    json::object m{{"backend", doc(Connected())}, {"fim", doc(fim_.health())}};
     m["audit"] = o_.audit ? doc(audit_.health()) : doc({true, "DISABLED", "run with --no-audit"});
     return m;
   }
 
   json::object Counters() const {
-    json::object c{{"eventsSent", events_sent_},         {"batchesSent", batches_sent_},
-                   {"batchesRejected", batches_rejected_}, {"spoolDropped", spool_.dropped()},
-                   {"spoolBatches", spool_.size()},        {"queueDropped", queue_.dropped()},
-                   {"spoolErrors", spool_errors_},         {"fimOverflows", fim_.overflows()},
+    json::object c{{"eventsSent", events_sent_.load()},         {"batchesSent", batches_sent_.load()},
+                   {"batchesRejected", batches_rejected_.load()}, {"spoolDropped", outbox_.dropped()},
+                   {"spoolBatches", outbox_.size()},              {"queueDropped", queue_.dropped()},
+                   {"spoolErrors", spool_errors_.load()},         {"fimOverflows", fim_.overflows()},
                    {"auditEvents", audit_.events()},       {"auditUnparsed", audit_.unparsed()},
                    {"auditIncomplete", audit_.incomplete()}};
     KernelAuditStatus k;
@@ -212,25 +218,20 @@ class Loop {
   int64_t Heartbeat() {
     last_heartbeat_ = Now();
     sent_health_ = HealthSignature();
-    HostFacts f = ReadHostFacts();
-    json::object host{{"version", "0.1.0"}};
-    for (const auto& [k, v] : {std::pair{"hostname", f.hostname}, {"kernel", f.kernel}, {"osVersion", f.os_version}}) {
-      if (!v.empty()) host[k] = v;
-    }
-    json::object body{{"modules", Modules()}, {"counters", Counters()}, {"host", std::move(host)}};
+    json::object body{{"modules", Modules()}, {"counters", Counters()}, {"host", HostJson(ReadHostFacts())}};
     Reply r = client_.Heartbeat(body);
     if (r.status == 200) {
-      if (!connected_.healthy) connected_ = {true, "CONNECTED", "heartbeat acknowledged"};
+      if (!Connected().healthy) SetConnected({true, "CONNECTED", "heartbeat acknowledged"});
     } else {
-      connected_ = {false, "DISCONNECTED", ErrorOf(r)};
+      SetConnected({false, "DISCONNECTED", ErrorOf(r)});
     }
-    return r.status == 200 ? state_.heartbeat_interval_s : std::min<int64_t>(state_.heartbeat_interval_s, 10);
+    return r.status == 200 ? heartbeat_interval_s_ : std::min<int64_t>(heartbeat_interval_s_, 10);
   }
 
   void WriteStatus(bool running) {
     json::object s{{"pid", running ? static_cast<int64_t>(::getpid()) : 0}, {"updatedAt", Now()},
-                   {"agentId", state_.agent_id}, {"server", state_.server},
-                   {"heartbeatIntervalSeconds", state_.heartbeat_interval_s},
+                   {"agentId", agent_id_}, {"server", server_},
+                   {"heartbeatIntervalSeconds", heartbeat_interval_s_},
                    {"modules", Modules()}, {"counters", Counters()}};
     std::string tmp = o_.state_dir + "/status.json.tmp";
     {
@@ -242,20 +243,32 @@ class Loop {
 
   static void Log(const std::string& line) { std::fprintf(stderr, "rampart-agent: %s\n", line.c_str()); }
 
+  ModuleHealth Connected() const {
+    std::lock_guard lock(connected_mu_);
+    return connected_;
+  }
+  void SetConnected(ModuleHealth h) {
+    std::lock_guard lock(connected_mu_);
+    connected_ = std::move(h);
+  }
+
   const DaemonOptions& o_;
-  State state_;
   const Clock& clock_;
   IngestClient client_;
-  Spool spool_;
+  Outbox& outbox_;
+  const int64_t heartbeat_interval_s_;
+  const std::string agent_id_, server_;
   EventQueue queue_;
   AuditSource audit_;
   FileIntegrity fim_;
-  int64_t next_seq_ = 0, reserved_ = 0, backoff_ms_ = 0, last_heartbeat_ = 0;
-  std::string sent_health_;
-  uint64_t events_sent_ = 0, batches_sent_ = 0, batches_rejected_ = 0, spool_errors_ = 0;
-  ModuleHealth connected_{false, "DISCONNECTED", "not connected yet"};
-  std::string config_signature_ = "unset";
+  // The network thread's own.
+  int64_t backoff_ms_ = 0, last_heartbeat_ = 0;
+  std::string sent_health_, config_signature_ = "unset";
   std::mt19937_64 rng_{std::random_device{}()};
+  // Shared: read by the status writer on the other thread.
+  std::atomic<uint64_t> events_sent_{0}, batches_sent_{0}, batches_rejected_{0}, spool_errors_{0};
+  mutable std::mutex connected_mu_;
+  ModuleHealth connected_{false, "DISCONNECTED", "not connected yet"};
 };
 
 }  // namespace
@@ -276,7 +289,8 @@ int RunDaemon(const DaemonOptions& opts, const Clock& clock, const std::atomic<b
     std::fprintf(stderr, "rampart-agent: %s\n", spool.error().detail.c_str());
     return 2;
   }
-  Loop loop(opts, std::move(*state), clock, **transport, std::move(*spool));
+  Outbox outbox(opts.state_dir, *state, std::move(*spool));
+  Loop loop(opts, *state, clock, **transport, outbox);
   return loop.Run(stop);
 }
 

@@ -1,10 +1,11 @@
 #pragma once
-// `rampart-agent run`: the collectors on their threads (audit, file integrity), and on this one
-// the loop that cuts batches into the spool, sends the spool oldest first, heartbeats and
-// re-reads the config. Delivery is at-least-once: a batch leaves the spool only when the server
-// acknowledged its sequence number (the server stores it once). Failures back off exponentially
-// with jitter (1 s to 60 s, or the server's Retry-After); a batch the server refuses as bad input
-// (400/413) is dropped and counted rather than retried forever. The daemon writes
+// `rampart-agent run`: the collectors on their threads (audit, file integrity), on this one the
+// loop that cuts batches into the spool (outbox.hpp), and on a network thread the sending of the
+// spool oldest first, heartbeats and config reads. Delivery is at-least-once: a batch leaves the
+// spool only when the server acknowledged its sequence number (the server stores it once).
+// Failures back off exponentially with jitter (1 s to 60 s, or the server's Retry-After); a batch
+// the server refuses as bad input (a signed 400/413) is split in halves until the one bad event
+// is alone, and that one is dropped and counted rather than retried forever. The daemon writes
 // `DIR/status.json` (module health and counters) for `rampart-agent status`.
 #include <atomic>
 #include <chrono>

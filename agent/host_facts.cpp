@@ -114,4 +114,14 @@ json::object AddressesJson(const Addresses& a) {
   return {{"private", arr(a.private_)}, {"link_local", arr(a.link_local)}, {"public", arr(a.public_)}};
 }
 
+json::object HostJson(const HostFacts& f) {
+  json::object host{{"version", kAgentVersion}, {"ipAddresses", AddressesJson(f.addresses)}};
+  for (const auto& [k, v] : {std::pair{"hostname", f.hostname}, {"kernel", f.kernel}, {"osVersion", f.os_version}}) {
+    if (!v.empty()) host[k] = v;
+  }
+  return host;
+}
+
+const char* const kAgentVersion = RAMPART_AGENT_VERSION;
+
 }  // namespace rampart::agent

@@ -24,5 +24,11 @@ std::string OsVersionOf(const std::string& os_release_text);
 // (169.254/16, fe80::/10), "public", or "" for loopback and unspecified (not reported).
 std::string ClassOf(const std::string& address);
 boost::json::object AddressesJson(const Addresses& a);
+// The facts as enrollment and heartbeats send them: hostname, kernel, osVersion, the agent's
+// version and ipAddresses (empty strings left out). The machine id is not among them.
+boost::json::object HostJson(const HostFacts& f);
+
+// This build's version (the project's), reported as the agent's `version`.
+extern const char* const kAgentVersion;
 
 }  // namespace rampart::agent

@@ -39,14 +39,11 @@ int Enroll(const std::string& server, std::string deploy_key, const std::string&
     std::fprintf(stderr, "rampart-agent: /etc/machine-id is missing or too short: it identifies this host\n");
     return 2;
   }
-  boost::json::object facts{{"hostname", f.hostname.empty() ? "localhost" : f.hostname},
-                            {"machineId", f.machine_id},
-                            {"version", "0.1.0"},
-                            {"agentType", "investigate"},
-                            {"ipAddresses", AddressesJson(f.addresses)}};
+  boost::json::object facts = HostJson(f);
+  facts["hostname"] = f.hostname.empty() ? "localhost" : f.hostname;
+  facts["machineId"] = f.machine_id;
+  facts["agentType"] = "investigate";
   if (!name.empty()) facts["name"] = name;
-  if (!f.kernel.empty()) facts["kernel"] = f.kernel;
-  if (!f.os_version.empty()) facts["osVersion"] = f.os_version;
   if (!rulesets.empty()) {
     boost::json::array rs;
     for (const auto& r : rulesets) rs.emplace_back(r);

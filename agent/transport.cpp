@@ -83,6 +83,7 @@ asio::awaitable<Reply> Exchange(Stream& stream, http::request<http::string_body>
   r.content_type = std::string(res[http::field::content_type]);
   r.server_authorization = std::string(res["Server-Authorization"]);
   r.retry_after = std::string(res[http::field::retry_after]);
+  r.www_authenticate = std::string(res[http::field::www_authenticate]);
   co_return r;
 }
 

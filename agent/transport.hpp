@@ -21,7 +21,7 @@ namespace rampart::agent {
 struct Reply {
   int status = 0;     // 0: no reply (see error)
   std::string error;  // why there was none
-  std::string body, content_type, server_authorization, retry_after;
+  std::string body, content_type, server_authorization, retry_after, www_authenticate;
 };
 
 // A Reply that never came, and why.

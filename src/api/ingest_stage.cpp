@@ -139,8 +139,11 @@ Step IngestAuthStage::OnRequest(const http::Request& req, Exchange& ex) const {
   return Step::kNext;
 }
 
+// Every reply to an authenticated agent is signed, refusals included (docs/ingest.md §2): an
+// agent drops or splits a batch on a 400 or 413, so it must be able to tell the server's refusal
+// from a forged one.
 void IngestAuthStage::OnResponse(http::Response& res, const Exchange& ex) const {
-  if (ex.verified && res.result_int() < 300) SignResponse(res, *ex.verified, ex.payload_hash);
+  if (ex.verified) SignResponse(res, *ex.verified, ex.payload_hash);
 }
 
 }  // namespace rampart::api

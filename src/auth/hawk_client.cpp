@@ -64,6 +64,20 @@ bool VerifyServerAuthorization(const ClientCredentials& c, const SignedRequest& 
   return crypto::ConstantTimeEqual(*a.hash, PayloadHash(c.alg, ContentTypeOnly(content_type), body));
 }
 
+std::optional<int64_t> ServerTime(const ClientCredentials& c, std::string_view www_authenticate) {
+  if (!www_authenticate.starts_with("Hawk ")) return std::nullopt;
+  auto ts = Attribute(www_authenticate, "ts");
+  auto tsm = Attribute(www_authenticate, "tsm");
+  if (!ts || !tsm || ts->empty() || ts->size() > 12) return std::nullopt;
+  int64_t seconds = 0;
+  for (char ch : *ts) {
+    if (ch < '0' || ch > '9') return std::nullopt;
+    seconds = seconds * 10 + (ch - '0');
+  }
+  if (!crypto::ConstantTimeEqual(*tsm, TimestampMac(c.alg, c.key, *ts))) return std::nullopt;
+  return seconds;
+}
+
 std::string NewNonce() {
   static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
   std::array<uint8_t, 12> bytes{};

@@ -41,6 +41,10 @@ SignedRequest SignRequest(const ClientCredentials& c, const ClientRequest& r, in
 bool VerifyServerAuthorization(const ClientCredentials& c, const SignedRequest& request, std::string_view header,
                                std::string_view content_type, std::string_view body, bool require_hash);
 
+// The server's time from a 401's `WWW-Authenticate: Hawk ts="…", tsm="…"`, only when `tsm` is
+// the MAC of `ts` under the client's key (so nothing between the two can move the client's clock).
+std::optional<int64_t> ServerTime(const ClientCredentials& c, std::string_view www_authenticate);
+
 // A nonce from the CSPRNG.
 std::string NewNonce();
 

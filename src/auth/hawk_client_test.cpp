@@ -57,6 +57,22 @@ TEST(HawkClient, TheServersReplyIsCheckedWithItsBody) {
   EXPECT_FALSE(VerifyServerAuthorization(kAgent, s, "Hawk hash=\"x\"", "application/json", body, false));
 }
 
+TEST(HawkClient, AStaleClockLearnsTheServersTimeOnlyFromASignedHeader) {
+  // The agent's clock is an hour behind: the server refuses and names its own time, signed.
+  auto s = SignRequest(kAgent, {"POST", "/ingest/v1/events?seq=3", "127.0.0.1", "8443", "application/x-ndjson", "x"},
+                       1'700'000'000 - 3600, "abc123");
+  auto refused = ServerSees(s, "x");
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.failure.message, "Stale timestamp");
+  EXPECT_EQ(ServerTime(kAgent, refused.failure.www_authenticate), 1'700'000'000);
+  EXPECT_EQ(ServerTime({"agent-1", "other key"}, refused.failure.www_authenticate), std::nullopt);
+  std::string forged = refused.failure.www_authenticate;
+  forged.replace(forged.find("ts=\"") + 4, 10, "1800000000");
+  EXPECT_EQ(ServerTime(kAgent, forged), std::nullopt);
+  EXPECT_EQ(ServerTime(kAgent, "Hawk error=\"Unknown credentials\""), std::nullopt);
+  EXPECT_EQ(ServerTime(kAgent, "Hawk ts=\"-5\", tsm=\"x\""), std::nullopt);
+}
+
 TEST(HawkClient, NoncesAreFreshAndPlain) {
   std::string a = NewNonce(), b = NewNonce();
   EXPECT_NE(a, b);

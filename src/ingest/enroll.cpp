@@ -5,7 +5,7 @@
 #include <array>
 
 #include "crypto/crypto.hpp"
-#include "net/ip_address.hpp"
+#include "ingest/host_fields.hpp"
 #include "telemetry/agents.hpp"
 #include "telemetry/v2_time.hpp"
 #include "telemetry/v2_write.hpp"
@@ -19,52 +19,10 @@ constexpr std::array<std::string_view, 12> kRequestKeys = {
     "hostname", "machineId", "name",       "description", "kernel", "osVersion",
     "version",  "agentType", "ipAddresses", "instanceId", "tags",   "rulesets"};
 
-bool Printable(std::string_view s) {
-  for (unsigned char c : s) {
-    if (c < 0x20 || c == 0x7f) return false;
-  }
-  return true;
-}
-
-Result<std::optional<std::string>> Text(const json::object& o, const char* key, size_t max) {
-  const json::value* v = o.if_contains(key);
-  if (!v || v->is_null()) return std::optional<std::string>();
-  if (!v->is_string() || v->get_string().empty() || v->get_string().size() > max || !Printable(v->get_string())) {
-    return Error::Invalid(std::string("'") + key + "' must be a string of 1 to " + std::to_string(max) +
-                          " printable characters");
-  }
-  return std::optional<std::string>(std::string(v->get_string()));
-}
-
 Result<std::string> Required(const json::object& o, const char* key, size_t max) {
-  RAMPART_TRY(text, Text(o, key, max));
+  RAMPART_TRY(text, HostText(o, key, max));
   if (!text) return Error::Invalid(std::string("'") + key + "' is required");
   return std::string(*text);
-}
-
-Result<json::value> Addresses(const json::object& o) {
-  const json::value* v = o.if_contains("ipAddresses");
-  json::object out{{"private", json::array{}}, {"link_local", json::array{}}, {"public", json::array{}}};
-  if (!v || v->is_null()) return json::value(std::move(out));
-  const json::object* ips = v->if_object();
-  if (!ips) return Error::Invalid("'ipAddresses' must be an object of private, link_local and public lists");
-  for (const auto& [kind, list] : *ips) {
-    if (!out.contains(kind)) return Error::Invalid("'ipAddresses' has only private, link_local and public");
-    const json::array* a = list.if_array();
-    if (!a || a->size() > 64) return Error::Invalid("'ipAddresses." + std::string(kind) + "' must be a list of at most 64");
-    for (const auto& e : *a) {
-      if (!e.is_string() || !net::IpNetwork::ParseHostOrNetwork(e.get_string())) {
-        // An interface address keeps its prefix length ("10.0.0.5/24"): the host part is not zeroed.
-        const std::string_view text = e.is_string() ? std::string_view(e.get_string()) : std::string_view();
-        const size_t slash = text.find('/');
-        if (text.empty() || !net::IpAddress::Parse(text.substr(0, slash))) {
-          return Error::Invalid("'ipAddresses." + std::string(kind) + "' must hold addresses (with an optional /prefix)");
-        }
-      }
-    }
-    out[kind] = *a;
-  }
-  return json::value(std::move(out));
 }
 
 Result<json::value> Tags(const json::object& o) {
@@ -133,17 +91,17 @@ Result<Enrolled> Enroller::Enroll(const store::DeployKeyRecord& dk, std::string_
   RAMPART_TRY(hostname, Required(o, "hostname", 253));
   RAMPART_TRY(machine_id, Required(o, "machineId", 128));
   if (machine_id.size() < 8) return Error::Invalid("'machineId' must have at least 8 characters");
-  RAMPART_TRY(name, Text(o, "name", 253));
-  RAMPART_TRY(description, Text(o, "description", 1000));
-  RAMPART_TRY(kernel, Text(o, "kernel", 200));
-  RAMPART_TRY(os_version, Text(o, "osVersion", 200));
-  RAMPART_TRY(version, Text(o, "version", 64));
-  RAMPART_TRY(agent_type, Text(o, "agentType", 16));
+  RAMPART_TRY(name, HostText(o, "name", 253));
+  RAMPART_TRY(description, HostText(o, "description", 1000));
+  RAMPART_TRY(kernel, HostText(o, "kernel", 200));
+  RAMPART_TRY(os_version, HostText(o, "osVersion", 200));
+  RAMPART_TRY(version, HostText(o, "version", 64));
+  RAMPART_TRY(agent_type, HostText(o, "agentType", 16));
   if (agent_type && *agent_type != "investigate" && *agent_type != "monitor") {
     return Error::Invalid("'agentType' must be investigate or monitor");
   }
-  RAMPART_TRY(instance_id, Text(o, "instanceId", 128));
-  RAMPART_TRY(addresses, Addresses(o));
+  RAMPART_TRY(instance_id, HostText(o, "instanceId", 128));
+  RAMPART_TRY(addresses, HostAddresses(o));
   RAMPART_TRY(tags, Tags(o));
   RAMPART_TRY(rulesets, Rulesets(store_, dk.org_id, o));
 

@@ -1,9 +1,13 @@
 #include "ingest/liveness.hpp"
 
+#include <algorithm>
+#include <iterator>
+
 #include <boost/json.hpp>
 
 #include <set>
 
+#include "ingest/host_fields.hpp"
 #include "telemetry/v2_time.hpp"
 #include "telemetry/v2_write.hpp"
 
@@ -80,6 +84,10 @@ bool SameModules(const json::object& a, const json::object& b) {
   return true;
 }
 
+// The facts a heartbeat may update, with the limits enrollment applies to them.
+constexpr std::pair<const char*, size_t> kHostTexts[] = {
+    {"hostname", 253}, {"kernel", 200}, {"osVersion", 200}, {"version", 64}, {"instanceId", 128}};
+
 Result<json::object> Host(const json::object& body) {
   json::object out;
   const json::value* h = body.if_contains("host");
@@ -87,11 +95,17 @@ Result<json::object> Host(const json::object& body) {
   const json::object* ho = h->if_object();
   if (!ho) return Error::Invalid("'host' must be an object");
   for (const auto& [k, v] : *ho) {
-    if (k != "hostname" && k != "kernel" && k != "osVersion" && k != "version" && k != "instanceId") {
-      return Error::Invalid("unknown host field '" + std::string(k.substr(0, 64)) + "'");
-    }
-    if (!ShortString(&v, 253) || v.get_string().empty()) return Error::Invalid("host '" + std::string(k) + "' must be a string");
-    out[k] = v;
+    const bool known = k == "ipAddresses" || std::any_of(std::begin(kHostTexts), std::end(kHostTexts),
+                                                         [&](const auto& t) { return k == t.first; });
+    if (!known) return Error::Invalid("unknown host field '" + std::string(k.substr(0, 64)) + "'");
+  }
+  for (const auto& [key, max] : kHostTexts) {
+    RAMPART_TRY(text, HostText(*ho, key, max));
+    if (text) out[key] = *text;
+  }
+  if (ho->contains("ipAddresses")) {
+    RAMPART_TRY(addresses, HostAddresses(*ho));
+    out["ipAddresses"] = std::move(addresses);
   }
   return out;
 }

@@ -191,6 +191,28 @@ TEST_F(IngestTest, SilentAgentsGoOffline) {
   EXPECT_EQ(live.Heartbeat(*agent, R"({"extra":1})").error().code, Errc::kInvalid);
 }
 
+TEST_F(IngestTest, HeartbeatsUpdateAddressesCheckedLikeEnrollment) {
+  auto e = EnrollHost("machine-0001");
+  auto agent = Agent(e->agent_id);
+  Liveness live(*store_, directory_, clock_, 120000);
+  ASSERT_TRUE(live.Prime());
+  ASSERT_TRUE(live.Heartbeat(*agent, R"({"host":{"ipAddresses":{"private":["10.1.2.3/24"],"public":["2001:db8::5/64"]}}})"));
+  ASSERT_EQ(*live.Flush(), 1u);
+  auto doc = json::parse((*store_->GetAgent(kOrg, e->agent_id))->doc);
+  EXPECT_EQ(doc.at("ipAddresses").at("private").at(0).as_string(), "10.1.2.3/24");
+  EXPECT_EQ(doc.at("ipAddresses").at("public").at(0).as_string(), "2001:db8::5/64");
+  EXPECT_TRUE(doc.at("ipAddresses").at("link_local").as_array().empty());
+  for (const char* bad : {R"({"host":{"ipAddresses":{"private":["10.1.2.3/33"]}}})",
+                          R"({"host":{"ipAddresses":{"private":["10.1.2.3/"]}}})",
+                          R"({"host":{"ipAddresses":{"private":["10.1.2.3/-1"]}}})",
+                          R"({"host":{"ipAddresses":{"private":["fe80::1/129"]}}})",
+                          R"({"host":{"ipAddresses":{"site":[]}}})", R"({"host":{"ipAddresses":["10.0.0.1"]}})",
+                          R"({"host":{"hostname":"a\u0007b"}})", R"({"host":{"kernel":""}})",
+                          R"({"host":{"mac":"00:11"}})"}) {
+    EXPECT_EQ(live.Heartbeat(*agent, bad).error().code, Errc::kInvalid) << bad;
+  }
+}
+
 }  // namespace
 TEST_F(IngestTest, RoutineHeartbeatsAreWrittenAMinuteApartAndChangesAtOnce) {
   auto e = EnrollHost("machine-0001");

@@ -51,8 +51,26 @@ class Agent:
         h = {"Authorization": auth, **(headers or {})}
         if content_type:
             h["Content-Type"] = content_type
-        return (session or requests).request(method, self.base + path, data=body if method != "GET" else None,
+        resp = (session or requests).request(method, self.base + path, data=body if method != "GET" else None,
                                              headers=h, timeout=60)
+        resp.hawk_artifacts = (ts, nonce, method, target, u.hostname, str(u.port))
+        return resp
+
+    def reply_verifies(self, resp):
+        """True when the reply's Server-Authorization is the MAC of this request's artifacts with the
+        payload hash of the reply's body, under this agent's key (what a real agent checks)."""
+        header = resp.headers.get("Server-Authorization", "")
+        attrs = dict(part.strip().split("=", 1) for part in header[len("Hawk "):].split(",") if "=" in part)
+        attrs = {k: v.strip('"') for k, v in attrs.items()}
+        if not header.startswith("Hawk ") or "mac" not in attrs or "hash" not in attrs:
+            return False
+        ctype = resp.headers.get("Content-Type", "").split(";")[0].strip().lower()
+        if attrs["hash"] != payload_hash(ctype, resp.content):
+            return False
+        ts, nonce, method, target, host, port = resp.hawk_artifacts
+        norm = "hawk.1.response\n%s\n%s\n%s\n%s\n%s\n%s\n%s\n\n" % (ts, nonce, method, target, host, port, attrs["hash"])
+        mac = base64.b64encode(hmac.new(self.key.encode(), norm.encode(), hashlib.sha256).digest()).decode()
+        return hmac.compare_digest(mac, attrs["mac"])
 
     def send(self, events, seq=None, compress=True, **kw):
         """One batch; `seq` defaults to the next sequence number."""

@@ -63,9 +63,9 @@ class Server:
             m = re.search(r"dns listening on 127\.0\.0\.1:(\d+)", line)
             if m:
                 self.dns_port = int(m.group(1))
-            m = re.search(r"listening on http://127\.0\.0\.1:(\d+)", line)
+            m = re.search(r"listening on (https?)://127\.0\.0\.1:(\d+)", line)
             if m:
-                self.port = int(m.group(1))
+                self.scheme, self.port = m.group(1), int(m.group(2))
                 # Keep draining stdout (the log) into a file, so the server never blocks on a full pipe.
                 threading.Thread(target=self._drain, args=(self.proc.stdout,), daemon=True).start()
                 return self
@@ -84,7 +84,7 @@ class Server:
 
     @property
     def url(self):
-        return "http://127.0.0.1:%d" % self.port
+        return "%s://127.0.0.1:%d" % (getattr(self, "scheme", "http"), self.port)
 
     def stop(self, sig=signal.SIGTERM):
         if self.proc and self.proc.poll() is None:

@@ -98,3 +98,45 @@ def test_spooled_while_away_delivered_after_and_a_lost_ack_stored_once(tmp_path)
         proxy.close()
         log.close()
         print(open(tmp_path / "agent.log").read())
+
+
+def test_over_tls_the_agent_trusts_only_the_given_anchor(tmp_path):
+    """HTTPS end to end: enrollment with --ca-file verifies the server's certificate and name and the
+    agent then reports over TLS; without the anchor (the system store does not know this
+    self-signed certificate) and with an anchor for another name, enrollment is refused."""
+    def certificate(name, san):
+        cert, key = tmp_path / (name + ".pem"), tmp_path / (name + ".key")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                        "-nodes", "-keyout", str(key), "-out", str(cert), "-days", "2", "-subj", "/CN=" + name,
+                        "-addext", "subjectAltName=" + san], check=True, capture_output=True)
+        return cert, key
+    cert, key = certificate("loopback", "IP:127.0.0.1")
+    other, _ = certificate("elsewhere", "DNS:rampart.example")
+    s = Server(tmp_path / "data", ["--tls-cert", str(cert), "--tls-key", str(key), "--agent-flush-interval-s", "1"],
+               test_hooks=False).start()
+    assert s.url.startswith("https://")
+    s.admin("org", "create", "Acme")
+    deploy_key = s.admin("deploy-key", "create", "--org", "Acme")["key"]
+    state = str(tmp_path / "state")
+
+    def enroll(*extra):
+        return subprocess.run([AGENT, "enroll", "--server", s.url, "--deploy-key", deploy_key, "--state-dir", state,
+                               *extra], capture_output=True, text=True, timeout=60)
+    for refused in (enroll(), enroll("--ca-file", str(other))):
+        assert refused.returncode != 0 and "certificate verify failed" in refused.stderr, refused.stderr
+        assert not os.path.exists(os.path.join(state, "state"))
+    enrolled = enroll("--ca-file", str(cert))
+    assert enrolled.returncode == 0, enrolled.stderr
+    agent = subprocess.Popen([AGENT, "run", "--state-dir", state, "--no-audit"], stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+    try:
+        # `status` exits 0 once every module is healthy: the backend module is healthy only after
+        # a reply over TLS whose Server-Authorization verified.
+        def healthy():
+            out = subprocess.run([AGENT, "status", "--state-dir", state], capture_output=True, text=True)
+            return out.stdout if out.returncode == 0 else None
+        printed = wait_for(healthy, 30, "the agent connected over TLS")
+        assert "CONNECTED" in printed, printed
+    finally:
+        agent.send_signal(signal.SIGTERM)
+        agent.wait(timeout=30)
