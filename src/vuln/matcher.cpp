@@ -1,0 +1,68 @@
+#include "vuln/matcher.hpp"
+
+namespace rampart::vuln {
+
+namespace {
+
+std::string KeyOf(std::string_view release, std::string_view source) {
+  std::string key(release);
+  key.push_back('\0');
+  key.append(source);
+  return key;
+}
+
+}  // namespace
+
+std::shared_ptr<const FeedIndex> FeedIndex::Build(const std::vector<FeedEntry>& entries) {
+  auto index = std::make_shared<FeedIndex>();
+  for (const FeedEntry& e : entries) {
+    IndexedEntry ie{e.cve, std::nullopt, false, e.urgency, e.nodsa, e.notices};
+    if (e.fixed_version) {
+      ie.never_affected = *e.fixed_version == "0";
+      ie.fixed = DebVersion::Parse(*e.fixed_version);
+      if (!ie.fixed) continue;
+    }
+    index->by_key_[KeyOf(e.release, e.source)].push_back(std::move(ie));
+    ++index->size_;
+  }
+  return index;
+}
+
+const std::vector<IndexedEntry>& FeedIndex::For(std::string_view release, std::string_view source) const {
+  static const std::vector<IndexedEntry> kNone;
+  auto it = by_key_.find(KeyOf(release, source));
+  return it == by_key_.end() ? kNone : it->second;
+}
+
+std::pair<std::string, std::string> MatchKey(const InstalledPackage& p) {
+  const bool kernel_image = p.name.starts_with("linux-image-") && p.source != "linux";
+  if (kernel_image || p.source.starts_with("linux-signed-")) return {"linux", p.version};
+  return {p.source.empty() ? p.name : p.source, p.source_version.empty() ? p.version : p.source_version};
+}
+
+std::vector<Finding> Match(const FeedIndex& index, std::string_view release, const std::vector<InstalledPackage>& packages) {
+  std::vector<Finding> out;
+  for (const InstalledPackage& p : packages) {
+    auto [source, version] = MatchKey(p);
+    const std::vector<IndexedEntry>& entries = index.For(release, source);
+    if (entries.empty()) continue;
+    auto installed = DebVersion::Parse(version);
+    if (!installed) continue;
+    for (const IndexedEntry& e : entries) {
+      if (e.never_affected) continue;
+      if (e.fixed && Compare(*installed, *e.fixed) >= 0) continue;
+      out.push_back({e.cve, p.name, p.arch, p.version, source, version,
+                     e.fixed ? std::optional<std::string>(e.fixed->ToString()) : std::nullopt, e.urgency, e.notices});
+    }
+  }
+  return out;
+}
+
+Severity SeverityOf(std::string_view urgency) {
+  while (!urgency.empty() && (urgency.back() == '*' || urgency.back() == ' ')) urgency.remove_suffix(1);
+  if (urgency == "high" || urgency == "medium" || urgency == "low") return {std::string(urgency), ""};
+  if (urgency == "unimportant" || urgency == "end-of-life") return {"low", std::string(urgency)};
+  return {"medium", "not yet assigned"};
+}
+
+}  // namespace rampart::vuln

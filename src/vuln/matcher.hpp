@@ -1,0 +1,73 @@
+#pragma once
+// Matching installed packages against Debian security data, Debian's way (docs/vulnerabilities.md):
+// by (release codename, SOURCE package), never by binary or CPE names; affected when the
+// installed source version orders below the fixed version (deb_version.hpp), or when there is
+// no fix yet (reported as unfixed); a fixed version of "0" means the release was never affected.
+// Kernel images are matched as the `linux` source at the image's own version: their binary
+// comes from `linux-signed-<arch>`, whose version is not the kernel's.
+//
+// FeedIndex is an immutable snapshot built once per imported feed and shared by readers.
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "vuln/deb_version.hpp"
+#include "vuln/feed.hpp"
+
+namespace rampart::vuln {
+
+struct IndexedEntry {
+  std::string cve;
+  std::optional<DebVersion> fixed;  // nullopt: unfixed
+  bool never_affected = false;      // fixed_version "0"
+  std::string urgency;
+  bool nodsa = false;
+  std::vector<std::string> notices;
+};
+
+class FeedIndex {
+ public:
+  // Entries whose fixed_version does not parse are left out (the feed parsers refuse them).
+  static std::shared_ptr<const FeedIndex> Build(const std::vector<FeedEntry>& entries);
+  // The entries of one source package in one release (empty when none).
+  const std::vector<IndexedEntry>& For(std::string_view release, std::string_view source) const;
+  size_t size() const { return size_; }
+
+ private:
+  std::unordered_map<std::string, std::vector<IndexedEntry>> by_key_;
+  size_t size_ = 0;
+};
+
+struct InstalledPackage {
+  std::string name, arch, version, source, source_version;
+};
+
+// The (source, version) a package is matched by.
+std::pair<std::string, std::string> MatchKey(const InstalledPackage& p);
+
+struct Finding {
+  std::string cve;
+  std::string package, arch, version;  // the binary as installed
+  std::string source, source_version;  // what was compared (MatchKey)
+  std::optional<std::string> fixed_version;  // nullopt: unfixed
+  std::string urgency;
+  std::vector<std::string> notices;
+};
+
+// Every vulnerability of `packages` on a host of `release`. Versions that do not parse match
+// nothing (an inventory is checked before it is stored).
+std::vector<Finding> Match(const FeedIndex& index, std::string_view release, const std::vector<InstalledPackage>& packages);
+
+// Threat Stack's severity from Debian's urgency: high, medium, low; `unimportant` and
+// `end-of-life` are low (and say so in `note`); untriaged ("not yet assigned", "") is medium.
+// A trailing "**" (the tracker's "from the NVD score") is dropped.
+struct Severity {
+  std::string level;  // "low" | "medium" | "high"
+  std::string note;   // "unimportant", "end-of-life", "not yet assigned", or ""
+};
+Severity SeverityOf(std::string_view urgency);
+
+}  // namespace rampart::vuln
