@@ -189,14 +189,17 @@ struct VulnRecord {
   int64_t created_at_ms = 0;
   bool suppressed = false;
   bool has_notices = false;
-  std::string package;  // the reported package's name (without version)
-  std::string doc = {};
+  std::string package;  // the reported package's name (without version); a matched CVE's source
+  std::string doc = {};  // "" for a matched CVE: telemetry builds it from the findings
+  std::string origin = "imported";  // "imported" (rampart admin import) | "matched" (V15 findings)
+  bool unfixed = false;             // matched: some finding has no fix yet
 };
 
 struct VulnQuery {
   std::string org_id = {};
   std::optional<bool> suppressed = {}, has_notices = {};
   std::optional<std::string> agent_id = {}, package = {};
+  std::optional<bool> unfixed = {};  // set: only matched CVEs, with or without a fix
   std::optional<std::pair<int64_t, std::string>> after = {};
   int64_t limit = 100;
 };

@@ -10,6 +10,8 @@
 #include "base/result.hpp"
 #include "store/agent_records.hpp"
 #include "store/records.hpp"
+#include "store/vuln_records.hpp"
+#include "vuln/feed.hpp"
 
 namespace rampart::store {
 
@@ -221,6 +223,42 @@ class WebhookStore {
   virtual Result<void> TrimDeliveries(int64_t before_ms) = 0;
 };
 
+// Debian security feeds, hosts' package inventories and the findings of matching them
+// (docs/vulnerabilities.md). A feed is imported in three steps so a 50 MB feed never holds the
+// writer for long: StageFeed (a history row, not current), AddFeedEntries in batches (invisible
+// to readers), ActivateFeed (one short transaction: it becomes the current feed and the older
+// feeds' entries go). Entries of a feed that never became current are dropped by the next import.
+class VulnStore {
+ public:
+  virtual ~VulnStore() = default;
+  virtual Result<int64_t> StageFeed(const FeedRecord& meta) = 0;
+  virtual Result<void> AddFeedEntries(int64_t feed_id, const std::vector<vuln::FeedEntry>& entries) = 0;
+  // NotFound when no such staged feed; `entries` is recorded on its row.
+  virtual Result<void> ActivateFeed(int64_t feed_id, int64_t entries) = 0;
+  virtual Result<std::optional<FeedRecord>> CurrentFeed() = 0;
+  // Every import, newest first.
+  virtual Result<std::vector<FeedRecord>> ListFeeds() = 0;
+  // The feed's entries without their descriptions (matching does not need them).
+  virtual Result<std::vector<vuln::FeedEntry>> FeedEntries(int64_t feed_id) = 0;
+  // A vulnerability's description in the feed ("" when none).
+  virtual Result<std::string> FeedDescription(int64_t feed_id, const std::string& cve) = 0;
+
+  // Stores an inventory: with `full` the agent's packages become `upserted`; otherwise
+  // `upserted` are added or replaced and `removed` (by name and arch) deleted.
+  virtual Result<void> PutInventory(const InventoryRecord& inv, bool full, const std::vector<PackageRecord>& upserted,
+                                    const std::vector<PackageRecord>& removed) = 0;
+  virtual Result<std::optional<InventoryRecord>> GetInventory(const std::string& agent_id) = 0;
+  // Every stored inventory, by agent id.
+  virtual Result<std::vector<InventoryRecord>> ListInventories() = 0;
+  virtual Result<std::vector<PackageRecord>> PackagesOf(const std::string& agent_id) = 0;
+
+  // Replaces findings (FindingsUpdate) and keeps the organization's matched CVEs in step, in one
+  // transaction.
+  virtual Result<void> ReplaceFindings(const FindingsUpdate& u) = 0;
+  // The organization's findings of these CVEs, by CVE, agent and package.
+  virtual Result<std::vector<FindingRecord>> FindingsOf(const std::string& org_id, const std::vector<std::string>& cves) = 0;
+};
+
 class Store : public OrgStore,
               public ChangeLog,
               public ListStore,
@@ -228,7 +266,8 @@ class Store : public OrgStore,
               public V2Store,
               public EnforcementStore,
               public AgentStore,
-              public WebhookStore {};
+              public WebhookStore,
+              public VulnStore {};
 
 struct SqliteOptions {
   std::string path;       // file path, or ":memory:" for a private in-memory database

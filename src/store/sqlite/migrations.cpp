@@ -470,6 +470,85 @@ CREATE TABLE webhook_deliveries (
 CREATE INDEX webhook_deliveries_due ON webhook_deliveries(status, next_at_ms);
 CREATE INDEX webhook_deliveries_hook ON webhook_deliveries(webhook_id, id);
 )sql",
+    // V15: vulnerability matching. Imported Debian security feeds (every import kept as history;
+    // only the current one keeps entries), hosts' package inventories, the findings of matching
+    // them, and per organization one row per matched CVE (the page key of /v2/vulnerabilities).
+    // Imported vulnerabilities say so.
+    R"sql(
+CREATE TABLE vuln_feeds (
+  id INTEGER PRIMARY KEY,
+  format TEXT NOT NULL,
+  name TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  bytes INTEGER NOT NULL,
+  feed_date TEXT NOT NULL,
+  imported_at_ms INTEGER NOT NULL,
+  imported_by TEXT NOT NULL,
+  entries INTEGER NOT NULL,
+  is_current INTEGER NOT NULL CHECK (is_current IN (0, 1))
+);
+CREATE UNIQUE INDEX vuln_feeds_current ON vuln_feeds(is_current) WHERE is_current = 1;
+CREATE TABLE vuln_feed_entries (
+  feed_id INTEGER NOT NULL,
+  release TEXT NOT NULL,
+  source TEXT NOT NULL,
+  cve TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('resolved', 'open')),
+  fixed_version TEXT,
+  urgency TEXT NOT NULL,
+  nodsa INTEGER NOT NULL CHECK (nodsa IN (0, 1)),
+  notices TEXT NOT NULL,
+  description TEXT NOT NULL,
+  PRIMARY KEY (feed_id, release, source, cve)
+) WITHOUT ROWID;
+CREATE INDEX vuln_feed_entries_cve ON vuln_feed_entries(feed_id, cve);
+CREATE TABLE agent_inventories (
+  agent_id TEXT PRIMARY KEY,
+  org_id TEXT NOT NULL REFERENCES organizations(id),
+  codename TEXT NOT NULL,
+  version_id TEXT NOT NULL,
+  updated_at_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE agent_packages (
+  agent_id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  arch TEXT NOT NULL,
+  version TEXT NOT NULL,
+  source TEXT NOT NULL,
+  source_version TEXT NOT NULL,
+  status TEXT NOT NULL,
+  PRIMARY KEY (agent_id, name, arch)
+) WITHOUT ROWID;
+CREATE TABLE vuln_findings (
+  org_id TEXT NOT NULL REFERENCES organizations(id),
+  cve TEXT NOT NULL,
+  agent_id TEXT NOT NULL,
+  package TEXT NOT NULL,
+  arch TEXT NOT NULL,
+  version TEXT NOT NULL,
+  source TEXT NOT NULL,
+  source_version TEXT NOT NULL,
+  fixed_version TEXT,
+  urgency TEXT NOT NULL,
+  notices TEXT NOT NULL,
+  release TEXT NOT NULL,
+  feed_id INTEGER NOT NULL,
+  first_seen_ms INTEGER NOT NULL,
+  PRIMARY KEY (org_id, cve, agent_id, package, arch)
+) WITHOUT ROWID;
+CREATE INDEX vuln_findings_agent ON vuln_findings(agent_id, package, arch);
+CREATE TABLE matched_cves (
+  org_id TEXT NOT NULL REFERENCES organizations(id),
+  cve TEXT NOT NULL,
+  first_seen_ms INTEGER NOT NULL,
+  source TEXT NOT NULL,
+  unfixed INTEGER NOT NULL CHECK (unfixed IN (0, 1)),
+  has_notices INTEGER NOT NULL CHECK (has_notices IN (0, 1)),
+  PRIMARY KEY (org_id, cve)
+) WITHOUT ROWID;
+CREATE INDEX matched_cves_page ON matched_cves(org_id, first_seen_ms DESC, cve DESC);
+UPDATE vulnerabilities SET doc = json_set(doc, '$.origin', 'imported');
+)sql",
 };
 
 }  // namespace

@@ -80,14 +80,28 @@ inline constexpr const char* kPutVulnerability =
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(org_id, cve) DO UPDATE SET"
     " created_at_ms = excluded.created_at_ms, is_suppressed = excluded.is_suppressed,"
     " has_notices = excluded.has_notices, package = excluded.package, doc = excluded.doc";
+// Imported vulnerabilities and matched ones (V15) as one keyset-paged set. A CVE that matching
+// found hides the imported record of the same number (the evidence wins). A matched CVE is
+// suppressed while a suppression object names it; its doc is built by telemetry from findings.
 #define RAMPART_SELECT_VULN \
-  "SELECT org_id, cve, created_at_ms, is_suppressed, has_notices, package, doc FROM vulnerabilities "
+  "SELECT u.org_id, u.cve, u.created_at_ms, u.is_suppressed, u.has_notices, u.package, u.doc, u.origin, u.unfixed" \
+  " FROM (SELECT org_id, cve, created_at_ms, is_suppressed, has_notices, package, doc, 'imported' AS origin," \
+  " 0 AS unfixed FROM vulnerabilities v WHERE v.org_id = ?1" \
+  " AND NOT EXISTS (SELECT 1 FROM matched_cves m WHERE m.org_id = ?1 AND m.cve = v.cve)" \
+  " UNION ALL SELECT org_id, cve, first_seen_ms, EXISTS (SELECT 1 FROM v2_objects o WHERE o.org_id = ?1" \
+  " AND o.kind = 'suppression' AND o.parent_id = m.cve), has_notices, source, '', 'matched', unfixed" \
+  " FROM matched_cves m WHERE m.org_id = ?1) AS u "
 inline constexpr const char* kListVulnerabilities = RAMPART_SELECT_VULN
-    "WHERE org_id = ?1 AND (?2 IS NULL OR is_suppressed = ?2) AND (?3 IS NULL OR has_notices = ?3)"
-    " AND (?4 IS NULL OR EXISTS (SELECT 1 FROM json_each(doc, '$.agents') WHERE json_extract(value, '$.agentId') = ?4))"
-    " AND (?5 IS NULL OR package = ?5) AND (created_at_ms, cve) < (?6, ?7)"
-    " ORDER BY created_at_ms DESC, cve DESC LIMIT ?8";
-inline constexpr const char* kGetVulnerability = RAMPART_SELECT_VULN "WHERE org_id = ?1 AND cve = ?2";
+    "WHERE (?2 IS NULL OR u.is_suppressed = ?2) AND (?3 IS NULL OR u.has_notices = ?3)"
+    " AND (?4 IS NULL OR (u.origin = 'imported' AND EXISTS (SELECT 1 FROM json_each(u.doc, '$.agents')"
+    " WHERE json_extract(value, '$.agentId') = ?4)) OR (u.origin = 'matched' AND EXISTS (SELECT 1 FROM"
+    " vuln_findings f WHERE f.org_id = ?1 AND f.cve = u.cve AND f.agent_id = ?4)))"
+    " AND (?5 IS NULL OR u.package = ?5 OR (u.origin = 'matched' AND EXISTS (SELECT 1 FROM vuln_findings f"
+    " WHERE f.org_id = ?1 AND f.cve = u.cve AND f.package = ?5)))"
+    " AND (?9 IS NULL OR (u.origin = 'matched' AND u.unfixed = ?9))"
+    " AND (u.created_at_ms, u.cve) < (?6, ?7)"
+    " ORDER BY u.created_at_ms DESC, u.cve DESC LIMIT ?8";
+inline constexpr const char* kGetVulnerability = RAMPART_SELECT_VULN "WHERE u.cve = ?2";
 #undef RAMPART_SELECT_VULN
 inline constexpr const char* kSetSuppressed =
     "UPDATE vulnerabilities SET is_suppressed = ?3,"

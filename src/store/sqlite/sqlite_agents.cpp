@@ -8,6 +8,7 @@
 #include "store/sqlite/agent_queries.hpp"
 #include "store/sqlite/queries.hpp"
 #include "store/sqlite/sqlite_orgs.hpp"
+#include "store/sqlite/sqlite_vulns.hpp"
 #include "store/sqlite/sqlite_rules.hpp"
 #include "store/sqlite/sqlite_v2.hpp"
 #include "store/sqlite/sqlite_webhooks.hpp"
@@ -143,6 +144,8 @@ Result<bool> SqliteAgents::RevokeAgent(const std::string& org_id, const std::str
   if (!revoked) return false;
   Stmt off(db, q::kAgentOffline);
   RAMPART_CHECK(off.Bind(1, org_id).Bind(2, agent_id).Run());
+  // It reports nothing any more: its packages' findings would be stale forever.
+  RAMPART_CHECK(ForgetAgentInventory(db, org_id, agent_id));
   RAMPART_CHECK(AppendChange(db, change_topic::kAgent, agent_id));
   RAMPART_CHECK(InsertV2Audit(db, audit));
   RAMPART_CHECK(txn.Commit());

@@ -15,6 +15,7 @@
 #include "store/sqlite/sqlite_enforcement.hpp"
 #include "store/sqlite/sqlite_orgs.hpp"
 #include "store/sqlite/sqlite_v2.hpp"
+#include "store/sqlite/sqlite_vulns.hpp"
 #include "store/sqlite/sqlite_webhooks.hpp"
 #include "store/sqlite/sqlite_db.hpp"
 #include "store/store.hpp"
@@ -404,10 +405,31 @@ class SqliteStore final : public Store {
   }
   Result<void> TrimDeliveries(int64_t before) override { return webhooks_.TrimDeliveries(before); }
 
+  // VulnStore: see sqlite_vulns.cpp.
+  Result<int64_t> StageFeed(const FeedRecord& m) override { return vulns_.StageFeed(m); }
+  Result<void> AddFeedEntries(int64_t id, const std::vector<vuln::FeedEntry>& e) override { return vulns_.AddFeedEntries(id, e); }
+  Result<void> ActivateFeed(int64_t id, int64_t entries) override { return vulns_.ActivateFeed(id, entries); }
+  Result<std::optional<FeedRecord>> CurrentFeed() override { return vulns_.CurrentFeed(); }
+  Result<std::vector<FeedRecord>> ListFeeds() override { return vulns_.ListFeeds(); }
+  Result<std::vector<vuln::FeedEntry>> FeedEntries(int64_t id) override { return vulns_.FeedEntries(id); }
+  Result<std::string> FeedDescription(int64_t id, const std::string& cve) override { return vulns_.FeedDescription(id, cve); }
+  Result<void> PutInventory(const InventoryRecord& inv, bool full, const std::vector<PackageRecord>& up,
+                            const std::vector<PackageRecord>& removed) override {
+    return vulns_.PutInventory(inv, full, up, removed);
+  }
+  Result<std::optional<InventoryRecord>> GetInventory(const std::string& a) override { return vulns_.GetInventory(a); }
+  Result<std::vector<InventoryRecord>> ListInventories() override { return vulns_.ListInventories(); }
+  Result<std::vector<PackageRecord>> PackagesOf(const std::string& a) override { return vulns_.PackagesOf(a); }
+  Result<void> ReplaceFindings(const FindingsUpdate& u) override { return vulns_.ReplaceFindings(u); }
+  Result<std::vector<FindingRecord>> FindingsOf(const std::string& org, const std::vector<std::string>& cves) override {
+    return vulns_.FindingsOf(org, cves);
+  }
+
  private:
   sqlite::Connections c_;
   sqlite::SqliteAgents agents_{c_};
   sqlite::SqliteWebhooks webhooks_{c_};
+  sqlite::SqliteVulns vulns_{c_};
   sqlite::SqliteV2 v2_{c_};
   sqlite::SqliteEnforcement enforcement_{c_};
   sqlite::SqliteOrgs orgs_{c_};

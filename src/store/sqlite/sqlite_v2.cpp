@@ -13,7 +13,7 @@ namespace {
 ObjectRecord ReadObject(const Stmt& s) { return {s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Int(4), s.Text(5)}; }
 
 VulnRecord ReadVuln(const Stmt& s) {
-  return {s.Text(0), s.Text(1), s.Int(2), s.Int(3) != 0, s.Int(4) != 0, s.Text(5), s.Text(6)};
+  return {s.Text(0), s.Text(1), s.Int(2), s.Int(3) != 0, s.Int(4) != 0, s.Text(5), s.Text(6), s.Text(7), s.Int(8) != 0};
 }
 
 std::optional<int64_t> OptBool(const std::optional<bool>& b) {
@@ -119,7 +119,7 @@ Result<std::vector<VulnRecord>> SqliteV2::ListVulnerabilities(const VulnQuery& v
   Stmt s(db, q::kListVulnerabilities);
   auto upper = KeysetUpper(std::nullopt, vq.after);
   s.Bind(1, vq.org_id).Bind(2, OptBool(vq.suppressed)).Bind(3, OptBool(vq.has_notices)).Bind(4, vq.agent_id);
-  s.Bind(5, vq.package).Bind(6, upper.first).Bind(7, upper.second).Bind(8, vq.limit);
+  s.Bind(5, vq.package).Bind(6, upper.first).Bind(7, upper.second).Bind(8, vq.limit).Bind(9, OptBool(vq.unfixed));
   return CollectRows<VulnRecord>(s, ReadVuln);
 }
 
