@@ -15,6 +15,7 @@
 #include "ingest/deploy_keys.hpp"
 #include "ingest/enroll.hpp"
 #include "ingest/liveness.hpp"
+#include "telemetry/vuln_matching.hpp"
 #include "ingest/pipeline.hpp"
 #include "ratelimit/limiter.hpp"
 
@@ -26,6 +27,7 @@ struct IngestDeps {
   ingest::Enroller& enroller;
   ingest::Pipeline& pipeline;
   ingest::Liveness& liveness;
+  telemetry::VulnMatcher& vulns;     // package inventories
   store::AgentStore& events;         // the rule test reads recent events
   ratelimit::Limiter& ip_limit;      // per client address, before anything else
   ratelimit::Limiter& enroll_limit;  // per deploy key
@@ -35,6 +37,7 @@ struct IngestDeps {
   const Clock& clock;
   int64_t skew_ms = 60000;
   uint64_t max_batch_body_bytes = 4 * 1024 * 1024;  // compressed, as sent
+  size_t max_inflated_bytes = 16 * 1024 * 1024;      // an inventory, once inflated
 };
 
 bool IsIngestPath(const std::vector<std::string_view>& segments);

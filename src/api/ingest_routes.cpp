@@ -9,6 +9,7 @@
 #include "api/query.hpp"
 #include "base/strings.hpp"
 #include "alerting/webhooks.hpp"
+#include "ingest/inventory.hpp"
 #include "ingest/rule_test.hpp"
 #include "telemetry/v2_write.hpp"
 
@@ -46,12 +47,11 @@ Result<int64_t> SeqOf(const Call& c) {
   return seq;
 }
 
-Result<bool> Gzipped(const http::Request& req) {
+// Whether the body is gzip-compressed; UnsupportedMediaType for another type or encoding.
+Result<bool> Encoded(const http::Request& req, std::string_view type, const char* says) {
   std::string_view ct = req[field::content_type];
   if (const size_t semi = ct.find(';'); semi != std::string_view::npos) ct = ct.substr(0, semi);
-  if (!(AsciiLower(Trim(ct)) == "application/x-ndjson")) {
-    return Error{Errc::kUnsupportedMediaType, Reason::kNone, "a batch is sent as application/x-ndjson"};
-  }
+  if (!(AsciiLower(Trim(ct)) == type)) return Error{Errc::kUnsupportedMediaType, Reason::kNone, says};
   const std::string_view enc = Trim(req[field::content_encoding]);
   if (enc.empty() || AsciiLower(enc) == "identity") return false;
   if (AsciiLower(enc) == "gzip") return true;
@@ -64,7 +64,7 @@ void AddAgentRoutes(http::Router<Route>& r, IngestDeps& d) {
          .max_body_bytes = d.max_batch_body_bytes, .fn = [&d](Call& c) -> Result<Reply> {
            RAMPART_TRY(agent, AgentOf(c, d));
            RAMPART_TRY(seq, SeqOf(c));
-           RAMPART_TRY(gzip, Gzipped(c.req));
+           RAMPART_TRY(gzip, Encoded(c.req, "application/x-ndjson", "a batch is sent as application/x-ndjson"));
            RAMPART_TRY(ack, d.pipeline.Ingest(*agent, seq, c.req.body(), gzip));
            return Json(json::serialize(json::object{{"ack", ack.seq},
                                                     {"accepted", ack.accepted},
@@ -80,6 +80,20 @@ void AddAgentRoutes(http::Router<Route>& r, IngestDeps& d) {
            auto agent = d.keys.Find(c.principal->id, false);
            if (!agent) return std::nullopt;
            return HeartbeatOf(c, d, std::move(agent));
+         }});
+  r.Add(http::Verb::post, "/ingest/v1/inventory",
+        {.name = "ingest.inventory", .access = Access::kWrite, .runs = Runs::kBlocking,
+         .max_body_bytes = d.max_batch_body_bytes, .fn = [&d](Call& c) -> Result<Reply> {
+           RAMPART_TRY(agent, AgentOf(c, d));
+           RAMPART_TRY(gzip, Encoded(c.req, "application/json", "an inventory is sent as application/json"));
+           RAMPART_TRY(update, ingest::DecodeInventory(c.req.body(), gzip, d.max_inflated_bytes));
+           update.org_id = agent->org_id;
+           update.agent_id = agent->agent_id;
+           RAMPART_TRY(out, d.vulns.Inventory(update));
+           return Json(json::serialize(json::object{{"stored", !out.need_full},
+                                                    {"needFull", out.need_full},
+                                                    {"packages", out.packages},
+                                                    {"findings", out.findings}}));
          }});
   r.Add(http::Verb::get, "/ingest/v1/config",
         {.name = "ingest.config", .access = Access::kRead, .runs = Runs::kBlocking, .fn = [&d](Call& c) -> Result<Reply> {

@@ -58,7 +58,7 @@ void AddVulnRoutes(http::Router<Route>& r, V2Deps& d) {
   auto params = [](Call& c) {
     return telemetry::VulnParams{QueryParam(c.req, "status"), QueryParam(c.req, "agentId"),
                                  QueryParam(c.req, "hasSecurityNotices"), QueryParam(c.req, "active"),
-                                 QueryParam(c.req, "token")};
+                                 QueryParam(c.req, "token"), QueryParam(c.req, "unfixed")};
   };
   r.Add(http::Verb::get, "/v2/vulnerabilities", Read("v2.vulns.list", [&d, params](Call& c) {
           return d.telemetry.Vulnerabilities(c.principal->org_id, params(c));

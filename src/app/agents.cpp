@@ -55,10 +55,12 @@ Result<std::unique_ptr<Agents>> Agents::Create(const Config& cfg, store::Store& 
   a->pipeline_ = std::make_unique<ingest::Pipeline>(store, clock, pc);
   a->liveness_ = std::make_unique<ingest::Liveness>(store, directory, clock, cfg.agent_offline_after_s * 1000);
   RAMPART_CHECK(a->liveness_->Prime());
+  a->vulns_ = std::make_unique<telemetry::VulnMatcher>(store, clock);
+  RAMPART_CHECK(a->vulns_->Refresh());
   a->deps_ = std::make_unique<api::IngestDeps>(api::IngestDeps{
-      *a->deploy_keys_, *a->keys_, *a->enroller_, *a->pipeline_, *a->liveness_, store, *a->ip_limit_,
+      *a->deploy_keys_, *a->keys_, *a->enroller_, *a->pipeline_, *a->liveness_, *a->vulns_, store, *a->ip_limit_,
       *a->enroll_limit_, *a->agent_limit_, *a->org_limit_, nonces, clock, cfg.hawk_skew_s * 1000,
-      static_cast<uint64_t>(cfg.ingest_max_batch_bytes)});
+      static_cast<uint64_t>(cfg.ingest_max_batch_bytes), static_cast<size_t>(cfg.ingest_max_inflated_bytes)});
   a->pool_ = &pool;
   a->log_ = std::move(log);
   a->tls_client_ = std::make_unique<boost::asio::ssl::context>(boost::asio::ssl::context::tls_client);
@@ -98,6 +100,21 @@ boost::asio::awaitable<void> Agents::DeliveryLoop(const std::atomic<bool>& stopp
     if (stopping.load()) break;
     auto round = co_await dispatcher_->Round();
     if (!round) log_->warn("webhook deliveries: {}", EscapeForLog(round.error().detail));
+  }
+}
+
+boost::asio::awaitable<void> Agents::FeedLoop(const std::atomic<bool>& stopping) {
+  while (!stopping.load()) {
+    co_await Sleep(std::chrono::milliseconds(10000));
+    if (stopping.load()) break;
+    auto loaded = co_await RunBlocking(*pool_, [this] { return vulns_->Refresh(); });
+    if (!loaded) {
+      log_->warn("loading the vulnerability feed failed: {}", EscapeForLog(loaded.error().detail));
+    } else if (*loaded) {
+      const auto feed = vulns_->feed();
+      log_->info("vulnerability feed {} ({}, {} entries) loaded and matched", feed->id, EscapeForLog(feed->name),
+                 feed->entries);
+    }
   }
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 // Composition of the agents side: deploy keys, enrollment, the agents' keys, the ingest pipeline
 // (rules engine per organization) and liveness, with the ingest surface's limiters; alert delivery
-// (webhooks); and the periodic work — liveness flushes, the delivery queue, retention. Every
+// (webhooks); vulnerability matching of the agents' package inventories; and the periodic work —
+// liveness flushes, the delivery queue, the feed check, retention. Every
 // organization gets its Base Rule Set once.
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ssl/context.hpp>
@@ -18,6 +19,7 @@
 #include "ratelimit/keyed_limiter.hpp"
 #include "store/store.hpp"
 #include "telemetry/agent_directory.hpp"
+#include "telemetry/vuln_matching.hpp"
 
 namespace rampart::app {
 
@@ -37,6 +39,10 @@ class Agents {
   // agent_flush_interval_s, the webhook queue every second.
   boost::asio::awaitable<void> FlushLoop(const std::atomic<bool>& stopping);
   boost::asio::awaitable<void> DeliveryLoop(const std::atomic<bool>& stopping);
+  // Every 10 s: a Debian security feed made current since (by `rampart admin vulnfeed import`,
+  // maybe in another process) is loaded and the inventories it changes are matched again.
+  boost::asio::awaitable<void> FeedLoop(const std::atomic<bool>& stopping);
+  telemetry::VulnMatcher& vulns() { return *vulns_; }
   // Blocking: drops events, batch marks and alerts past their retention.
   Result<store::RetentionOutcome> ApplyRetention();
   // rampart_ingest_* lines for /metrics.
@@ -53,6 +59,7 @@ class Agents {
   std::unique_ptr<ingest::Enroller> enroller_;
   std::unique_ptr<ingest::Pipeline> pipeline_;
   std::unique_ptr<ingest::Liveness> liveness_;
+  std::unique_ptr<telemetry::VulnMatcher> vulns_;
   std::unique_ptr<api::IngestDeps> deps_;
   boost::asio::thread_pool* pool_ = nullptr;
   std::shared_ptr<spdlog::logger> log_;

@@ -374,6 +374,7 @@ void App::Run() {
   asio::co_spawn(impl_->ioc(), impl_->ChangeWatcher(), asio::detached);
   asio::co_spawn(impl_->ioc(), impl_->agents_side->FlushLoop(impl_->stopping), asio::detached);
   asio::co_spawn(impl_->ioc(), impl_->agents_side->DeliveryLoop(impl_->stopping), asio::detached);
+  asio::co_spawn(impl_->ioc(), impl_->agents_side->FeedLoop(impl_->stopping), asio::detached);
   std::vector<std::thread> threads;
   for (size_t i = 1; i < impl_->iocs.size(); ++i) threads.emplace_back([io = impl_->iocs[i].get()] { io->run(); });
   impl_->ioc().run();

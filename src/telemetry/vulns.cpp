@@ -7,6 +7,7 @@
 #include "base/strings.hpp"
 #include "crypto/crypto.hpp"
 #include "telemetry/v2_time.hpp"
+#include "telemetry/vuln_docs.hpp"
 
 namespace rampart::telemetry {
 namespace json = boost::json;
@@ -59,6 +60,7 @@ Result<store::VulnRecord> VulnFromJson(const json::value& data, const std::strin
     const json::value* f = o->if_contains(k);
     doc[k] = f ? *f : json::value(nullptr);
   }
+  doc["origin"] = "imported";
   if (!doc["agents"].is_array()) doc["agents"] = json::array{};
   if (!doc["securityNotices"].is_array()) doc["securityNotices"] = json::array{};
   const json::value* sup = o->if_contains("isSuppressed");
@@ -72,7 +74,7 @@ Result<store::VulnRecord> VulnFromJson(const json::value& data, const std::strin
                            !doc["securityNotices"].get_array().empty(), package, json::serialize(doc)};
 }
 
-Result<std::string> ListVulnsBody(store::V2Store& store, const PageTokenCodec& codec, const std::string& org_id,
+Result<std::string> ListVulnsBody(store::Store& store, const PageTokenCodec& codec, const std::string& org_id,
                                   const VulnParams& p, const std::optional<std::string>& package) {
   store::VulnQuery q;
   q.org_id = org_id;
@@ -83,42 +85,53 @@ Result<std::string> ListVulnsBody(store::V2Store& store, const PageTokenCodec& c
   if (active && !p.status) status = *active ? "active" : "suppressed";
   if (!status.empty() && status != "active" && status != "suppressed") return Bad("status must be active or suppressed");
   RAMPART_TRY(notices, BoolParam(p.has_notices, "hasSecurityNotices"));
+  RAMPART_TRY(unfixed, BoolParam(p.unfixed, "unfixed"));
   std::string state = status + "\n" + p.agent_id.value_or("") + "\n" +
-                      (notices ? (*notices ? "true" : "false") : "");
+                      (notices ? (*notices ? "true" : "false") : "") + "\n" + (unfixed ? (*unfixed ? "true" : "false") : "");
   if (p.token) {
     auto cursor = codec.Decode(*p.token);
     if (!cursor) return Bad("invalid pagination token");
-    const bool filters_given = p.status || p.active || p.agent_id || p.has_notices;
+    const bool filters_given = p.status || p.active || p.agent_id || p.has_notices || p.unfixed;
     if (filters_given && state != cursor->filter) return Bad("query parameters do not match the pagination token");
     state = cursor->filter;
-    auto nl1 = state.find('\n'), nl2 = state.find('\n', nl1 + 1);
-    if (nl1 == std::string::npos || nl2 == std::string::npos) return Bad("invalid pagination token");
+    auto nl1 = state.find('\n'), nl2 = state.find('\n', nl1 + 1), nl3 = state.find('\n', nl2 + 1);
+    if (nl1 == std::string::npos || nl2 == std::string::npos || nl3 == std::string::npos) {
+      return Bad("invalid pagination token");
+    }
     status = state.substr(0, nl1);
-    std::string agent = state.substr(nl1 + 1, nl2 - nl1 - 1), n = state.substr(nl2 + 1);
+    std::string agent = state.substr(nl1 + 1, nl2 - nl1 - 1), n = state.substr(nl2 + 1, nl3 - nl2 - 1);
+    std::string u = state.substr(nl3 + 1);
     if (!agent.empty()) q.agent_id = agent;
     if (!n.empty()) q.has_notices = n == "true";
+    if (!u.empty()) q.unfixed = u == "true";
     q.after = std::make_pair(cursor->last_created_ms, cursor->last_id);
   } else {
     if (p.agent_id && !p.agent_id->empty()) q.agent_id = p.agent_id;
     q.has_notices = notices;
+    q.unfixed = unfixed;
   }
   if (!status.empty()) q.suppressed = status == "suppressed";
   q.limit = kVulnPageSize + 1;
   RAMPART_TRY(rows, store.ListVulnerabilities(q));
+  RAMPART_CHECK(FillMatchedDocs(store, org_id, rows));
   return PageBody("cves", rows, kVulnPageSize, codec, state);
 }
 
-Result<std::string> GetVulnBody(store::V2Store& store, const std::string& org_id, const std::string& cve) {
+Result<std::string> GetVulnBody(store::Store& store, const std::string& org_id, const std::string& cve) {
   RAMPART_TRY(v, store.GetVulnerability(org_id, cve));
   if (!v) return Error::NotFound("Vulnerability not found: " + cve.substr(0, 64));
-  return v->doc;
+  std::vector<store::VulnRecord> one{std::move(*v)};
+  RAMPART_CHECK(FillMatchedDocs(store, org_id, one));
+  return one[0].doc;
 }
 
-Result<std::string> VulnServersBody(store::V2Store& store, const std::string& org_id, const std::string& cve) {
+Result<std::string> VulnServersBody(store::Store& store, const std::string& org_id, const std::string& cve) {
   RAMPART_TRY(v, store.GetVulnerability(org_id, cve));
   if (!v) return Error::NotFound("Vulnerability not found: " + cve.substr(0, 64));
+  std::vector<store::VulnRecord> one{std::move(*v)};
+  RAMPART_CHECK(FillMatchedDocs(store, org_id, one));
   json::array servers;
-  const json::value doc = json::parse(v->doc);  // named: a temporary would die before the loop runs
+  const json::value doc = json::parse(one[0].doc);  // named: a temporary would die before the loop runs
   for (const auto& a : doc.at("agents").as_array()) {
     json::object s{{"agentId", a.at("agentId")}};
     if (const json::value* h = a.as_object().if_contains("hostname")) s["hostname"] = *h;

@@ -26,6 +26,7 @@ struct DebVersion {
   // [A-Za-z0-9.+~]. `why` (optional) names the first problem. At most 256 bytes.
   static std::optional<DebVersion> Parse(std::string_view text, std::string* why = nullptr);
 
+  bool operator==(const DebVersion&) const = default;  // the same parts (Compare may still say 0 for "1.0" and "1.00")
   std::string ToString() const;  // canonical: the epoch only when non-zero (or needed to read back)
 };
 

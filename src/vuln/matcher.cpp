@@ -1,5 +1,7 @@
 #include "vuln/matcher.hpp"
 
+#include <algorithm>
+
 namespace rampart::vuln {
 
 namespace {
@@ -25,7 +27,28 @@ std::shared_ptr<const FeedIndex> FeedIndex::Build(const std::vector<FeedEntry>& 
     index->by_key_[KeyOf(e.release, e.source)].push_back(std::move(ie));
     ++index->size_;
   }
+  for (auto& [key, list] : index->by_key_) {
+    std::sort(list.begin(), list.end(), [](const IndexedEntry& a, const IndexedEntry& b) { return a.cve < b.cve; });
+  }
   return index;
+}
+
+std::vector<std::pair<std::string, std::string>> FeedIndex::ChangedKeys(const FeedIndex* before, const FeedIndex& after) {
+  std::vector<std::pair<std::string, std::string>> out;
+  auto split = [](const std::string& key) {
+    const size_t nul = key.find('\0');
+    return std::make_pair(key.substr(0, nul), key.substr(nul + 1));
+  };
+  for (const auto& [key, list] : after.by_key_) {
+    auto it = before ? before->by_key_.find(key) : after.by_key_.end();
+    if (!before || it == before->by_key_.end() || it->second != list) out.push_back(split(key));
+  }
+  if (before) {
+    for (const auto& [key, list] : before->by_key_) {
+      if (!after.by_key_.count(key)) out.push_back(split(key));
+    }
+  }
+  return out;
 }
 
 const std::vector<IndexedEntry>& FeedIndex::For(std::string_view release, std::string_view source) const {

@@ -26,6 +26,7 @@ struct IndexedEntry {
   std::string urgency;
   bool nodsa = false;
   std::vector<std::string> notices;
+  bool operator==(const IndexedEntry&) const = default;
 };
 
 class FeedIndex {
@@ -35,6 +36,9 @@ class FeedIndex {
   // The entries of one source package in one release (empty when none).
   const std::vector<IndexedEntry>& For(std::string_view release, std::string_view source) const;
   size_t size() const { return size_; }
+  // The (release, source) keys whose entries differ between two indexes; every key of `after`
+  // when there is no `before`.
+  static std::vector<std::pair<std::string, std::string>> ChangedKeys(const FeedIndex* before, const FeedIndex& after);
 
  private:
   std::unordered_map<std::string, std::vector<IndexedEntry>> by_key_;

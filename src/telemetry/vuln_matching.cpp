@@ -1,0 +1,104 @@
+#include "telemetry/vuln_matching.hpp"
+
+#include <set>
+
+namespace rampart::telemetry {
+
+namespace {
+
+vuln::InstalledPackage Installed(const store::PackageRecord& p) {
+  return {p.name, p.arch, p.version, p.source, p.source_version};
+}
+
+std::string Join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "" : ",") + s;
+  return out;
+}
+
+}  // namespace
+
+std::optional<store::FeedRecord> VulnMatcher::feed() const {
+  std::lock_guard lock(mu_);
+  return feed_;
+}
+
+Result<size_t> VulnMatcher::MatchAgent(const store::InventoryRecord& inv, const std::vector<store::PackageRecord>& packages,
+                                       bool all, const std::vector<std::pair<std::string, std::string>>& changed) {
+  std::vector<vuln::InstalledPackage> installed;
+  installed.reserve(packages.size());
+  for (const auto& p : packages) installed.push_back(Installed(p));
+  std::vector<vuln::Finding> found;
+  if (index_) found = vuln::Match(*index_, inv.codename, installed);
+  store::FindingsUpdate u{inv.org_id, inv.agent_id, all, changed, {}, UnixMillis(clock_.Now())};
+  u.findings.reserve(found.size());
+  for (auto& f : found) {
+    u.findings.push_back({inv.org_id, f.cve, inv.agent_id, f.package, f.arch, f.version, f.source, f.source_version,
+                          f.fixed_version, f.urgency, Join(f.notices), inv.codename, feed_ ? feed_->id : 0, 0});
+  }
+  RAMPART_CHECK(store_.ReplaceFindings(u));
+  return found.size();
+}
+
+Result<InventoryOutcome> VulnMatcher::Inventory(const InventoryUpdate& u) {
+  std::lock_guard lock(mu_);
+  InventoryOutcome out;
+  if (!u.full) {
+    // A delta is against what is stored; without a base (or after a release upgrade) ask for all.
+    RAMPART_TRY(base, store_.GetInventory(u.agent_id));
+    if (!base || base->codename != u.codename) {
+      out.need_full = true;
+      return out;
+    }
+  }
+  store::InventoryRecord inv{u.agent_id, u.org_id, u.codename, u.version_id, UnixMillis(clock_.Now()), 0};
+  RAMPART_CHECK(store_.PutInventory(inv, u.full, u.upserted, u.removed));
+  if (u.full) {
+    RAMPART_TRY(packages, store_.PackagesOf(u.agent_id));
+    out.packages = packages.size();
+    RAMPART_TRY(n, MatchAgent(inv, packages, true, {}));
+    out.findings = n;
+    return out;
+  }
+  std::vector<std::pair<std::string, std::string>> changed;
+  for (const auto& p : u.upserted) changed.emplace_back(p.name, p.arch);
+  for (const auto& p : u.removed) changed.emplace_back(p.name, p.arch);
+  RAMPART_TRY(n, MatchAgent(inv, u.upserted, false, changed));
+  out.findings = n;
+  RAMPART_TRY(stored, store_.GetInventory(u.agent_id));
+  out.packages = stored ? static_cast<size_t>(stored->packages) : 0;
+  return out;
+}
+
+Result<bool> VulnMatcher::Refresh() {
+  RAMPART_TRY(current, store_.CurrentFeed());
+  std::lock_guard lock(mu_);
+  if (!current || (feed_ && feed_->id == current->id)) return false;
+  RAMPART_TRY(entries, store_.FeedEntries(current->id));
+  std::shared_ptr<const vuln::FeedIndex> next = vuln::FeedIndex::Build(entries);
+  entries.clear();
+  const auto changed = vuln::FeedIndex::ChangedKeys(index_.get(), *next);
+  const bool from_scratch = !index_;
+  index_ = std::move(next);
+  feed_ = current;
+  const std::set<std::pair<std::string, std::string>> keys(changed.begin(), changed.end());
+  RAMPART_TRY(inventories, store_.ListInventories());
+  for (const auto& inv : inventories) {
+    RAMPART_TRY(packages, store_.PackagesOf(inv.agent_id));
+    if (from_scratch) {
+      RAMPART_CHECK(MatchAgent(inv, packages, true, {}));
+      continue;
+    }
+    std::vector<store::PackageRecord> affected;
+    std::vector<std::pair<std::string, std::string>> names;
+    for (auto& p : packages) {
+      if (!keys.count({inv.codename, vuln::MatchKey(Installed(p)).first})) continue;
+      names.emplace_back(p.name, p.arch);
+      affected.push_back(std::move(p));
+    }
+    if (!affected.empty()) RAMPART_CHECK(MatchAgent(inv, affected, false, names));
+  }
+  return true;
+}
+
+}  // namespace rampart::telemetry

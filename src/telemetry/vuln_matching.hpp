@@ -1,0 +1,57 @@
+#pragma once
+// Matching hosts' package inventories against the current Debian security feed
+// (docs/vulnerabilities.md), keeping each organization's findings up to date:
+// - an inventory (full or delta) is stored and only its changed packages are matched again;
+// - when a new feed becomes current (imported by the CLI, maybe in another process), Refresh()
+//   loads it and matches again only the packages whose (release, source) entries changed.
+// The index of the current feed is an immutable snapshot (vuln::FeedIndex). Matching runs under
+// one mutex: findings have one writer per process. Blocking: call from the blocking pool.
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/clock.hpp"
+#include "base/result.hpp"
+#include "store/store.hpp"
+#include "vuln/matcher.hpp"
+
+namespace rampart::telemetry {
+
+struct InventoryUpdate {
+  std::string org_id, agent_id;
+  std::string codename, version_id;
+  bool full = false;
+  std::vector<store::PackageRecord> upserted, removed;  // removed: name and arch
+};
+
+struct InventoryOutcome {
+  size_t packages = 0;  // stored for the agent after the update
+  size_t findings = 0;  // found among the packages matched now
+  bool need_full = false;  // a delta arrived for an agent with no stored inventory: nothing stored
+};
+
+class VulnMatcher {
+ public:
+  VulnMatcher(store::Store& store, const Clock& clock) : store_(store), clock_(clock) {}
+
+  // Loads the current feed when it is not the one loaded, and matches again what it changed.
+  // Returns whether a new feed was loaded.
+  Result<bool> Refresh();
+  Result<InventoryOutcome> Inventory(const InventoryUpdate& u);
+
+  // The loaded feed, if any.
+  std::optional<store::FeedRecord> feed() const;
+
+ private:
+  Result<size_t> MatchAgent(const store::InventoryRecord& inv, const std::vector<store::PackageRecord>& packages,
+                            bool all, const std::vector<std::pair<std::string, std::string>>& changed);
+  store::Store& store_;
+  const Clock& clock_;
+  mutable std::mutex mu_;
+  std::shared_ptr<const vuln::FeedIndex> index_;
+  std::optional<store::FeedRecord> feed_;
+};
+
+}  // namespace rampart::telemetry
