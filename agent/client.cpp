@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "agent/batcher.hpp"
 #include "base/strings.hpp"
 
 namespace rampart::agent {
@@ -89,6 +90,12 @@ Reply IngestClient::Heartbeat(const json::object& body) {
   return Signed({.method = "POST", .target = "/ingest/v1/heartbeat", .content_type = "application/json",
                  .body = json::serialize(body)},
                 "");
+}
+
+Reply IngestClient::Inventory(const json::object& body) {
+  return Signed({.method = "POST", .target = "/ingest/v1/inventory", .content_type = "application/json",
+                 .body = Gzip(json::serialize(body))},
+                "gzip");
 }
 
 Reply IngestClient::Config() { return Signed({.method = "GET", .target = "/ingest/v1/config"}, ""); }

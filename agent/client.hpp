@@ -33,6 +33,8 @@ class IngestClient {
   Reply Heartbeat(const boost::json::object& body);
   // GET /ingest/v1/config.
   Reply Config();
+  // POST /ingest/v1/inventory, gzip-compressed JSON.
+  Reply Inventory(const boost::json::object& body);
 
  private:
   Reply Signed(const Outgoing& out, const std::string& content_encoding);

@@ -36,7 +36,7 @@ class Loop {
       : o_(o), clock_(clock), client_(t, {s.agent_id, s.key}, clock), outbox_(outbox),
         heartbeat_interval_s_(s.heartbeat_interval_s), agent_id_(s.agent_id), server_(s.server),
         queue_(o.queue_cap), audit_(o.audit_socket, [this](json::object e) { queue_.Push(e); }),
-        fim_([this](json::object e) { queue_.Push(e); }, clock) {}
+        fim_([this](json::object e) { queue_.Push(e); }, clock), inventory_(o.inventory_options, client_) {}
 
   // Three kinds of thread: the collectors (audit, file integrity) fill the queue; this one cuts
   // the queue into spooled batches and writes the status; the network thread sends the spool,
@@ -82,6 +82,7 @@ class Loop {
     while (!stop) {
       int64_t now = Now();
       if (now >= next_config) next_config = now + (RefreshConfig() ? o_.config_interval.count() * 1000 : 5000);
+      if (o_.inventory) inventory_.Tick(now);
       if (now >= next_send && outbox_.size() > 0) next_send = now + SendSpool(stop);
       // A module whose health changed is reported at once (at most every 5 s), not 30 s later.
       bool changed = HealthSignature() != sent_health_ && now - last_heartbeat_ >= 5000;
@@ -190,6 +191,7 @@ class Loop {
     auto doc = [](const ModuleHealth& h) { return json::object{{"healthy", h.healthy}, {"status", h.status}, {"detail", h.detail}}; };
     json::object m{{"backend", doc(Connected())}, {"fim", doc(fim_.health())}};
     m["audit"] = o_.audit ? doc(audit_.health()) : doc({true, "DISABLED", "run with --no-audit"});
+    m["inventory"] = o_.inventory ? doc(inventory_.health()) : doc({true, "DISABLED", "run with --no-inventory"});
     return m;
   }
 
@@ -199,7 +201,7 @@ class Loop {
                    {"spoolBatches", outbox_.size()},              {"queueDropped", queue_.dropped()},
                    {"spoolErrors", spool_errors_.load()},         {"fimOverflows", fim_.overflows()},
                    {"auditEvents", audit_.events()},       {"auditUnparsed", audit_.unparsed()},
-                   {"auditIncomplete", audit_.incomplete()}};
+                   {"auditIncomplete", audit_.incomplete()},  {"inventoriesSent", inventory_.sent()}};
     KernelAuditStatus k;
     if (ReadKernelAuditStatus(k)) {
       c["auditLost"] = k.lost;
@@ -261,6 +263,7 @@ class Loop {
   EventQueue queue_;
   AuditSource audit_;
   FileIntegrity fim_;
+  InventoryReporter inventory_;
   // The network thread's own.
   int64_t backoff_ms_ = 0, last_heartbeat_ = 0;
   std::string sent_health_, config_signature_ = "unset";

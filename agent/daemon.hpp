@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <string>
 
+#include "agent/inventory_reporter.hpp"
 #include "agent/state.hpp"
 #include "base/clock.hpp"
 
@@ -26,6 +27,8 @@ struct DaemonOptions {
   size_t queue_cap = 100000;
   std::chrono::seconds config_interval{60};
   bool audit = true;  // false: no audit collector (hosts where auditd is not wanted)
+  bool inventory = true;  // false: no package inventory
+  InventoryOptions inventory_options = {};
 };
 
 // Runs until `stop`; returns a process exit code (0 after a clean stop).

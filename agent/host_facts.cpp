@@ -42,14 +42,18 @@ int PrefixOf(const sockaddr* mask) {
 
 }  // namespace
 
-std::string OsVersionOf(const std::string& text) {
-  std::string id, version;
+std::string OsReleaseValue(const std::string& text, std::string_view key) {
   std::istringstream in(text);
   std::string line;
+  const std::string prefix = std::string(key) + "=";
   while (std::getline(in, line)) {
-    if (line.starts_with("ID=")) id = Unquote(line.substr(3));
-    if (line.starts_with("VERSION_ID=")) version = Unquote(line.substr(11));
+    if (line.starts_with(prefix)) return Unquote(line.substr(prefix.size()));
   }
+  return "";
+}
+
+std::string OsVersionOf(const std::string& text) {
+  const std::string id = OsReleaseValue(text, "ID"), version = OsReleaseValue(text, "VERSION_ID");
   if (id.empty()) return "";
   return version.empty() ? id : id + " " + version;
 }

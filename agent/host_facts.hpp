@@ -4,6 +4,7 @@
 // its addresses split like /v2/agents shows them. `root` lets tests read a fake /etc.
 #include <boost/json/object.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace rampart::agent {
@@ -20,6 +21,8 @@ struct HostFacts {
 HostFacts ReadHostFacts(const std::string& root = "");
 // "debian 12" from os-release text (ID and VERSION_ID; ID alone when there is no version).
 std::string OsVersionOf(const std::string& os_release_text);
+// One KEY=value of os-release text, unquoted ("" when absent): VERSION_CODENAME, VERSION_ID, …
+std::string OsReleaseValue(const std::string& os_release_text, std::string_view key);
 // Where an address belongs: "private" (RFC 1918, fc00::/7, 100.64/10), "link_local"
 // (169.254/16, fe80::/10), "public", or "" for loopback and unspecified (not reported).
 std::string ClassOf(const std::string& address);

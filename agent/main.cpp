@@ -88,6 +88,9 @@ int main(int argc, char** argv) {
   run->add_option("--audit-socket", opts.audit_socket, "auditd's af_unix dispatcher socket");
   run->add_option("--spool-cap-mb", spool_mb, "disk spool cap in MiB")->check(CLI::Range(1, 1 << 20));
   run->add_flag("--no-audit", no_audit, "do not read auditd");
+  bool no_inventory = false;
+  run->add_flag("--no-inventory", no_inventory, "do not report installed packages");
+  run->add_option("--dpkg-status", opts.inventory_options.status_path, "dpkg's status file (the package inventory)");
 
   auto* status = app.add_subcommand("status", "print each module's health");
   status->add_option("--state-dir", dir, "the agent's state directory");
@@ -98,6 +101,7 @@ int main(int argc, char** argv) {
   if (*status) return PrintStatus(dir, clock);
   opts.spool_cap_bytes = spool_mb << 20;
   opts.audit = !no_audit;
+  opts.inventory = !no_inventory;
   struct sigaction sa {};
   sa.sa_handler = OnSignal;
   sigaction(SIGTERM, &sa, nullptr);

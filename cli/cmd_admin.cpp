@@ -93,6 +93,7 @@ void AddAdmin(CLI::App& root) {
   AddIdentity(admin);
   AddImport(admin);
   AddAgents(admin);
+  AddVulnFeed(admin);
 }
 
 }  // namespace rampart::cli

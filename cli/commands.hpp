@@ -13,5 +13,6 @@ void AddApiKeys(CLI::App* admin);
 void AddIdentity(CLI::App* admin);
 void AddImport(CLI::App* admin);
 void AddAgents(CLI::App* admin);
+void AddVulnFeed(CLI::App* admin);
 
 }  // namespace rampart::cli

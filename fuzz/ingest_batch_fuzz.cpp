@@ -1,6 +1,6 @@
 // The ingest surface's parsers of untrusted bytes (docs/ingest.md): the event batch decoder (plain,
-// gzip as sent, and text the fuzzer's bytes inflate to), the heartbeat body and the enrollment
-// request. The first byte picks which; any input is decoded or refused with a 4xx class, never a
+// gzip as sent, and text the fuzzer's bytes inflate to), the heartbeat body, the enrollment
+// request and the package inventory (a first byte of 0xF0 and above). The first byte picks which; any input is decoded or refused with a 4xx class, never a
 // crash, and a decoded batch holds only checked events.
 #include <boost/json.hpp>
 
@@ -10,6 +10,7 @@
 
 #include "ingest/batch.hpp"
 #include "ingest/enroll.hpp"
+#include "ingest/inventory.hpp"
 #include "ingest/liveness.hpp"
 #include "telemetry/agent_directory.hpp"
 
@@ -42,6 +43,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view rest(reinterpret_cast<const char*>(data) + 1, size - 1);
   const ingest::BatchLimits limits{.max_inflated_bytes = 1 << 16, .max_events = 64, .max_line_bytes = 4096,
                                    .max_string_bytes = 512};
+  if (data[0] >= 0xF0) {
+    auto r = ingest::DecodeInventory(rest, data[0] & 1, limits.max_inflated_bytes);
+    if (!r) {
+      CheckRefusal(r.error());
+    } else if ((r->full && !r->removed.empty()) || r->codename.empty()) {
+      __builtin_trap();
+    }
+    return 0;
+  }
   switch (data[0] % 5) {
     case 0:
     case 1:

@@ -233,8 +233,9 @@ class VulnStore {
   virtual ~VulnStore() = default;
   virtual Result<int64_t> StageFeed(const FeedRecord& meta) = 0;
   virtual Result<void> AddFeedEntries(int64_t feed_id, const std::vector<vuln::FeedEntry>& entries) = 0;
-  // NotFound when no such staged feed; `entries` is recorded on its row.
-  virtual Result<void> ActivateFeed(int64_t feed_id, int64_t entries) = 0;
+  // NotFound when no such staged feed. What is known only at the end of the file — how many
+  // entries, its SHA-256 and size — is recorded on its row.
+  virtual Result<void> ActivateFeed(int64_t feed_id, int64_t entries, const std::string& sha256, int64_t bytes) = 0;
   virtual Result<std::optional<FeedRecord>> CurrentFeed() = 0;
   // Every import, newest first.
   virtual Result<std::vector<FeedRecord>> ListFeeds() = 0;

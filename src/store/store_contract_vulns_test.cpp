@@ -18,12 +18,12 @@ FindingRecord Finding(const std::string& cve, const std::string& package, std::o
 
 TEST_P(StoreContract, AFeedBecomesCurrentOnlyWhenActivatedAndReplacesTheOldEntries) {
   EXPECT_FALSE(*store_->CurrentFeed());
-  FeedRecord meta{0, "debian-tracker", "json.gz", "ab12", 1000, "2026-12-01T00:00:00Z", 50, "admin", 0, false};
+  FeedRecord meta{0, "debian-tracker", "json.gz", "", 0, "2026-12-01T00:00:00Z", 50, "admin", 0, false};
   auto first = store_->StageFeed(meta);
   ASSERT_TRUE(first);
   ASSERT_TRUE(store_->AddFeedEntries(*first, {Entry("CVE-2024-0001", "openssl", "3.0.13-1"), Entry("CVE-2024-0002", "openssl", {})}));
   EXPECT_FALSE(*store_->CurrentFeed());  // staged, not visible
-  ASSERT_TRUE(store_->ActivateFeed(*first, 2));
+  ASSERT_TRUE(store_->ActivateFeed(*first, 2, "ab12", 1000));
   auto current = **store_->CurrentFeed();
   EXPECT_EQ(current.id, *first);
   EXPECT_EQ(current.entries, 2);
@@ -37,11 +37,11 @@ TEST_P(StoreContract, AFeedBecomesCurrentOnlyWhenActivatedAndReplacesTheOldEntri
   auto second = store_->StageFeed(meta);
   ASSERT_TRUE(store_->AddFeedEntries(*second, {Entry("CVE-2024-0003", "bash", "5.2-1")}));
   EXPECT_EQ((*store_->CurrentFeed())->id, *first);  // the old one serves until the commit
-  ASSERT_TRUE(store_->ActivateFeed(*second, 1));
+  ASSERT_TRUE(store_->ActivateFeed(*second, 1, "cd34", 900));
   EXPECT_EQ((*store_->CurrentFeed())->id, *second);
   EXPECT_TRUE(store_->FeedEntries(*first)->empty());
   EXPECT_EQ(store_->ListFeeds()->size(), 2u);  // the history stays
-  EXPECT_EQ(store_->ActivateFeed(999, 1).error().code, Errc::kNotFound);
+  EXPECT_EQ(store_->ActivateFeed(999, 1, "", 0).error().code, Errc::kNotFound);
 }
 
 TEST_P(StoreContract, InventoriesAreStoredWholeOrByDelta) {

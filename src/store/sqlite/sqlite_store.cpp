@@ -408,7 +408,9 @@ class SqliteStore final : public Store {
   // VulnStore: see sqlite_vulns.cpp.
   Result<int64_t> StageFeed(const FeedRecord& m) override { return vulns_.StageFeed(m); }
   Result<void> AddFeedEntries(int64_t id, const std::vector<vuln::FeedEntry>& e) override { return vulns_.AddFeedEntries(id, e); }
-  Result<void> ActivateFeed(int64_t id, int64_t entries) override { return vulns_.ActivateFeed(id, entries); }
+  Result<void> ActivateFeed(int64_t id, int64_t entries, const std::string& sha256, int64_t bytes) override {
+    return vulns_.ActivateFeed(id, entries, sha256, bytes);
+  }
   Result<std::optional<FeedRecord>> CurrentFeed() override { return vulns_.CurrentFeed(); }
   Result<std::vector<FeedRecord>> ListFeeds() override { return vulns_.ListFeeds(); }
   Result<std::vector<vuln::FeedEntry>> FeedEntries(int64_t id) override { return vulns_.FeedEntries(id); }

@@ -72,14 +72,14 @@ Result<void> SqliteVulns::AddFeedEntries(int64_t feed_id, const std::vector<vuln
   return txn.Commit();
 }
 
-Result<void> SqliteVulns::ActivateFeed(int64_t feed_id, int64_t entries) {
+Result<void> SqliteVulns::ActivateFeed(int64_t feed_id, int64_t entries, const std::string& sha256, int64_t bytes) {
   std::lock_guard lock(c_.write_mu);
   Txn txn(c_.writer);
   if (!txn.begun()) return txn.begun().error();
   Stmt off(c_.writer, q::kUncurrentFeeds);
   RAMPART_CHECK(off.Run());
   Stmt on(c_.writer, q::kMakeCurrent);
-  RAMPART_CHECK(on.Bind(1, feed_id).Bind(2, entries).Run());
+  RAMPART_CHECK(on.Bind(1, feed_id).Bind(2, entries).Bind(3, sha256).Bind(4, bytes).Run());
   if (sqlite3_changes(c_.writer.get()) == 0) return Error::NotFound("no staged feed " + std::to_string(feed_id));
   Stmt drop(c_.writer, q::kDropOtherEntries);
   RAMPART_CHECK(drop.Bind(1, feed_id).Run());

@@ -10,7 +10,7 @@ class SqliteVulns {
   explicit SqliteVulns(Connections& c) : c_(c) {}
   Result<int64_t> StageFeed(const FeedRecord& meta);
   Result<void> AddFeedEntries(int64_t feed_id, const std::vector<vuln::FeedEntry>& entries);
-  Result<void> ActivateFeed(int64_t feed_id, int64_t entries);
+  Result<void> ActivateFeed(int64_t feed_id, int64_t entries, const std::string& sha256, int64_t bytes);
   Result<std::optional<FeedRecord>> CurrentFeed();
   Result<std::vector<FeedRecord>> ListFeeds();
   Result<std::vector<vuln::FeedEntry>> FeedEntries(int64_t feed_id);

@@ -11,7 +11,8 @@ inline constexpr const char* kInsertFeedEntry =
     "INSERT OR REPLACE INTO vuln_feed_entries(feed_id, release, source, cve, status, fixed_version, urgency, nodsa,"
     " notices, description) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
 inline constexpr const char* kUncurrentFeeds = "UPDATE vuln_feeds SET is_current = 0 WHERE is_current = 1";
-inline constexpr const char* kMakeCurrent = "UPDATE vuln_feeds SET is_current = 1, entries = ?2 WHERE id = ?1";
+inline constexpr const char* kMakeCurrent =
+    "UPDATE vuln_feeds SET is_current = 1, entries = ?2, sha256 = ?3, bytes = ?4 WHERE id = ?1";
 inline constexpr const char* kDropOtherEntries = "DELETE FROM vuln_feed_entries WHERE feed_id != ?1";
 inline constexpr const char* kCurrentFeed = "SELECT " RAMPART_FEED_COLUMNS " FROM vuln_feeds WHERE is_current = 1";
 inline constexpr const char* kListFeeds = "SELECT " RAMPART_FEED_COLUMNS " FROM vuln_feeds ORDER BY id DESC";

@@ -1,0 +1,103 @@
+#include "telemetry/vuln_import.hpp"
+
+#include <zlib.h>
+
+#include <memory>
+#include <vector>
+
+#include "crypto/crypto.hpp"
+#include "vuln/tracker_feed.hpp"
+
+namespace rampart::telemetry {
+
+namespace {
+
+constexpr size_t kChunk = 1 << 20;
+constexpr size_t kBatch = 5000;
+
+// Inflates a gzip stream chunk by chunk (concatenated members too, as gzip(1) writes them).
+class Inflater {
+ public:
+  Inflater() { ok_ = inflateInit2(&z_, 15 + 16) == Z_OK; }
+  ~Inflater() { inflateEnd(&z_); }
+  Result<void> Feed(std::string_view in, const std::function<Result<void>(std::string_view)>& out) {
+    if (!ok_) return Error::Internal("zlib did not start");
+    z_.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+    z_.avail_in = static_cast<uInt>(in.size());
+    std::vector<char> buf(kChunk);
+    while (z_.avail_in > 0) {
+      z_.next_out = reinterpret_cast<Bytef*>(buf.data());
+      z_.avail_out = static_cast<uInt>(buf.size());
+      const int rc = inflate(&z_, Z_NO_FLUSH);
+      if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR) return Error::Invalid("the file is not valid gzip");
+      RAMPART_CHECK(out(std::string_view(buf.data(), buf.size() - z_.avail_out)));
+      if (rc == Z_STREAM_END) {
+        ended_ = true;
+        if (z_.avail_in > 0 && inflateReset(&z_) != Z_OK) return Error::Invalid("the file is not valid gzip");
+        if (z_.avail_in > 0) ended_ = false;
+      } else if (rc == Z_BUF_ERROR && z_.avail_in == 0) {
+        break;
+      }
+    }
+    return {};
+  }
+  bool ended() const { return ended_; }
+
+ private:
+  z_stream z_{};
+  bool ok_ = false, ended_ = false;
+};
+
+}  // namespace
+
+Result<FeedImported> ImportFeed(store::VulnStore& store, std::istream& in, const FeedSource& source) {
+  if (source.format != "debian-tracker") return Error::Invalid("unknown feed format '" + source.format + "'");
+  const store::FeedRecord meta{0, source.format, source.name, "", 0, source.feed_date, source.now_ms, source.imported_by,
+                               0, false};
+  RAMPART_TRY(feed_id, store.StageFeed(meta));
+  std::vector<vuln::FeedEntry> batch;
+  int64_t written = 0;
+  auto flush = [&]() -> Result<void> {
+    if (batch.empty()) return {};
+    RAMPART_CHECK(store.AddFeedEntries(feed_id, batch));
+    written += static_cast<int64_t>(batch.size());
+    batch.clear();
+    return {};
+  };
+  vuln::TrackerParser parser([&](vuln::FeedEntry&& e) -> Result<void> {
+    batch.push_back(std::move(e));
+    return batch.size() >= kBatch ? flush() : Result<void>{};
+  });
+  crypto::Hasher sha(crypto::HashAlg::kSha256);
+  std::unique_ptr<Inflater> inflater;
+  std::vector<char> buf(kChunk);
+  bool first = true;
+  int64_t bytes = 0;
+  auto to_parser = [&](std::string_view text) { return parser.Write(text); };
+  while (in) {
+    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+    const std::string_view chunk(buf.data(), static_cast<size_t>(in.gcount()));
+    if (chunk.empty()) break;
+    if (first && chunk.size() >= 2 && static_cast<unsigned char>(chunk[0]) == 0x1f &&
+        static_cast<unsigned char>(chunk[1]) == 0x8b) {
+      inflater = std::make_unique<Inflater>();
+    }
+    first = false;
+    bytes += static_cast<int64_t>(chunk.size());
+    sha.Update(chunk);
+    RAMPART_CHECK(inflater ? inflater->Feed(chunk, to_parser) : parser.Write(chunk));
+  }
+  if (in.bad()) return Error::Unavailable("the feed could not be read");
+  if (inflater && !inflater->ended()) return Error::Invalid("the gzip stream ends early (a truncated download?)");
+  RAMPART_CHECK(parser.Finish());
+  RAMPART_CHECK(flush());
+  const std::string digest = sha.Final();
+  const std::string hex = crypto::HexEncode(std::span(reinterpret_cast<const uint8_t*>(digest.data()), digest.size()));
+  RAMPART_CHECK(store.ActivateFeed(feed_id, written, hex, bytes));
+  RAMPART_TRY(current, store.CurrentFeed());
+  if (!current || current->id != feed_id) return Error::Conflict("another import became current at the same time");
+  FeedImported out{*current, parser.stats()};
+  return out;
+}
+
+}  // namespace rampart::telemetry
