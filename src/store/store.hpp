@@ -253,9 +253,9 @@ class VulnStore {
   virtual Result<std::vector<InventoryRecord>> ListInventories() = 0;
   virtual Result<std::vector<PackageRecord>> PackagesOf(const std::string& agent_id) = 0;
 
-  // Replaces findings (FindingsUpdate) and keeps the organization's matched CVEs in step, in one
-  // transaction.
-  virtual Result<void> ReplaceFindings(const FindingsUpdate& u) = 0;
+  // Replaces findings (each FindingsUpdate) and keeps the organizations' matched CVEs in step, in
+  // one transaction: a CVE touched by many updates is summed up once.
+  virtual Result<void> ReplaceFindings(const std::vector<FindingsUpdate>& updates) = 0;
   // The organization's findings of these CVEs, by CVE, agent and package.
   virtual Result<std::vector<FindingRecord>> FindingsOf(const std::string& org_id, const std::vector<std::string>& cves) = 0;
 };

@@ -65,8 +65,8 @@ TEST_P(StoreContract, FindingsAreListedBesideImportedVulnerabilitiesAndFilter) {
                                           {kOrg, "CVE-2024-0001", 6, false, false, "openssl", "{\"imported\":2}"}}));
   FindingsUpdate u{kOrg, "ag1", true, {}, {Finding("CVE-2024-0001", "openssl", "3.0.13-1"),
                                             Finding("CVE-2024-0002", "openssl", std::nullopt)}, 100};
-  ASSERT_TRUE(store_->ReplaceFindings(u));
-  ASSERT_TRUE(store_->ReplaceFindings({kOrg, "ag2", true, {}, {Finding("CVE-2024-0001", "libssl3", "3.0.13-1", "ag2")}, 200}));
+  ASSERT_TRUE(store_->ReplaceFindings({u}));
+  ASSERT_TRUE(store_->ReplaceFindings({{kOrg, "ag2", true, {}, {Finding("CVE-2024-0001", "libssl3", "3.0.13-1", "ag2")}, 200}}));
   auto all = *store_->ListVulnerabilities({.org_id = kOrg});
   ASSERT_EQ(all.size(), 3u);  // the imported CVE-2024-0001 is hidden by the matched one
   EXPECT_EQ(all[0].id, "CVE-2024-0002");
@@ -92,8 +92,8 @@ TEST_P(StoreContract, FindingsAreListedBesideImportedVulnerabilitiesAndFilter) {
   EXPECT_EQ(store_->ListVulnerabilities({.org_id = kOrg, .suppressed = true})->at(0).id, "CVE-2024-0002");
 
   // Re-matching one package keeps its first sighting and drops what is fixed now.
-  ASSERT_TRUE(store_->ReplaceFindings({kOrg, "ag1", false, {{"openssl", "amd64"}},
-                                       {Finding("CVE-2024-0001", "openssl", "3.0.13-1")}, 900}));
+  ASSERT_TRUE(store_->ReplaceFindings({{kOrg, "ag1", false, {{"openssl", "amd64"}},
+                                        {Finding("CVE-2024-0001", "openssl", "3.0.13-1")}, 900}}));
   EXPECT_FALSE(*store_->GetVulnerability(kOrg, "CVE-2024-0002"));
   auto kept = *store_->FindingsOf(kOrg, {"CVE-2024-0001"});
   ASSERT_EQ(kept.size(), 2u);
@@ -111,7 +111,7 @@ TEST_P(StoreContract, ARevokedAgentTakesItsInventoryAndFindingsWithIt) {
   ASSERT_TRUE(store_->Enroll(e));
   ASSERT_TRUE(store_->PutInventory({"ag1", kOrg, "bookworm", "12", 10, 0}, true,
                                    {{"bash", "amd64", "5.2-1", "bash", "5.2-1", "install ok installed"}}, {}));
-  ASSERT_TRUE(store_->ReplaceFindings({kOrg, "ag1", true, {}, {Finding("CVE-2024-0009", "bash", "5.2-2")}, 10}));
+  ASSERT_TRUE(store_->ReplaceFindings({{kOrg, "ag1", true, {}, {Finding("CVE-2024-0009", "bash", "5.2-2")}, 10}}));
   ASSERT_EQ(store_->ListVulnerabilities({.org_id = kOrg})->size(), 1u);
   ASSERT_TRUE(*store_->RevokeAgent(kOrg, "ag1", 20, {kOrg, "aud-2", 20, "{}"}));
   EXPECT_TRUE(store_->ListVulnerabilities({.org_id = kOrg})->empty());

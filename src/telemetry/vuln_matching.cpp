@@ -23,21 +23,21 @@ std::optional<store::FeedRecord> VulnMatcher::feed() const {
   return feed_;
 }
 
-Result<size_t> VulnMatcher::MatchAgent(const store::InventoryRecord& inv, const std::vector<store::PackageRecord>& packages,
-                                       bool all, const std::vector<std::pair<std::string, std::string>>& changed) {
+store::FindingsUpdate VulnMatcher::MatchAgent(const store::InventoryRecord& inv,
+                                             const std::vector<store::PackageRecord>& packages, bool all,
+                                             std::vector<std::pair<std::string, std::string>> changed) const {
   std::vector<vuln::InstalledPackage> installed;
   installed.reserve(packages.size());
   for (const auto& p : packages) installed.push_back(Installed(p));
   std::vector<vuln::Finding> found;
   if (index_) found = vuln::Match(*index_, inv.codename, installed);
-  store::FindingsUpdate u{inv.org_id, inv.agent_id, all, changed, {}, UnixMillis(clock_.Now())};
+  store::FindingsUpdate u{inv.org_id, inv.agent_id, all, std::move(changed), {}, UnixMillis(clock_.Now())};
   u.findings.reserve(found.size());
   for (auto& f : found) {
     u.findings.push_back({inv.org_id, f.cve, inv.agent_id, f.package, f.arch, f.version, f.source, f.source_version,
                           f.fixed_version, f.urgency, Join(f.notices), inv.codename, feed_ ? feed_->id : 0, 0});
   }
-  RAMPART_CHECK(store_.ReplaceFindings(u));
-  return found.size();
+  return u;
 }
 
 Result<InventoryOutcome> VulnMatcher::Inventory(const InventoryUpdate& u) {
@@ -56,15 +56,17 @@ Result<InventoryOutcome> VulnMatcher::Inventory(const InventoryUpdate& u) {
   if (u.full) {
     RAMPART_TRY(packages, store_.PackagesOf(u.agent_id));
     out.packages = packages.size();
-    RAMPART_TRY(n, MatchAgent(inv, packages, true, {}));
-    out.findings = n;
+    auto update = MatchAgent(inv, packages, true, {});
+    out.findings = update.findings.size();
+    RAMPART_CHECK(store_.ReplaceFindings({std::move(update)}));
     return out;
   }
   std::vector<std::pair<std::string, std::string>> changed;
   for (const auto& p : u.upserted) changed.emplace_back(p.name, p.arch);
   for (const auto& p : u.removed) changed.emplace_back(p.name, p.arch);
-  RAMPART_TRY(n, MatchAgent(inv, u.upserted, false, changed));
-  out.findings = n;
+  auto update = MatchAgent(inv, u.upserted, false, std::move(changed));
+  out.findings = update.findings.size();
+  RAMPART_CHECK(store_.ReplaceFindings({std::move(update)}));
   RAMPART_TRY(stored, store_.GetInventory(u.agent_id));
   out.packages = stored ? static_cast<size_t>(stored->packages) : 0;
   return out;
@@ -83,21 +85,36 @@ Result<bool> VulnMatcher::Refresh() {
   feed_ = current;
   const std::set<std::pair<std::string, std::string>> keys(changed.begin(), changed.end());
   RAMPART_TRY(inventories, store_.ListInventories());
+  // Written in transactions of about 50,000 findings: a CVE many hosts share is summed up once
+  // per transaction instead of once per host, and memory stays bounded however many hosts.
+  std::vector<store::FindingsUpdate> pending;
+  size_t pending_findings = 0;
+  auto flush = [&]() -> Result<void> {
+    if (pending.empty()) return {};
+    RAMPART_CHECK(store_.ReplaceFindings(pending));
+    pending.clear();
+    pending_findings = 0;
+    return {};
+  };
   for (const auto& inv : inventories) {
     RAMPART_TRY(packages, store_.PackagesOf(inv.agent_id));
     if (from_scratch) {
-      RAMPART_CHECK(MatchAgent(inv, packages, true, {}));
-      continue;
+      pending.push_back(MatchAgent(inv, packages, true, {}));
+    } else {
+      std::vector<store::PackageRecord> affected;
+      std::vector<std::pair<std::string, std::string>> names;
+      for (auto& p : packages) {
+        if (!keys.count({inv.codename, vuln::MatchKey(Installed(p)).first})) continue;
+        names.emplace_back(p.name, p.arch);
+        affected.push_back(std::move(p));
+      }
+      if (affected.empty()) continue;
+      pending.push_back(MatchAgent(inv, affected, false, std::move(names)));
     }
-    std::vector<store::PackageRecord> affected;
-    std::vector<std::pair<std::string, std::string>> names;
-    for (auto& p : packages) {
-      if (!keys.count({inv.codename, vuln::MatchKey(Installed(p)).first})) continue;
-      names.emplace_back(p.name, p.arch);
-      affected.push_back(std::move(p));
-    }
-    if (!affected.empty()) RAMPART_CHECK(MatchAgent(inv, affected, false, names));
+    pending_findings += pending.back().findings.size() + 1;
+    if (pending_findings >= 50000) RAMPART_CHECK(flush());
   }
+  RAMPART_CHECK(flush());
   return true;
 }
 

@@ -45,8 +45,9 @@ class VulnMatcher {
   std::optional<store::FeedRecord> feed() const;
 
  private:
-  Result<size_t> MatchAgent(const store::InventoryRecord& inv, const std::vector<store::PackageRecord>& packages,
-                            bool all, const std::vector<std::pair<std::string, std::string>>& changed);
+  // The findings of `packages` on the host, replacing those of `changed` (or all of the host's).
+  store::FindingsUpdate MatchAgent(const store::InventoryRecord& inv, const std::vector<store::PackageRecord>& packages,
+                                   bool all, std::vector<std::pair<std::string, std::string>> changed) const;
   store::Store& store_;
   const Clock& clock_;
   mutable std::mutex mu_;

@@ -164,34 +164,35 @@ Result<std::vector<PackageRecord>> SqliteVulns::PackagesOf(const std::string& ag
   });
 }
 
-Result<void> SqliteVulns::ReplaceFindings(const FindingsUpdate& u) {
+Result<void> SqliteVulns::ReplaceFindings(const std::vector<FindingsUpdate>& updates) {
   std::lock_guard lock(c_.write_mu);
   Db& db = c_.writer;
   Txn txn(db);
   if (!txn.begun()) return txn.begun().error();
-  const std::set<std::pair<std::string, std::string>> named(u.packages.begin(), u.packages.end());
-  Stmt old(db, q::kFindingsOfAgent);
-  old.Bind(1, u.agent_id);
-  RAMPART_TRY(before, CollectRows<FindingRecord>(old, ReadFinding));
-  std::map<std::tuple<std::string, std::string, std::string>, int64_t> first_seen;  // (cve, package, arch)
-  std::set<std::string> touched;
-  Stmt del(db, q::kDeleteFinding);
-  for (const FindingRecord& f : before) {
-    if (f.org_id != u.org_id || (!u.all && !named.count({f.package, f.arch}))) continue;
-    first_seen[{f.cve, f.package, f.arch}] = f.first_seen_ms;
-    touched.insert(f.cve);
-    RAMPART_CHECK(del.Bind(1, f.org_id).Bind(2, f.cve).Bind(3, f.agent_id).Bind(4, f.package).Bind(5, f.arch).Run());
+  Stmt old(db, q::kFindingsOfAgent), del(db, q::kDeleteFinding), ins(db, q::kInsertFinding);
+  std::map<std::string, std::set<std::string>> touched;  // org -> CVEs
+  for (const FindingsUpdate& u : updates) {
+    const std::set<std::pair<std::string, std::string>> named(u.packages.begin(), u.packages.end());
+    old.Bind(1, u.agent_id);
+    RAMPART_TRY(before, CollectRows<FindingRecord>(old, ReadFinding));
+    std::map<std::tuple<std::string, std::string, std::string>, int64_t> first_seen;  // (cve, package, arch)
+    std::set<std::string>& cves = touched[u.org_id];
+    for (const FindingRecord& f : before) {
+      if (f.org_id != u.org_id || (!u.all && !named.count({f.package, f.arch}))) continue;
+      first_seen[{f.cve, f.package, f.arch}] = f.first_seen_ms;
+      cves.insert(f.cve);
+      RAMPART_CHECK(del.Bind(1, f.org_id).Bind(2, f.cve).Bind(3, f.agent_id).Bind(4, f.package).Bind(5, f.arch).Run());
+    }
+    for (const FindingRecord& f : u.findings) {
+      auto seen = first_seen.find({f.cve, f.package, f.arch});
+      const int64_t first = seen == first_seen.end() ? u.now_ms : seen->second;
+      ins.Bind(1, u.org_id).Bind(2, f.cve).Bind(3, u.agent_id).Bind(4, f.package).Bind(5, f.arch).Bind(6, f.version);
+      ins.Bind(7, f.source).Bind(8, f.source_version).Bind(9, f.fixed_version).Bind(10, f.urgency).Bind(11, f.notices);
+      RAMPART_CHECK(ins.Bind(12, f.release).Bind(13, f.feed_id).Bind(14, first).Run());
+      cves.insert(f.cve);
+    }
   }
-  Stmt ins(db, q::kInsertFinding);
-  for (const FindingRecord& f : u.findings) {
-    auto seen = first_seen.find({f.cve, f.package, f.arch});
-    const int64_t first = seen == first_seen.end() ? u.now_ms : seen->second;
-    ins.Bind(1, u.org_id).Bind(2, f.cve).Bind(3, u.agent_id).Bind(4, f.package).Bind(5, f.arch).Bind(6, f.version);
-    ins.Bind(7, f.source).Bind(8, f.source_version).Bind(9, f.fixed_version).Bind(10, f.urgency).Bind(11, f.notices);
-    RAMPART_CHECK(ins.Bind(12, f.release).Bind(13, f.feed_id).Bind(14, first).Run());
-    touched.insert(f.cve);
-  }
-  RAMPART_CHECK(RefreshMatched(db, u.org_id, touched));
+  for (const auto& [org, cves] : touched) RAMPART_CHECK(RefreshMatched(db, org, cves));
   return txn.Commit();
 }
 

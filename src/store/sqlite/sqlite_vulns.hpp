@@ -22,7 +22,7 @@ class SqliteVulns {
   Result<std::vector<InventoryRecord>> ListInventories();
   Result<std::vector<PackageRecord>> PackagesOf(const std::string& agent_id);
 
-  Result<void> ReplaceFindings(const FindingsUpdate& u);
+  Result<void> ReplaceFindings(const std::vector<FindingsUpdate>& updates);
   Result<std::vector<FindingRecord>> FindingsOf(const std::string& org_id, const std::vector<std::string>& cves);
 
  private:
