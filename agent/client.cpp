@@ -57,9 +57,10 @@ Reply IngestClient::SignedOnce(const Outgoing& request, const std::string& conte
   out.headers.emplace_back("Authorization", s.authorization);
   if (!content_encoding.empty()) out.headers.emplace_back("Content-Encoding", content_encoding);
   Reply r = t_.Send(out);
-  // 2xx and the refusals an agent acts on (400, 413, 429, …) are signed by the server; a 401
-  // cannot be (the request did not authenticate) and a 5xx is only ever retried.
-  const bool signed_reply = r.status >= 200 && r.status < 500 && r.status != 401;
+  // 2xx and the refusals an agent acts on by dropping or splitting (400, 413, …) are signed by
+  // the server. A 401 cannot be (the request did not authenticate), a 429 is refused before the
+  // request is verified, and a 5xx: those are only ever retried, later (Retry-After is clamped).
+  const bool signed_reply = r.status >= 200 && r.status < 500 && r.status != 401 && r.status != 429;
   if (signed_reply &&
       !auth::hawk::VerifyServerAuthorization(creds_, s, r.server_authorization, r.content_type, r.body, true)) {
     return NoReply("the reply (HTTP " + std::to_string(r.status) + ") has no valid Server-Authorization");

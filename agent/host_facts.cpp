@@ -101,9 +101,14 @@ HostFacts ReadHostFacts(const std::string& root) {
     inet_ntop(i->ifa_addr->sa_family, addr, text, sizeof text);
     std::string cls = ClassOf(text);
     std::string cidr = std::string(text) + "/" + std::to_string(PrefixOf(i->ifa_netmask));
-    if (cls == "private") f.addresses.private_.push_back(cidr);
-    if (cls == "link_local") f.addresses.link_local.push_back(cidr);
-    if (cls == "public") f.addresses.public_.push_back(cidr);
+    // At most 64 a list, as the server takes them: a container host has a link-local address
+    // per veth, and one address too many must not cost the heartbeat.
+    auto add = [&](std::vector<std::string>& kind) {
+      if (kind.size() < kMaxAddressesPerList) kind.push_back(cidr);
+    };
+    if (cls == "private") add(f.addresses.private_);
+    if (cls == "link_local") add(f.addresses.link_local);
+    if (cls == "public") add(f.addresses.public_);
   }
   ::freeifaddrs(list);
   return f;

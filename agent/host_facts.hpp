@@ -9,6 +9,8 @@
 
 namespace rampart::agent {
 
+inline constexpr size_t kMaxAddressesPerList = 64;  // the server's cap (ingest/host_fields.hpp)
+
 struct Addresses {
   std::vector<std::string> private_, link_local, public_;  // "10.0.0.5/24"
 };

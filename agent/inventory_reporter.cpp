@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "agent/host_facts.hpp"
+#include "vuln/deb_version.hpp"
 
 namespace rampart::agent {
 namespace json = boost::json;
@@ -60,7 +61,8 @@ bool InventoryReporter::Send(const std::vector<Package>& now, bool full) {
   acked_ = now;
   have_base_ = true;
   ++sent_;
-  SetHealth({true, "RUNNING", std::to_string(acked_.size()) + " packages reported"});
+  SetHealth({true, "RUNNING", std::to_string(acked_.size()) + " packages reported" +
+                                 (skipped_ ? ", " + std::to_string(skipped_) + " with names or versions Debian's rules refuse left out" : "")});
   return true;
 }
 
@@ -76,7 +78,17 @@ void InventoryReporter::Tick(int64_t now_ms) {
   const bool full = !have_base_ || now_ms >= next_full_;
   const bool changed = mtime_ns != status_mtime_ns_ || st.st_size != status_size_;
   if (!full && !changed) return;
-  const std::vector<Package> now = ParseDpkgStatus(ReadAll(o_.status_path));
+  const std::string text = ReadAll(o_.status_path);
+  if (text.empty()) return;  // unreadable now: never reported as "nothing installed"
+  std::vector<Package> now = ParseDpkgStatus(text);
+  // dpkg only warns about some names and versions the server refuses (an fpm-built "v1.2"):
+  // those packages are left out, counted, rather than the whole host.
+  const size_t before = now.size();
+  std::erase_if(now, [](const Package& p) {
+    return !vuln::IsPackageName(p.name) || !vuln::IsPackageName(p.source) || !vuln::DebVersion::Parse(p.version) ||
+           !vuln::DebVersion::Parse(p.source_version);
+  });
+  skipped_ = before - now.size();
   if (Send(now, full)) {
     status_mtime_ns_ = mtime_ns;
     status_size_ = st.st_size;

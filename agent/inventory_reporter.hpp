@@ -43,6 +43,7 @@ class InventoryReporter {
   bool have_base_ = false;
   int64_t next_check_ = 0, next_full_ = 0;
   int64_t status_mtime_ns_ = -1, status_size_ = -1;
+  size_t skipped_ = 0;
   std::atomic<uint64_t> sent_{0};
   void SetHealth(ModuleHealth h) {
     std::lock_guard lock(mu_);

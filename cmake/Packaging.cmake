@@ -36,7 +36,7 @@ set(CPACK_COMPONENT_AGENT_DESCRIPTION
 set(CPACK_DEBIAN_AGENT_PACKAGE_RECOMMENDS auditd)
 set(_agent_deb ${PROJECT_SOURCE_DIR}/agent/dist/debian)
 set(CPACK_DEBIAN_AGENT_PACKAGE_CONTROL_EXTRA ${_agent_deb}/conffiles ${_agent_deb}/postinst ${_agent_deb}/prerm
-    ${_agent_deb}/postrm)
+    ${_agent_deb}/postrm ${_agent_deb}/triggers)
 
 set(CPACK_DEBIAN_SERVER_PACKAGE_NAME rampart)
 set(CPACK_COMPONENT_SERVER_DESCRIPTION

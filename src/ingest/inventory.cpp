@@ -10,16 +10,6 @@ namespace json = boost::json;
 
 namespace {
 
-bool PackageName(std::string_view s) {
-  if (s.empty() || s.size() > 128) return false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (i > 0 && (c == '+' || c == '.' || c == '-'));
-    if (!ok) return false;
-  }
-  return true;
-}
-
 bool Word(std::string_view s, size_t max, bool dash) {
   if (s.empty() || s.size() > max) return false;
   for (char c : s) {
@@ -48,7 +38,7 @@ Result<store::PackageRecord> Package(const json::value& v, const std::string& wh
   store::PackageRecord p;
   RAMPART_TRY(name, Field(*o, "name", where));
   RAMPART_TRY(arch, Field(*o, "arch", where));
-  if (!PackageName(name)) return Error::Invalid(where + ".name must be a Debian package name");
+  if (!vuln::IsPackageName(name)) return Error::Invalid(where + ".name must be a Debian package name");
   if (!Word(arch, 32, true)) return Error::Invalid(where + ".arch must be an architecture (amd64, all, …)");
   p.name = std::move(name);
   p.arch = std::move(arch);
@@ -65,7 +55,7 @@ Result<store::PackageRecord> Package(const json::value& v, const std::string& wh
   std::string why;
   if (!vuln::DebVersion::Parse(version, &why)) return Error::Invalid(where + ".version: " + why);
   if (!vuln::DebVersion::Parse(source_version, &why)) return Error::Invalid(where + ".sourceVersion: " + why);
-  if (!PackageName(source)) return Error::Invalid(where + ".source must be a Debian package name");
+  if (!vuln::IsPackageName(source)) return Error::Invalid(where + ".source must be a Debian package name");
   if (!Printable(status, 64)) return Error::Invalid(where + ".status must be at most 64 printable characters");
   p.version = std::move(version);
   p.source = std::move(source);

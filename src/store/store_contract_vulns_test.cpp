@@ -36,12 +36,13 @@ TEST_P(StoreContract, AFeedBecomesCurrentOnlyWhenActivatedAndReplacesTheOldEntri
 
   auto second = store_->StageFeed(meta);
   ASSERT_TRUE(store_->AddFeedEntries(*second, {Entry("CVE-2024-0003", "bash", "5.2-1")}));
+  EXPECT_EQ(store_->ActivateFeed(*second, 2, "cd34", 900).error().code, Errc::kConflict);  // not all of it
   EXPECT_EQ((*store_->CurrentFeed())->id, *first);  // the old one serves until the commit
   ASSERT_TRUE(store_->ActivateFeed(*second, 1, "cd34", 900));
   EXPECT_EQ((*store_->CurrentFeed())->id, *second);
   EXPECT_TRUE(store_->FeedEntries(*first)->empty());
   EXPECT_EQ(store_->ListFeeds()->size(), 2u);  // the history stays
-  EXPECT_EQ(store_->ActivateFeed(999, 1, "", 0).error().code, Errc::kNotFound);
+  EXPECT_EQ(store_->ActivateFeed(999, 0, "", 0).error().code, Errc::kNotFound);
 }
 
 TEST_P(StoreContract, InventoriesAreStoredWholeOrByDelta) {
@@ -63,6 +64,9 @@ TEST_P(StoreContract, InventoriesAreStoredWholeOrByDelta) {
 TEST_P(StoreContract, FindingsAreListedBesideImportedVulnerabilitiesAndFilter) {
   ASSERT_TRUE(store_->PutVulnerabilities({{kOrg, "CVE-2020-0001", 5, false, false, "old", "{\"imported\":1}"},
                                           {kOrg, "CVE-2024-0001", 6, false, false, "openssl", "{\"imported\":2}"}}));
+  for (const char* agent : {"ag1", "ag2"}) ASSERT_TRUE(store_->PutInventory({agent, kOrg, "bookworm", "12", 1, 0}, true, {}, {}));
+  ASSERT_TRUE(store_->ReplaceFindings({{kOrg, "ag9", true, {}, {Finding("CVE-2024-0009", "x", "1", "ag9")}, 1}}));
+  EXPECT_TRUE(store_->ListVulnerabilities({.org_id = kOrg, .agent_id = "ag9"})->empty());  // no inventory: skipped
   FindingsUpdate u{kOrg, "ag1", true, {}, {Finding("CVE-2024-0001", "openssl", "3.0.13-1"),
                                             Finding("CVE-2024-0002", "openssl", std::nullopt)}, 100};
   ASSERT_TRUE(store_->ReplaceFindings({u}));

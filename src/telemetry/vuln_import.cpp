@@ -3,6 +3,7 @@
 #include <zlib.h>
 
 #include <memory>
+#include <unordered_set>
 #include <vector>
 
 #include "crypto/crypto.hpp"
@@ -56,15 +57,18 @@ Result<FeedImported> ImportFeed(store::VulnStore& store, std::istream& in, const
                                0, false};
   RAMPART_TRY(feed_id, store.StageFeed(meta));
   std::vector<vuln::FeedEntry> batch;
-  int64_t written = 0;
   auto flush = [&]() -> Result<void> {
     if (batch.empty()) return {};
     RAMPART_CHECK(store.AddFeedEntries(feed_id, batch));
-    written += static_cast<int64_t>(batch.size());
     batch.clear();
     return {};
   };
+  // Distinct (release, source, CVE) keys, as hashes: a key repeated in the JSON is one row, and
+  // the store checks at activation that it holds exactly this many (nothing lost to an
+  // overlapping import).
+  std::unordered_set<uint64_t> keys;
   vuln::TrackerParser parser([&](vuln::FeedEntry&& e) -> Result<void> {
+    keys.insert(std::hash<std::string>{}(e.release + '\0' + e.source + '\0' + e.cve));
     batch.push_back(std::move(e));
     return batch.size() >= kBatch ? flush() : Result<void>{};
   });
@@ -93,7 +97,7 @@ Result<FeedImported> ImportFeed(store::VulnStore& store, std::istream& in, const
   RAMPART_CHECK(flush());
   const std::string digest = sha.Final();
   const std::string hex = crypto::HexEncode(std::span(reinterpret_cast<const uint8_t*>(digest.data()), digest.size()));
-  RAMPART_CHECK(store.ActivateFeed(feed_id, written, hex, bytes));
+  RAMPART_CHECK(store.ActivateFeed(feed_id, static_cast<int64_t>(keys.size()), hex, bytes));
   RAMPART_TRY(current, store.CurrentFeed());
   if (!current || current->id != feed_id) return Error::Conflict("another import became current at the same time");
   FeedImported out{*current, parser.stats()};

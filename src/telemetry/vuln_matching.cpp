@@ -1,6 +1,7 @@
 #include "telemetry/vuln_matching.hpp"
 
 #include <set>
+#include <utility>
 
 namespace rampart::telemetry {
 
@@ -23,14 +24,17 @@ std::optional<store::FeedRecord> VulnMatcher::feed() const {
   return feed_;
 }
 
-store::FindingsUpdate VulnMatcher::MatchAgent(const store::InventoryRecord& inv,
-                                             const std::vector<store::PackageRecord>& packages, bool all,
-                                             std::vector<std::pair<std::string, std::string>> changed) const {
+Result<store::FindingsUpdate> VulnMatcher::MatchAgent(const store::InventoryRecord& inv,
+                                                     const std::vector<store::PackageRecord>& packages, bool all,
+                                                     std::vector<std::pair<std::string, std::string>> changed) const {
   std::vector<vuln::InstalledPackage> installed;
   installed.reserve(packages.size());
   for (const auto& p : packages) installed.push_back(Installed(p));
   std::vector<vuln::Finding> found;
-  if (index_) found = vuln::Match(*index_, inv.codename, installed);
+  if (index_) found = vuln::Match(*index_, inv.codename, installed, kMaxFindingsPerAgent);
+  if (found.size() > kMaxFindingsPerAgent) {
+    return Error::TooLarge(Reason::kTooManyEntries, "the inventory's packages make more than 100,000 findings");
+  }
   store::FindingsUpdate u{inv.org_id, inv.agent_id, all, std::move(changed), {}, UnixMillis(clock_.Now())};
   u.findings.reserve(found.size());
   for (auto& f : found) {
@@ -52,20 +56,15 @@ Result<InventoryOutcome> VulnMatcher::Inventory(const InventoryUpdate& u) {
     }
   }
   store::InventoryRecord inv{u.agent_id, u.org_id, u.codename, u.version_id, UnixMillis(clock_.Now()), 0};
-  RAMPART_CHECK(store_.PutInventory(inv, u.full, u.upserted, u.removed));
-  if (u.full) {
-    RAMPART_TRY(packages, store_.PackagesOf(u.agent_id));
-    out.packages = packages.size();
-    auto update = MatchAgent(inv, packages, true, {});
-    out.findings = update.findings.size();
-    RAMPART_CHECK(store_.ReplaceFindings({std::move(update)}));
-    return out;
-  }
+  // Matched before anything is stored: an inventory refused for its findings leaves nothing.
   std::vector<std::pair<std::string, std::string>> changed;
-  for (const auto& p : u.upserted) changed.emplace_back(p.name, p.arch);
-  for (const auto& p : u.removed) changed.emplace_back(p.name, p.arch);
-  auto update = MatchAgent(inv, u.upserted, false, std::move(changed));
+  if (!u.full) {
+    for (const auto& p : u.upserted) changed.emplace_back(p.name, p.arch);
+    for (const auto& p : u.removed) changed.emplace_back(p.name, p.arch);
+  }
+  RAMPART_TRY(update, MatchAgent(inv, u.upserted, u.full, std::move(changed)));
   out.findings = update.findings.size();
+  RAMPART_CHECK(store_.PutInventory(inv, u.full, u.upserted, u.removed));
   RAMPART_CHECK(store_.ReplaceFindings({std::move(update)}));
   RAMPART_TRY(stored, store_.GetInventory(u.agent_id));
   out.packages = stored ? static_cast<size_t>(stored->packages) : 0;
@@ -77,12 +76,26 @@ Result<bool> VulnMatcher::Refresh() {
   std::lock_guard lock(mu_);
   if (!current || (feed_ && feed_->id == current->id)) return false;
   RAMPART_TRY(entries, store_.FeedEntries(current->id));
+  // Another import became current between the two reads (its commit dropped these entries):
+  // the next check loads that one.
+  if (static_cast<int64_t>(entries.size()) != current->entries) return false;
   std::shared_ptr<const vuln::FeedIndex> next = vuln::FeedIndex::Build(entries);
   entries.clear();
   const auto changed = vuln::FeedIndex::ChangedKeys(index_.get(), *next);
   const bool from_scratch = !index_;
-  index_ = std::move(next);
-  feed_ = current;
+  // The new feed counts as loaded only once every host's findings are written; on an error the
+  // old one stays, so the next check tries again.
+  auto old_index = std::exchange(index_, std::move(next));
+  auto old_feed = std::exchange(feed_, current);
+  if (auto done = RematchAll(changed, from_scratch); !done) {
+    index_ = std::move(old_index);
+    feed_ = std::move(old_feed);
+    return done.error();
+  }
+  return true;
+}
+
+Result<void> VulnMatcher::RematchAll(const std::vector<std::pair<std::string, std::string>>& changed, bool from_scratch) {
   const std::set<std::pair<std::string, std::string>> keys(changed.begin(), changed.end());
   RAMPART_TRY(inventories, store_.ListInventories());
   // Written in transactions of about 50,000 findings: a CVE many hosts share is summed up once
@@ -98,24 +111,24 @@ Result<bool> VulnMatcher::Refresh() {
   };
   for (const auto& inv : inventories) {
     RAMPART_TRY(packages, store_.PackagesOf(inv.agent_id));
-    if (from_scratch) {
-      pending.push_back(MatchAgent(inv, packages, true, {}));
-    } else {
+    std::vector<std::pair<std::string, std::string>> names;
+    if (!from_scratch) {
       std::vector<store::PackageRecord> affected;
-      std::vector<std::pair<std::string, std::string>> names;
       for (auto& p : packages) {
         if (!keys.count({inv.codename, vuln::MatchKey(Installed(p)).first})) continue;
         names.emplace_back(p.name, p.arch);
         affected.push_back(std::move(p));
       }
       if (affected.empty()) continue;
-      pending.push_back(MatchAgent(inv, affected, false, std::move(names)));
+      packages = std::move(affected);
     }
-    pending_findings += pending.back().findings.size() + 1;
+    auto update = MatchAgent(inv, packages, from_scratch, std::move(names));
+    if (!update) continue;  // a host past the findings cap keeps what it had
+    pending_findings += update->findings.size() + 1;
+    pending.push_back(std::move(*update));
     if (pending_findings >= 50000) RAMPART_CHECK(flush());
   }
-  RAMPART_CHECK(flush());
-  return true;
+  return flush();
 }
 
 }  // namespace rampart::telemetry

@@ -26,6 +26,10 @@ struct InventoryUpdate {
   std::vector<store::PackageRecord> upserted, removed;  // removed: name and arch
 };
 
+// An inventory whose packages would make more findings than this is refused (413) and nothing
+// of it is stored: packages naming a large source at version 0 could otherwise make millions.
+inline constexpr size_t kMaxFindingsPerAgent = 100000;
+
 struct InventoryOutcome {
   size_t packages = 0;  // stored for the agent after the update
   size_t findings = 0;  // found among the packages matched now
@@ -45,9 +49,12 @@ class VulnMatcher {
   std::optional<store::FeedRecord> feed() const;
 
  private:
-  // The findings of `packages` on the host, replacing those of `changed` (or all of the host's).
-  store::FindingsUpdate MatchAgent(const store::InventoryRecord& inv, const std::vector<store::PackageRecord>& packages,
-                                   bool all, std::vector<std::pair<std::string, std::string>> changed) const;
+  // The findings of `packages` on the host, replacing those of `changed` (or all of the host's);
+  // TooLarge past kMaxFindingsPerAgent.
+  Result<store::FindingsUpdate> MatchAgent(const store::InventoryRecord& inv,
+                                           const std::vector<store::PackageRecord>& packages, bool all,
+                                           std::vector<std::pair<std::string, std::string>> changed) const;
+  Result<void> RematchAll(const std::vector<std::pair<std::string, std::string>>& changed, bool from_scratch);
   store::Store& store_;
   const Clock& clock_;
   mutable std::mutex mu_;

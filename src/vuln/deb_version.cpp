@@ -82,6 +82,16 @@ std::string DebVersion::ToString() const {
   return out;
 }
 
+bool IsPackageName(std::string_view s) {
+  if (s.empty() || s.size() > 128) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    const bool ok = (c >= 'a' && c <= 'z') || Digit(c) || (i > 0 && (c == '+' || c == '.' || c == '-'));
+    if (!ok) return false;
+  }
+  return true;
+}
+
 int ComparePart(std::string_view a, std::string_view b) {
   size_t i = 0, j = 0;
   auto at = [](std::string_view s, size_t k) { return k < s.size() ? s[k] : '\0'; };

@@ -30,6 +30,9 @@ struct DebVersion {
   std::string ToString() const;  // canonical: the epoch only when non-zero (or needed to read back)
 };
 
+// A Debian package name as the server takes it: [a-z0-9][a-z0-9+.-]*, at most 128 bytes.
+bool IsPackageName(std::string_view s);
+
 // <0, 0 or >0 as a orders before, the same as, or after b.
 int Compare(const DebVersion& a, const DebVersion& b);
 

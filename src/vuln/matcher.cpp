@@ -63,7 +63,8 @@ std::pair<std::string, std::string> MatchKey(const InstalledPackage& p) {
   return {p.source.empty() ? p.name : p.source, p.source_version.empty() ? p.version : p.source_version};
 }
 
-std::vector<Finding> Match(const FeedIndex& index, std::string_view release, const std::vector<InstalledPackage>& packages) {
+std::vector<Finding> Match(const FeedIndex& index, std::string_view release, const std::vector<InstalledPackage>& packages,
+                           size_t limit) {
   std::vector<Finding> out;
   for (const InstalledPackage& p : packages) {
     auto [source, version] = MatchKey(p);
@@ -76,6 +77,7 @@ std::vector<Finding> Match(const FeedIndex& index, std::string_view release, con
       if (e.fixed && Compare(*installed, *e.fixed) >= 0) continue;
       out.push_back({e.cve, p.name, p.arch, p.version, source, version,
                      e.fixed ? std::optional<std::string>(e.fixed->ToString()) : std::nullopt, e.urgency, e.notices});
+      if (out.size() > limit) return out;
     }
   }
   return out;

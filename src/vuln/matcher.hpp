@@ -7,6 +7,7 @@
 // comes from `linux-signed-<arch>`, whose version is not the kernel's.
 //
 // FeedIndex is an immutable snapshot built once per imported feed and shared by readers.
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -61,9 +62,11 @@ struct Finding {
   std::vector<std::string> notices;
 };
 
-// Every vulnerability of `packages` on a host of `release`. Versions that do not parse match
-// nothing (an inventory is checked before it is stored).
-std::vector<Finding> Match(const FeedIndex& index, std::string_view release, const std::vector<InstalledPackage>& packages);
+// Every vulnerability of `packages` on a host of `release`, stopping after `limit` + 1 findings
+// (the caller refuses an inventory past its limit: hostile packages naming a big source could
+// otherwise make millions). Versions that do not parse match nothing.
+std::vector<Finding> Match(const FeedIndex& index, std::string_view release, const std::vector<InstalledPackage>& packages,
+                           size_t limit = SIZE_MAX);
 
 // Threat Stack's severity from Debian's urgency: high, medium, low; `unimportant` and
 // `end-of-life` are low (and say so in `note`); untriaged ("not yet assigned", "") is medium.

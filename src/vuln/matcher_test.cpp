@@ -75,6 +75,7 @@ TEST(VulnMatch, EachTrapOfTheFixtureComesOutRight) {
     }
   }
   EXPECT_TRUE(Match(*index, "trixie", kHost).empty());
+  EXPECT_EQ(Match(*index, "bookworm", kHost, 3).size(), 4u);  // stops one past the limit
   auto bullseye = Match(*index, "bullseye", kHost);
   std::set<std::string> old;
   for (const auto& f : bullseye) old.insert(f.cve);

@@ -16,6 +16,7 @@ namespace {
 // releases, 5 one release.
 enum Depth { kDocument = 1, kSource = 2, kCve = 3, kReleases = 4, kRelease = 5 };
 constexpr size_t kMaxKey = 256, kMaxValue = 256;
+constexpr size_t kMaxReleases = 64;  // Debian has about ten codenames; the cap bounds one CVE's memory
 
 struct Handler {
   static constexpr std::size_t max_array_size = static_cast<std::size_t>(-1);
@@ -102,6 +103,7 @@ struct Handler {
     if (release.status != "resolved" && release.status != "open") {
       return Fail(ec, "'status' must be resolved, open or undetermined");
     }
+    if (releases.size() >= kMaxReleases) return Fail(ec, "more than 64 releases for one vulnerability");
     releases.push_back(std::move(release));
     return true;
   }

@@ -52,6 +52,8 @@ def test_the_agent_package_installs_enrolls_and_purges_cleanly(tmp_path):
             cannot(tool + " is not installed")
     if run("dpkg", "-s", "rampart-agent").returncode == 0:
         cannot("rampart-agent is already installed on this machine; the test would replace and purge it")
+    if os.path.exists(STATE):
+        cannot(STATE + " exists (an agent enrolled by hand?); the purge would delete it")
     assert os.path.exists(AGENT), "build the agent first (scripts/build test)"
     deb = build_package(tmp_path / "pkg")
 
@@ -95,15 +97,21 @@ def test_the_agent_package_installs_enrolls_and_purges_cleanly(tmp_path):
             assert doc["hostname"] == os.uname().nodename and doc["kernel"] == os.uname().release, doc
         finally:
             agent.send_signal(signal.SIGTERM)
-            agent.wait(timeout=20)
+            try:
+                agent.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                agent.kill()
+                raise
     finally:
         purged = run("dpkg", "--purge", "rampart-agent")
-        if purged.returncode != 0:  # leave the machine as found even when the package is broken
+        plugin_after = read(PLUGIN)
+        # Leave the machine as found even when the package is broken, then judge it.
+        if purged.returncode != 0:
             run("dpkg", "--purge", "--force-all", "rampart-agent")
-            if plugin_before is not None:
-                open(PLUGIN, "w").write(plugin_before)
+        if plugin_before is not None and plugin_after != plugin_before:
+            open(PLUGIN, "w").write(plugin_before)
     assert purged.returncode == 0, purged.stdout + purged.stderr
     for gone in (INSTALLED, RULES, STATE):
         assert not os.path.exists(gone), gone + " is still there after the purge"
-    assert read(PLUGIN) == plugin_before
+    assert plugin_after == plugin_before
     assert kernel_rules() == rules_before

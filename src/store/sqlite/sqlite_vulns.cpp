@@ -76,6 +76,17 @@ Result<void> SqliteVulns::ActivateFeed(int64_t feed_id, int64_t entries, const s
   std::lock_guard lock(c_.write_mu);
   Txn txn(c_.writer);
   if (!txn.begun()) return txn.begun().error();
+  // All of it, or it does not become current (an overlapping import's activation may have
+  // dropped what this one wrote).
+  Stmt count(c_.writer, q::kCountFeedEntries);
+  count.Bind(1, feed_id);
+  RAMPART_TRY(row, count.Step());
+  const int64_t have = row ? count.Int(0) : 0;
+  count.Reset();
+  if (have != entries) {
+    return Error::Conflict("the feed holds " + std::to_string(have) + " of its " + std::to_string(entries) +
+                           " entries (another import overlapped): import it again");
+  }
   Stmt off(c_.writer, q::kUncurrentFeeds);
   RAMPART_CHECK(off.Run());
   Stmt on(c_.writer, q::kMakeCurrent);
@@ -170,8 +181,14 @@ Result<void> SqliteVulns::ReplaceFindings(const std::vector<FindingsUpdate>& upd
   Txn txn(db);
   if (!txn.begun()) return txn.begun().error();
   Stmt old(db, q::kFindingsOfAgent), del(db, q::kDeleteFinding), ins(db, q::kInsertFinding);
+  Stmt has(db, q::kHasInventory);
   std::map<std::string, std::set<std::string>> touched;  // org -> CVEs
   for (const FindingsUpdate& u : updates) {
+    // An agent revoked since it was matched has no inventory any more: nothing of it is kept.
+    has.Bind(1, u.agent_id);
+    RAMPART_TRY(present, has.Step());
+    has.Reset();
+    if (!present) continue;
     const std::set<std::pair<std::string, std::string>> named(u.packages.begin(), u.packages.end());
     old.Bind(1, u.agent_id);
     RAMPART_TRY(before, CollectRows<FindingRecord>(old, ReadFinding));

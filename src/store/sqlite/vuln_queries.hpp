@@ -13,7 +13,11 @@ inline constexpr const char* kInsertFeedEntry =
 inline constexpr const char* kUncurrentFeeds = "UPDATE vuln_feeds SET is_current = 0 WHERE is_current = 1";
 inline constexpr const char* kMakeCurrent =
     "UPDATE vuln_feeds SET is_current = 1, entries = ?2, sha256 = ?3, bytes = ?4 WHERE id = ?1";
-inline constexpr const char* kDropOtherEntries = "DELETE FROM vuln_feed_entries WHERE feed_id != ?1";
+// Older feeds' entries (and those of imports that never finished); a newer import still being
+// written keeps its own.
+inline constexpr const char* kDropOtherEntries = "DELETE FROM vuln_feed_entries WHERE feed_id < ?1";
+inline constexpr const char* kCountFeedEntries = "SELECT COUNT(*) FROM vuln_feed_entries WHERE feed_id = ?1";
+inline constexpr const char* kHasInventory = "SELECT 1 FROM agent_inventories WHERE agent_id = ?1";
 inline constexpr const char* kCurrentFeed = "SELECT " RAMPART_FEED_COLUMNS " FROM vuln_feeds WHERE is_current = 1";
 inline constexpr const char* kListFeeds = "SELECT " RAMPART_FEED_COLUMNS " FROM vuln_feeds ORDER BY id DESC";
 #undef RAMPART_FEED_COLUMNS
