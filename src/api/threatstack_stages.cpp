@@ -64,7 +64,14 @@ Step HawkStage::OnHead(const http::Request& head, Exchange& ex) const {
   auto parsed = hawk::ParseAuthorization(head[field::authorization]);
   if (!parsed) return Refuse(parsed.failure, ex);
   if (!deps_.identity.IsCached(parsed->id)) return Step::kOffload;
-  return Admit(AuthenticateHawk(head, *parsed, ex.conn, Writes(ex), cfg_, deps_, /*may_block=*/false), ex);
+  HawkAuth a = AuthenticateHawk(head, *parsed, ex.conn, Writes(ex), cfg_, deps_, /*may_block=*/false);
+  // The user's cache entry can be dropped between IsCached and the lookups (a change another
+  // process logged arrives on another thread): what the I/O thread could not find is asked
+  // again on the blocking pool, where the store is read, instead of answering 401 or 403.
+  const bool lookup_missed = a.failure.message == "Unknown credentials" ||
+                             a.failure.message.starts_with("not a member of organization");
+  if (!a.principal && lookup_missed) return Step::kOffload;
+  return Admit(std::move(a), ex);
 }
 
 Step HawkStage::OnHeadBlocking(const http::Request& head, Exchange& ex) const {
