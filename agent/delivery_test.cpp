@@ -15,6 +15,7 @@
 #include "agent/batcher.hpp"
 #include "agent/client.hpp"
 #include "agent/outbox.hpp"
+#include "agent/test_util.hpp"
 #include "auth/hawk.hpp"
 
 namespace rampart::agent {
@@ -24,15 +25,6 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using namespace std::chrono_literals;
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    char tmpl[] = "/tmp/rampart-agent-test-XXXXXX";
-    path = ::mkdtemp(tmpl);
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
 
 std::string Lines(int from, int to) {
   std::string out;

@@ -14,14 +14,14 @@
 
 namespace rampart::agent {
 namespace json = boost::json;
-namespace {
-
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path);
   std::stringstream s;
   s << in.rdbuf();
   return s.str();
 }
+
+namespace {
 
 std::string Unquote(std::string v) {
   while (!v.empty() && (v.back() == '\n' || v.back() == '\r')) v.pop_back();

@@ -21,6 +21,8 @@ struct HostFacts {
 };
 
 HostFacts ReadHostFacts(const std::string& root = "");
+// A whole file's text; "" when it cannot be read.
+std::string ReadFile(const std::string& path);
 // "debian 12" from os-release text (ID and VERSION_ID; ID alone when there is no version).
 std::string OsVersionOf(const std::string& os_release_text);
 // One KEY=value of os-release text, unquoted ("" when absent): VERSION_CODENAME, VERSION_ID, …

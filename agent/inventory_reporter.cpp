@@ -3,8 +3,6 @@
 #include <sys/stat.h>
 
 #include <boost/json.hpp>
-#include <fstream>
-#include <sstream>
 
 #include "agent/host_facts.hpp"
 #include "vuln/deb_version.hpp"
@@ -13,13 +11,6 @@ namespace rampart::agent {
 namespace json = boost::json;
 
 namespace {
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 json::array PackagesJson(const std::vector<Package>& packages) {
   json::array out;
@@ -31,7 +22,7 @@ json::array PackagesJson(const std::vector<Package>& packages) {
 }  // namespace
 
 bool InventoryReporter::Send(const std::vector<Package>& now, bool full) {
-  const std::string os = ReadAll(o_.os_release_path);
+  const std::string os = ReadFile(o_.os_release_path);
   json::object body{{"full", full},
                     {"os", json::object{{"codename", OsReleaseValue(os, "VERSION_CODENAME")},
                                         {"versionId", OsReleaseValue(os, "VERSION_ID")}}}};
@@ -78,7 +69,7 @@ void InventoryReporter::Tick(int64_t now_ms) {
   const bool full = !have_base_ || now_ms >= next_full_;
   const bool changed = mtime_ns != status_mtime_ns_ || st.st_size != status_size_;
   if (!full && !changed) return;
-  const std::string text = ReadAll(o_.status_path);
+  const std::string text = ReadFile(o_.status_path);
   if (text.empty()) return;  // unreadable now: never reported as "nothing installed"
   std::vector<Package> now = ParseDpkgStatus(text);
   // dpkg only warns about some names and versions the server refuses (an fpm-built "v1.2"):

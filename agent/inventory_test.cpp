@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -75,7 +76,11 @@ TEST(AgentInventory, ADeltaNamesWhatWasAddedChangedAndRemoved) {
 
 TEST(AgentInventory, ThisMachinesStatusFileReadsAsDpkgQueryReadsIt) {
   std::ifstream in("/var/lib/dpkg/status");
-  if (!in) GTEST_SKIP() << "no /var/lib/dpkg/status: not a Debian system";
+  if (!in) {
+    // The CI machine is Debian: there a missing status file is a failure, not a skip.
+    if (const char* ci = std::getenv("CI"); ci && std::string(ci) == "true") FAIL() << "no /var/lib/dpkg/status";
+    GTEST_SKIP() << "no /var/lib/dpkg/status: not a Debian system";
+  }
   std::stringstream text;
   text << in.rdbuf();
   auto ours = ParseDpkgStatus(text.str());

@@ -18,20 +18,12 @@
 #include "agent/host_facts.hpp"
 #include "agent/spool.hpp"
 #include "agent/state.hpp"
+#include "agent/test_util.hpp"
 #include "agent/transport.hpp"
 
 namespace rampart::agent {
 namespace {
 namespace fs = std::filesystem;
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    char tmpl[] = "/tmp/rampart-agent-test-XXXXXX";
-    path = ::mkdtemp(tmpl);
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
 
 TEST(AgentState, SavedPrivatelyAndReadBack) {
   TempDir t;

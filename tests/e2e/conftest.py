@@ -2,6 +2,8 @@
 They run once, in the normal pass of scripts/test, never under ASan."""
 import importlib.util
 import os
+import signal
+import subprocess
 import sys
 import time
 
@@ -30,6 +32,16 @@ def wait_for(check, seconds, what):
             return got
         assert time.time() < deadline, "not within %d s: %s" % (seconds, what)
         time.sleep(0.2)
+
+
+def stop(proc, seconds=20):
+    """SIGTERM, then SIGKILL if it has not exited within `seconds` (and fail: it should have)."""
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        raise
 
 
 def cannot(reason):

@@ -17,7 +17,7 @@ import uuid
 
 import pytest
 
-from conftest import AGENT, ROOT, Server, cannot, wait_for
+from conftest import AGENT, ROOT, Server, cannot, stop, wait_for
 from hawk_py import HawkSession
 from test_v2_hawk import hawk, make_user
 
@@ -158,11 +158,6 @@ def test_a_real_auditd_feeds_the_agent_and_alerts_come_back_through_v2(auditd, t
         assert set(doc["agentModuleHealth"]) >= {"audit", "fim", "backend", "counters"}, doc["agentModuleHealth"]
         assert {"auditEvents", "spoolDropped", "auditLost"} <= set(doc["agentModuleHealth"]["counters"])
     finally:
-        agent.send_signal(signal.SIGTERM)
-        try:
-            agent.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            agent.kill()
-            raise
+        stop(agent)
         agent_log.close()
         print(open(tmp_path / "agent.log").read())

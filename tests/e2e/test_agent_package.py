@@ -9,10 +9,9 @@ import glob
 import json
 import os
 import shutil
-import signal
 import subprocess
 
-from conftest import AGENT, ROOT, Server, cannot, wait_for
+from conftest import AGENT, ROOT, Server, cannot, stop, wait_for
 from test_v2_hawk import hawk, make_user
 
 BUILD = os.path.dirname(os.path.dirname(os.path.abspath(AGENT)))  # build/<kind>/agent/rampart-agent
@@ -96,12 +95,7 @@ def test_the_agent_package_installs_enrolls_and_purges_cleanly(tmp_path):
             doc = wait_for(online, 30, "the installed agent's heartbeat reaches the server")
             assert doc["hostname"] == os.uname().nodename and doc["kernel"] == os.uname().release, doc
         finally:
-            agent.send_signal(signal.SIGTERM)
-            try:
-                agent.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                agent.kill()
-                raise
+            stop(agent)
     finally:
         purged = run("dpkg", "--purge", "rampart-agent")
         plugin_after = read(PLUGIN)
