@@ -1,6 +1,6 @@
-// Migrations of real older databases: a V6 one built by the migrations themselves (V7's backfill),
-// and the V9 database the V9 binary made (tests/migration/v9, see make_v9_fixture.py), which V10
-// turns into organizations.
+// Migrations of real older databases: V6, V11 and V15 ones built by the migrations themselves
+// (V7's backfill, V12's typed rules, V16's descriptions), and the V9 database the V9 binary made
+// (tests/migration/v9, see make_v9_fixture.py), which V10 turns into organizations.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 #include <unistd.h>
@@ -161,6 +161,38 @@ INSERT INTO v2_objects VALUES ('o1', 'rule_tags', 'r1', '', 4000, '{"inclusion":
   EXPECT_EQ(r.updated_at_ms, 1578009600000);
   EXPECT_TRUE(s.ListObjects("o1", "rule", "")->empty());
   EXPECT_TRUE(*s.GetObject("o1", "rule_tags", "r1"));  // tags stay documents
+}
+
+// V16 moves a feed's descriptions out of its entries, one per CVE, and keeps the entries.
+TEST_F(Migration, V16KeepsFeedEntriesAndTheirDescriptions) {
+  {
+    sqlite::Db db;
+    ASSERT_TRUE(db.Open(path_, 1000));
+    ASSERT_TRUE(sqlite::MigrateTo(db, 15));
+  }
+  Exec(R"sql(
+INSERT INTO vuln_feeds VALUES (1, 'debian-tracker', 'f.json', 'ab', 10, '', 1, 'admin', 3, 1);
+INSERT INTO vuln_feed_entries VALUES (1, 'bookworm', 'openssl', 'CVE-1', 'resolved', '3.0.1-1', 'low', 0, 'DSA-1-1', 'about one');
+INSERT INTO vuln_feed_entries VALUES (1, 'bullseye', 'openssl', 'CVE-1', 'open', NULL, 'low', 0, '', 'about one');
+INSERT INTO vuln_feed_entries VALUES (1, 'bookworm', 'bash', 'CVE-2', 'open', NULL, 'high', 1, '', '');
+)sql");
+  auto st = OpenSqliteStore({path_});
+  ASSERT_TRUE(st) << st.error().detail;
+  Store& s = **st;
+  EXPECT_EQ(*s.CheckIntegrity(), std::vector<std::string>{"ok"});
+  auto entries = *s.FeedEntries(1);
+  ASSERT_EQ(entries.size(), 3u);
+  EXPECT_EQ(*s.FeedDescription(1, "CVE-1"), "about one");
+  EXPECT_EQ(*s.FeedDescription(1, "CVE-2"), "");
+  bool found = false;
+  for (const auto& e : entries) {
+    if (e.release == "bookworm" && e.cve == "CVE-1") {
+      found = true;
+      EXPECT_EQ(e.fixed_version, std::optional<std::string>("3.0.1-1"));
+      EXPECT_EQ(e.notices, std::vector<std::string>{"DSA-1-1"});
+    }
+  }
+  EXPECT_TRUE(found);
 }
 
 }  // namespace

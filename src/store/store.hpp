@@ -2,6 +2,7 @@
 // The storage seam. Services see only these interfaces; SQL lives in the backends under store/.
 // Every method is synchronous and may block: call it from the blocking pool, never an I/O thread.
 // Implementations are safe for concurrent use from many threads.
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -239,8 +240,15 @@ class VulnStore {
   virtual Result<std::optional<FeedRecord>> CurrentFeed() = 0;
   // Every import, newest first.
   virtual Result<std::vector<FeedRecord>> ListFeeds() = 0;
-  // The feed's entries without their descriptions (matching does not need them).
-  virtual Result<std::vector<vuln::FeedEntry>> FeedEntries(int64_t feed_id) = 0;
+  // Hands each of the feed's entries, without its description (matching does not need it), to
+  // `visit` as it is read: a full feed is ~200,000 entries, and the matcher indexes them without
+  // holding them all first.
+  virtual Result<void> ScanFeedEntries(int64_t feed_id, const std::function<void(vuln::FeedEntry&&)>& visit) = 0;
+  Result<std::vector<vuln::FeedEntry>> FeedEntries(int64_t feed_id) {
+    std::vector<vuln::FeedEntry> out;
+    RAMPART_CHECK(ScanFeedEntries(feed_id, [&](vuln::FeedEntry&& e) { out.push_back(std::move(e)); }));
+    return out;
+  }
   // A vulnerability's description in the feed ("" when none).
   virtual Result<std::string> FeedDescription(int64_t feed_id, const std::string& cve) = 0;
 
@@ -254,8 +262,13 @@ class VulnStore {
   virtual Result<std::vector<PackageRecord>> PackagesOf(const std::string& agent_id) = 0;
 
   // Replaces findings (each FindingsUpdate) and keeps the organizations' matched CVEs in step, in
-  // one transaction: a CVE touched by many updates is summed up once.
-  virtual Result<void> ReplaceFindings(const std::vector<FindingsUpdate>& updates) = 0;
+  // one transaction: a CVE touched by many updates is summed up once. With `defer`, the matched
+  // CVEs are left as they were and the touched ones added to *defer, for one SummarizeFindings
+  // after many such calls (a re-match of every host writes in several transactions and would
+  // otherwise sum up the same CVEs in each).
+  virtual Result<void> ReplaceFindings(const std::vector<FindingsUpdate>& updates, TouchedCves* defer = nullptr) = 0;
+  // Recomputes the organizations' matched CVEs of `touched` from their findings.
+  virtual Result<void> SummarizeFindings(const TouchedCves& touched) = 0;
   // The organization's findings of these CVEs, by CVE, agent and package.
   virtual Result<std::vector<FindingRecord>> FindingsOf(const std::string& org_id, const std::vector<std::string>& cves) = 0;
 };

@@ -61,6 +61,23 @@ TEST_P(StoreContract, InventoriesAreStoredWholeOrByDelta) {
   EXPECT_FALSE(*store_->GetInventory("ag2"));
 }
 
+TEST_P(StoreContract, DeferredFindingsAreListedOnlyOnceSummarized) {
+  ASSERT_TRUE(store_->PutInventory({"ag1", kOrg, "bookworm", "12", 1, 0}, true, {}, {}));
+  TouchedCves touched;
+  ASSERT_TRUE(store_->ReplaceFindings({{kOrg, "ag1", true, {}, {Finding("CVE-2024-0001", "openssl", std::nullopt)}, 5}},
+                                      &touched));
+  EXPECT_EQ(touched, (TouchedCves{{kOrg, {"CVE-2024-0001"}}}));
+  EXPECT_TRUE(store_->ListVulnerabilities({.org_id = kOrg})->empty());  // the summary waits
+  EXPECT_EQ(store_->FindingsOf(kOrg, {"CVE-2024-0001"})->size(), 1u);
+  ASSERT_TRUE(store_->SummarizeFindings(touched));
+  auto listed = *store_->ListVulnerabilities({.org_id = kOrg});
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_TRUE(listed[0].unfixed);
+  ASSERT_TRUE(store_->ReplaceFindings({{kOrg, "ag1", true, {}, {}, 6}}, &touched));
+  ASSERT_TRUE(store_->SummarizeFindings(touched));
+  EXPECT_TRUE(store_->ListVulnerabilities({.org_id = kOrg})->empty());  // no findings left: gone
+}
+
 TEST_P(StoreContract, FindingsAreListedBesideImportedVulnerabilitiesAndFilter) {
   ASSERT_TRUE(store_->PutVulnerabilities({{kOrg, "CVE-2020-0001", 5, false, false, "old", "{\"imported\":1}"},
                                           {kOrg, "CVE-2024-0001", 6, false, false, "openssl", "{\"imported\":2}"}}));

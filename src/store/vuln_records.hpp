@@ -3,7 +3,9 @@
 // package inventories, and the findings matching made of them. No behaviour: telemetry's
 // VulnMatcher owns the meaning (docs/vulnerabilities.md).
 #include <cstdint>
+#include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -60,6 +62,9 @@ struct FindingsUpdate {
   std::vector<FindingRecord> findings = {};
   int64_t now_ms = 0;
 };
+
+// CVEs whose findings changed, by organization.
+using TouchedCves = std::map<std::string, std::set<std::string>>;
 
 // An organization's matched vulnerability (one per CVE): the page key and the filters.
 struct MatchedCve {

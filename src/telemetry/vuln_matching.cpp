@@ -75,12 +75,12 @@ Result<bool> VulnMatcher::Refresh() {
   RAMPART_TRY(current, store_.CurrentFeed());
   std::lock_guard lock(mu_);
   if (!current || (feed_ && feed_->id == current->id)) return false;
-  RAMPART_TRY(entries, store_.FeedEntries(current->id));
+  vuln::FeedIndex::Builder builder;
+  RAMPART_CHECK(store_.ScanFeedEntries(current->id, [&](vuln::FeedEntry&& e) { builder.Add(std::move(e)); }));
   // Another import became current between the two reads (its commit dropped these entries):
   // the next check loads that one.
-  if (static_cast<int64_t>(entries.size()) != current->entries) return false;
-  std::shared_ptr<const vuln::FeedIndex> next = vuln::FeedIndex::Build(entries);
-  entries.clear();
+  if (static_cast<int64_t>(builder.added()) != current->entries) return false;
+  std::shared_ptr<const vuln::FeedIndex> next = builder.Finish();
   const auto changed = vuln::FeedIndex::ChangedKeys(index_.get(), *next);
   const bool from_scratch = !index_;
   // The new feed counts as loaded only once every host's findings are written; on an error the
@@ -98,13 +98,16 @@ Result<bool> VulnMatcher::Refresh() {
 Result<void> VulnMatcher::RematchAll(const std::vector<std::pair<std::string, std::string>>& changed, bool from_scratch) {
   const std::set<std::pair<std::string, std::string>> keys(changed.begin(), changed.end());
   RAMPART_TRY(inventories, store_.ListInventories());
-  // Written in transactions of about 50,000 findings: a CVE many hosts share is summed up once
-  // per transaction instead of once per host, and memory stays bounded however many hosts.
+  // Written in transactions of about 50,000 findings, so memory stays bounded however many hosts,
+  // and the organizations' matched CVEs summed up once at the end: until then the list shows
+  // the summaries from before the re-match (a crash in between: the next start re-matches
+  // everything from scratch, and sums up again).
   std::vector<store::FindingsUpdate> pending;
   size_t pending_findings = 0;
+  store::TouchedCves touched;
   auto flush = [&]() -> Result<void> {
     if (pending.empty()) return {};
-    RAMPART_CHECK(store_.ReplaceFindings(pending));
+    RAMPART_CHECK(store_.ReplaceFindings(pending, &touched));
     pending.clear();
     pending_findings = 0;
     return {};
@@ -128,7 +131,8 @@ Result<void> VulnMatcher::RematchAll(const std::vector<std::pair<std::string, st
     pending.push_back(std::move(*update));
     if (pending_findings >= 50000) RAMPART_CHECK(flush());
   }
-  return flush();
+  RAMPART_CHECK(flush());
+  return store_.SummarizeFindings(touched);
 }
 
 }  // namespace rampart::telemetry

@@ -15,22 +15,31 @@ std::string KeyOf(std::string_view release, std::string_view source) {
 
 }  // namespace
 
-std::shared_ptr<const FeedIndex> FeedIndex::Build(const std::vector<FeedEntry>& entries) {
-  auto index = std::make_shared<FeedIndex>();
-  for (const FeedEntry& e : entries) {
-    IndexedEntry ie{e.cve, std::nullopt, false, e.urgency, e.nodsa, e.notices};
-    if (e.fixed_version) {
-      ie.never_affected = *e.fixed_version == "0";
-      ie.fixed = DebVersion::Parse(*e.fixed_version);
-      if (!ie.fixed) continue;
-    }
-    index->by_key_[KeyOf(e.release, e.source)].push_back(std::move(ie));
-    ++index->size_;
+FeedIndex::Builder::Builder() : index_(std::make_shared<FeedIndex>()) {}
+
+void FeedIndex::Builder::Add(FeedEntry&& e) {
+  ++added_;
+  IndexedEntry ie{std::move(e.cve), std::nullopt, false, std::move(e.urgency), e.nodsa, std::move(e.notices)};
+  if (e.fixed_version) {
+    ie.never_affected = *e.fixed_version == "0";
+    ie.fixed = DebVersion::Parse(*e.fixed_version);
+    if (!ie.fixed) return;
   }
-  for (auto& [key, list] : index->by_key_) {
+  index_->by_key_[KeyOf(e.release, e.source)].push_back(std::move(ie));
+  ++index_->size_;
+}
+
+std::shared_ptr<const FeedIndex> FeedIndex::Builder::Finish() {
+  for (auto& [key, list] : index_->by_key_) {
     std::sort(list.begin(), list.end(), [](const IndexedEntry& a, const IndexedEntry& b) { return a.cve < b.cve; });
   }
-  return index;
+  return std::move(index_);
+}
+
+std::shared_ptr<const FeedIndex> FeedIndex::Build(const std::vector<FeedEntry>& entries) {
+  Builder b;
+  for (FeedEntry e : entries) b.Add(std::move(e));
+  return b.Finish();
 }
 
 std::vector<std::pair<std::string, std::string>> FeedIndex::ChangedKeys(const FeedIndex* before, const FeedIndex& after) {

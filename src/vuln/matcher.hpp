@@ -32,7 +32,19 @@ struct IndexedEntry {
 
 class FeedIndex {
  public:
-  // Entries whose fixed_version does not parse are left out (the feed parsers refuse them).
+  // Builds an index entry by entry, as a store scan hands them over. Entries whose
+  // fixed_version does not parse are left out (the feed parsers refuse them).
+  class Builder {
+   public:
+    Builder();
+    void Add(FeedEntry&& e);
+    size_t added() const { return added_; }  // every entry handed over, kept or not
+    std::shared_ptr<const FeedIndex> Finish();
+
+   private:
+    std::shared_ptr<FeedIndex> index_;
+    size_t added_ = 0;
+  };
   static std::shared_ptr<const FeedIndex> Build(const std::vector<FeedEntry>& entries);
   // The entries of one source package in one release (empty when none).
   const std::vector<IndexedEntry>& For(std::string_view release, std::string_view source) const;

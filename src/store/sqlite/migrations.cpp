@@ -549,6 +549,21 @@ CREATE TABLE matched_cves (
 CREATE INDEX matched_cves_page ON matched_cves(org_id, first_seen_ms DESC, cve DESC);
 UPDATE vulnerabilities SET doc = json_set(doc, '$.origin', 'imported');
 )sql",
+    // V16: a feed's descriptions apart from its entries, once per CVE. The tracker repeats a
+    // CVE's description for every source and release; kept in the entries they were most of a
+    // feed's bytes, and loading the entries for matching read them all (docs/benchmarks.md).
+    R"sql(
+CREATE TABLE vuln_feed_descriptions (
+  feed_id INTEGER NOT NULL,
+  cve TEXT NOT NULL,
+  description TEXT NOT NULL,
+  PRIMARY KEY (feed_id, cve)
+) WITHOUT ROWID;
+INSERT OR IGNORE INTO vuln_feed_descriptions(feed_id, cve, description)
+  SELECT feed_id, cve, description FROM vuln_feed_entries WHERE description != '';
+DROP INDEX vuln_feed_entries_cve;
+ALTER TABLE vuln_feed_entries DROP COLUMN description;
+)sql",
 };
 
 }  // namespace

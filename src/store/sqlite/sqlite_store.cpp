@@ -417,7 +417,9 @@ class SqliteStore final : public Store {
   }
   Result<std::optional<FeedRecord>> CurrentFeed() override { return vulns_.CurrentFeed(); }
   Result<std::vector<FeedRecord>> ListFeeds() override { return vulns_.ListFeeds(); }
-  Result<std::vector<vuln::FeedEntry>> FeedEntries(int64_t id) override { return vulns_.FeedEntries(id); }
+  Result<void> ScanFeedEntries(int64_t id, const std::function<void(vuln::FeedEntry&&)>& visit) override {
+    return vulns_.ScanFeedEntries(id, visit);
+  }
   Result<std::string> FeedDescription(int64_t id, const std::string& cve) override { return vulns_.FeedDescription(id, cve); }
   Result<void> PutInventory(const InventoryRecord& inv, bool full, const std::vector<PackageRecord>& up,
                             const std::vector<PackageRecord>& removed) override {
@@ -426,7 +428,10 @@ class SqliteStore final : public Store {
   Result<std::optional<InventoryRecord>> GetInventory(const std::string& a) override { return vulns_.GetInventory(a); }
   Result<std::vector<InventoryRecord>> ListInventories() override { return vulns_.ListInventories(); }
   Result<std::vector<PackageRecord>> PackagesOf(const std::string& a) override { return vulns_.PackagesOf(a); }
-  Result<void> ReplaceFindings(const std::vector<FindingsUpdate>& u) override { return vulns_.ReplaceFindings(u); }
+  Result<void> ReplaceFindings(const std::vector<FindingsUpdate>& u, TouchedCves* defer) override {
+    return vulns_.ReplaceFindings(u, defer);
+  }
+  Result<void> SummarizeFindings(const TouchedCves& touched) override { return vulns_.SummarizeFindings(touched); }
   Result<std::vector<FindingRecord>> FindingsOf(const std::string& org, const std::vector<std::string>& cves) override {
     return vulns_.FindingsOf(org, cves);
   }

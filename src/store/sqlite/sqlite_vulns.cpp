@@ -1,5 +1,6 @@
 #include "store/sqlite/sqlite_vulns.hpp"
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <tuple>
@@ -63,11 +64,15 @@ Result<void> SqliteVulns::AddFeedEntries(int64_t feed_id, const std::vector<vuln
   std::lock_guard lock(c_.write_mu);
   Txn txn(c_.writer);
   if (!txn.begun()) return txn.begun().error();
-  Stmt s(c_.writer, q::kInsertFeedEntry);
+  Stmt s(c_.writer, q::kInsertFeedEntry), d(c_.writer, q::kInsertFeedDescription);
+  std::string last_described;
   for (const vuln::FeedEntry& e : entries) {
     s.Bind(1, feed_id).Bind(2, e.release).Bind(3, e.source).Bind(4, e.cve).Bind(5, e.status).Bind(6, e.fixed_version);
-    s.Bind(7, e.urgency).Bind(8, int64_t{e.nodsa}).Bind(9, Join(e.notices)).Bind(10, e.description);
-    RAMPART_CHECK(s.Run());
+    RAMPART_CHECK(s.Bind(7, e.urgency).Bind(8, int64_t{e.nodsa}).Bind(9, Join(e.notices)).Run());
+    // A CVE's releases come one after another: its description is offered once.
+    if (e.description.empty() || e.cve == last_described) continue;
+    RAMPART_CHECK(d.Bind(1, feed_id).Bind(2, e.cve).Bind(3, e.description).Run());
+    last_described = e.cve;
   }
   return txn.Commit();
 }
@@ -92,8 +97,9 @@ Result<void> SqliteVulns::ActivateFeed(int64_t feed_id, int64_t entries, const s
   Stmt on(c_.writer, q::kMakeCurrent);
   RAMPART_CHECK(on.Bind(1, feed_id).Bind(2, entries).Bind(3, sha256).Bind(4, bytes).Run());
   if (sqlite3_changes(c_.writer.get()) == 0) return Error::NotFound("no staged feed " + std::to_string(feed_id));
-  Stmt drop(c_.writer, q::kDropOtherEntries);
+  Stmt drop(c_.writer, q::kDropOtherEntries), drop_text(c_.writer, q::kDropOtherDescriptions);
   RAMPART_CHECK(drop.Bind(1, feed_id).Run());
+  RAMPART_CHECK(drop_text.Bind(1, feed_id).Run());
   return txn.Commit();
 }
 
@@ -111,14 +117,18 @@ Result<std::vector<FeedRecord>> SqliteVulns::ListFeeds() {
   return CollectRows<FeedRecord>(s, ReadFeed);
 }
 
-Result<std::vector<vuln::FeedEntry>> SqliteVulns::FeedEntries(int64_t feed_id) {
+Result<void> SqliteVulns::ScanFeedEntries(int64_t feed_id, const std::function<void(vuln::FeedEntry&&)>& visit) {
   auto [lock, db] = c_.Reader();
   Stmt s(db, q::kFeedEntries);
   s.Bind(1, feed_id);
-  return CollectRows<vuln::FeedEntry>(s, [](const Stmt& st) {
-    return vuln::FeedEntry{st.Text(0), st.Text(1), st.Text(2), st.Text(3), st.OptText(4), st.Text(5), st.Int(6) != 0,
-                           Split(st.Text(7)), {}};
-  });
+  for (;;) {
+    RAMPART_TRY(row, s.Step());
+    if (!row) break;
+    visit(vuln::FeedEntry{s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.OptText(4), s.Text(5), s.Int(6) != 0,
+                          Split(s.Text(7)), {}});
+  }
+  s.Reset();
+  return {};
 }
 
 Result<std::string> SqliteVulns::FeedDescription(int64_t feed_id, const std::string& cve) {
@@ -175,14 +185,22 @@ Result<std::vector<PackageRecord>> SqliteVulns::PackagesOf(const std::string& ag
   });
 }
 
-Result<void> SqliteVulns::ReplaceFindings(const std::vector<FindingsUpdate>& updates) {
+Result<void> SqliteVulns::ReplaceFindings(const std::vector<FindingsUpdate>& updates, TouchedCves* defer) {
   std::lock_guard lock(c_.write_mu);
   Db& db = c_.writer;
   Txn txn(db);
   if (!txn.begun()) return txn.begun().error();
   Stmt old(db, q::kFindingsOfAgent), del(db, q::kDeleteFinding), ins(db, q::kInsertFinding);
   Stmt has(db, q::kHasInventory);
-  std::map<std::string, std::set<std::string>> touched;  // org -> CVEs
+  TouchedCves touched;
+  // Rows are written in key order (org, cve, agent, package, arch), not host by host: the
+  // findings of many hosts land in the same B-tree pages, which halves the pages written.
+  struct Insert {
+    const FindingRecord* f;
+    const FindingsUpdate* u;
+    int64_t first_seen;
+  };
+  std::vector<Insert> inserts;
   for (const FindingsUpdate& u : updates) {
     // An agent revoked since it was matched has no inventory any more: nothing of it is kept.
     has.Bind(1, u.agent_id);
@@ -202,14 +220,33 @@ Result<void> SqliteVulns::ReplaceFindings(const std::vector<FindingsUpdate>& upd
     }
     for (const FindingRecord& f : u.findings) {
       auto seen = first_seen.find({f.cve, f.package, f.arch});
-      const int64_t first = seen == first_seen.end() ? u.now_ms : seen->second;
-      ins.Bind(1, u.org_id).Bind(2, f.cve).Bind(3, u.agent_id).Bind(4, f.package).Bind(5, f.arch).Bind(6, f.version);
-      ins.Bind(7, f.source).Bind(8, f.source_version).Bind(9, f.fixed_version).Bind(10, f.urgency).Bind(11, f.notices);
-      RAMPART_CHECK(ins.Bind(12, f.release).Bind(13, f.feed_id).Bind(14, first).Run());
+      inserts.push_back({&f, &u, seen == first_seen.end() ? u.now_ms : seen->second});
       cves.insert(f.cve);
     }
   }
-  for (const auto& [org, cves] : touched) RAMPART_CHECK(RefreshMatched(db, org, cves));
+  std::sort(inserts.begin(), inserts.end(), [](const Insert& a, const Insert& b) {
+    return std::tie(a.u->org_id, a.f->cve, a.u->agent_id, a.f->package, a.f->arch) <
+           std::tie(b.u->org_id, b.f->cve, b.u->agent_id, b.f->package, b.f->arch);
+  });
+  for (const Insert& i : inserts) {
+    const FindingRecord& f = *i.f;
+    ins.Bind(1, i.u->org_id).Bind(2, f.cve).Bind(3, i.u->agent_id).Bind(4, f.package).Bind(5, f.arch).Bind(6, f.version);
+    ins.Bind(7, f.source).Bind(8, f.source_version).Bind(9, f.fixed_version).Bind(10, f.urgency).Bind(11, f.notices);
+    RAMPART_CHECK(ins.Bind(12, f.release).Bind(13, f.feed_id).Bind(14, i.first_seen).Run());
+  }
+  if (defer) {
+    for (auto& [org, cves] : touched) defer->operator[](org).merge(cves);
+  } else {
+    for (const auto& [org, cves] : touched) RAMPART_CHECK(RefreshMatched(db, org, cves));
+  }
+  return txn.Commit();
+}
+
+Result<void> SqliteVulns::SummarizeFindings(const TouchedCves& touched) {
+  std::lock_guard lock(c_.write_mu);
+  Txn txn(c_.writer);
+  if (!txn.begun()) return txn.begun().error();
+  for (const auto& [org, cves] : touched) RAMPART_CHECK(RefreshMatched(c_.writer, org, cves));
   return txn.Commit();
 }
 

@@ -13,7 +13,7 @@ class SqliteVulns {
   Result<void> ActivateFeed(int64_t feed_id, int64_t entries, const std::string& sha256, int64_t bytes);
   Result<std::optional<FeedRecord>> CurrentFeed();
   Result<std::vector<FeedRecord>> ListFeeds();
-  Result<std::vector<vuln::FeedEntry>> FeedEntries(int64_t feed_id);
+  Result<void> ScanFeedEntries(int64_t feed_id, const std::function<void(vuln::FeedEntry&&)>& visit);
   Result<std::string> FeedDescription(int64_t feed_id, const std::string& cve);
 
   Result<void> PutInventory(const InventoryRecord& inv, bool full, const std::vector<PackageRecord>& upserted,
@@ -22,7 +22,8 @@ class SqliteVulns {
   Result<std::vector<InventoryRecord>> ListInventories();
   Result<std::vector<PackageRecord>> PackagesOf(const std::string& agent_id);
 
-  Result<void> ReplaceFindings(const std::vector<FindingsUpdate>& updates);
+  Result<void> ReplaceFindings(const std::vector<FindingsUpdate>& updates, TouchedCves* defer);
+  Result<void> SummarizeFindings(const TouchedCves& touched);
   Result<std::vector<FindingRecord>> FindingsOf(const std::string& org_id, const std::vector<std::string>& cves);
 
  private:

@@ -9,13 +9,17 @@ inline constexpr const char* kStageFeed =
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, 0)";
 inline constexpr const char* kInsertFeedEntry =
     "INSERT OR REPLACE INTO vuln_feed_entries(feed_id, release, source, cve, status, fixed_version, urgency, nodsa,"
-    " notices, description) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+    " notices) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+// A CVE's first non-empty description in the feed is the one kept.
+inline constexpr const char* kInsertFeedDescription =
+    "INSERT OR IGNORE INTO vuln_feed_descriptions(feed_id, cve, description) VALUES (?1, ?2, ?3)";
 inline constexpr const char* kUncurrentFeeds = "UPDATE vuln_feeds SET is_current = 0 WHERE is_current = 1";
 inline constexpr const char* kMakeCurrent =
     "UPDATE vuln_feeds SET is_current = 1, entries = ?2, sha256 = ?3, bytes = ?4 WHERE id = ?1";
 // Older feeds' entries (and those of imports that never finished); a newer import still being
 // written keeps its own.
 inline constexpr const char* kDropOtherEntries = "DELETE FROM vuln_feed_entries WHERE feed_id < ?1";
+inline constexpr const char* kDropOtherDescriptions = "DELETE FROM vuln_feed_descriptions WHERE feed_id < ?1";
 inline constexpr const char* kCountFeedEntries = "SELECT COUNT(*) FROM vuln_feed_entries WHERE feed_id = ?1";
 inline constexpr const char* kHasInventory = "SELECT 1 FROM agent_inventories WHERE agent_id = ?1";
 inline constexpr const char* kCurrentFeed = "SELECT " RAMPART_FEED_COLUMNS " FROM vuln_feeds WHERE is_current = 1";
@@ -25,7 +29,7 @@ inline constexpr const char* kFeedEntries =
     "SELECT release, source, cve, status, fixed_version, urgency, nodsa, notices FROM vuln_feed_entries"
     " WHERE feed_id = ?1";
 inline constexpr const char* kFeedDescription =
-    "SELECT description FROM vuln_feed_entries WHERE feed_id = ?1 AND cve = ?2 AND description != '' LIMIT 1";
+    "SELECT description FROM vuln_feed_descriptions WHERE feed_id = ?1 AND cve = ?2";
 
 inline constexpr const char* kPutInventory =
     "INSERT INTO agent_inventories(agent_id, org_id, codename, version_id, updated_at_ms) VALUES (?1, ?2, ?3, ?4, ?5)"
