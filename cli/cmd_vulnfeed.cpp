@@ -1,15 +1,18 @@
-// `rampart admin vulnfeed import --format debian-tracker FILE[.gz]` and `rampart admin vulnfeed
-// list`: Debian security data for vulnerability matching (docs/vulnerabilities.md). Safe while
-// the server runs: the server loads a new current feed within 10 s.
+// `rampart admin vulnfeed import --format debian-tracker FILE[.gz]`, `… --format osv FILE|DIR` and
+// `rampart admin vulnfeed list`: Debian security data for vulnerability matching
+// (docs/vulnerabilities.md). Safe while the server runs: the server loads a new current feed
+// within 10 s.
 #include <sys/stat.h>
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <vector>
 
 #include "common.hpp"
 #include "commands.hpp"
@@ -28,6 +31,35 @@ json::object FeedJson(const store::FeedRecord& f) {
           {"entries", f.entries}, {"current", f.current}};
 }
 
+constexpr uintmax_t kMaxOsvDocument = 64u << 20;
+
+// An OSV feed's documents: the file, or a directory's *.json files in name order.
+telemetry::NextDocument OsvDocuments(const std::string& path) {
+  auto files = std::make_shared<std::vector<std::filesystem::path>>();
+  if (std::filesystem::is_directory(path)) {
+    for (const auto& entry : std::filesystem::directory_iterator(path)) {
+      if (entry.is_regular_file() && entry.path().extension() == ".json") files->push_back(entry.path());
+    }
+    std::sort(files->begin(), files->end());
+  } else {
+    files->push_back(path);
+  }
+  auto at = std::make_shared<size_t>(0);
+  return [files, at](std::string& name, std::string& bytes) -> Result<bool> {
+    if (*at == files->size()) return false;
+    const std::filesystem::path& file = (*files)[(*at)++];
+    name = file.filename().string();
+    std::error_code ec;
+    const uintmax_t size = std::filesystem::file_size(file, ec);
+    if (ec) return Error::Unavailable("cannot read " + file.string());
+    if (size > kMaxOsvDocument) return Error::Invalid(name + " is larger than 64 MiB");
+    std::ifstream in(file, std::ios::binary);
+    bytes.assign(static_cast<size_t>(size), '\0');
+    if (!in.read(bytes.data(), static_cast<std::streamsize>(size))) return Error::Unavailable("cannot read " + file.string());
+    return true;
+  };
+}
+
 std::string ModifiedAt(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return "";
@@ -41,31 +73,38 @@ void AddImportCommand(CLI::App* feed) {
   };
   auto a = std::make_shared<Args>();
   CLI::App* cmd = feed->add_subcommand("import", "Import a feed; it replaces the current one when all of it was read");
-  cmd->add_option("--format", a->format, "debian-tracker (the Security Tracker's JSON)")
+  cmd->add_option("--format", a->format,
+                  "debian-tracker (the Security Tracker's JSON) or osv (OSV records of the Debian ecosystems)")
       ->required()
-      ->check(CLI::IsMember({"debian-tracker"}));
-  cmd->add_option("file", a->file, "the feed, .json or .json.gz")->required()->check(CLI::ExistingFile);
+      ->check(CLI::IsMember({"debian-tracker", "osv"}));
+  cmd->add_option("file", a->file, "debian-tracker: the feed, .json or .json.gz; osv: a .json file or a directory of them")
+      ->required()
+      ->check(CLI::ExistingPath);
   cmd->add_option("--data-dir", a->data_dir, "data directory (holds rampart.db)");
   cmd->add_flag("--json", a->json_out, "machine-readable output");
   cmd->callback([a] {
+    const bool directory = std::filesystem::is_directory(a->file);
+    if (directory && a->format != "osv") Fail(a->file + " is a directory: only --format osv reads one");
     auto store = OpenDataStore(a->data_dir);
-    std::ifstream in(a->file, std::ios::binary);
-    if (!in) Fail("cannot read " + a->file);
     telemetry::FeedSource source{a->format, std::filesystem::path(a->file).filename().string(), ModifiedAt(a->file),
                                  "admin", UnixMillis(SystemClock().Now())};
-    auto done = telemetry::ImportFeed(*store, in, source);
+    std::ifstream in(a->file, std::ios::binary);
+    if (!directory && !in) Fail("cannot read " + a->file);
+    auto done = a->format == "osv" ? telemetry::ImportOsv(*store, OsvDocuments(a->file), source, directory)
+                                   : telemetry::ImportFeed(*store, in, source);
     if (!done) Fail(a->file + ": " + done.error().detail + " (the current feed is unchanged)");
     json::object o = FeedJson(done->feed);
     o["vulnerabilities"] = done->stats.vulnerabilities;
     o["sources"] = done->stats.sources;
     o["undetermined"] = done->stats.undetermined;
+    o["unsupported"] = done->stats.unsupported;
     if (a->json_out) {
       std::printf("%s\n", json::serialize(o).c_str());
     } else {
       std::printf("imported feed %lld: %lld entries (%zu vulnerabilities over %zu source packages; %zu undetermined "
-                  "skipped), sha256 %s\n",
+                  "and %zu unsupported left out), sha256 %s\n",
                   static_cast<long long>(done->feed.id), static_cast<long long>(done->feed.entries),
-                  done->stats.vulnerabilities, done->stats.sources, done->stats.undetermined,
+                  done->stats.vulnerabilities, done->stats.sources, done->stats.undetermined, done->stats.unsupported,
                   done->feed.sha256.c_str());
     }
     std::exit(0);

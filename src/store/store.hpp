@@ -233,6 +233,8 @@ class VulnStore {
  public:
   virtual ~VulnStore() = default;
   virtual Result<int64_t> StageFeed(const FeedRecord& meta) = 0;
+  // An entry added again replaces the earlier one (same release, source and CVE); a CVE's
+  // description is the last non-empty one added.
   virtual Result<void> AddFeedEntries(int64_t feed_id, const std::vector<vuln::FeedEntry>& entries) = 0;
   // NotFound when no such staged feed. What is known only at the end of the file — how many
   // entries, its SHA-256 and size — is recorded on its row.

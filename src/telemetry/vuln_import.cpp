@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "crypto/crypto.hpp"
+#include "vuln/osv_feed.hpp"
 #include "vuln/tracker_feed.hpp"
 
 namespace rampart::telemetry {
@@ -49,28 +50,80 @@ class Inflater {
   bool ok_ = false, ended_ = false;
 };
 
+std::string Hex(crypto::Hasher& sha) {
+  const std::string digest = sha.Final();
+  return crypto::HexEncode(std::span(reinterpret_cast<const uint8_t*>(digest.data()), digest.size()));
+}
+
+// Makes the staged feed current and reads back its record.
+Result<FeedImported> Activate(store::VulnStore& store, int64_t feed_id, size_t distinct, const std::string& sha256,
+                              int64_t bytes, const vuln::FeedStats& stats) {
+  RAMPART_CHECK(store.ActivateFeed(feed_id, static_cast<int64_t>(distinct), sha256, bytes));
+  RAMPART_TRY(current, store.CurrentFeed());
+  if (!current || current->id != feed_id) return Error::Conflict("another import became current at the same time");
+  FeedImported out{*current, stats};
+  return out;
+}
+
+store::FeedRecord Staged(const FeedSource& source) {
+  return {0, source.format, source.name, "", 0, source.feed_date, source.now_ms, source.imported_by, 0, false};
+}
+
+// Entries go to the staged feed in batches.
+class Batcher {
+ public:
+  Batcher(store::VulnStore& store, int64_t feed_id) : store_(store), feed_id_(feed_id) {}
+  Result<void> Add(vuln::FeedEntry&& e) {
+    batch_.push_back(std::move(e));
+    return batch_.size() >= kBatch ? Flush() : Result<void>{};
+  }
+  Result<void> Flush() {
+    if (batch_.empty()) return {};
+    RAMPART_CHECK(store_.AddFeedEntries(feed_id_, batch_));
+    batch_.clear();
+    return {};
+  }
+
+ private:
+  store::VulnStore& store_;
+  int64_t feed_id_;
+  std::vector<vuln::FeedEntry> batch_;
+};
+
 }  // namespace
+
+Result<FeedImported> ImportOsv(store::VulnStore& store, const NextDocument& next, const FeedSource& source, bool named) {
+  RAMPART_TRY(feed_id, store.StageFeed(Staged(source)));
+  Batcher batcher(store, feed_id);
+  vuln::OsvReader reader([&](vuln::FeedEntry&& e) { return batcher.Add(std::move(e)); });
+  crypto::Hasher sha(crypto::HashAlg::kSha256);
+  int64_t bytes = 0;
+  std::string name, document;
+  for (;;) {
+    RAMPART_TRY(more, next(name, document));
+    if (!more) break;
+    bytes += static_cast<int64_t>(document.size());
+    if (named) sha.Update(std::string_view(name.c_str(), name.size() + 1));
+    sha.Update(document);
+    if (named) sha.Update(std::string_view("\0", 1));
+    RAMPART_CHECK(reader.Read(document, name));
+  }
+  RAMPART_CHECK(batcher.Flush());
+  const vuln::FeedStats stats = reader.stats();
+  return Activate(store, feed_id, stats.entries, Hex(sha), bytes, stats);
+}
 
 Result<FeedImported> ImportFeed(store::VulnStore& store, std::istream& in, const FeedSource& source) {
   if (source.format != "debian-tracker") return Error::Invalid("unknown feed format '" + source.format + "'");
-  const store::FeedRecord meta{0, source.format, source.name, "", 0, source.feed_date, source.now_ms, source.imported_by,
-                               0, false};
-  RAMPART_TRY(feed_id, store.StageFeed(meta));
-  std::vector<vuln::FeedEntry> batch;
-  auto flush = [&]() -> Result<void> {
-    if (batch.empty()) return {};
-    RAMPART_CHECK(store.AddFeedEntries(feed_id, batch));
-    batch.clear();
-    return {};
-  };
+  RAMPART_TRY(feed_id, store.StageFeed(Staged(source)));
+  Batcher batcher(store, feed_id);
   // Distinct (release, source, CVE) keys, as hashes: a key repeated in the JSON is one row, and
   // the store checks at activation that it holds exactly this many (nothing lost to an
   // overlapping import).
   std::unordered_set<uint64_t> keys;
   vuln::TrackerParser parser([&](vuln::FeedEntry&& e) -> Result<void> {
     keys.insert(std::hash<std::string>{}(e.release + '\0' + e.source + '\0' + e.cve));
-    batch.push_back(std::move(e));
-    return batch.size() >= kBatch ? flush() : Result<void>{};
+    return batcher.Add(std::move(e));
   });
   crypto::Hasher sha(crypto::HashAlg::kSha256);
   std::unique_ptr<Inflater> inflater;
@@ -94,14 +147,8 @@ Result<FeedImported> ImportFeed(store::VulnStore& store, std::istream& in, const
   if (in.bad()) return Error::Unavailable("the feed could not be read");
   if (inflater && !inflater->ended()) return Error::Invalid("the gzip stream ends early (a truncated download?)");
   RAMPART_CHECK(parser.Finish());
-  RAMPART_CHECK(flush());
-  const std::string digest = sha.Final();
-  const std::string hex = crypto::HexEncode(std::span(reinterpret_cast<const uint8_t*>(digest.data()), digest.size()));
-  RAMPART_CHECK(store.ActivateFeed(feed_id, static_cast<int64_t>(keys.size()), hex, bytes));
-  RAMPART_TRY(current, store.CurrentFeed());
-  if (!current || current->id != feed_id) return Error::Conflict("another import became current at the same time");
-  FeedImported out{*current, parser.stats()};
-  return out;
+  RAMPART_CHECK(batcher.Flush());
+  return Activate(store, feed_id, keys.size(), Hex(sha), bytes, parser.stats());
 }
 
 }  // namespace rampart::telemetry

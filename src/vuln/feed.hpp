@@ -28,6 +28,7 @@ inline constexpr size_t kMaxDescription = 4096;
 struct FeedStats {
   size_t entries = 0;       // kept
   size_t undetermined = 0;  // skipped: the tracker has not decided
+  size_t unsupported = 0;   // OSV: affected entries left out (osv_feed.hpp says which)
   size_t sources = 0, vulnerabilities = 0;
 };
 

@@ -13,8 +13,9 @@ from conftest import Server
 from hawk_py import HawkSession
 from test_v2_hawk import hawk, make_user
 
-FIXTURE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "src", "vuln", "testdata",
-                       "debian-tracker-fixture.json")
+TESTDATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "src", "vuln", "testdata")
+FIXTURE = os.path.join(TESTDATA, "debian-tracker-fixture.json")
+OSV_FIXTURE = os.path.join(TESTDATA, "debian-osv")
 HOST = [
     {"name": "libssl3", "arch": "amd64", "version": "3.0.11-1~deb12u2", "source": "openssl",
      "sourceVersion": "3.0.11-1~deb12u2", "status": "install ok installed"},
@@ -109,6 +110,52 @@ def test_inventories_are_matched_against_an_imported_feed(tmp_path):
     # Another organization sees none of it.
     other = HawkSession(s.url, make_user(s, role="owner", org="Other", email="owner@other.example"))
     assert cves(other) == {}
+
+
+def test_osv_records_are_matched_with_their_advisories(tmp_path):
+    s = Server(tmp_path / "data").start()
+    creds = make_user(s, role="owner", org="Acme", email="owner@acme.example")
+    owner = HawkSession(s.url, creds)
+    key = s.admin("deploy-key", "create", "--org", "Acme")["key"]
+    agent = Agent(s.url, enroll(s.url, key).json())
+    assert inventory(agent, {"full": True, "os": OS, "packages": HOST}).status_code == 200
+
+    imported = s.admin("vulnfeed", "import", "--format", "osv", OSV_FIXTURE)
+    assert imported["format"] == "osv" and imported["current"] is True
+    assert imported["unsupported"] == 3  # Ubuntu, a last_affected range, a withdrawn record
+    # The tracker fixture's five, and CVE-2023-5363 that only an advisory names (its fix is the DSA's).
+    expected = {"CVE-2023-5678", "CVE-2023-5363", "CVE-2024-2511", "CVE-2022-24805", "CVE-2024-26581",
+                "CVE-2099-0002"}
+    found = eventually(lambda: (lambda c: c if set(c) == expected else None)(cves(owner)))
+    assert found["CVE-2023-5678"]["securityNotices"] == ["DSA-5532-1"]  # not the bullseye DLA
+    assert found["CVE-2023-5678"]["debianUrgency"] == "low"
+    assert found["CVE-2024-26581"]["securityNotices"] == ["DSA-5620-1"]
+    assert found["CVE-2024-26581"]["debianUrgency"] == "not yet assigned"
+    assert found["CVE-2022-24805"]["securityNotices"] == []
+    assert found["CVE-2023-5678"]["evidence"]["feed"]["sha256"] == imported["sha256"]
+    with_notices = set(cves(owner, "?hasSecurityNotices=true"))
+    assert with_notices == {"CVE-2023-5678", "CVE-2023-5363", "CVE-2024-26581"}
+    assert set(cves(owner, "?hasSecurityNotices=false")) == expected - with_notices
+
+    # One record alone is a feed too; it replaces the directory's.
+    single = s.admin("vulnfeed", "import", "--format", "osv", os.path.join(OSV_FIXTURE, "DSA-5620-1.json"))
+    assert single["entries"] == 1 and single["name"] == "DSA-5620-1.json"
+    eventually(lambda: set(cves(owner)) == {"CVE-2024-26581"})
+
+    # A bad record anywhere refuses the whole directory, naming it; the current feed stays.
+    bad = tmp_path / "osv"
+    bad.mkdir()
+    for name in os.listdir(OSV_FIXTURE):
+        (bad / name).write_bytes(open(os.path.join(OSV_FIXTURE, name), "rb").read())
+    (bad / "ZZ-bad.json").write_text('{"id": "DSA-9-1", "upstream": ["CVE-2024-9"], "affected": [{"package": '
+                                     '{"ecosystem": "Debian:12", "name": "curl"}, "ranges": [{"type": "ECOSYSTEM", '
+                                     '"events": [{"introduced": "0"}, {"fixed": "not a version"}]}]}]}')
+    out = s.admin("vulnfeed", "import", "--format", "osv", str(bad), check=False)
+    assert out.returncode != 0
+    assert "ZZ-bad.json: affected[0] / ranges[0] / events[1] / fixed" in out.stderr, out.stderr
+    assert [f["id"] for f in s.admin("vulnfeed", "list") if f["current"]] == [single["id"]]
+    out = s.admin("vulnfeed", "import", "--format", "debian-tracker", str(bad), check=False)
+    assert out.returncode != 0 and "only --format osv reads one" in out.stderr
 
 
 def test_bad_inventories_and_feeds_are_refused_and_change_nothing(tmp_path):

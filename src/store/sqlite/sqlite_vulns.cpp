@@ -65,14 +65,15 @@ Result<void> SqliteVulns::AddFeedEntries(int64_t feed_id, const std::vector<vuln
   Txn txn(c_.writer);
   if (!txn.begun()) return txn.begun().error();
   Stmt s(c_.writer, q::kInsertFeedEntry), d(c_.writer, q::kInsertFeedDescription);
-  std::string last_described;
+  std::string last_cve, last_description;
   for (const vuln::FeedEntry& e : entries) {
     s.Bind(1, feed_id).Bind(2, e.release).Bind(3, e.source).Bind(4, e.cve).Bind(5, e.status).Bind(6, e.fixed_version);
     RAMPART_CHECK(s.Bind(7, e.urgency).Bind(8, int64_t{e.nodsa}).Bind(9, Join(e.notices)).Run());
-    // A CVE's releases come one after another: its description is offered once.
-    if (e.description.empty() || e.cve == last_described) continue;
+    // A CVE's releases come one after another with the same text: it is written once.
+    if (e.description.empty() || (e.cve == last_cve && e.description == last_description)) continue;
     RAMPART_CHECK(d.Bind(1, feed_id).Bind(2, e.cve).Bind(3, e.description).Run());
-    last_described = e.cve;
+    last_cve = e.cve;
+    last_description = e.description;
   }
   return txn.Commit();
 }

@@ -10,9 +10,9 @@ inline constexpr const char* kStageFeed =
 inline constexpr const char* kInsertFeedEntry =
     "INSERT OR REPLACE INTO vuln_feed_entries(feed_id, release, source, cve, status, fixed_version, urgency, nodsa,"
     " notices) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
-// A CVE's first non-empty description in the feed is the one kept.
+// A CVE's last non-empty description in the feed is the one kept (osv_feed.hpp relies on it).
 inline constexpr const char* kInsertFeedDescription =
-    "INSERT OR IGNORE INTO vuln_feed_descriptions(feed_id, cve, description) VALUES (?1, ?2, ?3)";
+    "INSERT OR REPLACE INTO vuln_feed_descriptions(feed_id, cve, description) VALUES (?1, ?2, ?3)";
 inline constexpr const char* kUncurrentFeeds = "UPDATE vuln_feeds SET is_current = 0 WHERE is_current = 1";
 inline constexpr const char* kMakeCurrent =
     "UPDATE vuln_feeds SET is_current = 1, entries = ?2, sha256 = ?3, bytes = ?4 WHERE id = ?1";
