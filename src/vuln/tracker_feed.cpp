@@ -23,6 +23,8 @@ struct Handler {
   static constexpr std::size_t max_object_size = static_cast<std::size_t>(-1);
   static constexpr std::size_t max_string_size = static_cast<std::size_t>(-1);
   static constexpr std::size_t max_key_size = kMaxKey;
+  // (Spelled out: clang 14 has no parenthesized aggregate initialization, which basic_parser uses.)
+  explicit Handler(TrackerParser::Sink s) : sink(std::move(s)) {}
 
   TrackerParser::Sink sink;
   FeedStats stats;
