@@ -3,10 +3,11 @@
 // to disk, parsed alone (the ceiling: the JSON stream with a sink that keeps nothing), then
 // imported into a SQLite store on disk as `rampart admin vulnfeed import` does (wall time, peak
 // RSS); 100 hosts of 2,000 packages each are matched against it from scratch; and one host's
-// 10-package delta is matched. Usage: vuln_bench [--cves N] [--sources N] [--agents N]
+// 10-package delta is matched (the median of 9, and the first). Usage: vuln_bench [--cves N] [--sources N] [--agents N]
 // [--packages N] [--dir DIR]. Prints one JSON object.
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -156,25 +157,36 @@ int main(int argc, char** argv) {
   auto refreshed = matcher.Refresh();
   const double match_all_s = Seconds(t);
   if (!refreshed) return 1;
-  auto first = *store->PackagesOf("agent0");
-  telemetry::InventoryUpdate delta{"0123456789abcdef01234567", "agent0", "bookworm", "12", false, {}, {}};
-  for (int k = 0; k < 10; ++k) {
-    store::PackageRecord p = first[static_cast<size_t>(k)];
-    p.version = p.source_version = Version(2, 8);
-    delta.upserted.push_back(p);
+  // One host's 10-package delta, 9 times over different hosts and versions: the first pays for
+  // checkpointing the WAL the re-match left (an fsync of the database file); the median is the
+  // steady cost.
+  std::vector<double> deltas;
+  bool delta_ok = true;
+  for (int round = 0; round < 9; ++round) {
+    const std::string agent = "agent" + std::to_string(round % agents);
+    auto first = *store->PackagesOf(agent);
+    telemetry::InventoryUpdate delta{"0123456789abcdef01234567", agent, "bookworm", "12", false, {}, {}};
+    for (size_t k = 0; k < 10 && k < first.size(); ++k) {
+      store::PackageRecord p = first[k];
+      p.version = p.source_version = Version(2, 8 - round % 3);
+      delta.upserted.push_back(p);
+    }
+    t = Steady::now();
+    delta_ok = delta_ok && matcher.Inventory(delta).has_value();
+    deltas.push_back(Seconds(t));
   }
-  t = Steady::now();
-  auto outcome = matcher.Inventory(delta);
-  const double delta_s = Seconds(t);
+  const double first_delta_s = deltas[0];
+  std::sort(deltas.begin(), deltas.end());
+  const double delta_s = deltas[deltas.size() / 2];
   auto listed = store->ListVulnerabilities({.org_id = "0123456789abcdef01234567", .limit = 1000000});
   std::printf(
       "{\"feed_bytes\": %llu, \"cves\": %d, \"sources\": %d, \"entries\": %lld, \"parse_only_s\": %.3f, \"import_s\": "
       "%.3f, \"peak_rss_mb_before_import\": %.1f, \"peak_rss_mb_after_import\": %.1f, \"agents\": %d, "
       "\"packages_per_agent\": %d, \"load_index_s\": %.3f, \"compute_s\": %.3f, \"findings\": %zu, "
-      "\"match_all_s\": %.3f, \"delta_10_packages_ms\": %.2f, \"matched_cves\": %zu, "
+      "\"match_all_s\": %.3f, \"delta_10_packages_ms\": %.2f, \"first_delta_ms\": %.2f, \"matched_cves\": %zu, "
       "\"delta_ok\": %s}\n",
       static_cast<unsigned long long>(feed_bytes), cves, sources, static_cast<long long>(imported->feed.entries),
       parse_s, import_s, rss_before / 1024.0, rss_import / 1024.0, agents, packages, load_index_s, compute_s, computed, match_all_s, delta_s * 1000,
-      listed ? listed->size() : 0, outcome ? "true" : "false");
+      first_delta_s * 1000, listed ? listed->size() : 0, delta_ok ? "true" : "false");
   return 0;
 }
