@@ -8,11 +8,18 @@
 #include <atomic>
 #include <string>
 
-#include "agent/transport.hpp"
+#include "http/client.hpp"
 #include "auth/hawk_client.hpp"
 #include "base/clock.hpp"
 
 namespace rampart::agent {
+
+// The agent speaks through rampart's HTTP(S) client.
+using http::NoReply;
+using http::Outgoing;
+using http::Reply;
+using http::Transport;
+
 
 struct Enrolled {
   std::string agent_id, key;

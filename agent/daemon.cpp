@@ -282,7 +282,8 @@ int RunDaemon(const DaemonOptions& opts, const Clock& clock, const std::atomic<b
     std::fprintf(stderr, "rampart-agent: %s\n", state.error().detail.c_str());
     return 2;
   }
-  auto transport = Transport::Create(state->server, state->ca_file, std::chrono::seconds(15));
+  auto transport = Transport::Create(state->server, state->ca_file, std::chrono::seconds(15),
+                                     std::string("rampart-agent/") + kAgentVersion);
   if (!transport) {
     std::fprintf(stderr, "rampart-agent: %s\n", transport.error().detail.c_str());
     return 2;

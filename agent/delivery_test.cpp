@@ -150,7 +150,7 @@ TEST(AgentClient, AHostClockAnHourBehindIsCorrectedByTheServersSignedTime) {
   FakeIngest server(kServerNow, [](const auto& v) { return Respond(200, v, true); });
   FakeClock clock;
   clock.Set(SysTime(std::chrono::milliseconds(kServerNow) - 1h));
-  auto t = Transport::Create(server.url(), "", 5s);
+  auto t = Transport::Create(server.url(), "", 5s, "rampart-agent/test");
   ASSERT_TRUE(t);
   IngestClient client(**t, kCreds, clock);
   EXPECT_EQ(client.SendBatch(1, Gzip(Lines(0, 1))).status, 200);
@@ -164,14 +164,14 @@ TEST(AgentClient, ARefusalIsActedOnOnlyWhenTheServerSignedIt) {
   clock.Set(SysTime(std::chrono::milliseconds(kServerNow)));
   {
     FakeIngest server(kServerNow, [](const auto& v) { return Respond(400, v, true); });
-    auto t = Transport::Create(server.url(), "", 5s);
+    auto t = Transport::Create(server.url(), "", 5s, "rampart-agent/test");
     IngestClient client(**t, kCreds, clock);
     Reply r = client.SendBatch(1, Gzip(Lines(0, 1)));
     EXPECT_EQ(r.status, 400);
     EXPECT_EQ(ErrorOf(r), "HTTP 400: line 1: unknown key 'x'");
   }
   FakeIngest forged(kServerNow, [](const auto& v) { return Respond(400, v, false); });
-  auto t = Transport::Create(forged.url(), "", 5s);
+  auto t = Transport::Create(forged.url(), "", 5s, "rampart-agent/test");
   IngestClient client(**t, kCreds, clock);
   Reply r = client.SendBatch(1, Gzip(Lines(0, 1)));
   EXPECT_EQ(r.status, 0);

@@ -29,7 +29,7 @@ int Enroll(const std::string& server, std::string deploy_key, const std::string&
     std::fprintf(stderr, "rampart-agent: a deploy key is needed (--deploy-key or RAMPART_DEPLOY_KEY)\n");
     return 2;
   }
-  auto t = Transport::Create(server, ca_file, std::chrono::seconds(30));
+  auto t = Transport::Create(server, ca_file, std::chrono::seconds(30), std::string("rampart-agent/") + kAgentVersion);
   if (!t) {
     std::fprintf(stderr, "rampart-agent: %s\n", t.error().detail.c_str());
     return 2;

@@ -19,7 +19,7 @@
 #include "agent/spool.hpp"
 #include "agent/state.hpp"
 #include "agent/test_util.hpp"
-#include "agent/transport.hpp"
+#include "http/client.hpp"
 
 namespace rampart::agent {
 namespace {
@@ -198,17 +198,17 @@ TEST(AgentQueue, BatchesStayQueuedUntilSpooledAndAreBoundedInBytes) {
 
 TEST(AgentTransport, PlainHttpOnlyToThisHostAndTheHostAsHawkReadsIt) {
   using namespace std::chrono_literals;
-  EXPECT_TRUE(Transport::Create("http://127.0.0.1:8080", "", 1s));
-  EXPECT_TRUE(Transport::Create("http://localhost:8080", "", 1s));
-  auto far = Transport::Create("http://rampart.example:8080", "", 1s);
+  EXPECT_TRUE(Transport::Create("http://127.0.0.1:8080", "", 1s, "rampart-agent/test"));
+  EXPECT_TRUE(Transport::Create("http://localhost:8080", "", 1s, "rampart-agent/test"));
+  auto far = Transport::Create("http://rampart.example:8080", "", 1s, "rampart-agent/test");
   ASSERT_FALSE(far);
   EXPECT_NE(far.error().detail.find("https"), std::string::npos);
-  auto t = Transport::Create("https://Rampart.Example:08443/base/", "", 1s);
+  auto t = Transport::Create("https://Rampart.Example:08443/base/", "", 1s, "rampart-agent/test");
   ASSERT_TRUE(t);
   EXPECT_EQ((*t)->host(), "rampart.example");
   EXPECT_EQ((*t)->port(), "8443");
-  EXPECT_FALSE(Transport::Create("ftp://x", "", 1s));
-  EXPECT_FALSE(Transport::Create("https://x:0", "", 1s));
+  EXPECT_FALSE(Transport::Create("ftp://x", "", 1s, "rampart-agent/test"));
+  EXPECT_FALSE(Transport::Create("https://x:0", "", 1s, "rampart-agent/test"));
 }
 
 }  // namespace

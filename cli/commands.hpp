@@ -7,6 +7,7 @@ namespace rampart::cli {
 // its status (0, or 1 with a one-line reason on stderr).
 void AddServe(CLI::App& app, char** envp);
 void AddAdmin(CLI::App& app);
+void AddCall(CLI::App& app);
 // Register their commands under `admin`: `org` (and `account`), `key` (and `token`), `user`.
 void AddOrganizations(CLI::App* admin);
 void AddApiKeys(CLI::App* admin);

@@ -7,6 +7,7 @@ int main(int argc, char** argv, char** envp) {
   app.require_subcommand(1);
   rampart::cli::AddServe(app, envp);
   rampart::cli::AddAdmin(app);
+  rampart::cli::AddCall(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

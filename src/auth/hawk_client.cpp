@@ -43,9 +43,11 @@ SignedRequest SignRequest(const ClientCredentials& c, const ClientRequest& r, in
   a.ts = std::to_string(now_s);
   a.nonce = std::move(nonce);
   if (r.content_type) a.hash = PayloadHash(c.alg, ContentTypeOnly(*r.content_type), r.body);
+  a.ext = r.ext;
   std::string mac = Mac(c.alg, c.key, NormalizedString("header", a));
   std::string header = "Hawk id=\"" + c.id + "\", ts=\"" + a.ts + "\", nonce=\"" + a.nonce + "\"";
   if (a.hash) header += ", hash=\"" + *a.hash + "\"";
+  if (a.ext) header += ", ext=\"" + *a.ext + "\"";
   header += ", mac=\"" + mac + "\"";
   return {std::move(header), std::move(a)};
 }

@@ -25,6 +25,9 @@ struct ClientRequest {
   std::string port;      // decimal
   std::optional<std::string> content_type;  // with a body: its payload hash is signed
   std::string_view body;
+  // Signed and sent as `ext` (Threat Stack's v2 API carries the organization id there). Holds no
+  // `"` or `\` (the caller's to check: the header could not carry them).
+  std::optional<std::string> ext = std::nullopt;
 };
 
 struct SignedRequest {

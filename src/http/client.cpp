@@ -1,4 +1,4 @@
-#include "agent/transport.hpp"
+#include "http/client.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/connect.hpp>
@@ -14,10 +14,10 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/url/parse.hpp>
 
-namespace rampart::agent {
+namespace rampart::http {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
-namespace http = beast::http;
+namespace bhttp = beast::http;
 using tcp = asio::ip::tcp;
 
 struct Transport::Tls {
@@ -27,7 +27,7 @@ struct Transport::Tls {
 Transport::~Transport() = default;
 
 Result<std::unique_ptr<Transport>> Transport::Create(const std::string& base_url, const std::string& ca_file,
-                                                     std::chrono::milliseconds timeout) {
+                                                     std::chrono::milliseconds timeout, std::string user_agent) {
   auto url = boost::urls::parse_absolute_uri(base_url);
   if (!url || (url->scheme() != "http" && url->scheme() != "https") || url->host().empty()) {
     return Error::Invalid("the server must be an http:// or https:// URL, not " + base_url.substr(0, 200));
@@ -48,6 +48,7 @@ Result<std::unique_ptr<Transport>> Transport::Create(const std::string& base_url
   t->base_path_ = std::string(url->encoded_path());
   while (!t->base_path_.empty() && t->base_path_.back() == '/') t->base_path_.pop_back();
   t->timeout_ = timeout;
+  t->user_agent_ = std::move(user_agent);
   if (t->tls_) {
     t->ctx_ = std::make_unique<Tls>();
     boost::system::error_code ec;
@@ -62,34 +63,30 @@ Result<std::unique_ptr<Transport>> Transport::Create(const std::string& base_url
   return t;
 }
 
-namespace {
-
 // Every step is asynchronous so that the stream's deadline (expires_after) bounds it: Beast's
 // synchronous calls ignore it, and a peer that accepts and never answers would hold the agent.
 template <class Stream>
-asio::awaitable<Reply> Exchange(Stream& stream, http::request<http::string_body>& req) {
+asio::awaitable<Reply> Transport::Exchange(Stream& stream, bhttp::request<bhttp::string_body>& req) {
   beast::error_code ec;
-  co_await http::async_write(stream, req, asio::redirect_error(asio::use_awaitable, ec));
+  co_await bhttp::async_write(stream, req, asio::redirect_error(asio::use_awaitable, ec));
   if (ec) co_return NoReply("send: " + ec.message());
   beast::flat_buffer buf;
-  http::response_parser<http::string_body> parser;
-  parser.body_limit(1 << 20);
-  co_await http::async_read(stream, buf, parser, asio::redirect_error(asio::use_awaitable, ec));
+  bhttp::response_parser<bhttp::string_body> parser;
+  parser.body_limit(max_reply_);
+  co_await bhttp::async_read(stream, buf, parser, asio::redirect_error(asio::use_awaitable, ec));
   if (ec) co_return NoReply("reply: " + ec.message());
   auto& res = parser.get();
   Reply r;
   r.status = static_cast<int>(res.result_int());
   r.body = std::move(res.body());
-  r.content_type = std::string(res[http::field::content_type]);
+  r.content_type = std::string(res[bhttp::field::content_type]);
   r.server_authorization = std::string(res["Server-Authorization"]);
-  r.retry_after = std::string(res[http::field::retry_after]);
-  r.www_authenticate = std::string(res[http::field::www_authenticate]);
+  r.retry_after = std::string(res[bhttp::field::retry_after]);
+  r.www_authenticate = std::string(res[bhttp::field::www_authenticate]);
   co_return r;
 }
 
-}  // namespace
-
-asio::awaitable<Reply> Transport::SendAsync(http::request<http::string_body>& req) {
+asio::awaitable<Reply> Transport::SendAsync(bhttp::request<bhttp::string_body>& req) {
   auto executor = co_await asio::this_coro::executor;
   tcp::resolver resolver(executor);
   beast::error_code ec;
@@ -116,14 +113,15 @@ asio::awaitable<Reply> Transport::SendAsync(http::request<http::string_body>& re
 }
 
 Reply Transport::Send(const Outgoing& out) {
-  http::request<http::string_body> req{out.method == "POST" ? http::verb::post : http::verb::get,
-                                       base_path_ + out.target, 11};
+  const bhttp::verb verb = bhttp::string_to_verb(out.method);
+  if (verb == bhttp::verb::unknown) return NoReply("unknown method " + out.method.substr(0, 20));
+  bhttp::request<bhttp::string_body> req{verb, base_path_ + out.target, 11};
   bool default_port = port_ == (tls_ ? "443" : "80");
   std::string host_header = host_.find(':') != std::string::npos ? "[" + host_ + "]" : host_;
-  req.set(http::field::host, default_port ? host_header : host_header + ":" + port_);
-  req.set(http::field::user_agent, "rampart-agent/0.1.0");
+  req.set(bhttp::field::host, default_port ? host_header : host_header + ":" + port_);
+  req.set(bhttp::field::user_agent, user_agent_);
   for (const auto& [k, v] : out.headers) req.set(k, v);
-  if (!out.content_type.empty()) req.set(http::field::content_type, out.content_type);
+  if (!out.content_type.empty()) req.set(bhttp::field::content_type, out.content_type);
   req.body() = out.body;
   req.prepare_payload();
   asio::io_context io;
@@ -135,4 +133,4 @@ Reply Transport::Send(const Outgoing& out) {
   return result;
 }
 
-}  // namespace rampart::agent
+}  // namespace rampart::http

@@ -1,10 +1,10 @@
 #pragma once
-// The agent's HTTP(S) client: one request at a time over a fresh connection, every step (name,
-// connect, handshake, write, read) under one deadline (an agent sends a
-// batch a second at most and a heartbeat every 30 s; a kept connection would save a handshake at
-// the cost of reconnect logic), with one deadline for the whole exchange. HTTPS verifies the
-// server's certificate and name against the system trust store or `ca_file`. Replies are read up
-// to 1 MiB.
+// rampart's outbound HTTP(S) client, for rampart-agent and `rampart call`: one request at a time
+// over a fresh connection, every step (name, connect, handshake, write, read) under one deadline
+// (an agent sends a batch a second at most and a heartbeat every 30 s, a person one call; a kept
+// connection would save a handshake at the cost of reconnect logic). HTTPS verifies the server's
+// certificate and name against the system trust store or `ca_file`; plain HTTP only to this host
+// (keys and bodies would cross the network in the clear). Replies are read up to `max_reply`.
 #include <boost/asio/awaitable.hpp>
 #include <boost/beast/http/message.hpp>
 #include <boost/beast/http/string_body.hpp>
@@ -16,7 +16,7 @@
 
 #include "base/result.hpp"
 
-namespace rampart::agent {
+namespace rampart::http {
 
 struct Reply {
   int status = 0;     // 0: no reply (see error)
@@ -32,7 +32,7 @@ inline Reply NoReply(std::string why) {
 }
 
 struct Outgoing {
-  std::string method = "GET";
+  std::string method = "GET";  // any verb
   std::string target;  // path and query
   std::vector<std::pair<std::string, std::string>> headers = {};
   std::string content_type = {};
@@ -44,7 +44,8 @@ class Transport {
   // Invalid for a URL that is not http:// or https:// with a host; Unavailable when `ca_file`
   // cannot be read.
   static Result<std::unique_ptr<Transport>> Create(const std::string& base_url, const std::string& ca_file,
-                                                   std::chrono::milliseconds timeout);
+                                                   std::chrono::milliseconds timeout, std::string user_agent);
+  void set_max_reply(size_t bytes) { max_reply_ = bytes; }  // 1 MiB unless set
   ~Transport();
   Reply Send(const Outgoing& out);
   const std::string& host() const { return host_; }
@@ -54,10 +55,14 @@ class Transport {
   struct Tls;
   Transport() = default;
   boost::asio::awaitable<Reply> SendAsync(boost::beast::http::request<boost::beast::http::string_body>& req);
+  template <class Stream>
+  boost::asio::awaitable<Reply> Exchange(Stream& stream, boost::beast::http::request<boost::beast::http::string_body>& req);
   std::string host_, port_, base_path_;
   bool tls_ = false;
   std::chrono::milliseconds timeout_{10000};
+  std::string user_agent_;
+  size_t max_reply_ = 1 << 20;
   std::unique_ptr<Tls> ctx_;
 };
 
-}  // namespace rampart::agent
+}  // namespace rampart::http
