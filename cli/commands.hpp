@@ -1,7 +1,12 @@
 #pragma once
 #include <CLI/CLI.hpp>
 
+#include <string>
+
 namespace rampart::cli {
+
+// "rampart <version> (commit <git commit>, <build type>)".
+std::string VersionText();
 
 // Each Add* registers a subcommand whose callback runs the command and exits the process with
 // its status (0, or 1 with a one-line reason on stderr).

@@ -4,6 +4,7 @@
 
 int main(int argc, char** argv, char** envp) {
   CLI::App app{"rampart: self-hosted threat-defense server (ThreatSTOP v4.0 user lists API)"};
+  app.set_version_flag("--version", rampart::cli::VersionText());
   app.require_subcommand(1);
   rampart::cli::AddServe(app, envp);
   rampart::cli::AddAdmin(app);

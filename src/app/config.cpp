@@ -15,6 +15,7 @@ struct Setting {
   const char* key;
   const char* help;
   std::function<Result<void>(Config&, const std::string&)> set;
+  bool list = false;  // comma-separated; a TOML array of strings is joined with commas
 };
 
 Error Bad(const std::string& source, const std::string& key, const std::string& why) {
@@ -106,7 +107,7 @@ const std::vector<Setting>& Settings() {
       {"nonce_cache_per_org", "Hawk nonces one organization may hold at once (0: a quarter of nonce_cache_capacity)",
        Int(&Config::nonce_cache_per_org, 0, 100000000)},
       {"notify_denied_networks", "comma-separated addresses/CIDRs a device's NOTIFY targets may not be in (unspecified,"
-                                 " multicast, broadcast and link-local ones never may)", Str(&Config::notify_denied_networks)},
+                                 " multicast, broadcast and link-local ones never may)", Str(&Config::notify_denied_networks), true},
       {"notify_targets_per_device", "NOTIFY targets one DNS device may name", Int(&Config::notify_targets_per_device, 1, 1000)},
       {"notify_targets_per_org", "NOTIFY targets all of an organization's devices may name", Int(&Config::notify_targets_per_org, 1, 100000)},
       {"notify_per_org_per_min", "NOTIFY rounds (one target, one zone version) per organization per minute",
@@ -128,11 +129,11 @@ const std::vector<Setting>& Settings() {
       {"ingest_ip_per_min", "ingest requests per client IP per minute", Int(&Config::ingest_ip_per_min, 1, 1000000000)},
       {"enroll_per_key_per_min", "enrollments per deploy key per minute", Int(&Config::enroll_per_key_per_min, 1, 1000000)},
       {"webhook_denied_networks", "comma-separated addresses/CIDRs webhooks may not be delivered to (link-local,"
-                                  " multicast and unspecified never may)", Str(&Config::webhook_denied_networks)},
+                                  " multicast and unspecified never may)", Str(&Config::webhook_denied_networks), true},
       {"webhook_timeout_ms", "time allowed for one webhook delivery", Int(&Config::webhook_timeout_ms, 100, 120000)},
       {"webhook_ca_file", "PEM bundle https webhooks are verified against (default: the system's)",
        Str(&Config::webhook_ca_file)},
-      {"trusted_proxies", "addresses/CIDRs of proxies whose X-Forwarded-For is believed", Str(&Config::trusted_proxies)},
+      {"trusted_proxies", "comma-separated addresses/CIDRs of proxies whose X-Forwarded-For is believed", Str(&Config::trusted_proxies), true},
       {"enable_test_hooks", "test-only injected clock; refused by production builds", Bool(&Config::enable_test_hooks)},
       {"demo_data", "JSON lines imported into the demo organization on first start (default: the copy built in)", Str(&Config::demo_data)},
       {"allow_insecure_permissions", "start even when rampart.db is readable by group or others (refused otherwise)",
@@ -171,6 +172,17 @@ Result<void> ApplySettings(Config& cfg, const std::map<std::string, std::string>
   return {};
 }
 
+namespace {
+
+bool IsList(const std::string& key) {
+  for (const Setting& s : Settings()) {
+    if (key == s.key) return s.list;
+  }
+  return false;
+}
+
+}  // namespace
+
 Result<void> ApplyTomlFile(Config& cfg, const std::string& path) {
   toml::table parsed;
   try {  // config loading is start-up code: toml++ reports errors by exception
@@ -187,8 +199,15 @@ Result<void> ApplyTomlFile(Config& cfg, const std::string& path) {
       values[key] = std::to_string(*i);
     } else if (auto b = node.value<bool>(); b && node.is_boolean()) {
       values[key] = *b ? "true" : "false";
+    } else if (const toml::array* items = node.as_array(); items && IsList(key)) {
+      std::string joined;
+      for (const toml::node& item : *items) {
+        if (!item.is_string()) return Bad(path, key, "expected an array of strings");
+        joined += (joined.empty() ? "" : ",") + item.as_string()->get();
+      }
+      values[key] = joined;
     } else {
-      return Bad(path, key, "expected a string, integer or boolean");
+      return Bad(path, key, IsList(key) ? "expected a string or an array of strings" : "expected a string, integer or boolean");
     }
   }
   return ApplySettings(cfg, values, path);

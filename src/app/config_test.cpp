@@ -49,4 +49,20 @@ TEST(Config, RejectsBadValuesWithTheKeyInTheMessage) {
   EXPECT_FALSE(ApplyTomlFile(c, path));
 }
 
+// Address lists read as TOML arrays too (and stay comma-separated strings in flags and env).
+TEST(Config, ListSettingsTakeTomlArraysOfStrings) {
+  Config c;
+  std::string path = ::testing::TempDir() + "/rampart_lists.toml";
+  std::ofstream(path) << "trusted_proxies = [\"10.0.0.0/8\", \"192.0.2.1\"]\nwebhook_denied_networks = []\n";
+  ASSERT_TRUE(ApplyTomlFile(c, path));
+  EXPECT_EQ(c.trusted_proxies, "10.0.0.0/8,192.0.2.1");
+  EXPECT_EQ(c.webhook_denied_networks, "");
+  std::ofstream(path) << "trusted_proxies = [\"10.0.0.0/8\", 3]\n";
+  auto bad = ApplyTomlFile(c, path);
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().detail.find("trusted_proxies: expected an array of strings"), std::string::npos);
+  std::ofstream(path) << "hawk_skew_s = [60]\n";  // not a list setting
+  EXPECT_FALSE(ApplyTomlFile(c, path));
+}
+
 }  // namespace rampart::app

@@ -3,6 +3,7 @@ secrets sealed in the database stops the server at once, naming the key, instead
 Hawk user get 401."""
 import base64
 import os
+import re
 import subprocess
 
 from conftest import BIN
@@ -134,3 +135,13 @@ def test_one_way_to_open_the_store_with_private_files(tmp_path):
     proc.terminate()
     proc.wait(timeout=30)
     assert started
+
+
+def test_version_names_the_release_the_commit_and_the_build_type():
+    out = subprocess.run([BIN, "--version"], capture_output=True, text=True, check=True).stdout.strip()
+    m = re.fullmatch(r"rampart (\d+\.\d+\.\d+) \(commit ([0-9a-f]{12}(?:-dirty)?|unknown), (\w+)\)", out)
+    assert m, out
+    here = os.path.dirname(os.path.abspath(__file__))
+    head = subprocess.run(["git", "-C", here, "rev-parse", "--short=12", "HEAD"], capture_output=True, text=True)
+    if head.returncode == 0:  # built from this checkout (scripts/test rebuilds before testing)
+        assert m.group(2).split("-")[0] == head.stdout.strip()
