@@ -56,8 +56,9 @@ struct DnsServer::State {
            std::pair<size_t, size_t> sent) const {
     if (!log || o.kind.empty()) return;
     const auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count();
-    log->info("dns {} zone={} serial={}->{} client={} tcp={} messages={} bytes={} us={}", o.kind, EscapeForLog(o.zone), o.from_serial,
-              o.serial, client, tcp ? 1 : 0, sent.first, sent.second, us);
+    log->info("dns {} zone={} serial={}->{} client={} tcp={} messages={} bytes={} us={}{}{}", o.kind, EscapeForLog(o.zone),
+              o.from_serial, o.serial, client, tcp ? 1 : 0, sent.first, sent.second, us,
+              o.reason.empty() ? "" : " reason=", o.reason.empty() ? "" : "\"" + o.reason + "\"");
   }
 };
 

@@ -226,10 +226,15 @@ Outcome Answer(std::span<const uint8_t> wire, const net::IpAddress& client, bool
     return o;
   }
   rpz::ZonePtr z = zones.Find(q->qname);
-  if (!z || q->qclass != dns::kClassIn ||
-      (q->qtype != dns::kTypeSoa && q->qtype != dns::kTypeAxfr && q->qtype != dns::kTypeIxfr) ||
-      (q->qtype == dns::kTypeAxfr && !tcp)) {
+  const char* refused = !z                           ? "no such zone is served here"
+                        : q->qclass != dns::kClassIn ? "only class IN is served"
+                        : (q->qtype != dns::kTypeSoa && q->qtype != dns::kTypeAxfr && q->qtype != dns::kTypeIxfr)
+                            ? "only SOA, AXFR and IXFR are answered"
+                        : (q->qtype == dns::kTypeAxfr && !tcp) ? "AXFR over UDP (use TCP)"
+                                                                : nullptr;
+  if (refused) {
     o.kind = "REFUSED";
+    o.reason = refused;
     o.messages.push_back(Reply(*q, wire, dns::kRefused, false));
     return o;
   }
@@ -257,6 +262,8 @@ Outcome Answer(std::span<const uint8_t> wire, const net::IpAddress& client, bool
   }
   if (!z->Allows(client, key ? key->name : "")) {
     o.kind = "REFUSED";
+    o.reason = key ? "the TSIG key is not a device of the zone's policy"
+                   : "the client address is not a device of the zone's policy (add a device with this address or a TSIG key)";
     o.messages.push_back(Reply(*q, wire, dns::kRefused, false));
   } else {
     o = Serve(*q, z, tcp);

@@ -32,6 +32,9 @@ struct Outcome {
                        // "TSIG-BADKEY" | …; "+TSIG" appended when the answer is signed
   std::string zone;
   uint32_t from_serial = 0, serial = 0;
+  // Why a query was REFUSED, for the log (an operator's first question when a resolver gets
+  // REFUSED: most often its address is not a device of the zone's policy). Empty otherwise.
+  std::string reason;
 };
 
 // Answers one query. `tcp`: transfers are only served over TCP (IXFR over UDP gets the SOA,

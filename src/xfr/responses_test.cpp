@@ -94,6 +94,7 @@ TEST_F(Responses, SoaIsAuthoritativeAndAxfrIsBracketedBySoa) {
   const std::string s = "SOA " + std::to_string(Serial());
   EXPECT_EQ(Rrs(axfr.messages), (std::vector<std::string>{s, "z.rpz type2", "a.example.z.rpz ", "*.a.example.z.rpz ", s}));
   EXPECT_EQ(Ask(Query(dns::kTypeAxfr), false).kind, "REFUSED");  // AXFR over UDP
+  EXPECT_EQ(Ask(Query(dns::kTypeAxfr), false).reason, "AXFR over UDP (use TCP)");
 }
 
 TEST_F(Responses, IxfrSendsDeltasThenFallsBackOrSaysUpToDate) {
@@ -146,8 +147,12 @@ TEST_F(Responses, IxfrJournalReachesBackOneHundredVersions) {
 TEST_F(Responses, RefusalsAndMalformedInput) {
   Publish({"a.example"});
   EXPECT_EQ(Ask(Query(dns::kTypeAxfr), true, "10.1.2.3").kind, "REFUSED");  // outside the ACL
+  EXPECT_NE(Ask(Query(dns::kTypeAxfr), true, "10.1.2.3").reason.find("not a device of the zone's policy"),
+            std::string::npos);
   EXPECT_EQ(Ask(Query(dns::kTypeAxfr, {}, "nope.rpz")).kind, "REFUSED");
+  EXPECT_EQ(Ask(Query(dns::kTypeAxfr, {}, "nope.rpz")).reason, "no such zone is served here");
   EXPECT_EQ(Ask(Query(1)).kind, "REFUSED");  // A queries are not served
+  EXPECT_EQ(Ask(Query(1)).reason, "only SOA, AXFR and IXFR are answered");
   auto bad = Query(dns::kTypeSoa);
   bad.resize(14);
   auto formerr = Ask(bad);

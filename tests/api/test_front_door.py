@@ -128,6 +128,7 @@ def test_untrusted_bytes_cannot_forge_log_lines(tmp_path):
     assert all(line.startswith("[") for line in lines if line), log  # every line is one event of ours
     refused = [line for line in lines if "dns REFUSED" in line]
     assert len(refused) == 1 and "zone=x\\x0a[2026-01-01" in refused[0] and "\\x00\\xff" in refused[0], refused
+    assert refused[0].endswith('reason="no such zone is served here"'), refused
     assert not any(line.startswith("[2026-01-01 00:00:00.000]") for line in lines)
     with open(server.access_log, "rb") as f:
         access = f.read().split(b"\n")
