@@ -85,7 +85,7 @@ void AddCheckCommand(CLI::App* admin) {
 }  // namespace
 
 void AddAdmin(CLI::App& root) {
-  CLI::App* admin = root.add_subcommand("admin", "Organizations, users, API keys and the audit trail")->require_subcommand(1);
+  CLI::App* admin = root.add_subcommand("admin", "Manage the data directory: organizations, users and keys, audit, imports, agents and deploy keys, webhooks, vulnerability feeds")->require_subcommand(1);
   AddOrganizations(admin);
   AddApiKeys(admin);
   AddAuditCommand(admin);

@@ -1,9 +1,10 @@
-// rampart: the command-line entry point. `serve` runs the server; `admin` manages accounts,
-// API tokens and reads the audit trail directly in the data directory.
+// rampart: the command-line entry point. `serve` runs the server; `admin` works on the data
+// directory directly (organizations, users, keys, audit, imports, agents, feeds); `call` makes
+// Hawk-signed v2 requests to a running server.
 #include "commands.hpp"
 
 int main(int argc, char** argv, char** envp) {
-  CLI::App app{"rampart: self-hosted threat-defense server (ThreatSTOP v4.0 user lists API)"};
+  CLI::App app{"rampart: self-hosted threat-defense server (the ThreatSTOP v4.0 and Threat Stack v2 APIs, RPZ and firewall enforcement, agents)"};
   app.set_version_flag("--version", rampart::cli::VersionText());
   app.require_subcommand(1);
   rampart::cli::AddServe(app, envp);
