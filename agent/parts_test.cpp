@@ -200,6 +200,10 @@ TEST(AgentTransport, PlainHttpOnlyToThisHostAndTheHostAsHawkReadsIt) {
   using namespace std::chrono_literals;
   EXPECT_TRUE(Transport::Create("http://127.0.0.1:8080", "", 1s, "rampart-agent/test"));
   EXPECT_TRUE(Transport::Create("http://localhost:8080", "", 1s, "rampart-agent/test"));
+  EXPECT_TRUE(Transport::Create("http://127.9.9.9:8080", "", 1s, "rampart-agent/test"));
+  EXPECT_TRUE(Transport::Create("http://[::1]:8080", "", 1s, "rampart-agent/test"));
+  EXPECT_FALSE(Transport::Create("http://127.attacker.example:8080", "", 1s, "rampart-agent/test"));  // a name
+  EXPECT_FALSE(Transport::Create("http://localhost.example:8080", "", 1s, "rampart-agent/test"));
   auto far = Transport::Create("http://rampart.example:8080", "", 1s, "rampart-agent/test");
   ASSERT_FALSE(far);
   EXPECT_NE(far.error().detail.find("https"), std::string::npos);

@@ -60,19 +60,22 @@ Result<CallProfile> FromFile(const std::string& file, const std::string& name, b
 
 Result<CallProfile> ResolveProfile(const ProfileSource& source) {
   CallProfile p = source.flags;
-  Fill(p.url, Env("RAMPART_URL"));
-  Fill(p.org, Env("RAMPART_ORG_ID"));
-  Fill(p.user, Env("RAMPART_USER_ID"));
-  Fill(p.key, Env("RAMPART_HAWK_KEY"));
-  Fill(p.ca_file, Env("RAMPART_CA_FILE"));
   const bool named = !source.name.empty();
   RAMPART_TRY(from_file, FromFile(source.file.empty() ? DefaultFile() : source.file,
                                   named ? source.name : "default", named || !source.file.empty()));
-  Fill(p.url, from_file.url);
-  Fill(p.org, from_file.org);
-  Fill(p.user, from_file.user);
-  Fill(p.key, from_file.key);
-  Fill(p.ca_file, from_file.ca_file);
+  CallProfile env{Env("RAMPART_URL"), Env("RAMPART_ORG_ID"), Env("RAMPART_USER_ID"), Env("RAMPART_HAWK_KEY"),
+                  Env("RAMPART_CA_FILE")};
+  // A profile asked for by name beats the environment (a stray RAMPART_HAWK_KEY must not sign
+  // for the named one); otherwise the environment beats the default profile.
+  const CallProfile& first = named ? from_file : env;
+  const CallProfile& second = named ? env : from_file;
+  for (const CallProfile* source_profile : {&first, &second}) {
+    Fill(p.url, source_profile->url);
+    Fill(p.org, source_profile->org);
+    Fill(p.user, source_profile->user);
+    Fill(p.key, source_profile->key);
+    Fill(p.ca_file, source_profile->ca_file);
+  }
   if (p.key.empty()) return Error::Invalid("no Hawk key: set RAMPART_HAWK_KEY or use a profile (--profile)");
   if (p.user.empty()) return Error::Invalid("no user id: --user, RAMPART_USER_ID or a profile");
   if (p.org.empty()) return Error::Invalid("no organization id: --org, RAMPART_ORG_ID or a profile");

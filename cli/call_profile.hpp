@@ -1,8 +1,9 @@
 #pragma once
 // Where `rampart call` finds its server and credentials (docs/api-v2.md "rampart call"):
 // flags, then the environment (RAMPART_URL, RAMPART_ORG_ID, RAMPART_USER_ID, RAMPART_HAWK_KEY,
-// RAMPART_CA_FILE), then a profile in a TOML file (`--profiles`, else $RAMPART_PROFILES, else
-// ~/.config/rampart/profiles.toml):
+// RAMPART_CA_FILE), then the [default] profile of a TOML file (`--profiles`, else
+// $RAMPART_PROFILES, else ~/.config/rampart/profiles.toml); a profile named with --profile comes
+// before the environment instead:
 //
 //   [default]
 //   url = "https://rampart.example:8443"

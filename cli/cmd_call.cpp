@@ -4,9 +4,10 @@
 // the reply's Server-Authorization, and prints the reply's JSON. With --all it follows `token`
 // pages and prints one document with every page's items.
 //
-// Exit status: 0 for a 2xx reply; 1 for any other status (its body is still printed); 2 for bad
-// arguments or no reply; 3 when a reply's signature does not verify (nothing is printed: an
-// unsigned answer could come from anyone between).
+// Standard output carries only verified replies. Exit status: 0 for a 2xx reply; 1 for any other
+// status (the server signs only 2xx, so its body goes to standard error, marked unsigned); 2 for
+// missing credentials, bad --data, or no reply (usage errors: CLI11's own codes); 3 when a 2xx
+// reply's signature does not verify (nothing is printed: it could come from anyone between).
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/url.hpp>
@@ -101,8 +102,9 @@ Answer Exchange(http::Transport& t, const CallProfile& p, const std::string& met
   http::Reply r = t.Send(out);
   if (r.status == 0) Fail("no reply: " + r.error, 2);
   const bool ok = r.status >= 200 && r.status < 300;
-  // A 2xx must be signed; a refusal is checked when it carries a signature (a 401 cannot).
-  if (ok || !r.server_authorization.empty()) {
+  // A 2xx must be signed. Refusals are not (a 401 cannot be: the server does not know the key)
+  // and never reach standard output.
+  if (ok) {
     if (!auth::hawk::VerifyServerAuthorization(creds, signed_req, r.server_authorization, r.content_type, r.body,
                                                !r.body.empty())) {
       Fail("the reply's Server-Authorization does not verify (HTTP " + std::to_string(r.status) +
@@ -133,8 +135,17 @@ std::optional<std::string> Merge(json::object& all, json::object page, bool firs
   return next;
 }
 
+// A refusal: its (unsigned) body on standard error, then exit 1.
+[[noreturn]] void Refused(const Answer& r, int page) {
+  std::fprintf(stderr, "%s\n", r.body.substr(0, 4096).c_str());
+  Fail("HTTP " + std::to_string(r.status) + (page > 1 ? " on page " + std::to_string(page) : "") +
+       " (the body above is unsigned)");
+}
+
 [[noreturn]] void Run(const CallArgs& a) {
-  const CallProfile p = Must(ResolveProfile({a.profile, a.profiles, {"", a.org, a.user, "", a.ca_file}}));
+  auto resolved = ResolveProfile({a.profile, a.profiles, {"", a.org, a.user, "", a.ca_file}});
+  if (!resolved) Fail(resolved.error().detail, 2);
+  const CallProfile& p = *resolved;
   auto [origin, target] = Split(a.url, p.url);
   auto t = http::Transport::Create(origin, p.ca_file, std::chrono::seconds(a.timeout_s), "rampart-call");
   if (!t) Fail(t.error().detail, 2);
@@ -144,9 +155,9 @@ std::optional<std::string> Merge(json::object& all, json::object page, bool firs
   const std::string body = Body(a.data);
   Answer first = Exchange(**t, p, method, target, body);
   const bool ok = first.status >= 200 && first.status < 300;
-  if (!a.all || !ok) {
+  if (!ok) Refused(first, 1);
+  if (!a.all) {
     std::printf("%s\n", first.body.c_str());
-    if (!ok) Fail("HTTP " + std::to_string(first.status));
     std::exit(0);
   }
   boost::system::error_code ec;
@@ -158,10 +169,7 @@ std::optional<std::string> Merge(json::object& all, json::object page, bool firs
   for (int pages = 1; next; ++pages) {
     if (pages >= kMaxPages || !seen.insert(*next).second) Fail("--all: the pages do not end (a token came back)", 2);
     Answer page = Exchange(**t, p, method, WithToken(target, *next), body);
-    if (page.status < 200 || page.status >= 300) {
-      std::printf("%s\n", page.body.c_str());
-      Fail("HTTP " + std::to_string(page.status) + " on page " + std::to_string(pages + 1));
-    }
+    if (page.status < 200 || page.status >= 300) Refused(page, pages + 1);
     json::value pv = json::parse(page.body, ec);
     if (ec || !pv.is_object()) Fail("--all: a page is not a JSON object", 2);
     next = Merge(all, std::move(pv.get_object()), false);

@@ -43,7 +43,7 @@ SignedRequest SignRequest(const ClientCredentials& c, const ClientRequest& r, in
   a.ts = std::to_string(now_s);
   a.nonce = std::move(nonce);
   if (r.content_type) a.hash = PayloadHash(c.alg, ContentTypeOnly(*r.content_type), r.body);
-  a.ext = r.ext;
+  if (r.ext && !r.ext->empty()) a.ext = r.ext;  // `ext=""` is a header the server refuses
   std::string mac = Mac(c.alg, c.key, NormalizedString("header", a));
   std::string header = "Hawk id=\"" + c.id + "\", ts=\"" + a.ts + "\", nonce=\"" + a.nonce + "\"";
   if (a.hash) header += ", hash=\"" + *a.hash + "\"";

@@ -39,8 +39,12 @@ Result<std::unique_ptr<Transport>> Transport::Create(const std::string& base_url
   for (char& c : t->host_) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   }
-  // Plain HTTP carries the deploy key and the agent's key in the clear: loopback only.
-  if (!t->tls_ && t->host_ != "localhost" && !t->host_.starts_with("127.") && t->host_ != "::1") {
+  // Plain HTTP carries keys and bodies in the clear: loopback only, judged on the parsed address
+  // (a name such as 127.attacker.example is not this host).
+  const bool loopback = (url->host_type() == boost::urls::host_type::ipv4 && url->host_ipv4_address().is_loopback()) ||
+                        (url->host_type() == boost::urls::host_type::ipv6 && url->host_ipv6_address().is_loopback()) ||
+                        (url->host_type() == boost::urls::host_type::name && t->host_ == "localhost");
+  if (!t->tls_ && !loopback) {
     return Error::Invalid("plain http:// is for a server on this host only; use https:// (" + base_url.substr(0, 200) + ")");
   }
   t->port_ = url->has_port() ? std::to_string(url->port_number()) : (t->tls_ ? "443" : "80");
@@ -114,7 +118,8 @@ asio::awaitable<Reply> Transport::SendAsync(bhttp::request<bhttp::string_body>& 
 
 Reply Transport::Send(const Outgoing& out) {
   const bhttp::verb verb = bhttp::string_to_verb(out.method);
-  if (verb == bhttp::verb::unknown) return NoReply("unknown method " + out.method.substr(0, 20));
+  // HEAD is not offered: its reply's Content-Length has no body to read.
+  if (verb == bhttp::verb::unknown || verb == bhttp::verb::head) return NoReply("unsupported method " + out.method.substr(0, 20));
   bhttp::request<bhttp::string_body> req{verb, base_path_ + out.target, 11};
   bool default_port = port_ == (tls_ ? "443" : "80");
   std::string host_header = host_.find(':') != std::string::npos ? "[" + host_ + "]" : host_;

@@ -269,7 +269,8 @@ class VulnStore {
   // after many such calls (a re-match of every host writes in several transactions and would
   // otherwise sum up the same CVEs in each).
   virtual Result<void> ReplaceFindings(const std::vector<FindingsUpdate>& updates, TouchedCves* defer = nullptr) = 0;
-  // Recomputes the organizations' matched CVEs of `touched` from their findings.
+  // Recomputes the organizations' matched CVEs of `touched` from their findings, and drops any
+  // matched CVE with no finding left (whatever an interrupted re-match left behind).
   virtual Result<void> SummarizeFindings(const TouchedCves& touched) = 0;
   // The organization's findings of these CVEs, by CVE, agent and package.
   virtual Result<std::vector<FindingRecord>> FindingsOf(const std::string& org_id, const std::vector<std::string>& cves) = 0;

@@ -100,8 +100,9 @@ Result<void> VulnMatcher::RematchAll(const std::vector<std::pair<std::string, st
   RAMPART_TRY(inventories, store_.ListInventories());
   // Written in transactions of about 50,000 findings, so memory stays bounded however many hosts,
   // and the organizations' matched CVEs summed up once at the end: until then the list shows
-  // the summaries from before the re-match (a crash in between: the next start re-matches
-  // everything from scratch, and sums up again).
+  // the summaries from before the re-match. After a failure or a crash in between, the retry
+  // (or the next start's re-match from scratch) sums up what it touches, and SummarizeFindings
+  // drops summaries left without findings.
   std::vector<store::FindingsUpdate> pending;
   size_t pending_findings = 0;
   store::TouchedCves touched;

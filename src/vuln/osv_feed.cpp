@@ -14,7 +14,10 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr size_t kMaxAffected = 4096, kMaxIds = 256, kMaxNotices = 64, kMaxText = 256;
+constexpr size_t kMaxAffected = 4096, kMaxIds = 256, kMaxNotices = 64, kMaxText = 256, kMaxRanges = 64;
+// Bounds on the work one record and one feed can ask for: entries a record names (affected ×
+// its CVEs), and distinct entries in all (Debian's whole OSV data is a few hundred thousand).
+constexpr size_t kMaxRecordEntries = 65536, kMaxEntries = 4000000;
 
 // Debian's release numbers and codenames (distro-info-data's debian.csv).
 constexpr std::array<std::pair<std::string_view, std::string_view>, 9> kReleases = {{{"7", "wheezy"},
@@ -76,7 +79,8 @@ std::string Cut(std::string s, size_t max) {
 Result<std::vector<std::string>> CvesOf(const json::object& record, const std::string& id, const Where& at) {
   if (id.starts_with("CVE-")) return std::vector<std::string>{id};
   std::vector<std::string> out;
-  for (std::string_view key : {"upstream", "aliases", "related"}) {
+  // Not `related`: OSV says those are other vulnerabilities, and an advisory's fix is not theirs.
+  for (std::string_view key : {"upstream", "aliases"}) {
     const json::value* v = record.if_contains(key);
     if (!v) continue;
     const json::array* list = v->if_array();
@@ -162,7 +166,7 @@ struct OsvRecordReader {
       return {};
     }
     cves = std::move(ids);
-    per_cve = id.starts_with("CVE-") || id.starts_with("DEBIAN-");
+    per_cve = id.starts_with("DEBIAN-");
     if (id.starts_with("DSA-") || id.starts_with("DLA-") || id.starts_with("DTSA-")) notice = id;
     RAMPART_TRY(details, OptString(record, "details", at, SIZE_MAX));
     RAMPART_TRY(summary, OptString(record, "summary", at, SIZE_MAX));
@@ -172,6 +176,9 @@ struct OsvRecordReader {
     const json::array* affected = a->if_array();
     if (!affected) return (at / "affected").Invalid("must be an array");
     if (affected->size() > kMaxAffected) return (at / "affected").Invalid("has more than 4,096 entries");
+    if (affected->size() * cves.size() > kMaxRecordEntries) {
+      return (at / "affected").Invalid("names more than 65,536 (package, vulnerability) pairs");
+    }
     for (size_t i = 0; i < affected->size(); ++i) RAMPART_CHECK(Affected((*affected)[i], at.At("affected", i)));
     return {};
   }
@@ -198,6 +205,7 @@ struct OsvRecordReader {
     const json::value* rv = a->if_contains("ranges");
     const json::array* ranges = rv ? rv->if_array() : nullptr;
     if (rv && !ranges) return (here / "ranges").Invalid("must be an array");
+    if (ranges && ranges->size() > kMaxRanges) return (here / "ranges").Invalid("has more than 64 ranges");
     bool said = false;
     for (size_t i = 0; ranges && i < ranges->size(); ++i) {
       RAMPART_TRY(fix, FixOf((*ranges)[i], here.At("ranges", i)));
@@ -211,15 +219,19 @@ struct OsvRecordReader {
 
   Result<void> Merge(const std::string& release, const std::string& source, const std::string& cve,
                      const std::optional<std::string>& fixed, const std::string& urgency) {
-    OsvReader::Merged& m = r.merged_[release + '\0' + source + '\0' + cve];
+    auto [it, fresh] = r.merged_.try_emplace(release + '\0' + source + '\0' + cve);
+    if (fresh && r.merged_.size() > kMaxEntries) return at.Invalid("the feed holds more than 4,000,000 entries");
+    OsvReader::Merged& m = it->second;
     if (per_cve) {
       m.fixed = fixed;
       m.urgency = urgency.empty() ? "not yet assigned" : urgency;
       m.triaged = true;
     } else {
-      if (!notice.empty() && m.notices.size() < kMaxNotices &&
-          std::find(m.notices.begin(), m.notices.end(), notice) == m.notices.end()) {
-        m.notices.push_back(notice);
+      // Kept sorted, so the list (and which ids a full one keeps) does not depend on read order.
+      auto pos = std::lower_bound(m.notices.begin(), m.notices.end(), notice);
+      if (!notice.empty() && (pos == m.notices.end() || *pos != notice)) {
+        m.notices.insert(pos, notice);
+        if (m.notices.size() > kMaxNotices) m.notices.pop_back();
       }
       if (!m.triaged && fixed && (!m.fixed || Compare(*DebVersion::Parse(*fixed), *DebVersion::Parse(*m.fixed)) < 0)) {
         m.fixed = fixed;

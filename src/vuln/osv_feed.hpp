@@ -11,12 +11,16 @@
 //
 // Each (release, source, CVE) becomes one FeedEntry, the same shape the tracker's feed gives
 // (feed.hpp), merged over every record that names it, whatever the order records come in:
-//  - a per-CVE record decides the fixed version and the urgency (the release's own triage);
-//  - an advisory adds its id to the notices; while no per-CVE record named the key, the lowest
-//    fixed version an advisory names is the fix (none: open), the urgency "not yet assigned".
+//  - a per-CVE record (`DEBIAN-…`) decides the fixed version and the urgency (the release's own
+//    triage; the same key in two such records: the last read);
+//  - every other record (`DSA-…`, `DLA-…`, `DTSA-…` add their id to the sorted notices, at most
+//    64) gives, while no per-CVE record named the key, the lowest fixed version it names as the
+//    fix (none: open), the urgency "not yet assigned".
 // The CVE ids of a record are its id when it is one (`CVE-…`), else the `CVE-`/`TEMP-` ids in
-// `upstream`, `aliases` and `related`, else the id without its `DEBIAN-` prefix. Releases come
-// from the ecosystem's number (`Debian:12` → bookworm; `Debian:unstable` → sid).
+// `upstream` and `aliases` (not `related`: other vulnerabilities), else the id without its
+// `DEBIAN-` prefix. Releases come from the ecosystem's number (`Debian:12` → bookworm;
+// `Debian:unstable` → sid). Bounded: at most 64 ranges per affected entry, 65,536 (package,
+// vulnerability) pairs per record and 4,000,000 distinct entries per feed, else Invalid.
 //
 // Left out and counted (FeedStats::unsupported): affected entries of other ecosystems or of a
 // Debian release without a number rampart knows, ranges other than ECOSYSTEM from "0" to an

@@ -84,9 +84,7 @@ TEST(OsvFeed, TheOrderOfRecordsDoesNotChangeTheResult) {
     EXPECT_EQ(e.fixed_version, b.fixed_version) << key;
     EXPECT_EQ(e.urgency, b.urgency) << key;
     EXPECT_EQ(e.description, b.description) << key;
-    EXPECT_EQ(std::set<std::string>(e.notices.begin(), e.notices.end()),
-              std::set<std::string>(b.notices.begin(), b.notices.end()))
-        << key;
+    EXPECT_EQ(e.notices, b.notices) << key;
   }
 }
 
@@ -104,7 +102,7 @@ TEST(OsvFeed, AdvisoriesAloneGiveTheLowestFixAndAnArrayHoldsManyRecords) {
   ASSERT_TRUE(entries) << entries.error().detail;
   const FeedEntry& e = entries->at("bookworm/curl/CVE-2024-1");
   EXPECT_EQ(e.fixed_version, std::optional<std::string>("7.88.1-10+deb12u5"));
-  EXPECT_EQ(e.notices, (std::vector<std::string>{"DSA-2-1", "DSA-1-1"}));
+  EXPECT_EQ(e.notices, (std::vector<std::string>{"DSA-1-1", "DSA-2-1"}));  // sorted
   EXPECT_EQ(entries->at("sid/curl/TEMP-0000001-AB12CD").status, "open");
   EXPECT_EQ(stats.unsupported, 0u);  // the GIT range is skipped, the ECOSYSTEM one says it
 }
@@ -131,6 +129,29 @@ TEST(OsvFeed, MalformedRecordsAreRefusedNamingTheDocumentAndTheField) {
             "x.json: affected[0] / ranges[0] / events[0]: must be an object with one of introduced, fixed, last_affected, "
             "limit");
   EXPECT_EQ(refusal(affected + "3]}"), "x.json: affected[0]: must be an object");
+}
+
+TEST(OsvFeed, RelatedIdsAreOtherVulnerabilitiesAndHostileSizesAreRefused) {
+  auto related = ReadAll({{"r.json", R"({"id": "DSA-3-1", "related": ["CVE-2024-7"], "affected": [{"package":
+      {"ecosystem": "Debian:12", "name": "curl"}, "ranges": [{"type": "ECOSYSTEM", "events": [{"introduced": "0"},
+      {"fixed": "1.0-1"}]}]}]})"}});
+  ASSERT_TRUE(related);
+  EXPECT_TRUE(related->empty());  // no CVE of its own: nothing, and CVE-2024-7 is not marked fixed
+  std::string ranges = R"({"id": "DEBIAN-CVE-1", "affected": [{"package": {"ecosystem": "Debian:12", "name": "a"},
+      "ranges": [)";
+  for (int i = 0; i < 65; ++i) ranges += std::string(i ? "," : "") + R"({"type": "GIT", "events": []})";
+  ranges += "]}]}";
+  auto many = ReadAll({{"m.json", ranges}});
+  ASSERT_FALSE(many);
+  EXPECT_EQ(many.error().detail, "m.json: affected[0] / ranges: has more than 64 ranges");
+  std::string pairs = R"({"id": "DSA-4-1", "upstream": [)";
+  for (int i = 0; i < 256; ++i) pairs += std::string(i ? "," : "") + "\"CVE-2024-" + std::to_string(i) + "\"";
+  pairs += R"(], "affected": [)";
+  for (int i = 0; i < 257; ++i) pairs += std::string(i ? "," : "") + "{}";
+  pairs += "]}";
+  auto wide = ReadAll({{"w.json", pairs}});
+  ASSERT_FALSE(wide);
+  EXPECT_EQ(wide.error().detail, "w.json: affected: names more than 65,536 (package, vulnerability) pairs");
 }
 
 TEST(OsvFeed, EcosystemsNameDebianReleases) {

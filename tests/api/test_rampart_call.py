@@ -18,8 +18,8 @@ def call(*args, env=None, stdin=None):
     return subprocess.run([BIN, "call", *args], capture_output=True, text=True, env=full_env, input=stdin, timeout=60)
 
 
-def profile_file(tmp_path, url, creds, mode=0o600, name="default", extra=""):
-    path = tmp_path / "profiles.toml"
+def profile_file(tmp_path, url, creds, mode=0o600, name="default", extra="", file="profiles.toml"):
+    path = tmp_path / file
     path.write_text('[%s]\nurl = "%s"\norg = "%s"\nuser = "%s"\nkey = "%s"\n%s' % (
         name, url, creds["org_id"], creds["user_id"], creds["api_key"], extra))
     os.chmod(path, mode)
@@ -60,7 +60,7 @@ def test_a_profile_signs_pages_are_followed_and_bodies_sent(tmp_path):
     body.write_text('{"name": "from a file"}')
     assert call("--profiles", profiles, "POST", "/v2/rulesets", "--data", "@" + str(body)).returncode == 0
     bad = call("--profiles", profiles, "POST", "/v2/rulesets", "--data", '{"name": 3}')
-    assert bad.returncode == 1 and "HTTP 400" in bad.stderr and "errors" in json.loads(bad.stdout)
+    assert bad.returncode == 1 and "HTTP 400" in bad.stderr and '"errors"' in bad.stderr and bad.stdout == ""
     assert call("--profiles", profiles, "POST", "/v2/rulesets", "--data", "{nope").returncode == 2
 
     # The environment instead of a file; a wrong key is a 401 (unsigned: printed, exit 1).
@@ -76,14 +76,19 @@ def test_keys_stay_off_the_command_line_and_loose_profiles_are_refused(tmp_path)
     creds = make_user(s)
     loose = profile_file(tmp_path, s.url, creds, mode=0o644)
     out = call("--profiles", loose, "GET", "/v2/agents")
-    assert out.returncode == 1 and "chmod 600" in out.stderr
+    assert out.returncode == 2 and "chmod 600" in out.stderr
     assert call("--key", creds["api_key"], "GET", s.url + "/v2/agents").returncode != 0  # no such option
     missing = call("--profiles", str(tmp_path / "none.toml"), "GET", "/v2/agents")
-    assert missing.returncode == 1 and "no profiles file" in missing.stderr
+    assert missing.returncode == 2 and "no profiles file" in missing.stderr
     named = profile_file(tmp_path, s.url, creds, name="prod")
     out = call("--profiles", named, "--profile", "staging", "GET", "/v2/agents")
-    assert out.returncode == 1 and "no profile [staging]" in out.stderr
+    assert out.returncode == 2 and "no profile [staging]" in out.stderr
     assert call("--profiles", named, "--profile", "prod", "GET", "/v2/agents").returncode == 0
+    # A named profile beats a stray key in the environment; the default profile does not.
+    stray = {"RAMPART_HAWK_KEY": "x" * 40, "HOME": str(tmp_path)}
+    assert call("--profiles", named, "--profile", "prod", "GET", "/v2/agents", env=stray).returncode == 0
+    default = profile_file(tmp_path, s.url, creds, file="default.toml")
+    assert call("--profiles", default, "GET", "/v2/agents", env=stray).returncode == 1
     # Plain HTTP leaves this host only over TLS (bodies and signatures in the clear otherwise).
     far = call("--profiles", named, "--profile", "prod", "GET", "http://rampart.example/v2/agents")
     assert far.returncode == 2 and "https://" in far.stderr

@@ -248,6 +248,8 @@ Result<void> SqliteVulns::SummarizeFindings(const TouchedCves& touched) {
   Txn txn(c_.writer);
   if (!txn.begun()) return txn.begun().error();
   for (const auto& [org, cves] : touched) RAMPART_CHECK(RefreshMatched(c_.writer, org, cves));
+  Stmt orphans(c_.writer, q::kDropOrphanMatched);
+  RAMPART_CHECK(orphans.Run());
   return txn.Commit();
 }
 

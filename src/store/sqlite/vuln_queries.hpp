@@ -75,6 +75,12 @@ inline constexpr const char* kRefreshMatchedCve =
     " ON CONFLICT(org_id, cve) DO UPDATE SET source = excluded.source, unfixed = excluded.unfixed,"
     " has_notices = excluded.has_notices";
 
+// Summary rows whose CVE has no finding left (a re-match that failed after some of its
+// transactions lost the list of CVEs it had touched).
+inline constexpr const char* kDropOrphanMatched =
+    "DELETE FROM matched_cves WHERE NOT EXISTS"
+    " (SELECT 1 FROM vuln_findings f WHERE f.org_id = matched_cves.org_id AND f.cve = matched_cves.cve)";
+
 // A revoked agent's inventory and findings go with it (RevokeAgent).
 inline constexpr const char* kDeleteInventory = "DELETE FROM agent_inventories WHERE agent_id = ?1";
 
