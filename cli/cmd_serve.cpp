@@ -38,8 +38,11 @@ void PrintDemo(const app::Config& cfg, uint16_t bound_port) {
       "  %s\n"
       "Try:\n  curl -s -H 'Authorization: Bearer %s' http://%s:%u/v4.0/user_ip_lists\n"
       "Threat Stack (Hawk) credentials of its owner:\n"
-      "  TS_USER_ID=%s TS_ORGANIZATION_ID=%s TS_API_KEY=%s\n",
+      "  TS_USER_ID=%s TS_ORGANIZATION_ID=%s TS_API_KEY=%s\n"
+      "Try (curl cannot sign Hawk; docs/api-v2.md has profiles for this):\n"
+      "  RAMPART_URL=http://%s:%u RAMPART_ORG_ID=%s RAMPART_USER_ID=%s RAMPART_HAWK_KEY=%s rampart call GET /v2/agents\n",
       token.c_str(), token.c_str(), host.c_str(), bound_port, hawk.user_id.c_str(), hawk.org_id.c_str(),
+      hawk.api_key.Reveal().c_str(), host.c_str(), bound_port, hawk.org_id.c_str(), hawk.user_id.c_str(),
       hawk.api_key.Reveal().c_str());
 }
 
