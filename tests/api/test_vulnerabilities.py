@@ -41,6 +41,14 @@ def eventually(check, seconds=30):
         time.sleep(0.2)
 
 
+def server_with_agent(tmp_path):
+    """A server, its organization Acme's owner (credentials and a Hawk session) and an enrolled agent."""
+    s = Server(tmp_path / "data").start()
+    creds = make_user(s, role="owner", org="Acme", email="owner@acme.example")
+    key = s.admin("deploy-key", "create", "--org", "Acme")["key"]
+    return s, creds, HawkSession(s.url, creds), Agent(s.url, enroll(s.url, key).json())
+
+
 def inventory(agent, body, compress=True):
     data = json.dumps(body).encode()
     headers = {"Content-Encoding": "gzip"} if compress else {}
@@ -55,11 +63,7 @@ def cves(session, query=""):
 
 
 def test_inventories_are_matched_against_an_imported_feed(tmp_path):
-    s = Server(tmp_path / "data").start()
-    creds = make_user(s, role="owner", org="Acme", email="owner@acme.example")
-    owner = HawkSession(s.url, creds)
-    key = s.admin("deploy-key", "create", "--org", "Acme")["key"]
-    agent = Agent(s.url, enroll(s.url, key).json())
+    s, creds, owner, agent = server_with_agent(tmp_path)
     sent = inventory(agent, {"full": True, "os": OS, "packages": HOST})
     assert sent.status_code == 200, sent.text
     assert sent.json()["stored"] is True and sent.json()["packages"] == len(HOST)
@@ -113,11 +117,7 @@ def test_inventories_are_matched_against_an_imported_feed(tmp_path):
 
 
 def test_osv_records_are_matched_with_their_advisories(tmp_path):
-    s = Server(tmp_path / "data").start()
-    creds = make_user(s, role="owner", org="Acme", email="owner@acme.example")
-    owner = HawkSession(s.url, creds)
-    key = s.admin("deploy-key", "create", "--org", "Acme")["key"]
-    agent = Agent(s.url, enroll(s.url, key).json())
+    s, _, owner, agent = server_with_agent(tmp_path)
     assert inventory(agent, {"full": True, "os": OS, "packages": HOST}).status_code == 200
 
     imported = s.admin("vulnfeed", "import", "--format", "osv", OSV_FIXTURE)
@@ -159,10 +159,7 @@ def test_osv_records_are_matched_with_their_advisories(tmp_path):
 
 
 def test_bad_inventories_and_feeds_are_refused_and_change_nothing(tmp_path):
-    s = Server(tmp_path / "data").start()
-    creds = make_user(s, role="owner", org="Acme", email="owner@acme.example")
-    key = s.admin("deploy-key", "create", "--org", "Acme")["key"]
-    agent = Agent(s.url, enroll(s.url, key).json())
+    s, _, _, agent = server_with_agent(tmp_path)
     bad_version = dict(HOST[0], version="not a version")
     cases = [
         ({"full": True, "os": OS, "packages": [bad_version]}, "packages[0].version"),
