@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "api/errors.hpp"
+#include "api/openapi.hpp"
 #include "http/status.hpp"
 #include "api/threatstack_stages.hpp"
 #include "api/threatstop_stages.hpp"
@@ -69,6 +70,7 @@ Api::Api(ApiConfig cfg, ApiDeps deps)
     AddV2Routes(routes, *deps_.v2);
     if (deps_.ingest) AddAgentAdminRoutes(routes, *deps_.v2, *deps_.ingest);
     if (deps_.webhooks) AddWebhookRoutes(routes, *deps_.v2, *deps_.webhooks);
+    Record(routes);
     std::vector<std::unique_ptr<Middleware>> stages;
     stages.push_back(std::make_unique<IpRateLimitStage>(deps_.v2->ip_limit, cfg_.trusted_proxies));
     stages.push_back(std::make_unique<RouteStage>(std::move(routes), V2NotFound, ThreatstopMethodMismatch));
@@ -81,6 +83,7 @@ Api::Api(ApiConfig cfg, ApiDeps deps)
   if (deps_.ingest) {
     http::Router<Route> routes;
     AddIngestRoutes(routes, *deps_.ingest);
+    Record(routes);
     std::vector<std::unique_ptr<Middleware>> stages;
     stages.push_back(std::make_unique<IpRateLimitStage>(deps_.ingest->ip_limit, cfg_.trusted_proxies));
     stages.push_back(std::make_unique<RouteStage>(std::move(routes), V2NotFound, ThreatstopMethodMismatch));
@@ -93,6 +96,7 @@ Api::Api(ApiConfig cfg, ApiDeps deps)
     http::Router<Route> routes;
     AddUserListRoutes(routes, deps_.lists);
     if (deps_.enforcement) AddPolicyRoutes(routes, *deps_.enforcement);
+    Record(routes);
     std::vector<std::unique_ptr<Middleware>> stages;
     stages.push_back(std::make_unique<RouteStage>(std::move(routes), NoSuchService, ThreatstopMethodMismatch));
     for (auto& s : Tail(std::make_unique<BearerAuthStage>(deps_.auth, deps_.lists, cfg_.trusted_proxies),
@@ -103,6 +107,7 @@ Api::Api(ApiConfig cfg, ApiDeps deps)
   }
   http::Router<Route> routes;
   AddOperationalRoutes(routes);
+  Record(routes);
   std::vector<std::unique_ptr<Middleware>> stages;
   stages.push_back(std::make_unique<RouteStage>(std::move(routes), NoSuchService, ThreatstopMethodMismatch));
   for (auto& s : Tail(nullptr, Error{Errc::kForbidden, Reason::kNone, "forbidden"})) stages.push_back(std::move(s));
@@ -118,6 +123,12 @@ std::vector<std::unique_ptr<Middleware>> Api::Tail(std::unique_ptr<Middleware> a
   out.push_back(std::make_unique<BodyGate>(BodyRules{cfg_.max_body_bytes, cfg_.large_body_bytes, &large_bodies_}));
   out.push_back(std::make_unique<HandlerStage>(cfg_.public_base_url, deps_.metrics));
   return out;
+}
+
+void Api::Record(const http::Router<Route>& routes) {
+  routes.ForEach([this](http::Verb method, std::string_view pattern) {
+    if (!pattern.starts_with("/_test/")) route_table_.emplace_back(method, std::string(pattern));
+  });
 }
 
 ChainDeps Api::MakeChainDeps() const { return {deps_.pool, deps_.metrics, deps_.access_log, deps_.error_log}; }
@@ -149,7 +160,18 @@ void Api::AddOperationalRoutes(http::Router<Route>& r) {
   r.Add(http::Verb::get, "/metrics", {.name = "metrics", .access = Access::kPublic, .fn = [this](Call&) -> Result<Reply> {
           return Reply{.content_type = "text/plain; version=0.0.4", .text = deps_.metrics.Render()};
         }});
+  r.Add(http::Verb::get, "/openapi.json", {.name = "openapi", .access = Access::kPublic, .fn = [](Call&) -> Result<Reply> {
+          return Reply{.text = std::string(OpenApiDocument())};
+        }});
   if (!deps_.test_clock) return;
+  // Test hook: the route table, which the OpenAPI test compares with /openapi.json both ways.
+  r.Add(http::Verb::get, "/_test/routes", {.name = "test.routes", .access = Access::kPublic, .fn = [this](Call&) -> Result<Reply> {
+          json::array out;
+          for (const auto& [method, pattern] : route_table_) {
+            out.push_back(json::object{{"method", std::string(http::beast_http::to_string(method))}, {"path", pattern}});
+          }
+          return Reply{.body = std::move(out)};
+        }});
   // Test hook: set or advance the injected clock, then run the expiry sweep.
   r.Add(http::Verb::post, "/_test/clock",
         {.name = "test.clock", .access = Access::kPublic, .runs = Runs::kBlocking, .fn = [this](Call& c) -> Result<Reply> {

@@ -8,7 +8,8 @@
 //   /ingest/…       agents:       IP rate limit → route → deploy key or agent Hawk (+ agent and
 //                                 organization limits) → body gate → [body read] → Hawk payload →
 //                                 handler → Server-Authorization (api/ingest.hpp)
-//   anything else   operational:  route → body gate → handler (/healthz, /readyz, /metrics)
+//   anything else   operational:  route → body gate → handler (/healthz, /readyz, /metrics,
+//                                 /openapi.json)
 // Adding a surface is adding a chain here. I/O threads run the chains; stages that may block
 // continue on the blocking pool.
 #include <boost/asio/thread_pool.hpp>
@@ -75,11 +76,13 @@ class Api {
   ChainDeps MakeChainDeps() const;
   std::vector<std::unique_ptr<Middleware>> Tail(std::unique_ptr<Middleware> authenticate, Error denied);
   void AddOperationalRoutes(http::Router<Route>& r);
+  void Record(const http::Router<Route>& routes);  // into route_table_, /_test/ hooks left out
 
   ApiConfig cfg_;
   ApiDeps deps_;
   LargeBodySlots large_bodies_;
   std::vector<Surface> surfaces_;
+  std::vector<std::pair<http::Verb, std::string>> route_table_;  // every surface's (method, template)
 };
 
 }  // namespace rampart::api

@@ -27,7 +27,13 @@ class Router {
   };
 
   void Add(Verb method, std::string_view pattern, Value value) {
-    routes_.push_back({method, Split(pattern), std::move(value)});
+    routes_.push_back({method, std::string(pattern), Split(pattern), std::move(value)});
+  }
+
+  // Calls f(method, pattern) for every route, in the order they were added.
+  template <class F>
+  void ForEach(F&& f) const {
+    for (const Route& r : routes_) f(r.method, std::string_view(r.pattern));
   }
 
   Match Find(Verb method, const std::vector<std::string_view>& segments) const {
@@ -44,6 +50,7 @@ class Router {
  private:
   struct Route {
     Verb method;
+    std::string pattern;                // as added, for listing
     std::vector<std::string> segments;  // "{...}" is a parameter
     Value value;
   };

@@ -27,6 +27,12 @@ TEST(Router, MatchesTemplatesAndReportsAllowedMethods) {
   auto missing = r.Find(Verb::get, PathSegments("/v4.0/nothing"));
   EXPECT_FALSE(missing.value);
   EXPECT_TRUE(missing.allowed.empty());
+
+  std::vector<std::pair<Verb, std::string>> listed;
+  r.ForEach([&](Verb v, std::string_view p) { listed.emplace_back(v, std::string(p)); });
+  ASSERT_EQ(listed.size(), 4u);
+  EXPECT_EQ(listed[1], (std::pair<Verb, std::string>{Verb::post, "/v4.0/user_ip_lists"}));
+  EXPECT_EQ(listed[3].second, "/v4.0/user_ip_lists/{id}/history");
 }
 
 TEST(Router, Segments) {
