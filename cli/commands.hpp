@@ -13,6 +13,7 @@ std::string VersionText();
 void AddServe(CLI::App& app, char** envp);
 void AddAdmin(CLI::App& app);
 void AddCall(CLI::App& app);
+void AddSettings(CLI::App& app);
 // Register their commands under `admin`: `org` (and `account`), `key` (and `token`), `user`.
 void AddOrganizations(CLI::App* admin);
 void AddApiKeys(CLI::App* admin);

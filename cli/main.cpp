@@ -1,6 +1,6 @@
 // rampart: the command-line entry point. `serve` runs the server; `admin` works on the data
 // directory directly (organizations, users, keys, audit, imports, agents, feeds); `call` makes
-// Hawk-signed v2 requests to a running server.
+// Hawk-signed v2 requests to a running server; `settings` prints every setting and its default.
 #include "commands.hpp"
 
 int main(int argc, char** argv, char** envp) {
@@ -10,6 +10,7 @@ int main(int argc, char** argv, char** envp) {
   rampart::cli::AddServe(app, envp);
   rampart::cli::AddAdmin(app);
   rampart::cli::AddCall(app);
+  rampart::cli::AddSettings(app);
   CLI11_PARSE(app, argc, argv);
   return 0;
 }

@@ -11,10 +11,17 @@
 namespace rampart::app {
 namespace {
 
+// How a setting is read into a Config and shown from one (its default: shown from Config{}).
+struct Field {
+  std::function<Result<void>(Config&, const std::string&)> set;
+  std::function<std::string(const Config&)> show;
+  SettingKind kind;
+};
+
 struct Setting {
   const char* key;
   const char* help;
-  std::function<Result<void>(Config&, const std::string&)> set;
+  Field field;
   bool list = false;  // comma-separated; a TOML array of strings is joined with commas
 };
 
@@ -23,8 +30,8 @@ Error Bad(const std::string& source, const std::string& key, const std::string& 
 }
 
 template <class T>
-std::function<Result<void>(Config&, const std::string&)> Int(T Config::*field, int64_t lo, int64_t hi) {
-  return [=](Config& c, const std::string& v) -> Result<void> {
+Field Int(T Config::*field, int64_t lo, int64_t hi) {
+  auto set = [=](Config& c, const std::string& v) -> Result<void> {
     int64_t n = 0;
     auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
     if (ec != std::errc() || p != v.data() + v.size() || n < lo || n > hi) {
@@ -34,17 +41,19 @@ std::function<Result<void>(Config&, const std::string&)> Int(T Config::*field, i
     c.*field = static_cast<T>(n);
     return {};
   };
+  return {set, [=](const Config& c) { return std::to_string(c.*field); }, SettingKind::kInteger};
 }
 
-std::function<Result<void>(Config&, const std::string&)> Str(std::string Config::*field) {
-  return [=](Config& c, const std::string& v) -> Result<void> {
+Field Str(std::string Config::*field) {
+  auto set = [=](Config& c, const std::string& v) -> Result<void> {
     c.*field = v;
     return {};
   };
+  return {set, [=](const Config& c) { return c.*field; }, SettingKind::kString};
 }
 
-std::function<Result<void>(Config&, const std::string&)> Bool(bool Config::*field) {
-  return [=](Config& c, const std::string& v) -> Result<void> {
+Field Bool(bool Config::*field) {
+  auto set = [=](Config& c, const std::string& v) -> Result<void> {
     std::string l = AsciiLower(v);
     if (l == "true" || l == "1" || l == "yes") {
       c.*field = true;
@@ -55,90 +64,88 @@ std::function<Result<void>(Config&, const std::string&)> Bool(bool Config::*fiel
     }
     return {};
   };
+  return {set, [=](const Config& c) { return std::string(c.*field ? "true" : "false"); }, SettingKind::kBoolean};
 }
 
 const std::vector<Setting>& Settings() {
   static const std::vector<Setting> kSettings = {
-      {"listen", "HOST:PORT to serve HTTP on (port 0 picks a free port)", Str(&Config::listen)},
-      {"data_dir", "directory for rampart.db (created on first start)", Str(&Config::data_dir)},
-      {"public_base_url", "scheme://host[:port] used in _links (default: from the Host header)",
+      {"listen", "HOST:PORT to serve HTTP on ([::1]:8080 for IPv6; port 0 picks a free port and prints it)", Str(&Config::listen)},
+      {"data_dir", "directory holding rampart.db (+ -wal, -shm) and the master key; created with mode 0700", Str(&Config::data_dir)},
+      {"public_base_url", "scheme://host[:port] used in _links (e.g. behind a TLS proxy); unset: from the Host header",
        Str(&Config::public_base_url)},
-      {"io_threads", "I/O threads (0 = one per core)", Int(&Config::io_threads, 0, 256)},
-      {"blocking_threads", "threads for store calls", Int(&Config::blocking_threads, 1, 256)},
-      {"max_header_bytes", "request header limit (431 past it)", Int(&Config::max_header_bytes, 1024, 1 << 20)},
-      {"max_body_bytes", "request body limit (413 past it)", Int(&Config::max_body_bytes, 1024, int64_t{1} << 30)},
-      {"large_body_bytes", "bodies announced past this (or chunked) need a large-body slot",
+      {"io_threads", "HTTP threads (0: one per core; on a small machine shared with other busy work, fewer can serve more)", Int(&Config::io_threads, 0, 256)},
+      {"blocking_threads", "threads for store calls, write handlers and large-body parsing", Int(&Config::blocking_threads, 1, 256)},
+      {"max_header_bytes", "request line and headers limit (431 past it)", Int(&Config::max_header_bytes, 1024, 1 << 20)},
+      {"max_body_bytes", "request body limit, judged from Content-Length before the body is read (413 past it; policies and devices: 1 MiB)", Int(&Config::max_body_bytes, 1024, int64_t{1} << 30)},
+      {"large_body_bytes", "a request announcing a body past this (or a chunked one) must hold a large-body slot while it is read and handled",
        Int(&Config::large_body_bytes, 1024, int64_t{1} << 30)},
-      {"max_large_bodies", "large request bodies read and parsed at once (503 + Retry-After past it)",
+      {"max_large_bodies", "large-body slots (503 + Retry-After past them, answered from the head); bounds what authenticated bodies cost",
        Int(&Config::max_large_bodies, 1, 4096)},
-      {"read_timeout_ms", "time allowed to receive a request (408 past it)", Int(&Config::read_timeout_ms, 100, 3600000)},
+      {"read_timeout_ms", "time allowed to receive a request (408 past it); idle keep-alive connections close", Int(&Config::read_timeout_ms, 100, 3600000)},
       {"max_connections", "concurrent connections (503 past it)", Int(&Config::max_connections, 1, 1000000)},
-      {"max_connections_per_client", "connections from one client address, IPv6 per /64 (503 past it; 0: no cap;"
-                                     " trusted_proxies exempt)",
+      {"max_connections_per_client", "connections one client address may hold, IPv6 per /64 (503 past it; 0: no cap; trusted_proxies exempt)",
        Int(&Config::max_connections_per_client, 0, 1000000)},
-      {"header_timeout_ms", "time allowed to receive the request line and headers (408 past it)",
+      {"header_timeout_ms", "time allowed for the request line and headers (408 past it), whatever read_timeout_ms allows the body",
        Int(&Config::header_timeout_ms, 100, 3600000)},
-      {"tls_cert", "PEM certificate chain; enables TLS with tls_key", Str(&Config::tls_cert)},
-      {"tls_key", "PEM private key", Str(&Config::tls_key)},
-      {"expires_date_order", "mdy or dmy: how to read ambiguous slash dates", Str(&Config::expires_date_order)},
-      {"list_name_max_length", "longest accepted list_name (the guide says 8, its examples use 10)", Int(&Config::list_name_max_length, 1, 64)},
-      {"server_name", "the DNS name of this server (SOA, NS, default zone names)", Str(&Config::server_name)},
-      {"dns_listen", "HOST:PORT of the RPZ primary, UDP and TCP (port 0 picks one; off disables)", Str(&Config::dns_listen)},
-      {"dns_write_timeout_ms", "a DNS TCP client that takes longer to accept one message of a transfer is dropped",
+      {"tls_cert", "PEM certificate chain; with tls_key it turns on TLS 1.2+ (both or neither)", Str(&Config::tls_cert)},
+      {"tls_key", "PEM private key of tls_cert", Str(&Config::tls_key)},
+      {"expires_date_order", "mdy or dmy: how ambiguous slash dates in expires are read", Str(&Config::expires_date_order)},
+      {"list_name_max_length", "longest accepted list_name (the vendor guide's prose says 8, its examples use 10; docs/api-v4.md)", Int(&Config::list_name_max_length, 1, 64)},
+      {"server_name", "this server's DNS name: SOA MNAME and NS of the RPZ zones; default zone names are <policy>.rpz.<server_name>", Str(&Config::server_name)},
+      {"dns_listen", "HOST:PORT of the RPZ primary, UDP and TCP (port 0 picks one; off disables; avoid 5353 beside avahi-daemon)", Str(&Config::dns_listen)},
+      {"dns_write_timeout_ms", "a DNS TCP client (a secondary transferring a zone) that takes longer to accept one message is dropped",
        Int(&Config::dns_write_timeout_ms, 100, 3600000)},
-      {"dns_send_buffer_bytes", "SO_SNDBUF of each DNS TCP connection (0: the kernel sizes it); bounds kernel memory per transfer",
+      {"dns_send_buffer_bytes", "SO_SNDBUF of each DNS TCP connection (0: the kernel sizes it, best for speed); bounds kernel memory per transfer",
        Int(&Config::dns_send_buffer_bytes, 0, 64 << 20)},
       {"sweep_interval_s", "seconds between expiry sweeps (1-60)", Int(&Config::sweep_interval_s, 1, 60)},
-      {"change_poll_ms", "how often the change log (revocations, disabled users, deleted organizations made by the CLI) is read",
+      {"change_poll_ms", "how often the change log (revocations, disabled users, deleted organizations made by the CLI) is read (50-60000)",
        Int(&Config::change_poll_ms, 50, 60000)},
-      {"token_cache_ttl_ms", "how long a token lookup is cached (revocation delay)", Int(&Config::token_cache_ttl_ms, 0, 60000)},
-      {"telemetry_cache_ttl_ms", "how long an organization's agents snapshot is reused before re-reading (imports by another process show within it)",
+      {"token_cache_ttl_ms", "how long API key lookups and Hawk users are cached; the change log pushes CLI revocations sooner", Int(&Config::token_cache_ttl_ms, 0, 60000)},
+      {"telemetry_cache_ttl_ms", "how long an organization's agents snapshot is reused (imports by another process show within it)",
        Int(&Config::telemetry_cache_ttl_ms, 0, 600000)},
-      {"access_log", "stdout, off, or a file path", Str(&Config::access_log)},
-      {"log_level", "trace, debug, info, warn, error", Str(&Config::log_level)},
+      {"access_log", "stdout, off, or a file path; JSON lines, no secrets", Str(&Config::access_log)},
+      {"log_level", "server log level on stderr: trace, debug, info, warn, error", Str(&Config::log_level)},
       {"hawk_skew_s", "Hawk timestamp skew allowed, seconds", Int(&Config::hawk_skew_s, 1, 3600)},
-      {"hawk_external_host", "host Hawk clients sign (behind a proxy); default: the Host header", Str(&Config::hawk_external_host)},
-      {"hawk_external_port", "port Hawk clients sign (e.g. 443 behind TLS termination)", Str(&Config::hawk_external_port)},
-      {"rate_limit_org_per_min", "v2 requests per organization per minute", Int(&Config::rate_limit_org_per_min, 1, 100000000)},
-      {"rate_limit_ip_per_min", "v2 requests per client IP per minute", Int(&Config::rate_limit_ip_per_min, 1, 100000000)},
-      {"rate_limit_ip_lockout_s", "lockout of an IP over its limit, seconds (0: none)", Int(&Config::rate_limit_ip_lockout_s, 0, 86400)},
-      {"rate_limit_max_keys", "keys tracked per limiter (LRU beyond)", Int(&Config::rate_limit_max_keys, 16, 100000000)},
+      {"hawk_external_host", "host Hawk clients sign (behind a proxy); unset: the Host header's", Str(&Config::hawk_external_host)},
+      {"hawk_external_port", "port Hawk clients sign (e.g. 443 behind TLS termination); unset: the Host header's", Str(&Config::hawk_external_port)},
+      {"rate_limit_org_per_min", "v2 requests per organization per minute (429 past it)", Int(&Config::rate_limit_org_per_min, 1, 100000000)},
+      {"rate_limit_ip_per_min", "v2 requests per client address per minute", Int(&Config::rate_limit_ip_per_min, 1, 100000000)},
+      {"rate_limit_ip_lockout_s", "how long an address over its limit stays locked out, seconds (0: none)", Int(&Config::rate_limit_ip_lockout_s, 0, 86400)},
+      {"rate_limit_max_keys", "keys each rate limiter tracks (least recently seen evicted beyond)", Int(&Config::rate_limit_max_keys, 16, 100000000)},
       {"nonce_cache_capacity", "Hawk nonces remembered at once (fails closed when full)", Int(&Config::nonce_cache_capacity, 16, 100000000)},
       {"nonce_cache_per_org", "Hawk nonces one organization may hold at once (0: a quarter of nonce_cache_capacity)",
        Int(&Config::nonce_cache_per_org, 0, 100000000)},
-      {"notify_denied_networks", "comma-separated addresses/CIDRs a device's NOTIFY targets may not be in (unspecified,"
-                                 " multicast, broadcast and link-local ones never may)", Str(&Config::notify_denied_networks), true},
+      {"notify_denied_networks", "addresses/CIDRs no device's NOTIFY target may be in (unspecified, multicast, broadcast/reserved and link-local never may)", Str(&Config::notify_denied_networks), true},
       {"notify_targets_per_device", "NOTIFY targets one DNS device may name", Int(&Config::notify_targets_per_device, 1, 1000)},
-      {"notify_targets_per_org", "NOTIFY targets all of an organization's devices may name", Int(&Config::notify_targets_per_org, 1, 100000)},
-      {"notify_per_org_per_min", "NOTIFY rounds (one target, one zone version) per organization per minute",
+      {"notify_targets_per_org", "NOTIFY targets all of an organization's devices may name together", Int(&Config::notify_targets_per_org, 1, 100000)},
+      {"notify_per_org_per_min", "NOTIFY rounds (one target, one zone version) per organization per minute; past it rounds are skipped and logged",
        Int(&Config::notify_per_org_per_min, 1, 10000000)},
-      {"event_retention_hours", "how long agents' events are kept (alerts keep their own events)",
+      {"event_retention_hours", "how long agents' events are kept (alerts keep their own first 100 events)",
        Int(&Config::event_retention_hours, 1, 24 * 365)},
-      {"alert_retention_days", "how long alerts are kept", Int(&Config::alert_retention_days, 1, 3650)},
-      {"max_events_per_org", "stored events per organization; past it the oldest go first",
+      {"alert_retention_days", "how long alerts, imported ones too, are kept", Int(&Config::alert_retention_days, 1, 3650)},
+      {"max_events_per_org", "stored events per organization; past it the oldest go first (rampart_ingest_events_evicted_total)",
        Int(&Config::max_events_per_org, 1000, int64_t{1} << 40)},
-      {"agent_offline_after_s", "an enrolled agent silent this long is offline", Int(&Config::agent_offline_after_s, 10, 86400)},
-      {"agent_flush_interval_s", "how often agents' status and lastReportedAt are written (1-60)",
+      {"agent_offline_after_s", "an enrolled agent not heard from this long is offline", Int(&Config::agent_offline_after_s, 10, 86400)},
+      {"agent_flush_interval_s", "how often agents' status, lastReportedAt and health reach the store (1-60; not under the per-request durability promise)",
        Int(&Config::agent_flush_interval_s, 1, 60)},
       {"ingest_max_batch_bytes", "largest event batch as sent (413 past it)", Int(&Config::ingest_max_batch_bytes, 1024, int64_t{1} << 30)},
-      {"ingest_max_inflated_bytes", "largest event batch once inflated (413 past it)",
+      {"ingest_max_inflated_bytes", "largest event batch once inflated (413 past it: zip bombs stop here)",
        Int(&Config::ingest_max_inflated_bytes, 1024, int64_t{1} << 30)},
-      {"ingest_agent_per_min", "ingest requests per agent per minute", Int(&Config::ingest_agent_per_min, 1, 100000000)},
-      {"ingest_org_per_min", "ingest requests per organization per minute (all its agents)",
+      {"ingest_agent_per_min", "ingest requests per agent per minute (429 past it)", Int(&Config::ingest_agent_per_min, 1, 100000000)},
+      {"ingest_org_per_min", "ingest requests per organization per minute, all its agents together",
        Int(&Config::ingest_org_per_min, 1, 1000000000)},
-      {"ingest_ip_per_min", "ingest requests per client IP per minute", Int(&Config::ingest_ip_per_min, 1, 1000000000)},
+      {"ingest_ip_per_min", "ingest requests per client address per minute", Int(&Config::ingest_ip_per_min, 1, 1000000000)},
       {"enroll_per_key_per_min", "enrollments per deploy key per minute", Int(&Config::enroll_per_key_per_min, 1, 1000000)},
-      {"webhook_denied_networks", "comma-separated addresses/CIDRs webhooks may not be delivered to (link-local,"
-                                  " multicast and unspecified never may)", Str(&Config::webhook_denied_networks), true},
+      {"webhook_denied_networks", "addresses/CIDRs webhooks may not be delivered to, judged after resolving (unspecified, multicast, broadcast and link-local never may)", Str(&Config::webhook_denied_networks), true},
       {"webhook_timeout_ms", "time allowed for one webhook delivery", Int(&Config::webhook_timeout_ms, 100, 120000)},
-      {"webhook_ca_file", "PEM bundle https webhooks are verified against (default: the system's)",
+      {"webhook_ca_file", "PEM bundle https webhooks are verified against; unset: the system's",
        Str(&Config::webhook_ca_file)},
-      {"trusted_proxies", "comma-separated addresses/CIDRs of proxies whose X-Forwarded-For is believed", Str(&Config::trusted_proxies), true},
-      {"enable_test_hooks", "test-only injected clock; refused by production builds", Bool(&Config::enable_test_hooks)},
-      {"demo_data", "JSON lines imported into the demo organization on first start (default: the copy built in)", Str(&Config::demo_data)},
-      {"allow_insecure_permissions", "start even when rampart.db is readable by group or others (refused otherwise)",
+      {"trusted_proxies", "addresses/CIDRs of reverse proxies whose X-Forwarded-For is believed (the client is the right-most address that is not one of them)", Str(&Config::trusted_proxies), true},
+      {"enable_test_hooks", "test-only injected clock and route listing; refused by production builds", Bool(&Config::enable_test_hooks)},
+      {"demo_data", "JSON lines imported into the demo organization on its first start; unset: the copy built in", Str(&Config::demo_data)},
+      {"allow_insecure_permissions", "start even when rampart.db is readable by group or others (refused otherwise, naming the file and its mode)",
        Bool(&Config::allow_insecure_permissions)},
-      {"create_demo", "first start: create a demo account, token and organization with sample data (scripts/run turns it on)", Bool(&Config::create_demo)},
+      {"create_demo", "first start: create a demo account, token and organization with sample telemetry (scripts/run turns it on)", Bool(&Config::create_demo)},
   };
   return kSettings;
 }
@@ -166,7 +173,7 @@ Result<void> ApplySettings(Config& cfg, const std::map<std::string, std::string>
       if (key == s.key) found = &s;
     }
     if (!found) return Bad(source, key, "unknown setting");
-    auto r = found->set(cfg, value);
+    auto r = found->field.set(cfg, value);
     if (!r) return Bad(source, key, r.error().detail);
   }
   return {};
@@ -249,7 +256,10 @@ Result<void> Validate(const Config& cfg) {
 
 std::vector<SettingInfo> ListSettings() {
   std::vector<SettingInfo> out;
-  for (const Setting& s : Settings()) out.push_back({s.key, s.help});
+  const Config defaults;
+  for (const Setting& s : Settings()) {
+    out.push_back({s.key, s.help, s.field.show(defaults), s.list ? SettingKind::kList : s.field.kind});
+  }
   return out;
 }
 

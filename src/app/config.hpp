@@ -87,9 +87,14 @@ Result<void> ApplySettings(Config& cfg, const std::map<std::string, std::string>
 Result<void> ApplyTomlFile(Config& cfg, const std::string& path);
 Result<void> ApplyEnvironment(Config& cfg, char** envp);
 Result<void> Validate(const Config& cfg);
+// The single definition of the settings, for `--help`, `rampart settings` (the commented TOML file
+// the package installs) and the table in docs/operations.md (a test keeps it equal).
+enum class SettingKind { kString, kInteger, kBoolean, kList };
 struct SettingInfo {
   std::string key;
   std::string help;
+  std::string default_value;  // as a Config{} holds it: "" for an unset string or list
+  SettingKind kind;
 };
 std::vector<SettingInfo> ListSettings();
 
