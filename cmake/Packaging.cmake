@@ -12,6 +12,7 @@ install(FILES docs/agents.md docs/ingest.md DESTINATION share/doc/rampart-agent 
 
 install(TARGETS rampart RUNTIME DESTINATION bin COMPONENT server)
 install(FILES cli/dist/rampart.service DESTINATION lib/systemd/system COMPONENT server)
+install(FILES ${PROJECT_BINARY_DIR}/cli/rampart.toml DESTINATION /etc/rampart COMPONENT server)
 install(FILES docs/operations.md docs/api-v2.md docs/agents.md DESTINATION share/doc/rampart COMPONENT server)
 
 set(CPACK_GENERATOR DEB)
@@ -43,6 +44,6 @@ set(CPACK_COMPONENT_SERVER_DESCRIPTION
     "rampart: ThreatSTOP v4.0 and Threat Stack v2 APIs, RPZ enforcement and agent ingest, one server")
 set(CPACK_DEBIAN_SERVER_PACKAGE_DEPENDS adduser)
 set(_server_deb ${PROJECT_SOURCE_DIR}/cli/dist/debian)
-set(CPACK_DEBIAN_SERVER_PACKAGE_CONTROL_EXTRA ${_server_deb}/postinst ${_server_deb}/prerm ${_server_deb}/postrm)
+set(CPACK_DEBIAN_SERVER_PACKAGE_CONTROL_EXTRA ${_server_deb}/conffiles ${_server_deb}/postinst ${_server_deb}/prerm ${_server_deb}/postrm)
 
 include(CPack)
