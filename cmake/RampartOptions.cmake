@@ -18,9 +18,9 @@ endif()
 if(RAMPART_FUZZ)
   add_compile_options(-fsanitize=fuzzer-no-link)  # coverage for every library the targets reach
 endif()
-if(RAMPART_TEST_HOOKS)
-  target_compile_definitions(rampart_options INTERFACE RAMPART_TEST_HOOKS=1)
-endif()
+# RAMPART_TEST_HOOKS is defined for src/app/config.cpp alone (src/app/CMakeLists.txt): every other
+# object is the same with and without test hooks, so a production build made beside a test build
+# (the server package's test) comes mostly from ccache.
 
 # rampart_component(NAME SOURCES ... DEPS ...): a static library plus, when tests are on,
 # one gtest binary from every *_test.cpp in the component's folder.
