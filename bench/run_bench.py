@@ -20,8 +20,14 @@ from benchlib import start_nginx, start_rampart, stop_all
 from benchlib import wrk as run_wrk
 
 
+SERVER_PID = None  # rampart's, once started: wrk() reports its CPU time per request
+
+
 def wrk(url, args, env_extra=None):
-    return run_wrk(url, args.seconds, args.connections, args.threads, env_extra=env_extra)
+    r = run_wrk(url, args.seconds, args.connections, args.threads, env_extra=env_extra, server_pid=SERVER_PID)
+    if r["server_cores"] is not None and r["rps"] > 0:
+        r["cpu_us"] = r["server_cores"] / r["rps"] * 1e6
+    return r
 
 
 def call(method, url, token, body=None):
@@ -34,6 +40,25 @@ def call(method, url, token, body=None):
     with urllib.request.urlopen(req, timeout=60) as r:
         payload = r.read()
     return time.perf_counter() - t0, json.loads(payload)
+
+
+def sqlite_commits_per_s(work, seconds=3.0):
+    """The ceiling of durable small writes on this disk: one-row SQLite transactions in WAL mode
+    with synchronous=FULL (rampart's settings), one after another, for `seconds`."""
+    import sqlite3
+    db = sqlite3.connect(os.path.join(work, "ceiling.db"), isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=FULL")
+    db.execute("CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT)")
+    n, t0 = 0, time.perf_counter()
+    while time.perf_counter() - t0 < seconds:
+        db.execute("BEGIN")
+        db.execute("INSERT INTO t (v) VALUES (?)", ("198.51.100.%d" % (n % 256),))
+        db.execute("COMMIT")
+        n += 1
+    rate = n / (time.perf_counter() - t0)
+    db.close()
+    return rate
 
 
 def addresses(n, prefix=44):
@@ -53,12 +78,16 @@ def main():
         procs.append(nginx)
         rp, base, startup = start_rampart(os.path.join(work, "data"))
         procs.append(rp)
+        global SERVER_PID
+        SERVER_PID = rp.pid
         token = re.search(r"(rpt_[0-9a-f]{16}_[A-Za-z0-9_-]{43})", startup).group(1)
 
         _, small = call("POST", base + "/v4.0/user_ip_lists", token, {"list_name": "small", "addresses": addresses(100)})
         _, big = call("POST", base + "/v4.0/user_ip_lists", token, {"list_name": "big", "addresses": addresses(32000, 45)})
         _, churn = call("POST", base + "/v4.0/user_ip_lists", token, {"list_name": "churn"})
         small_id, big_id, churn_id = (x["_data"][0]["object_id"] for x in (small, big, churn))
+        eight = [call("POST", base + "/v4.0/user_ip_lists", token, {"list_name": "churn%d" % i})[1]["_data"][0]["object_id"]
+                 for i in range(8)]
 
         results = {}
         results["nginx fixed 200 (before)"] = wrk(nginx_url, args)
@@ -68,6 +97,10 @@ def main():
         results["PATCH add 1 entry (durable)"] = wrk(base + "/v4.0/user_ip_lists/" + churn_id, args, {
             "BENCH_TOKEN": token, "BENCH_METHOD": "PATCH", "BENCH_CYCLE": "1000",
             "BENCH_BODY": json.dumps({"addresses": [{"value": "46.1.{i}", "action": "add"}]})})
+        results["PATCH add 1 entry, 8 lists (durable)"] = wrk(base + "/v4.0/user_ip_lists/" + eight[0], args, {
+            "BENCH_TOKEN": token, "BENCH_METHOD": "PATCH", "BENCH_CYCLE": "1000",
+            "BENCH_PATHS": ",".join("/v4.0/user_ip_lists/" + i for i in eight),
+            "BENCH_BODY": json.dumps({"addresses": [{"value": "48.1.{i}", "action": "add"}]})})
         low = argparse.Namespace(**dict(vars(args), connections=4))
         results["GET 32,000-entry list (4 conns)"] = wrk(base + "/v4.0/user_ip_lists/" + big_id, low, {"BENCH_TOKEN": token})
 
@@ -82,11 +115,16 @@ def main():
         results["nginx fixed 200 (after)"] = wrk(nginx_url, args)
         # The ceiling is the better of two nginx runs bracketing ours: ratios err on the low side.
         ceiling = max(results["nginx fixed 200 (before)"]["rps"], results["nginx fixed 200 (after)"]["rps"])
-        print("| scenario | req/s | p50 ms | p99 ms | req/s vs nginx |")
-        print("|---|---:|---:|---:|---:|")
+        commits = sqlite_commits_per_s(work)
+        print("| scenario | req/s | p50 ms | p99 ms | req/s vs nginx | server CPU µs/req |")
+        print("|---|---:|---:|---:|---:|---:|")
         for name, r in results.items():
-            print("| %s | %.0f | %.2f | %.2f | %.1f %% |" % (name, r["rps"], r["p50"], r["p99"], 100 * r["rps"] / ceiling))
+            cpu = "%.0f" % r["cpu_us"] if "cpu_us" in r else "—"
+            print("| %s | %.0f | %.2f | %.2f | %.1f %% | %s |" % (name, r["rps"], r["p50"], r["p99"],
+                                                            100 * r["rps"] / ceiling, cpu))
         print()
+        print("Single durable SQLite commits (WAL, synchronous=FULL, one row each), same disk: %.0f/s; "
+              "PATCH over 8 lists / that: %.2f x" % (commits, results["PATCH add 1 entry, 8 lists (durable)"]["rps"] / commits))
         print("PATCH adding 32,000 entries (5 requests, client-side wall time incl. durable commit): "
               "median %.1f ms, max %.1f ms" % (statistics.median(times), max(times)))
     finally:

@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -87,8 +88,10 @@ class ListStore {
   virtual ~ListStore() = default;
   // Every list of the account, with entries ordered by seq.
   virtual Result<std::vector<ListRecord>> LoadLists(const std::string& org_id) = 0;
-  // Applies the change and its audit record in one durable transaction.
-  virtual Result<void> Apply(const ListChange& change) = 0;
+  // Applies the changes and their audit records in order, in one durable transaction: all or
+  // none (group commit: one fsync for several requests' changes).
+  virtual Result<void> ApplyAll(std::span<const ListChange> changes) = 0;
+  Result<void> Apply(const ListChange& change) { return ApplyAll({&change, 1}); }
   // Audit records, newest first. Empty `list_id` means every list of the account.
   virtual Result<std::vector<AuditRecord>> ReadAudit(const std::string& org_id,
                                                      const std::string& list_id, int64_t offset,

@@ -182,6 +182,19 @@ TEST_P(StoreContract, DuplicateListNameIsRejectedPerKindIgnoringCase) {
   EXPECT_TRUE(store_->Apply(other));
 }
 
+TEST_P(StoreContract, ChangesAppliedTogetherLandAllOrNone) {
+  const ListChange both[] = {Create("L1", "one"), Create("L2", "two")};
+  ASSERT_TRUE(store_->ApplyAll(both));
+  EXPECT_EQ(store_->LoadLists(kOrg)->size(), 2u);
+  EXPECT_EQ(*store_->CountAudit(kOrg, ""), 2);  // one audit record per change
+  const ListChange doomed[] = {Create("L3", "three"), Create("L4", "ONE")};  // the second clashes
+  auto r = store_->ApplyAll(doomed);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, Errc::kConflict);
+  EXPECT_EQ(store_->LoadLists(kOrg)->size(), 2u);  // L3 rolled back with it
+  EXPECT_EQ(*store_->CountAudit(kOrg, ""), 2);
+}
+
 TEST_P(StoreContract, FailedChangeLeavesNothingBehind) {
   ListChange upd = Create("missing", "x");
   upd.op = ListChange::Op::kUpdate;  // the list does not exist: the whole change must roll back

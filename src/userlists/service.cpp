@@ -61,7 +61,8 @@ Result<AccountListsPtr> UserListService::LoadLocked(Slot& slot, const std::strin
 
 Result<ListPtr> UserListService::Create(const Actor& actor, ListKind kind, const ListInput& in) {
   auto slot = SlotFor(actor.org_id);
-  std::lock_guard lock(slot->write_mu);
+  std::unique_lock lock(slot->write_mu);
+  Drain(*slot, lock);
   RAMPART_TRY(base, LoadLocked(*slot, actor.org_id));
   UserList l;
   l.id = crypto::NewUuidV4();
@@ -90,8 +91,9 @@ Result<ListPtr> UserListService::Replace(const Actor& actor, ListKind kind, cons
 Result<ListPtr> UserListService::Modify(const Actor& actor, ListKind kind, const std::string& id,
                                         const ListInput& in, bool replace) {
   auto slot = SlotFor(actor.org_id);
-  std::lock_guard lock(slot->write_mu);
-  RAMPART_TRY(base, LoadLocked(*slot, actor.org_id));
+  std::unique_lock lock(slot->write_mu);
+  RAMPART_TRY(loaded, LoadLocked(*slot, actor.org_id));
+  const AccountListsPtr base = slot->pending ? slot->pending : loaded;  // after the queued updates
   ListPtr current = base->Find(kind, id);
   if (!current) return Error::NotFound("no such list " + QuoteForDetail(id));
   if (in.object_id && *in.object_id != id) {
@@ -108,12 +110,13 @@ Result<ListPtr> UserListService::Modify(const Actor& actor, ListKind kind, const
     change.audit.changes_json = ChangesJson({}, {}, {});
   }
   change.audit.actor = actor.actor;
-  return Commit(*slot, *base, std::move(next), std::move(change), false);
+  return CommitQueued(*slot, lock, *base, std::move(next), std::move(change));
 }
 
 Result<ListPtr> UserListService::Delete(const Actor& actor, ListKind kind, const std::string& id) {
   auto slot = SlotFor(actor.org_id);
-  std::lock_guard lock(slot->write_mu);
+  std::unique_lock lock(slot->write_mu);
+  Drain(*slot, lock);
   RAMPART_TRY(base, LoadLocked(*slot, actor.org_id));
   ListPtr current = base->Find(kind, id);
   if (!current) return Error::NotFound("no such list " + QuoteForDetail(id));
@@ -219,32 +222,100 @@ Result<void> UserListService::ApplyEntries(const std::vector<EntryInput>& inputs
   return {};
 }
 
-Result<ListPtr> UserListService::Commit(Slot& slot, const AccountLists& base, UserList next,
-                                        store::ListChange change, bool removed) {
+namespace {
+
+// `base` with `list` in place of its old version (added when new; left out when `removed`).
+AccountListsPtr WithList(const AccountLists& base, const ListPtr& list, bool removed) {
+  auto out = std::make_shared<AccountLists>();
+  bool replaced = false;
+  for (const ListPtr& l : base.lists) {
+    if (l->id != list->id) {
+      out->lists.push_back(l);
+    } else if (!removed) {
+      out->lists.push_back(list);
+      replaced = true;
+    }
+  }
+  if (!removed && !replaced) out->lists.push_back(list);
+  return out;
+}
+
+}  // namespace
+
+void UserListService::Describe(const UserList& next, store::ListChange& change) const {
   change.list = ToRecord(next);
   change.audit.org_id = next.org_id;
   change.audit.list_id = next.id;
   change.audit.list_kind = KindName(next.kind);
   change.audit.list_name = next.name;
   change.audit.at_ms = UnixMillis(clock_.Now());
+}
+
+void UserListService::Drain(Slot& slot, std::unique_lock<std::mutex>& lock) {
+  slot.committed.wait(lock, [&] { return !slot.committing && slot.queue.empty(); });
+}
+
+Result<ListPtr> UserListService::Commit(Slot& slot, const AccountLists& base, UserList next,
+                                        store::ListChange change, bool removed) {
+  Describe(next, change);
   if (!removed) next.Reindex();
   RAMPART_CHECK(store_.Apply(change));  // nothing is published unless the commit succeeded
-
-  auto published = std::make_shared<AccountLists>();
   auto list = std::make_shared<const UserList>(std::move(next));
-  bool replaced = false;
-  for (const ListPtr& l : base.lists) {
-    if (l->id != list->id) {
-      published->lists.push_back(l);
-    } else if (!removed) {
-      published->lists.push_back(list);
-      replaced = true;
-    }
-  }
-  if (!removed && !replaced) published->lists.push_back(list);
-  slot.current.store(AccountListsPtr(published));
+  slot.current.store(WithList(base, list, removed));
   if (hooks_.on_change) hooks_.on_change(list->org_id);
   return ListPtr(list);
+}
+
+Result<ListPtr> UserListService::CommitQueued(Slot& slot, std::unique_lock<std::mutex>& lock,
+                                              const AccountLists& base, UserList next, store::ListChange change) {
+  Describe(next, change);
+  next.Reindex();
+  auto item = std::make_shared<Queued>();
+  item->list = std::make_shared<const UserList>(std::move(next));
+  item->after = WithList(base, item->list, false);
+  item->change = std::move(change);
+  slot.queue.push_back(item);
+  slot.pending = item->after;
+  // Whoever finds no group committing commits the queue (its own change included) and returns;
+  // the others wait for their group, or take the next one.
+  while (!item->done) {
+    if (!slot.committing) {
+      CommitGroup(slot, lock, item->list->org_id);
+    } else {
+      slot.committed.wait(lock);
+    }
+  }
+  if (item->error) return *item->error;
+  return item->list;
+}
+
+void UserListService::CommitGroup(Slot& slot, std::unique_lock<std::mutex>& lock, const std::string& org_id) {
+  slot.committing = true;
+  std::vector<std::shared_ptr<Queued>> group;
+  group.swap(slot.queue);
+  std::vector<store::ListChange> changes;
+  changes.reserve(group.size());
+  for (auto& q : group) changes.push_back(std::move(q->change));
+  lock.unlock();
+  Result<void> applied = store_.ApplyAll(changes);
+  lock.lock();
+  if (applied) {
+    slot.current.store(group.back()->after);
+    if (slot.queue.empty()) slot.pending = nullptr;
+    if (hooks_.on_change) hooks_.on_change(org_id);
+  } else {
+    for (auto& q : group) q->error = applied.error();
+    // Everything queued meanwhile was built on this group's state: it fails with it.
+    for (auto& q : slot.queue) {
+      q->error = Error::Unavailable("an earlier change to this account's lists could not be committed; nothing was changed");
+      q->done = true;
+    }
+    slot.queue.clear();
+    slot.pending = nullptr;
+  }
+  for (auto& q : group) q->done = true;
+  slot.committing = false;
+  slot.committed.notify_all();
 }
 
 Result<size_t> UserListService::SweepExpired() {
@@ -256,7 +327,8 @@ Result<size_t> UserListService::SweepExpired() {
   const SysTime now = clock_.Now();
   size_t purged = 0;
   for (auto& slot : slots) {
-    std::lock_guard lock(slot->write_mu);
+    std::unique_lock lock(slot->write_mu);
+    Drain(*slot, lock);
     AccountListsPtr cur = slot->current.load();
     if (!cur) continue;
     for (const ListPtr& list : cur->lists) {
@@ -301,6 +373,18 @@ Result<HistoryPage> UserListService::AuditPage(const std::string& org_id, const 
   out.records = std::move(records);
   out.total = total;
   return out;
+}
+
+size_t UserListService::QueuedWrites(const std::string& org_id) const {
+  std::shared_ptr<Slot> slot;
+  {
+    std::lock_guard lock(slots_mu_);
+    auto it = slots_.find(org_id);
+    if (it == slots_.end()) return 0;
+    slot = it->second;
+  }
+  std::lock_guard lock(slot->write_mu);
+  return slot->queue.size();
 }
 
 ServiceStats UserListService::Stats() const {

@@ -2,12 +2,21 @@
 // User lists: the business rules of the ThreatSTOP v4.0 list API, independent of HTTP.
 //
 // The store is the source of truth; each account's lists are also held in memory as an immutable
-// AccountLists snapshot. Writes for one account are serialized: a write builds the new list off
-// to the side, commits it (with its audit record) in one store transaction, and only then
-// publishes the new snapshot, so a failed commit changes nothing anywhere. Reads pin a snapshot.
+// AccountLists snapshot. Writes for one account are built one at a time, in order, each on the
+// state the writes before it leave; a write is acknowledged, and its snapshot published, only
+// once its store transaction (with its audit record) is durable, so a failed commit changes
+// nothing anywhere. Reads pin a published snapshot.
+//
+// Group commit: updates of existing lists (PATCH, PUT) are queued while the account's previous
+// group is being committed, and the next group takes every queued change in one transaction —
+// one fsync for many requests. If a group fails, its writes and every write queued after them
+// (built on their state) fail; none is published. Creates, deletes and expiry sweeps wait for
+// the queue to drain and commit alone (the store may refuse a delete, which must not take other
+// requests' changes down with it).
 //
 // Blocking methods (they call the store) must run on the blocking pool. Thread-safe.
 #include <atomic>
+#include <condition_variable>
 #include <functional>
 #include <optional>
 #include <memory>
@@ -48,8 +57,9 @@ struct ServiceStats {
 
 // Set once by the composition root, before serving. DeleteGuard: why a list may not be deleted
 // (another object uses it), or nullopt. ChangeListener: called after every published change of
-// an account's lists (writes and expiry sweeps), with that account's write lock held, so calls
-// for one account arrive in commit order; it may read Snapshot() but must not call Load().
+// an account's lists (writes, once per group commit, and expiry sweeps), with that account's
+// write lock held, so calls for one account arrive in commit order; it may read Snapshot() but
+// must not call Load().
 struct ServiceHooks {
   std::function<std::optional<std::string>(const std::string& org_id, const std::string& list_id)> delete_guard;
   std::function<void(const std::string& org_id)> on_change;
@@ -92,11 +102,25 @@ class UserListService {
   }
   const Clock& clock() const { return clock_; }
   ServiceStats Stats() const;
+  // Updates of the account waiting for the next group commit (tests and metrics).
+  size_t QueuedWrites(const std::string& org_id) const;
 
  private:
+  // A queued update: its change, the snapshot it leads to, and its outcome once committed.
+  struct Queued {
+    store::ListChange change;
+    AccountListsPtr after;
+    ListPtr list;
+    bool done = false;
+    std::optional<Error> error;
+  };
   struct Slot {
-    std::mutex write_mu;  // serializes writes (and the initial load) of one account
-    std::atomic<AccountListsPtr> current;
+    std::mutex write_mu;  // guards the fields below and orders writes (and the initial load)
+    std::condition_variable committed;  // a group finished
+    std::atomic<AccountListsPtr> current;  // published: durable
+    AccountListsPtr pending;  // the state after every queued change; null: `current`
+    std::vector<std::shared_ptr<Queued>> queue;  // not yet handed to the store
+    bool committing = false;  // a writer is committing a group and will take the queue next
   };
 
   std::shared_ptr<Slot> SlotFor(const std::string& org_id);
@@ -106,8 +130,19 @@ class UserListService {
   Result<void> ApplySettings(const AccountLists& all, const ListInput& in, UserList& l) const;
   Result<void> ApplyEntries(const std::vector<EntryInput>& inputs, bool replace, UserList& l,
                             store::ListChange& change) const;
+  // Commits one change alone (after the queue drained); write_mu held.
   Result<ListPtr> Commit(Slot& slot, const AccountLists& base, UserList next,
                          store::ListChange change, bool removed);
+  // Queues an update and returns once its group is durable (or failed); `lock` holds write_mu.
+  Result<ListPtr> CommitQueued(Slot& slot, std::unique_lock<std::mutex>& lock, const AccountLists& base,
+                               UserList next, store::ListChange change);
+  // Takes the whole queue as one group and commits it in one store transaction; `lock` holds
+  // write_mu and is released while the store works.
+  void CommitGroup(Slot& slot, std::unique_lock<std::mutex>& lock, const std::string& org_id);
+  // Waits until no group is queued or committing; `lock` holds write_mu.
+  static void Drain(Slot& slot, std::unique_lock<std::mutex>& lock);
+  // Fills in the change's list row and audit fields from `next`.
+  void Describe(const UserList& next, store::ListChange& change) const;
 
   store::ListStore& store_;
   ServiceHooks hooks_;

@@ -19,12 +19,12 @@ class FailingListStore final : public store::ListStore {
   explicit FailingListStore(store::ListStore& inner) : inner_(inner) {}
   bool fail_next_apply = false;
   Result<std::vector<store::ListRecord>> LoadLists(const std::string& a) override { return inner_.LoadLists(a); }
-  Result<void> Apply(const store::ListChange& c) override {
+  Result<void> ApplyAll(std::span<const store::ListChange> c) override {
     if (fail_next_apply) {
       fail_next_apply = false;
       return Error::Unavailable("injected failure");
     }
-    return inner_.Apply(c);
+    return inner_.ApplyAll(c);
   }
   Result<std::vector<store::AuditRecord>> ReadAudit(const std::string& a, const std::string& l, int64_t o,
                                                     int64_t n) override {

@@ -127,13 +127,15 @@ class SqliteStore final : public Store {
     return out;
   }
 
-  Result<void> Apply(const ListChange& c) override {
+  Result<void> ApplyAll(std::span<const ListChange> changes) override {
     std::lock_guard lock(write_mu_);
     Txn txn(writer_);
     if (!txn.begun()) return txn.begun().error();
-    RAMPART_CHECK(ApplyList(c));
-    RAMPART_CHECK(ApplyEntries(c));
-    RAMPART_CHECK(InsertAudit(c.audit));
+    for (const ListChange& c : changes) {
+      RAMPART_CHECK(ApplyList(c));
+      RAMPART_CHECK(ApplyEntries(c));
+      RAMPART_CHECK(InsertAudit(c.audit));
+    }
     return txn.Commit();
   }
 
