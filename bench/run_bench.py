@@ -70,13 +70,15 @@ def main():
     ap.add_argument("--seconds", type=int, default=10)
     ap.add_argument("--connections", type=int, default=32)
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--server-arg", action="append", default=[],
+                    help="extra argument for rampart serve (repeatable), e.g. --server-arg=--blocking-threads=16")
     args = ap.parse_args()
     work = tempfile.mkdtemp(prefix="rampart-bench-")
     procs = []
     try:
         nginx, nginx_url = start_nginx(work)
         procs.append(nginx)
-        rp, base, startup = start_rampart(os.path.join(work, "data"))
+        rp, base, startup = start_rampart(os.path.join(work, "data"), extra=args.server_arg)
         procs.append(rp)
         global SERVER_PID
         SERVER_PID = rp.pid

@@ -22,7 +22,6 @@ std::shared_ptr<rampart::userlists::UserList> MakeList(const char* id, rampart::
     if (!e) __builtin_trap();
     l->entries.push_back({*e, "", {}, 0});
   }
-  l->Reindex();
   return l;
 }
 

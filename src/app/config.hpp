@@ -18,7 +18,7 @@ struct Config {
   std::string data_dir = "data";
   std::string public_base_url;
   int io_threads = 0;        // 0: one per core
-  int blocking_threads = 4;  // store calls and large-body parsing
+  int blocking_threads = 16;  // store calls and large-body parsing; mostly waiting on fsync (group commit)
   int64_t max_header_bytes = 16 * 1024;
   int64_t max_body_bytes = 16 * 1024 * 1024;
   int64_t large_body_bytes = 1024 * 1024;  // a body past this needs one of max_large_bodies slots

@@ -99,7 +99,7 @@ std::optional<std::string> ZoneRegistry::Winner(const std::string& owner, const 
     const auto& l = lists[i];
     if (!l) continue;
     const bool has = l->kind == userlists::ListKind::kDomain
-                         ? !ip && l->index.count(wildcard ? owner.substr(2) : owner) > 0
+                         ? !ip && l->Contains(wildcard ? std::string_view(owner).substr(2) : std::string_view(owner))
                          : ip && OwnersOf(l).count(owner) > 0;
     if (!has) continue;
     std::string target = l->list_type == "allow" ? std::string("rpz-passthru.") : spec.lists[i].action.Target();
@@ -122,7 +122,7 @@ std::optional<Delta> ZoneRegistry::IncrementalDelta(const ZoneSpec& spec,
     using Versions = std::pair<const userlists::UserList*, const userlists::UserList*>;
     for (const Versions& v : {Versions{before.get(), after.get()}, Versions{after.get(), before.get()}}) {
       for (const auto& e : v.first->entries) {  // in one version and not in the other
-        if (!v.second->index.count(e.parsed.value)) {
+        if (!v.second->Contains(e.parsed.value)) {
           for (auto& o : OwnersOfEntry(e, v.first->kind)) affected.insert(std::move(o));
         }
       }

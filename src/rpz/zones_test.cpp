@@ -18,7 +18,6 @@ std::shared_ptr<userlists::UserList> List(const char* id, ListKind kind, const c
   l->kind = kind;
   l->list_type = type;
   for (const auto& v : values) l->entries.push_back({*userlists::ParseEntryValue(kind, v), "", {}, 0});
-  l->Reindex();
   return l;
 }
 

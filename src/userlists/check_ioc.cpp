@@ -19,7 +19,7 @@ IocResult CheckIoc(const AccountLists& lists, const Ioc& ioc, SysTime now) {
   IocResult out{ioc, {}};
   for (const auto& list : lists.lists) {
     if (ioc.is_ip != (list->kind == ListKind::kIp)) continue;
-    auto hit = ioc.is_ip ? list->compiled->MatchIp(ioc.ip) : list->compiled->MatchDomain(ioc.text);
+    auto hit = ioc.is_ip ? list->MatchIp(ioc.ip) : list->MatchDomain(ioc.text);
     if (!hit) continue;
     const Entry& e = list->entries[*hit];
     // An expired entry that the sweeper has not purged yet does not match.

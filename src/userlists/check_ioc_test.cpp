@@ -12,7 +12,6 @@ std::shared_ptr<const UserList> DomainList(const std::vector<std::string>& names
   l.id = "d";
   l.kind = ListKind::kDomain;
   for (const auto& n : names) l.entries.push_back({*ParseEntryValue(ListKind::kDomain, n), "", {}, 0});
-  l.Reindex();
   return std::make_shared<const UserList>(std::move(l));
 }
 

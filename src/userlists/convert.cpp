@@ -32,7 +32,6 @@ Result<UserList> FromRecord(const store::ListRecord& r) {
     if (er.expires) expires = ParseIsoDate(*er.expires);
     l.entries.push_back({std::move(*parsed), er.comments, expires, er.seq});
   }
-  l.Reindex();
   return l;
 }
 

@@ -6,36 +6,27 @@
 
 namespace rampart::userlists {
 
-std::shared_ptr<const CompiledList> CompiledList::Build(ListKind kind, const std::vector<Entry>& entries) {
-  auto c = std::make_shared<CompiledList>();
-  for (uint32_t i = 0; i < entries.size(); ++i) {
-    const EntryValue& v = entries[i].parsed;
-    if (kind == ListKind::kIp && v.span) {
-      c->ips_.Add(*v.span, i);
-    } else {
-      c->domains_.emplace(v.value, i);
+const ListLookup::Built& ListLookup::Get(const UserList& l) const {
+  std::call_once(cell_->once, [&] {
+    Built& b = cell_->built;
+    b.positions.reserve(l.entries.size());
+    for (uint32_t i = 0; i < l.entries.size(); ++i) {
+      const EntryValue& v = l.entries[i].parsed;
+      b.positions.emplace(v.value, i);
+      if (l.kind == ListKind::kIp && v.span) b.ips.Add(*v.span, i);
     }
-  }
-  c->ips_.Seal();
-  return c;
+    b.ips.Seal();
+  });
+  return cell_->built;
 }
 
-std::optional<uint32_t> CompiledList::MatchDomain(std::string_view name) const {
-  if (domains_.empty()) return std::nullopt;
-  std::string key;
-  while (!name.empty()) {
-    key.assign(name);
-    if (auto it = domains_.find(key); it != domains_.end()) return it->second;
-    name = net::ParentDomain(name);
+std::optional<uint32_t> UserList::MatchDomain(std::string_view domain) const {
+  const auto& positions = lookup.Get(*this).positions;
+  while (!domain.empty()) {
+    if (auto it = positions.find(domain); it != positions.end()) return it->second;
+    domain = net::ParentDomain(domain);
   }
   return std::nullopt;
-}
-
-void UserList::Reindex() {
-  index.clear();
-  index.reserve(entries.size());
-  for (uint32_t i = 0; i < entries.size(); ++i) index.emplace(entries[i].parsed.value, i);
-  compiled = CompiledList::Build(kind, entries);
 }
 
 Counts CountActive(const UserList& l, SysTime now) {

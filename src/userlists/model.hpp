@@ -1,12 +1,13 @@
 #pragma once
 // The in-memory read model: immutable per-account snapshots of every list, each with its own
-// compiled matcher. Writers build a new UserList off to the side and publish a new AccountLists;
+// lookups (built on first use). Writers build a new UserList off to the side and publish a new AccountLists;
 // readers pin a snapshot and never lock.
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -24,17 +25,38 @@ struct Entry {
   int64_t seq = 0;
 };
 
-// Matches IOCs against one list's entries (by index into UserList::entries).
-class CompiledList {
+struct UserList;
+
+// The lookups of one immutable list version — its values by position, and an IP matcher —
+// built on first use, once, by whichever thread asks first (thread-safe). Writes do not pay for
+// them: a version that no check_ioc or zone build reads is never indexed. A copy (or move)
+// starts empty, since it is about to become a different version.
+class ListLookup {
  public:
-  static std::shared_ptr<const CompiledList> Build(ListKind kind, const std::vector<Entry>& entries);
-  std::optional<uint32_t> MatchIp(const net::IpAddress& a) const { return ips_.Match(a); }
-  // Exact name or the nearest listed parent domain.
-  std::optional<uint32_t> MatchDomain(std::string_view name) const;
+  ListLookup() : cell_(std::make_unique<Cell>()) {}
+  ListLookup(const ListLookup&) : ListLookup() {}
+  ListLookup(ListLookup&&) noexcept : ListLookup() {}
+  ListLookup& operator=(const ListLookup&) {
+    cell_ = std::make_unique<Cell>();
+    return *this;
+  }
+  ListLookup& operator=(ListLookup&&) noexcept {
+    cell_ = std::make_unique<Cell>();
+    return *this;
+  }
+
+  struct Built {
+    std::unordered_map<std::string_view, uint32_t> positions;  // views into the list's entries
+    net::IpMatcher ips;
+  };
+  const Built& Get(const UserList& l) const;
 
  private:
-  net::IpMatcher ips_;
-  std::unordered_map<std::string, uint32_t> domains_;
+  struct Cell {
+    std::once_flag once;
+    Built built;
+  };
+  std::unique_ptr<Cell> cell_;
 };
 
 // Memoizes one rendering of an immutable list (its JSON body, say) under a key that names
@@ -72,8 +94,7 @@ struct UserList {
   std::optional<Date> expires;  // default for entries without their own
   int64_t created_at_ms = 0;
   std::vector<Entry> entries;  // insertion (seq) order
-  std::unordered_map<std::string, uint32_t> index;  // value -> position in entries
-  std::shared_ptr<const CompiledList> compiled;
+  ListLookup lookup;  // over `entries`; only for published (immutable) versions
   RenderMemo memo;  // the single-object JSON body of this version
 
   std::optional<Date> EffectiveExpiry(const Entry& e) const { return e.expires ? e.expires : expires; }
@@ -82,7 +103,11 @@ struct UserList {
     auto d = EffectiveExpiry(e);
     return !d || Date::Of(now) <= *d;
   }
-  void Reindex();  // rebuilds `index` and `compiled` from `entries`
+  // Lookups; call only on a published version (its entries no longer change).
+  bool Contains(std::string_view value) const { return lookup.Get(*this).positions.count(value) > 0; }
+  std::optional<uint32_t> MatchIp(const net::IpAddress& a) const { return lookup.Get(*this).ips.Match(a); }
+  // Exact name or the nearest listed parent domain.
+  std::optional<uint32_t> MatchDomain(std::string_view domain) const;
 };
 
 struct Counts {

@@ -258,7 +258,6 @@ void UserListService::Drain(Slot& slot, std::unique_lock<std::mutex>& lock) {
 Result<ListPtr> UserListService::Commit(Slot& slot, const AccountLists& base, UserList next,
                                         store::ListChange change, bool removed) {
   Describe(next, change);
-  if (!removed) next.Reindex();
   RAMPART_CHECK(store_.Apply(change));  // nothing is published unless the commit succeeded
   auto list = std::make_shared<const UserList>(std::move(next));
   slot.current.store(WithList(base, list, removed));
@@ -269,7 +268,6 @@ Result<ListPtr> UserListService::Commit(Slot& slot, const AccountLists& base, Us
 Result<ListPtr> UserListService::CommitQueued(Slot& slot, std::unique_lock<std::mutex>& lock,
                                               const AccountLists& base, UserList next, store::ListChange change) {
   Describe(next, change);
-  next.Reindex();
   auto item = std::make_shared<Queued>();
   item->list = std::make_shared<const UserList>(std::move(next));
   item->after = WithList(base, item->list, false);

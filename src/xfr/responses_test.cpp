@@ -63,7 +63,6 @@ class Responses : public ::testing::Test {
     l->id = "L";
     l->kind = userlists::ListKind::kDomain;
     for (const char* v : domains) l->entries.push_back({*userlists::ParseEntryValue(l->kind, v), "", {}, 0});
-    l->Reindex();
     spec_.lists = {{"L", *rpz::ParseAction("nxdomain", "")}};
     userlists::AccountLists lists;
     lists.lists.push_back(l);
@@ -202,7 +201,6 @@ TEST_F(Responses, SerialsAndJournalSurviveARestart) {
   l->id = "L";
   l->kind = userlists::ListKind::kDomain;
   for (const char* v : {"a.example", "b.example"}) l->entries.push_back({*userlists::ParseEntryValue(l->kind, v), "", {}, 0});
-  l->Reindex();
   userlists::AccountLists lists;
   lists.lists.push_back(l);
   ASSERT_TRUE(again.Rebuild("a1", {spec_}, lists));

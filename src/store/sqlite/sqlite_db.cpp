@@ -12,7 +12,29 @@ Error SqliteError(sqlite3* db, std::string_view what) {
 }
 
 Db::~Db() {
+  for (auto& [sql, stmt] : kept_) sqlite3_finalize(stmt);
   if (db_) sqlite3_close_v2(db_);
+}
+
+sqlite3_stmt* Db::Take(const char* sql) {
+  if (auto it = kept_.find(std::string_view(sql)); it != kept_.end()) {
+    sqlite3_stmt* stmt = it->second;
+    kept_.erase(it);  // a nested use of the same SQL prepares its own
+    return stmt;
+  }
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) {
+    sqlite3_finalize(stmt);
+    return nullptr;
+  }
+  return stmt;
+}
+
+void Db::Return(const char* sql, sqlite3_stmt* stmt) {
+  if (!stmt) return;
+  sqlite3_reset(stmt);  // ends its read, if it was stopped before the last row
+  sqlite3_clear_bindings(stmt);
+  if (kept_.size() >= kMaxKept || !kept_.emplace(sql, stmt).second) sqlite3_finalize(stmt);
 }
 
 Result<void> Db::Open(const std::string& path, int busy_timeout_ms) {
@@ -35,13 +57,9 @@ Result<void> Db::Exec(const char* sql) {
   return {};
 }
 
-Stmt::Stmt(Db& db, const char* sql) : db_(db) {
-  if (sqlite3_prepare_v3(db.get(), sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr) != SQLITE_OK) {
-    stmt_ = nullptr;
-  }
-}
+Stmt::Stmt(Db& db, const char* sql) : db_(db), sql_(sql), stmt_(db.Take(sql)) {}
 
-Stmt::~Stmt() { sqlite3_finalize(stmt_); }
+Stmt::~Stmt() { db_.Return(sql_, stmt_); }
 
 Stmt& Stmt::Bind(int i, std::string_view v) {
   sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
@@ -111,15 +129,25 @@ std::optional<int64_t> Stmt::OptInt(int col) const {
   return Int(col);
 }
 
-Txn::Txn(Db& db) : db_(db), begun_(db.Exec("BEGIN IMMEDIATE")) {}
+namespace {
+// BEGIN, COMMIT and ROLLBACK through the statement cache (sqlite3_exec parses them every time).
+Result<void> RunCached(Db& db, const char* sql) {
+  Stmt s(db, sql);
+  auto r = s.Run();
+  if (!r) return Error::Unavailable(r.error().detail);  // a failed BEGIN/COMMIT is not the caller's fault
+  return r;
+}
+}  // namespace
+
+Txn::Txn(Db& db) : db_(db), begun_(RunCached(db, "BEGIN IMMEDIATE")) {}
 
 Txn::~Txn() {
-  if (begun_ && !done_) db_.Exec("ROLLBACK");
+  if (begun_ && !done_) RunCached(db_, "ROLLBACK");
 }
 
 Result<void> Txn::Commit() {
   if (!begun_) return begun_.error();
-  auto r = db_.Exec("COMMIT");
+  auto r = RunCached(db_, "COMMIT");
   if (r) done_ = true;
   return r;
 }

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "base/result.hpp"
@@ -30,10 +31,24 @@ class Db {
   Result<void> Exec(const char* sql);
   sqlite3* get() const { return db_; }
 
+  // Prepared statements are kept per connection, by SQL text, and reused: parsing and planning
+  // a statement costs more than running most of ours. Take() hands one out (prepared now if none
+  // is kept; null when it does not prepare) and Return() resets it and keeps it (at most
+  // kMaxKept; SQL built at run time may vary without bound). Same thread rules as the connection.
+  sqlite3_stmt* Take(const char* sql);
+  void Return(const char* sql, sqlite3_stmt* stmt);
+
  private:
+  static constexpr size_t kMaxKept = 256;
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
   sqlite3* db_ = nullptr;
+  std::unordered_map<std::string, sqlite3_stmt*, Hash, std::equal_to<>> kept_;
 };
 
+// A statement from the connection's cache (see Db::Take), given back reset when destroyed.
 class Stmt {
  public:
   Stmt(Db& db, const char* sql);
@@ -60,6 +75,7 @@ class Stmt {
 
  private:
   Db& db_;
+  const char* sql_;
   sqlite3_stmt* stmt_ = nullptr;
 };
 
