@@ -89,6 +89,9 @@ def main():
         _, big = call("POST", base + "/v4.0/user_ip_lists", token, {"list_name": "big", "addresses": addresses(32000, 45)})
         _, churn = call("POST", base + "/v4.0/user_ip_lists", token, {"list_name": "churn"})
         small_id, big_id, churn_id = (x["_data"][0]["object_id"] for x in (small, big, churn))
+        prefixes = [{"value": "49.%d.%d.0/24" % (i >> 8, i & 255)} for i in range(9000)]
+        call("POST", base + "/v4.0/user_ip_lists", token, {"list_name": "prefixes", "addresses": prefixes})
+        ten = ["49.0.%d.7" % i for i in range(5)] + ["50.1.2.%d" % i for i in range(3)] + ["44.0.0.10", "44.0.0.20"]
         eight = [call("POST", base + "/v4.0/user_ip_lists", token, {"list_name": "churn%d" % i})[1]["_data"][0]["object_id"]
                  for i in range(8)]
 
@@ -97,6 +100,8 @@ def main():
         results["GET 100-entry list"] = wrk(base + "/v4.0/user_ip_lists/" + small_id, args, {"BENCH_TOKEN": token})
         results["check_ioc (1 IOC)"] = wrk(base + "/v4.0/check_ioc", args, {
             "BENCH_TOKEN": token, "BENCH_METHOD": "POST", "BENCH_BODY": json.dumps({"iocs": [{"ioc": "44.0.0.50"}]})})
+        results["check_ioc (10 IOCs, 9,000 prefixes)"] = wrk(base + "/v4.0/check_ioc", args, {
+            "BENCH_TOKEN": token, "BENCH_METHOD": "POST", "BENCH_BODY": json.dumps({"iocs": [{"ioc": i} for i in ten]})})
         results["PATCH add 1 entry (durable)"] = wrk(base + "/v4.0/user_ip_lists/" + churn_id, args, {
             "BENCH_TOKEN": token, "BENCH_METHOD": "PATCH", "BENCH_CYCLE": "1000",
             "BENCH_BODY": json.dumps({"addresses": [{"value": "46.1.{i}", "action": "add"}]})})

@@ -107,9 +107,13 @@ def main():
         os.makedirs(os.path.join(work, "static"), exist_ok=True)
         with open(os.path.join(work, "static", "agents.json"), "wb") as f:
             f.write(agents_page)
+        alerts_page = signer.get(base, "/v2/alerts", raw=True)
+        with open(os.path.join(work, "static", "alerts.json"), "wb") as f:
+            f.write(alerts_page)
         for path in (work, os.path.join(work, "static")):
             os.chmod(path, 0o755)  # nginx workers run as another user
-        os.chmod(os.path.join(work, "static", "agents.json"), 0o644)
+        for name in ("agents.json", "alerts.json"):
+            os.chmod(os.path.join(work, "static", name), 0o644)
 
         # A deep page: a from/until window over the middle of the data, 1,000 pages in.
         window = "/v2/alerts?from=%s&until=%s" % (iso(t0_ms + args.alerts * 250), iso(t0_ms + args.alerts * 750))
@@ -134,6 +138,9 @@ def main():
                     if static:
                         results["nginx static file, same bytes as the agents page (%d B), %d worker(s)" % (
                             len(agents_page), workers)] = wrk(nginx_url + "static/agents.json", args.seconds,
+                                                              args.connections, server_pid=nginx.pid)
+                        results["nginx static file, same bytes as the alerts page (%d B), %d worker(s)" % (
+                            len(alerts_page), workers)] = wrk(nginx_url + "static/alerts.json", args.seconds,
                                                               args.connections, server_pid=nginx.pid)
                 finally:
                     stop_all([nginx])

@@ -20,4 +20,24 @@ TEST(JsonWriter, ProducesWhatBoostJsonParsesBack) {
   EXPECT_EQ(v.at(tricky).as_string(), "");
 }
 
+TEST(JsonWriter, EscapesAtTheEdgesOfAString) {
+  for (std::string s : {std::string("\"x\\"), std::string("\n"), std::string("\x00a\x00", 3), std::string("plain")}) {
+    std::string out;
+    JsonWriter(out).String(s);
+    EXPECT_EQ(boost::json::parse(out).as_string(), s) << out;
+  }
+}
+
+TEST(JsonWriter, EveryByteAtEveryOffsetOfAWordRoundTrips) {
+  for (int c = 0; c < 0x80; ++c) {
+    for (size_t at = 0; at < 17; ++at) {
+      std::string s(17, 'a');
+      s[at] = static_cast<char>(c);
+      std::string out;
+      JsonWriter(out).String(s);
+      ASSERT_EQ(boost::json::parse(out).as_string(), s) << c << " at " << at;
+    }
+  }
+}
+
 }  // namespace rampart::api

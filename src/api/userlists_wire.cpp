@@ -124,6 +124,24 @@ json::object AuditEntry(const store::AuditRecord& r) {
           {"actor", r.actor}};
 }
 
+namespace {
+
+// The members of a match object that depend only on the list version and the base URL, memoized
+// on the version: the same lists answer every check_ioc until they change.
+std::shared_ptr<const std::string> MatchHead(const userlists::UserList& l, const std::string& base_url) {
+  if (auto hit = l.match_memo.Find(base_url)) return hit;
+  std::string head;
+  JsonWriter w(head);
+  w.Open().Key("_links").Open().Key("self").Open().Key("href");
+  w.String(CollectionUrl(base_url, l.kind) + "/" + l.id).Close().Close();
+  w.Key("list_name").String(l.name).Key("list_type").String(l.list_type);
+  auto out = std::make_shared<const std::string>(std::move(head));
+  l.match_memo.Store(base_url, out);
+  return out;
+}
+
+}  // namespace
+
 std::string CheckIocBody(const std::vector<userlists::IocResult>& results, const std::string& base_url) {
   std::string out;
   out.reserve(256 * results.size() + 128);
@@ -133,9 +151,7 @@ std::string CheckIocBody(const std::vector<userlists::IocResult>& results, const
     w.Open().Key("ioc").String(r.ioc.text).Key("ioc_type").String(r.ioc.is_ip ? "ip" : "domain");
     w.Key("listed").Bool(!r.matches.empty()).Key("matches").OpenArray();
     for (const auto& m : r.matches) {
-      w.Open().Key("_links").Open().Key("self").Open().Key("href");
-      w.String(CollectionUrl(base_url, m.list->kind) + "/" + m.list->id).Close().Close();
-      w.Key("list_name").String(m.list->name).Key("list_type").String(m.list->list_type);
+      w.OpenWith(*MatchHead(*m.list, base_url));
       w.Key("matched_value").String(m.entry->parsed.value).Key("object_id").String(m.list->id);
       w.Key("type").String(CollectionName(m.list->kind)).Close();
     }

@@ -40,9 +40,17 @@ std::optional<IpAddress> IpAddress::Parse(std::string_view text) {
 
 std::string IpAddress::ToString() const {
   char buf[INET6_ADDRSTRLEN];
-  if (family == Family::kV4) {
-    in_addr a4{htonl(static_cast<uint32_t>(bits))};
-    inet_ntop(AF_INET, &a4, buf, sizeof buf);
+  if (family == Family::kV4) {  // by hand: glibc's inet_ntop formats IPv4 through sprintf
+    std::string out;
+    out.reserve(15);
+    for (int shift = 24; shift >= 0; shift -= 8) {
+      const auto octet = static_cast<unsigned>((bits >> shift) & 0xff);
+      if (octet >= 100) out += static_cast<char>('0' + octet / 100);
+      if (octet >= 10) out += static_cast<char>('0' + octet / 10 % 10);
+      out += static_cast<char>('0' + octet % 10);
+      if (shift) out += '.';
+    }
+    return out;
   } else {
     in6_addr a6{};
     U128 v = bits;

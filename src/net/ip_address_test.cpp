@@ -8,6 +8,9 @@ namespace rampart::net {
 
 TEST(IpAddress, ParsesAndCanonicalizes) {
   EXPECT_EQ(IpAddress::Parse("1.2.3.4")->ToString(), "1.2.3.4");
+  for (const char* v4 : {"0.0.0.0", "255.255.255.255", "10.100.9.200", "1.0.10.100", "99.199.9.90"}) {
+    EXPECT_EQ(IpAddress::Parse(v4)->ToString(), v4);
+  }
   EXPECT_EQ(IpAddress::Parse("2001:DB8:0:0:0:0:0:1")->ToString(), "2001:db8::1");
   EXPECT_EQ(IpAddress::Parse("2001:0db8:0000:0000:0001:0000:0000:0001")->ToString(),
             "2001:db8::1:0:0:1");

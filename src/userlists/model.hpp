@@ -96,6 +96,7 @@ struct UserList {
   std::vector<Entry> entries;  // insertion (seq) order
   ListLookup lookup;  // over `entries`; only for published (immutable) versions
   RenderMemo memo;  // the single-object JSON body of this version
+  RenderMemo match_memo;  // the leading members of this version's check_ioc match objects
 
   std::optional<Date> EffectiveExpiry(const Entry& e) const { return e.expires ? e.expires : expires; }
   // An entry is active through the end of its expiry day (UTC).
