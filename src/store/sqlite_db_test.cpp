@@ -31,7 +31,9 @@ TEST_F(StatementCacheTest, AStatementIsPreparedOnceAndReused) {
   EXPECT_NE(again, first);
   db_.Return(sql, again);
   db_.Return(sql, first);  // one is kept per text; the other is finalized
-  EXPECT_EQ(db_.Take(sql), again);
+  sqlite3_stmt* kept = db_.Take(sql);
+  EXPECT_EQ(kept, again);
+  db_.Return(sql, kept);  // handed back, so the connection finalizes it when it closes
 }
 
 TEST_F(StatementCacheTest, NestedUsesOfTheSameSqlDoNotShareAStatement) {
