@@ -9,6 +9,7 @@
 #include <mutex>
 #include <thread>
 
+#include "store/forwarding_list_store_testing.hpp"
 #include "userlists/service.hpp"
 
 namespace rampart::userlists {
@@ -16,10 +17,9 @@ namespace {
 
 // A real store behind a gate: while `hold` is set, ApplyAll waits for Release(). Records the
 // size of every group it was given, and fails one on demand.
-class GatedStore final : public store::ListStore {
+class GatedStore final : public testing::ForwardingListStore {
  public:
-  explicit GatedStore(store::ListStore& inner) : inner_(inner) {}
-  Result<std::vector<store::ListRecord>> LoadLists(const std::string& a) override { return inner_.LoadLists(a); }
+  using ForwardingListStore::ForwardingListStore;
   Result<void> ApplyAll(std::span<const store::ListChange> c) override {
     std::unique_lock lock(mu_);
     groups.push_back(c.size());
@@ -31,13 +31,8 @@ class GatedStore final : public store::ListStore {
       fail_next = false;
       return Error::Unavailable("injected failure");
     }
-    return inner_.ApplyAll(c);
+    return ForwardingListStore::ApplyAll(c);
   }
-  Result<std::vector<store::AuditRecord>> ReadAudit(const std::string& a, const std::string& l, int64_t o,
-                                                    int64_t n) override {
-    return inner_.ReadAudit(a, l, o, n);
-  }
-  Result<int64_t> CountAudit(const std::string& a, const std::string& l) override { return inner_.CountAudit(a, l); }
 
   void Hold() {
     std::lock_guard lock(mu_);
@@ -59,7 +54,6 @@ class GatedStore final : public store::ListStore {
   }
 
  private:
-  store::ListStore& inner_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool hold = false;

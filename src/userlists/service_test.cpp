@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "base/error_testing.hpp"
+#include "store/forwarding_list_store_testing.hpp"
 
 #include <boost/json.hpp>
 
@@ -14,26 +15,17 @@ namespace {
 using namespace std::chrono_literals;
 
 // Wraps a real store and fails Apply on demand: the write must then change nothing.
-class FailingListStore final : public store::ListStore {
+class FailingListStore final : public testing::ForwardingListStore {
  public:
-  explicit FailingListStore(store::ListStore& inner) : inner_(inner) {}
+  using ForwardingListStore::ForwardingListStore;
   bool fail_next_apply = false;
-  Result<std::vector<store::ListRecord>> LoadLists(const std::string& a) override { return inner_.LoadLists(a); }
   Result<void> ApplyAll(std::span<const store::ListChange> c) override {
     if (fail_next_apply) {
       fail_next_apply = false;
       return Error::Unavailable("injected failure");
     }
-    return inner_.ApplyAll(c);
+    return ForwardingListStore::ApplyAll(c);
   }
-  Result<std::vector<store::AuditRecord>> ReadAudit(const std::string& a, const std::string& l, int64_t o,
-                                                    int64_t n) override {
-    return inner_.ReadAudit(a, l, o, n);
-  }
-  Result<int64_t> CountAudit(const std::string& a, const std::string& l) override { return inner_.CountAudit(a, l); }
-
- private:
-  store::ListStore& inner_;
 };
 
 class ServiceTest : public ::testing::Test {
