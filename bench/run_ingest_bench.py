@@ -251,6 +251,12 @@ def main():
         # One untimed round first: every agent's key is loaded into the cache once per server start
         # (a store read and an unseal); the rounds measured are the steady state.
         heartbeats(proc.pid, more, len(more) / 30.0, 30)
+        # What the server spends with these agents enrolled and nothing arriving (timers, flushes):
+        # the part of a heartbeat's cost that is not the request.
+        cpu0, t0 = benchlib.cpu_seconds(proc.pid), time.perf_counter()
+        time.sleep(30)
+        idle = (benchlib.cpu_seconds(proc.pid) - cpu0) / (time.perf_counter() - t0)
+        print("idle with %d agents enrolled, 30 s: server %.2f %% of one core" % (len(more), idle * 100), flush=True)
         for keepalive in (False, True):
             hb = heartbeats(proc.pid, more, len(more) / 30.0, 30, keepalive=keepalive)
             print("heartbeats: %d agents every 30 s = %.0f/s for 30 s, %s: server %.1f %% of one core, "

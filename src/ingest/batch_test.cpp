@@ -80,5 +80,28 @@ TEST(Batch, RefusesBrokenGzip) {
   EXPECT_EQ(DecodeBatch(gz, true, {}).error().code, Errc::kInvalid);
 }
 
+TEST(Batch, GunzipHoldsItsCapExactly) {
+  const std::string text(200000, 'a');
+  const std::string gz = Gzip(text);
+  EXPECT_EQ(*Gunzip(gz, text.size()), text);
+  EXPECT_EQ(Gunzip(gz, text.size() - 1).error().code, Errc::kTooLarge);
+  // A bomb: megabytes of zeros in a few kilobytes stop at the cap.
+  const std::string bomb = Gzip(std::string(8 << 20, '\0'));
+  ASSERT_LT(bomb.size(), 64u * 1024);
+  EXPECT_EQ(Gunzip(bomb, 1 << 20).error().code, Errc::kTooLarge);
+  EXPECT_EQ(Gunzip(bomb, 8 << 20)->size(), 8u << 20);
+}
+
+TEST(Batch, GunzipRefusesATrailerThatLies) {
+  // The trailer's size only sizes the first allocation: a claim too big or too small is refused
+  // by the length check, and nothing past the cap is allocated for it.
+  const std::string text(100000, 'b');
+  for (uint32_t claim : {0xffffffffu, 1u}) {
+    std::string gz = Gzip(text);
+    for (int i = 0; i < 4; ++i) gz[gz.size() - 4 + i] = static_cast<char>(claim >> (8 * i));
+    EXPECT_EQ(Gunzip(gz, 1 << 20).error().code, Errc::kInvalid);
+  }
+}
+
 }  // namespace
 }  // namespace rampart::ingest

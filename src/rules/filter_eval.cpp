@@ -61,17 +61,23 @@ std::string NumberText(double d) {
 
 namespace {
 
-void AddText(const json::value& v, std::vector<std::string>& out) {
-  if (v.is_string()) {
-    out.emplace_back(v.get_string());
-  } else if (v.is_int64()) {
-    out.push_back(std::to_string(v.get_int64()));
-  } else if (v.is_uint64()) {
-    out.push_back(std::to_string(v.get_uint64()));
-  } else if (v.is_double()) {
-    out.push_back(NumberText(v.get_double()));
-  } else if (v.is_bool()) {
-    out.emplace_back(v.get_bool() ? "true" : "false");
+// Calls `f` with the text of a scalar value (numbers and booleans as they read) until it returns
+// true; false when it never did. Formatted on the stack: evaluating a rule allocates nothing for
+// the common fields.
+template <class F>
+bool AnyText(const json::value& v, F&& f) {
+  char buf[32];
+  auto number = [&](auto n) {
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, n);
+    return f(std::string_view(buf, static_cast<size_t>(end - buf)));
+  };
+  switch (v.kind()) {
+    case json::kind::string: return f(std::string_view(v.get_string()));
+    case json::kind::int64: return number(v.get_int64());
+    case json::kind::uint64: return number(v.get_uint64());
+    case json::kind::double_: return f(std::string_view(NumberText(v.get_double())));
+    case json::kind::bool_: return f(std::string_view(v.get_bool() ? "true" : "false"));
+    default: return false;
   }
 }
 
@@ -113,39 +119,45 @@ struct CompiledFilter::Check {
     return false;
   }
 
+  // One value of the field against the operand; `seen` counts the values compared.
+  bool One(std::string_view s, size_t& seen) const {
+    ++seen;
+    if (network && (op == Op::kEq || op == Op::kNe)) {
+      auto a = AddressOf(s);
+      return a && network->Contains(*a);
+    }
+    std::string unmapped;  // ::ffff:a.b.c.d is a.b.c.d for every operator
+    if (address) {
+      if (auto a = AddressOf(s); a && a->family == net::Family::kV4) s = unmapped = a->ToString();
+    }
+    switch (op) {
+      case Op::kEq:
+      case Op::kNe: return s == value;
+      case Op::kStartsWith: return s.starts_with(value);
+      case Op::kEndsWith: return s.ends_with(value);
+      case Op::kContains: return s.find(value) != std::string_view::npos;
+    }
+    return false;
+  }
+
+  // Holds for any of the field's values (its aliases' and an array's elements included); `!=`
+  // holds when none equals. An event without the field satisfies no comparison.
   bool Compare(const json::object& event) const {
     if (never) return false;
-    std::vector<std::string> found;
+    size_t seen = 0;
+    auto one = [&](std::string_view s) { return One(s, seen); };
+    bool any = false;
     for (const auto& p : paths) {
       const json::value* v = FindField(event, p);
       if (!v) continue;
       if (const json::array* a = v->if_array()) {
-        for (const auto& e : *a) AddText(e, found);
+        any = std::any_of(a->begin(), a->end(), [&](const json::value& e) { return AnyText(e, one); });
       } else {
-        AddText(*v, found);
+        any = AnyText(*v, one);
       }
+      if (any) break;
     }
-    if (found.empty()) return false;  // the event lacks the field: no comparison holds
-    if (address) {  // ::ffff:a.b.c.d is a.b.c.d for every operator
-      for (std::string& s : found) {
-        if (auto a = AddressOf(s); a && a->family == net::Family::kV4) s = a->ToString();
-      }
-    }
-    auto one = [this](const std::string& s) {
-      if (network && (op == Op::kEq || op == Op::kNe)) {
-        auto a = AddressOf(s);
-        return a && network->Contains(*a);
-      }
-      switch (op) {
-        case Op::kEq:
-        case Op::kNe: return s == value;
-        case Op::kStartsWith: return s.starts_with(value);
-        case Op::kEndsWith: return s.ends_with(value);
-        case Op::kContains: return s.find(value) != std::string::npos;
-      }
-      return false;
-    };
-    const bool any = std::any_of(found.begin(), found.end(), one);
+    if (seen == 0) return false;
     return op == Op::kNe ? !any : any;
   }
 };

@@ -63,6 +63,7 @@ struct EventBatch {
   std::string agent_id = {};
   int64_t batch_seq = 0;
   int64_t at_ms = 0;
+  // Stored with the batch's org_id, agent_id and at_ms: the records' own are not read.
   std::vector<EventRecord> events = {};
   std::vector<AlertRecord> new_alerts = {};
   // (alert id, event JSON) appended to an open alert's events, up to `max_alert_events` each.

@@ -88,6 +88,29 @@ TEST_P(StoreContract, BatchesAreStoredOnceWithTheirAlerts) {
   EXPECT_EQ((*store_->GetAlert(kOrg, "al1"))->events, "[{\"i\":0},{\"i\":1}]");
 }
 
+TEST_P(StoreContract, ABatchsEventsAreStoredInOrderWithTheBatchsOwnerAndTime) {
+  // Sizes around however many events a store writes at once; the records' own org, agent and
+  // time are not read: the batch's are.
+  int64_t seq = 0, last = 0;
+  for (int n : {1, 31, 32, 33, 70}) {
+    ++seq;
+    EventBatch b = Batch("ag1", seq, n, 100 + seq);
+    for (auto& e : b.events) e.org_id = e.agent_id = "ignored";
+    ASSERT_FALSE(store_->StoreBatch(b)->duplicate);
+    auto got = *store_->RecentEvents(kOrg, n);
+    ASSERT_EQ(got.size(), static_cast<size_t>(n));
+    for (int i = 0; i < n; ++i) {
+      const EventRecord& e = got[static_cast<size_t>(n - 1 - i)];  // newest first
+      EXPECT_EQ(e.doc, "{\"i\":" + std::to_string(i) + "}");
+      EXPECT_EQ(e.org_id, kOrg);
+      EXPECT_EQ(e.agent_id, "ag1");
+      EXPECT_EQ(e.at_ms, 100 + seq);
+      EXPECT_GT(e.seq, last);
+      last = e.seq;
+    }
+  }
+}
+
 TEST_P(StoreContract, NewAlertsQueueADeliveryPerEnabledWebhook) {
   ASSERT_TRUE(store_->CreateWebhook({"wh1", kOrg, "http://127.0.0.1:9/a", "sealed", "siem", true, 1}));
   ASSERT_TRUE(store_->CreateWebhook({"wh2", kOrg, "http://127.0.0.1:9/b", "sealed", "", false, 2}));

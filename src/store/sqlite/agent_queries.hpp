@@ -1,5 +1,6 @@
 #pragma once
 // The SQL of deploy keys, enrolled agents' keys, events and their batches (migration V13).
+#include <string>
 namespace rampart::store::sqlite::q {
 
 #define RAMPART_DEPLOY_KEY_COLUMNS \
@@ -40,6 +41,19 @@ inline constexpr const char* kForgetBatches = "DELETE FROM ingest_batches WHERE 
 inline constexpr const char* kBatchSeen = "SELECT 1 FROM ingest_batches WHERE agent_id = ?1 AND seq = ?2";
 inline constexpr const char* kInsertEvent =
     "INSERT INTO events(org_id, agent_id, at_ms, event_type, doc) VALUES (?1, ?2, ?3, ?4, ?5)";
+// kInsertEvent for kEventsPerInsert events at once: (?1, ?2, ?3, ?4, ?5), (?1, ?2, ?3, ?6, ?7), ...
+// A batch's events go in a few statements instead of one each (docs/benchmarks.md).
+inline constexpr int kEventsPerInsert = 32;
+inline const char* InsertEvents() {
+  static const std::string sql = [] {
+    std::string s = "INSERT INTO events(org_id, agent_id, at_ms, event_type, doc) VALUES ";
+    for (int k = 0; k < kEventsPerInsert; ++k) {
+      s += (k ? ", (?1, ?2, ?3, ?" : "(?1, ?2, ?3, ?") + std::to_string(4 + 2 * k) + ", ?" + std::to_string(5 + 2 * k) + ")";
+    }
+    return s;
+  }();
+  return sql.c_str();
+}
 inline constexpr const char* kCountEvents =
     "INSERT INTO event_counts(org_id, n) VALUES (?1, ?2) ON CONFLICT(org_id) DO UPDATE SET n = n + excluded.n"
     " RETURNING n";

@@ -19,6 +19,23 @@ namespace json = boost::json;
 
 constexpr int64_t kRetentionSlice = 10000;
 
+// The batch's events in order (their seq increasing), kEventsPerInsert to a statement.
+Result<void> InsertEvents(Db& db, const EventBatch& b) {
+  const size_t n = b.events.size(), whole = n - n % q::kEventsPerInsert;
+  Stmt many(db, q::InsertEvents()), one(db, q::kInsertEvent);
+  for (size_t at = 0; at < n;) {
+    Stmt& s = at < whole ? many : one;
+    const size_t k = at < whole ? q::kEventsPerInsert : 1;
+    s.Bind(1, b.org_id).Bind(2, b.agent_id).Bind(3, b.at_ms);
+    for (size_t j = 0; j < k; ++j, ++at) {
+      const int param = 4 + 2 * static_cast<int>(j);
+      s.BindRef(param, b.events[at].event_type).BindRef(param + 1, b.events[at].doc);
+    }
+    RAMPART_CHECK(s.Run());
+  }
+  return {};
+}
+
 DeployKeyRecord ReadDeployKey(const Stmt& s) {
   return {s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Int(4), s.OptInt(5), s.OptInt(6), s.OptInt(7), s.Text(8)};
 }
@@ -160,10 +177,7 @@ Result<BatchOutcome> SqliteAgents::StoreBatch(const EventBatch& b) {
   Stmt mark(db, q::kInsertBatch);
   RAMPART_TRY(fresh, Changed(db, mark.Bind(1, b.agent_id).Bind(2, b.batch_seq).Bind(3, b.at_ms).Run()));
   if (!fresh) return BatchOutcome{.duplicate = true};
-  Stmt ins(db, q::kInsertEvent);
-  for (const EventRecord& e : b.events) {
-    RAMPART_CHECK(ins.Bind(1, b.org_id).Bind(2, b.agent_id).Bind(3, b.at_ms).Bind(4, e.event_type).Bind(5, e.doc).Run());
-  }
+  RAMPART_CHECK(InsertEvents(db, b));
   BatchOutcome out;
   if (!b.events.empty()) {
     Stmt count(db, q::kCountEvents);

@@ -63,6 +63,9 @@ class Stmt {
   Stmt& Bind(int i, int64_t v);
   Stmt& Bind(int i, const std::optional<std::string>& v);
   Stmt& Bind(int i, const std::optional<int64_t>& v);
+  // Binds without copying: `v` must stay valid until the statement is handed back (or `i` is
+  // bound again). For large values the caller holds anyway, such as a batch's event documents.
+  Stmt& BindRef(int i, std::string_view v);
   // SQLITE_ROW -> true, SQLITE_DONE -> false, else error.
   Result<bool> Step();
   Result<void> Run();  // Step until done, for writes
