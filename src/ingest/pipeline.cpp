@@ -124,7 +124,7 @@ Result<Ack> Pipeline::Ingest(const AgentIdentity& agent, int64_t seq, std::strin
   RAMPART_TRY(events, DecodeBatch(body, gzip, cfg_.limits));
   RAMPART_TRY(hostname, HostnameOf(agent));
   auto engine = EngineOf(agent.org_id);
-  std::lock_guard lock(engine->mu);  // one batch of an organization at a time: the engine is single-threaded
+  std::unique_lock lock(engine->mu);  // one batch of an organization at a time: the engine is single-threaded
   RAMPART_CHECK(Load(agent.org_id, *engine));
   const int64_t now = UnixMillis(clock_.Now());
   store::EventBatch batch{.org_id = agent.org_id, .agent_id = agent.agent_id, .batch_seq = seq, .at_ms = now};
@@ -150,7 +150,7 @@ Result<Ack> Pipeline::Ingest(const AgentIdentity& agent, int64_t seq, std::strin
     const json::value& type = e["event_type"];
     batch.events.push_back({0, {}, {}, now, std::string(type.get_string()), json::serialize(e)});
   }
-  RAMPART_TRY(outcome, store_.StoreBatch(batch));
+  RAMPART_TRY(outcome, committer_.Commit(batch, lock));  // releases the engine once queued
   {
     std::lock_guard count_lock(mu_);
     counters_.batches += outcome.duplicate ? 0 : 1;

@@ -3,7 +3,8 @@
 // the organization's rules engine (rules/engine.hpp) with the rules of the agent's rulesets, and
 // stored — its events, the alerts it opened and the events it attached to open alerts — in one
 // transaction, once: a batch whose sequence number was stored before is acknowledged and neither
-// evaluated nor stored again. Each organization has one engine, compiled from its stored rules
+// evaluated nor stored again. Batches evaluated while others commit are stored together
+// (batch_committer.hpp), in the order they were evaluated. Each organization has one engine, compiled from its stored rules
 // on first use and again after its rules change; its buckets live in memory (a restart starts
 // every window over). Blocking: call on the blocking pool.
 #include <functional>
@@ -18,6 +19,7 @@
 #include "base/clock.hpp"
 #include "base/result.hpp"
 #include "ingest/agent_keys.hpp"
+#include "ingest/batch_committer.hpp"
 #include "ingest/batch.hpp"
 #include "rules/engine.hpp"
 #include "store/store.hpp"
@@ -50,7 +52,11 @@ struct PipelineCounters {
 class Pipeline {
  public:
   using AlertsHook = std::function<void(const std::string& org_id, const std::vector<store::AlertRecord>& opened)>;
-  Pipeline(store::Store& store, const Clock& clock, PipelineConfig cfg) : store_(store), clock_(clock), cfg_(cfg) {}
+  Pipeline(store::Store& store, const Clock& clock, PipelineConfig cfg)
+      : store_(store),
+        clock_(clock),
+        cfg_(cfg),
+        committer_([&store](std::span<const store::EventBatch* const> b) { return store.StoreBatches(b); }) {}
   // Told of the alerts each stored batch opened (after the commit): alert delivery.
   void SetAlertsHook(AlertsHook h) { on_alerts_ = std::move(h); }
 
@@ -80,6 +86,7 @@ class Pipeline {
   const Clock& clock_;
   const PipelineConfig cfg_;
   AlertsHook on_alerts_;
+  BatchCommitter committer_;
   mutable std::mutex mu_;
   std::unordered_map<std::string, std::shared_ptr<OrgEngine>> engines_;
   std::unordered_map<std::string, std::string> hostnames_;

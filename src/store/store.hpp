@@ -195,7 +195,15 @@ class AgentStore {
   virtual Result<bool> RevokeAgent(const std::string& org_id, const std::string& agent_id, int64_t at_ms,
                                    const V2AuditRecord& audit) = 0;
 
-  virtual Result<BatchOutcome> StoreBatch(const EventBatch& b) = 0;
+  // Stores the batches in order in one transaction (all or none): a group commit, one outcome
+  // each. A batch whose (agent, seq) was stored before, in an earlier call or earlier in this one,
+  // is a duplicate and writes nothing.
+  virtual Result<std::vector<BatchOutcome>> StoreBatches(std::span<const EventBatch* const> batches) = 0;
+  Result<BatchOutcome> StoreBatch(const EventBatch& b) {
+    const EventBatch* one = &b;
+    RAMPART_TRY(out, StoreBatches({&one, 1}));
+    return out.front();
+  }
   virtual Result<bool> BatchSeen(const std::string& agent_id, int64_t batch_seq) = 0;
   // The organization's newest events, newest first.
   virtual Result<std::vector<EventRecord>> RecentEvents(const std::string& org_id, int64_t limit) = 0;

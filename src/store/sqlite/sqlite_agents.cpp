@@ -51,6 +51,36 @@ Result<bool> Changed(Db& db, Result<void> run) {
   return sqlite3_changes(db.get()) > 0;
 }
 
+// One batch inside the caller's transaction.
+Result<BatchOutcome> StoreOne(Db& db, const EventBatch& b) {
+  Stmt mark(db, q::kInsertBatch);
+  RAMPART_TRY(fresh, Changed(db, mark.Bind(1, b.agent_id).Bind(2, b.batch_seq).Bind(3, b.at_ms).Run()));
+  if (!fresh) return BatchOutcome{.duplicate = true};
+  RAMPART_CHECK(InsertEvents(db, b));
+  BatchOutcome out;
+  if (!b.events.empty()) {
+    Stmt count(db, q::kCountEvents);
+    count.Bind(1, b.org_id).Bind(2, static_cast<int64_t>(b.events.size()));
+    RAMPART_TRY(row, count.Step());
+    const int64_t n = row ? count.Int(0) : 0;
+    count.Reset();
+    if (n > b.max_org_events) {
+      out.evicted = n - b.max_org_events;
+      Stmt evict(db, q::kEvictEvents);
+      RAMPART_CHECK(evict.Bind(1, b.org_id).Bind(2, out.evicted).Run());
+      Stmt uncount(db, q::kUncountEvents);
+      RAMPART_CHECK(uncount.Bind(1, b.org_id).Bind(2, out.evicted).Run());
+    }
+  }
+  RAMPART_CHECK(PutAlertRows(db, b.new_alerts));
+  for (const AlertRecord& a : b.new_alerts) RAMPART_CHECK(QueueDeliveries(db, a));
+  Stmt attach(db, q::kAttachEvent);
+  for (const auto& [alert_id, event] : b.attach) {
+    RAMPART_CHECK(attach.Bind(1, b.org_id).Bind(2, alert_id).Bind(3, event).Bind(4, b.max_alert_events).Run());
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<void> ClaimBaseRules(Db& db, const std::string& org_id, const std::string& ruleset_id) {
@@ -169,35 +199,15 @@ Result<bool> SqliteAgents::RevokeAgent(const std::string& org_id, const std::str
   return true;
 }
 
-Result<BatchOutcome> SqliteAgents::StoreBatch(const EventBatch& b) {
+Result<std::vector<BatchOutcome>> SqliteAgents::StoreBatches(std::span<const EventBatch* const> batches) {
   std::lock_guard lock(c_.write_mu);
-  Db& db = c_.writer;
-  Txn txn(db);
+  Txn txn(c_.writer);
   if (!txn.begun()) return txn.begun().error();
-  Stmt mark(db, q::kInsertBatch);
-  RAMPART_TRY(fresh, Changed(db, mark.Bind(1, b.agent_id).Bind(2, b.batch_seq).Bind(3, b.at_ms).Run()));
-  if (!fresh) return BatchOutcome{.duplicate = true};
-  RAMPART_CHECK(InsertEvents(db, b));
-  BatchOutcome out;
-  if (!b.events.empty()) {
-    Stmt count(db, q::kCountEvents);
-    count.Bind(1, b.org_id).Bind(2, static_cast<int64_t>(b.events.size()));
-    RAMPART_TRY(row, count.Step());
-    const int64_t n = row ? count.Int(0) : 0;
-    count.Reset();
-    if (n > b.max_org_events) {
-      out.evicted = n - b.max_org_events;
-      Stmt evict(db, q::kEvictEvents);
-      RAMPART_CHECK(evict.Bind(1, b.org_id).Bind(2, out.evicted).Run());
-      Stmt uncount(db, q::kUncountEvents);
-      RAMPART_CHECK(uncount.Bind(1, b.org_id).Bind(2, out.evicted).Run());
-    }
-  }
-  RAMPART_CHECK(PutAlertRows(db, b.new_alerts));
-  for (const AlertRecord& a : b.new_alerts) RAMPART_CHECK(QueueDeliveries(db, a));
-  Stmt attach(db, q::kAttachEvent);
-  for (const auto& [alert_id, event] : b.attach) {
-    RAMPART_CHECK(attach.Bind(1, b.org_id).Bind(2, alert_id).Bind(3, event).Bind(4, b.max_alert_events).Run());
+  std::vector<BatchOutcome> out;
+  out.reserve(batches.size());
+  for (const EventBatch* b : batches) {
+    RAMPART_TRY(one, StoreOne(c_.writer, *b));
+    out.push_back(one);
   }
   RAMPART_CHECK(txn.Commit());
   return out;

@@ -385,7 +385,9 @@ class SqliteStore final : public Store {
                            const V2AuditRecord& audit) override {
     return agents_.RevokeAgent(org, id, at, audit);
   }
-  Result<BatchOutcome> StoreBatch(const EventBatch& b) override { return agents_.StoreBatch(b); }
+  Result<std::vector<BatchOutcome>> StoreBatches(std::span<const EventBatch* const> batches) override {
+    return agents_.StoreBatches(batches);
+  }
   Result<bool> BatchSeen(const std::string& agent, int64_t seq) override { return agents_.BatchSeen(agent, seq); }
   Result<std::vector<EventRecord>> RecentEvents(const std::string& org, int64_t limit) override {
     return agents_.RecentEvents(org, limit);
