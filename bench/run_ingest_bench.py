@@ -114,7 +114,7 @@ def ingest(server_pid, agents, pre, seconds, threads=3):
 def sqlite_floor(rows, batch):
     """The same rows into the same table, raw: the storage floor."""
     d = tempfile.mkdtemp(prefix="rampart-floor-")
-    db = sqlite3.connect(os.path.join(d, "floor.db"), isolation_level=None)
+    db = sqlite3.connect(os.path.join(d, "floor.db"), isolation_level=None)  # rows 32 to a statement, as rampart
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=FULL")
     db.execute("CREATE TABLE events (seq INTEGER PRIMARY KEY AUTOINCREMENT, org_id TEXT NOT NULL, agent_id TEXT NOT NULL,"
@@ -123,10 +123,15 @@ def sqlite_floor(rows, batch):
     db.execute("CREATE INDEX events_age ON events(at_ms)")
     docs = [(e["event_type"], json.dumps(e)) for e in rows]
     t0 = time.perf_counter()
+    many = "INSERT INTO events(org_id, agent_id, at_ms, event_type, doc) VALUES " + ", ".join(["('o', 'a', 1, ?, ?)"] * 32)
     for i in range(0, len(docs), batch):
         db.execute("BEGIN IMMEDIATE")
+        chunk = docs[i:i + batch]
+        whole = len(chunk) - len(chunk) % 32
+        for j in range(0, whole, 32):
+            db.execute(many, [x for d in chunk[j:j + 32] for x in d])
         db.executemany("INSERT INTO events(org_id, agent_id, at_ms, event_type, doc) VALUES ('o', 'a', 1, ?, ?)",
-                       docs[i:i + batch])
+                       chunk[whole:])
         db.execute("COMMIT")
     return len(docs) / (time.perf_counter() - t0)
 
@@ -221,6 +226,8 @@ def main():
     ap.add_argument("--batch", type=int, default=500)
     ap.add_argument("--heartbeat-agents", type=int, default=10000)
     ap.add_argument("--trials", type=int, default=50)
+    ap.add_argument("--server-cpu", type=int, default=os.cpu_count() - 1,
+                    help="the one CPU the server runs on (the target is per core), the client on the others; -1: unpinned")
     a = ap.parse_args()
     work = tempfile.mkdtemp(prefix="rampart-ingest-bench-")
     proc, base, startup = benchlib.start_rampart(os.path.join(work, "data"), extra=[
@@ -233,6 +240,10 @@ def main():
         out = subprocess.run([benchlib.BINARY, "admin", "deploy-key", "create", "--org", "demo", "--json",
                               "--data-dir", os.path.join(work, "data")], capture_output=True, text=True, check=True)
         key = json.loads(out.stdout)["key"]
+        if a.server_cpu >= 0 and os.cpu_count() > 1:
+            subprocess.run(["taskset", "-a", "-p", "-c", str(a.server_cpu), str(proc.pid)], check=True, capture_output=True)
+            os.sched_setaffinity(0, set(range(os.cpu_count())) - {a.server_cpu})
+            print("server pinned to CPU %d (all its threads), this client on the others" % a.server_cpu, flush=True)
         agents = enroll_many(base, key, a.agents)
         pre = bodies(40, a.batch)
         print("ingest: %d agents, batches of %d events (gzip), %d s" % (a.agents, a.batch, a.seconds), flush=True)

@@ -17,6 +17,7 @@
 #include "store/sqlite/sqlite_v2.hpp"
 #include "store/sqlite/sqlite_vulns.hpp"
 #include "store/sqlite/sqlite_webhooks.hpp"
+#include "store/sqlite/checkpointer.hpp"
 #include "store/sqlite/sqlite_db.hpp"
 #include "store/store.hpp"
 
@@ -55,7 +56,10 @@ class SqliteStore final : public Store {
     RAMPART_CHECK(Configure(writer_));
     RAMPART_CHECK(sqlite::Migrate(writer_));
     if (o.path == ":memory:") return {};  // a second connection would be a separate database
-    return c_.OpenReaders(o.path, o.busy_timeout_ms, Configure);
+    RAMPART_CHECK(c_.OpenReaders(o.path, o.busy_timeout_ms, Configure));
+    RAMPART_TRY(checkpointer, sqlite::Checkpointer::Start(writer_, o.path, o.busy_timeout_ms, {}));
+    checkpointer_ = std::move(checkpointer);
+    return {};
   }
 
   // OrgStore: see sqlite_orgs.cpp.
@@ -450,6 +454,7 @@ class SqliteStore final : public Store {
   sqlite::SqliteOrgs orgs_{c_};
   Db& writer_ = c_.writer;
   std::mutex& write_mu_ = c_.write_mu;
+  std::unique_ptr<sqlite::Checkpointer> checkpointer_;  // after c_: stopped before the writer closes
 };
 
 }  // namespace
