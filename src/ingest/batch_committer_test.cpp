@@ -24,7 +24,7 @@ struct GatedWrite {
   std::mutex mu;
   std::vector<std::vector<int64_t>> groups;
   std::promise<void> entered, gate;
-  bool fail_next = false;
+  size_t fail_group = SIZE_MAX;  // the index of the group that fails
   BatchCommitter::Write Fn() {
     return [this](std::span<const EventBatch* const> batches) -> Result<std::vector<BatchOutcome>> {
       bool first;
@@ -34,7 +34,7 @@ struct GatedWrite {
         first = groups.empty();
         groups.emplace_back();
         for (const EventBatch* b : batches) groups.back().push_back(b->batch_seq);
-        fail = std::exchange(fail_next, false);
+        fail = groups.size() - 1 == fail_group;
       }
       if (first) {
         entered.set_value();
@@ -62,60 +62,50 @@ std::future<Result<BatchOutcome>> Queue(BatchCommitter& c, std::mutex& order, co
   return done;
 }
 
+// Queues `batches[0]`, waits until its group is being written (held by the gate), queues the
+// others behind it in order, then opens the gate. One future per batch.
+std::vector<std::future<Result<BatchOutcome>>> QueueBehindAWrite(BatchCommitter& c, GatedWrite& w,
+                                                                 const std::vector<EventBatch>& batches) {
+  std::mutex order;
+  std::vector<std::future<Result<BatchOutcome>>> out;
+  out.push_back(Queue(c, order, batches[0]));
+  w.entered.get_future().wait();
+  for (size_t i = 1; i < batches.size(); ++i) out.push_back(Queue(c, order, batches[i]));
+  w.gate.set_value();
+  return out;
+}
+
 TEST(BatchCommitter, BatchesThatArriveDuringAWriteAreWrittenTogetherInOrder) {
   GatedWrite w;
   BatchCommitter c(w.Fn());
-  std::mutex order;
-  const EventBatch b1 = Batch(1), b2 = Batch(2), b3 = Batch(3), b4 = Batch(4);
-  auto r1 = Queue(c, order, b1);
-  w.entered.get_future().wait();  // b1's group is being written
-  auto r2 = Queue(c, order, b2);
-  auto r3 = Queue(c, order, b3);
-  auto r4 = Queue(c, order, b4);
-  w.gate.set_value();
-  EXPECT_EQ(r1.get()->evicted, 1);
-  EXPECT_EQ(r2.get()->evicted, 2);  // each caller gets its own batch's outcome
-  EXPECT_EQ(r3.get()->evicted, 3);
-  EXPECT_EQ(r4.get()->evicted, 4);
+  const std::vector<EventBatch> batches = {Batch(1), Batch(2), Batch(3), Batch(4)};
+  auto r = QueueBehindAWrite(c, w, batches);
+  for (int64_t i = 0; i < 4; ++i) EXPECT_EQ(r[i].get()->evicted, i + 1);  // each caller gets its own batch's outcome
   EXPECT_EQ(w.groups, (std::vector<std::vector<int64_t>>{{1}, {2, 3, 4}}));
 }
 
 TEST(BatchCommitter, AFailedGroupFailsItsCallersAndTheNextGroupIsWritten) {
   GatedWrite w;
+  w.fail_group = 1;  // the group after b1's
   BatchCommitter c(w.Fn());
-  std::mutex order;
-  const EventBatch b1 = Batch(1), b2 = Batch(2), b3 = Batch(3), b4 = Batch(4);
-  auto r1 = Queue(c, order, b1);
-  w.entered.get_future().wait();
-  {
-    std::lock_guard lock(w.mu);
-    w.fail_next = true;  // the group after b1's
-  }
-  auto r2 = Queue(c, order, b2);
-  auto r3 = Queue(c, order, b3);
-  w.gate.set_value();
-  EXPECT_TRUE(r1.get());
-  auto e2 = r2.get(), e3 = r3.get();
+  const std::vector<EventBatch> batches = {Batch(1), Batch(2), Batch(3)};
+  auto r = QueueBehindAWrite(c, w, batches);
+  EXPECT_TRUE(r[0].get());
+  auto e2 = r[1].get(), e3 = r[2].get();
   ASSERT_FALSE(e2);
   ASSERT_FALSE(e3);
   EXPECT_EQ(e2.error().code, Errc::kUnavailable);
   EXPECT_EQ(e3.error().code, Errc::kUnavailable);
+  std::mutex order;
+  const EventBatch b4 = Batch(4);
   EXPECT_EQ(Queue(c, order, b4).get()->evicted, 4);
 }
 
 TEST(BatchCommitter, AGroupStopsAtItsEventCapButHoldsAtLeastOneBatch) {
   GatedWrite w;
   BatchCommitter c(w.Fn(), /*max_events=*/10);
-  std::mutex order;
-  const EventBatch b1 = Batch(1), b2 = Batch(2, 6), b3 = Batch(3, 4), b4 = Batch(4, 1), b5 = Batch(5, 50);
-  auto r1 = Queue(c, order, b1);
-  w.entered.get_future().wait();
-  auto r2 = Queue(c, order, b2);
-  auto r3 = Queue(c, order, b3);
-  auto r4 = Queue(c, order, b4);
-  auto r5 = Queue(c, order, b5);
-  w.gate.set_value();
-  for (auto* r : {&r1, &r2, &r3, &r4, &r5}) EXPECT_TRUE(r->get());
+  const std::vector<EventBatch> batches = {Batch(1), Batch(2, 6), Batch(3, 4), Batch(4, 1), Batch(5, 50)};
+  for (auto& r : QueueBehindAWrite(c, w, batches)) EXPECT_TRUE(r.get());
   EXPECT_EQ(w.groups, (std::vector<std::vector<int64_t>>{{1}, {2, 3}, {4}, {5}}));
 }
 
