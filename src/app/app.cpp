@@ -11,8 +11,10 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
@@ -42,6 +44,24 @@ namespace rampart::app {
 namespace asio = boost::asio;
 
 namespace {
+
+// Each connection is a descriptor: the soft open-file limit (1,024 by default) is raised toward
+// the hard one to fit `max_connections` and the store's and listeners' own files. Past the limit
+// accepts fail (the server pauses and keeps serving the connections it has).
+void RaiseOpenFileLimit(int64_t max_connections, spdlog::logger& log) {
+  constexpr rlim_t kOwnFiles = 1024;
+  rlimit lim{};
+  if (getrlimit(RLIMIT_NOFILE, &lim) != 0) return;
+  const rlim_t want = static_cast<rlim_t>(max_connections) + kOwnFiles;
+  if (lim.rlim_cur < want && lim.rlim_cur < lim.rlim_max) {
+    lim.rlim_cur = std::min(want, lim.rlim_max);
+    if (setrlimit(RLIMIT_NOFILE, &lim) != 0) getrlimit(RLIMIT_NOFILE, &lim);
+  }
+  if (lim.rlim_cur < want) {
+    log.warn("the open-file limit ({}) is below max_connections + {}: connections past it are refused",
+             static_cast<uint64_t>(lim.rlim_cur), static_cast<uint64_t>(kOwnFiles));
+  }
+}
 
 std::string MasterKeySource(const std::string& data_dir) {
   if (std::getenv("RAMPART_MASTER_KEY")) return "RAMPART_MASTER_KEY";
@@ -224,6 +244,7 @@ Result<std::unique_ptr<App>> App::Create(const Config& cfg) {
   RAMPART_CHECK(Validate(cfg));
   auto impl = std::make_unique<Impl>(cfg);
   impl->log = spdlog::default_logger();
+  RaiseOpenFileLimit(cfg.max_connections, *impl->log);
   if (cfg.enable_test_hooks) {
     // On a whole second, so "now" in seconds (Hawk ts, DNS serials) is exactly the clock.
     auto fake = std::make_unique<FakeClock>(std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
@@ -329,7 +350,8 @@ Result<std::unique_ptr<App>> App::Create(const Config& cfg) {
                             std::chrono::milliseconds(cfg.read_timeout_ms), static_cast<size_t>(cfg.max_connections),
                             static_cast<size_t>(cfg.max_connections_per_client),
                             [proxies](const boost::asio::ip::address& a) { return proxies.Contains(a.to_string()); },
-                            std::chrono::milliseconds(cfg.header_timeout_ms)};
+                            std::chrono::milliseconds(cfg.header_timeout_ms),
+                            std::chrono::milliseconds(cfg.keepalive_timeout_ms)};
   impl->server = std::make_unique<http::Server>(
       impl->ioc(), [raw] { return raw->PickExecutor(); }, limits,
       [raw](const http::Request& head, const http::ConnectionInfo& conn) { return raw->api->Admit(head, conn); },

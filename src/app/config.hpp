@@ -24,9 +24,10 @@ struct Config {
   int64_t large_body_bytes = 1024 * 1024;  // a body past this needs one of max_large_bodies slots
   int64_t max_large_bodies = 4;            // bounds the memory of authenticated bodies and their parses
   int64_t read_timeout_ms = 30000;
-  int64_t max_connections = 10000;
+  int64_t max_connections = 20000;
   int64_t max_connections_per_client = 256;  // per client address (IPv6: per /64); 0: no cap
   int64_t header_timeout_ms = 10000;         // the request line and headers must arrive within this
+  int64_t keepalive_timeout_ms = 75000;      // a kept connection may wait this long for its next request
   std::string tls_cert;
   std::string tls_key;
   std::string expires_date_order = "mdy";

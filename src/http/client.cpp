@@ -14,6 +14,8 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/url/parse.hpp>
 
+#include <optional>
+
 namespace rampart::http {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -24,6 +26,22 @@ struct Transport::Tls {
   asio::ssl::context ctx{asio::ssl::context::tls_client};
 };
 
+// The kept connection: exactly one of the streams is set.
+struct Transport::Conn {
+  std::optional<beast::tcp_stream> plain;
+  std::optional<beast::ssl_stream<beast::tcp_stream>> secure;
+  beast::tcp_stream& lowest() { return plain ? *plain : beast::get_lowest_layer(*secure); }
+};
+
+// One request's outcome: the reply, whether any reply byte came, whether the connection may carry
+// another request.
+struct Transport::Exchanged {
+  Reply reply;
+  bool got_bytes = false;
+  bool reusable = false;
+};
+
+Transport::Transport() : io_(std::make_unique<asio::io_context>()) {}
 Transport::~Transport() = default;
 
 Result<std::unique_ptr<Transport>> Transport::Create(const std::string& base_url, const std::string& ca_file,
@@ -70,50 +88,81 @@ Result<std::unique_ptr<Transport>> Transport::Create(const std::string& base_url
 // Every step is asynchronous so that the stream's deadline (expires_after) bounds it: Beast's
 // synchronous calls ignore it, and a peer that accepts and never answers would hold the agent.
 template <class Stream>
-asio::awaitable<Reply> Transport::Exchange(Stream& stream, bhttp::request<bhttp::string_body>& req) {
+asio::awaitable<Transport::Exchanged> Transport::Exchange(Stream& stream, bhttp::request<bhttp::string_body>& req) {
+  Exchanged x;
   beast::error_code ec;
+  beast::get_lowest_layer(stream).expires_after(timeout_);
   co_await bhttp::async_write(stream, req, asio::redirect_error(asio::use_awaitable, ec));
-  if (ec) co_return NoReply("send: " + ec.message());
+  if (ec) {
+    x.reply = NoReply("send: " + ec.message());
+    co_return x;
+  }
   beast::flat_buffer buf;
   bhttp::response_parser<bhttp::string_body> parser;
   parser.body_limit(max_reply_);
   co_await bhttp::async_read(stream, buf, parser, asio::redirect_error(asio::use_awaitable, ec));
-  if (ec) co_return NoReply("reply: " + ec.message());
+  x.got_bytes = buf.size() > 0 || parser.got_some();
+  if (ec) {
+    x.reply = NoReply("reply: " + ec.message());
+    co_return x;
+  }
+  beast::get_lowest_layer(stream).expires_never();
   auto& res = parser.get();
-  Reply r;
-  r.status = static_cast<int>(res.result_int());
-  r.body = std::move(res.body());
-  r.content_type = std::string(res[bhttp::field::content_type]);
-  r.server_authorization = std::string(res["Server-Authorization"]);
-  r.retry_after = std::string(res[bhttp::field::retry_after]);
-  r.www_authenticate = std::string(res[bhttp::field::www_authenticate]);
-  co_return r;
+  x.reusable = res.keep_alive() && buf.size() == 0;  // nothing unexpected after the reply
+  x.reply.status = static_cast<int>(res.result_int());
+  x.reply.body = std::move(res.body());
+  x.reply.content_type = std::string(res[bhttp::field::content_type]);
+  x.reply.server_authorization = std::string(res["Server-Authorization"]);
+  x.reply.retry_after = std::string(res[bhttp::field::retry_after]);
+  x.reply.www_authenticate = std::string(res[bhttp::field::www_authenticate]);
+  co_return x;
 }
 
-asio::awaitable<Reply> Transport::SendAsync(bhttp::request<bhttp::string_body>& req) {
+asio::awaitable<std::string> Transport::Connect() {
   auto executor = co_await asio::this_coro::executor;
   tcp::resolver resolver(executor);
   beast::error_code ec;
   auto endpoints = co_await resolver.async_resolve(host_, port_, asio::redirect_error(asio::use_awaitable, ec));
-  if (ec) co_return NoReply("resolve " + host_ + ": " + ec.message());
+  if (ec) co_return "resolve " + host_ + ": " + ec.message();
+  auto conn = std::make_unique<Conn>();
   if (!tls_) {
-    beast::tcp_stream stream(executor);
-    stream.expires_after(timeout_);
-    co_await stream.async_connect(endpoints, asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) co_return NoReply("connect: " + ec.message());
-    Reply r = co_await Exchange(stream, req);
-    co_return r;
+    conn->plain.emplace(executor);
+  } else {
+    conn->secure.emplace(executor, ctx_->ctx);
+    if (!SSL_set_tlsext_host_name(conn->secure->native_handle(), host_.c_str())) co_return std::string("cannot set SNI");
+    conn->secure->set_verify_callback(asio::ssl::host_name_verification(host_));
   }
-  beast::ssl_stream<beast::tcp_stream> stream(executor, ctx_->ctx);
-  beast::get_lowest_layer(stream).expires_after(timeout_);
-  if (!SSL_set_tlsext_host_name(stream.native_handle(), host_.c_str())) co_return NoReply("cannot set SNI");
-  stream.set_verify_callback(asio::ssl::host_name_verification(host_));
-  co_await beast::get_lowest_layer(stream).async_connect(endpoints, asio::redirect_error(asio::use_awaitable, ec));
-  if (ec) co_return NoReply("connect: " + ec.message());
-  co_await stream.async_handshake(asio::ssl::stream_base::client, asio::redirect_error(asio::use_awaitable, ec));
-  if (ec) co_return NoReply("TLS: " + ec.message());
-  Reply r = co_await Exchange(stream, req);
-  co_return r;
+  conn->lowest().expires_after(timeout_);
+  co_await conn->lowest().async_connect(endpoints, asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) co_return "connect: " + ec.message();
+  if (tls_) {
+    co_await conn->secure->async_handshake(asio::ssl::stream_base::client, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return "TLS: " + ec.message();
+  }
+  conn->lowest().expires_never();
+  conn_ = std::move(conn);
+  ++opened_;
+  co_return std::string();
+}
+
+asio::awaitable<Transport::Exchanged> Transport::ExchangeOnConn(bhttp::request<bhttp::string_body>& req) {
+  if (conn_->plain) co_return co_await Exchange(*conn_->plain, req);
+  co_return co_await Exchange(*conn_->secure, req);
+}
+
+asio::awaitable<Reply> Transport::SendAsync(bhttp::request<bhttp::string_body>& req) {
+  for (int attempt = 0;; ++attempt) {
+    const bool reused = conn_ != nullptr;
+    if (!reused) {
+      std::string failed = co_await Connect();
+      if (!failed.empty()) co_return NoReply(failed);
+    }
+    Exchanged x = co_await ExchangeOnConn(req);
+    if (!x.reusable) conn_.reset();  // TLS: no close_notify; the server reads the close as the end
+    // A kept connection the server had closed fails before any reply byte: once more, anew.
+    if (x.reply.status == 0 && reused && !x.got_bytes && attempt == 0) continue;
+    co_return std::move(x.reply);
+  }
 }
 
 Reply Transport::Send(const Outgoing& out) {
@@ -129,12 +178,24 @@ Reply Transport::Send(const Outgoing& out) {
   if (!out.content_type.empty()) req.set(bhttp::field::content_type, out.content_type);
   req.body() = out.body;
   req.prepare_payload();
-  asio::io_context io;
+  std::lock_guard lock(mu_);
   Reply result = NoReply("no reply within the deadline");
+  bool done = false;
+  io_->restart();
   asio::co_spawn(
-      io, [&]() -> asio::awaitable<void> { result = co_await SendAsync(req); }, asio::detached);
-  // The streams' deadline ends every step; this bounds name resolution too.
-  io.run_for(timeout_ + std::chrono::seconds(1));
+      *io_,
+      [&]() -> asio::awaitable<void> {
+        result = co_await SendAsync(req);
+        done = true;
+      },
+      asio::detached);
+  // The streams' deadline ends every step but name resolution, which this bounds (a retry on a
+  // new connection may take two deadlines).
+  io_->run_for(2 * timeout_ + std::chrono::seconds(1));
+  if (!done) {  // abandoned mid-way: the connection first, then everything still queued
+    conn_.reset();
+    io_ = std::make_unique<asio::io_context>();
+  }
   return result;
 }
 

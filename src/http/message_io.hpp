@@ -72,8 +72,10 @@ asio::awaitable<std::tuple<beast::error_code, size_t>> ReadHead(Stream& stream, 
     if (at != std::string_view::npos) co_return std::tuple{beast::error_code{}, at + 4};
     scanned = data.size();
     if (buffer.size() >= buffer.max_size()) co_return std::tuple{beast::error_code(beast_http::error::header_limit), 0};
+    // Small reads while a head is short (most are under 4 KiB), 64 KiB ones once it is long.
+    const size_t want = buffer.size() < 4096 ? 4096 : 64 * 1024;
     auto [ec, n] = co_await stream.async_read_some(
-        buffer.prepare(std::min<size_t>(64 * 1024, buffer.max_size() - buffer.size())), kTuple);
+        buffer.prepare(std::min<size_t>(want, buffer.max_size() - buffer.size())), kTuple);
     if (ec) co_return std::tuple{ec, size_t{0}};
     buffer.commit(n);
   }

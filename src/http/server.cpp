@@ -20,8 +20,9 @@
 #include <list>
 #include <string>
 #include <unordered_map>
-#include <tuple>
 #include <mutex>
+#include <tuple>
+#include <type_traits>
 
 #include "http/framing.hpp"
 #include "http/message_io.hpp"
@@ -84,22 +85,55 @@ asio::awaitable<void> ReportReadError(Server::State& st, Stream& stream, beast::
   }
 }
 
+// Shared with the deadline handlers: one may already be queued (fired, not cancellable) when
+// the session frame ends, so they must not point into it. `cancel` is cleared when the frame goes.
+struct Watch {
+  uint64_t generation = 0;  // a timer firing after its wait completed must not touch the next one
+  bool timed_out = false;
+  std::function<void()> cancel;
+};
+
+// Starts a new wait on the connection: `t` cancels its socket operations after `d` unless a newer
+// wait began first. The deadline cancels without closing the socket, so a 408 can still be sent.
+void Arm(const std::shared_ptr<Watch>& watch, asio::steady_timer& t, std::chrono::milliseconds d) {
+  t.expires_after(d);
+  t.async_wait([watch, my_generation = watch->generation](const beast::error_code& ec) {
+    if (ec || watch->generation != my_generation || !watch->cancel) return;  // the wait finished first
+    watch->timed_out = true;
+    watch->cancel();
+  });
+}
+
+// Between two requests on a kept connection: waits for the next one's first byte for at most the
+// keep-alive timeout, holding no buffer (10,000 agents keep a connection each). The head and read
+// deadlines then run from that byte. False: the client left, the time ran out, or Stop() closed it.
+template <class Stream>
+asio::awaitable<bool> AwaitNextRequest(Server::State& st, const std::shared_ptr<Watch>& watch, Stream& stream,
+                                       beast::flat_buffer& buffer, asio::steady_timer& deadline) {
+  watch->timed_out = false;
+  ++watch->generation;
+  Arm(watch, deadline, st.limits.keepalive_timeout);
+  beast::error_code ec;
+  if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+    buffer.shrink_to_fit();
+    std::tie(ec) = co_await stream.socket().async_wait(tcp::socket::wait_read, kTuple);
+  } else {  // TLS: decrypted bytes may already wait inside the TLS layer, so read (a small buffer)
+    size_t n = 0;
+    std::tie(ec, n) = co_await stream.async_read_some(buffer.prepare(512), kTuple);
+    buffer.commit(n);
+  }
+  deadline.cancel();
+  co_return !ec && !watch->timed_out && !st.stopping.load();
+}
+
 // One connection: read a request, answer it, repeat. Responses go out in request order.
 template <class Stream>
 asio::awaitable<void> ServeRequests(std::shared_ptr<Server::State> st, std::shared_ptr<SessionCtl> ctl,
                                     Stream& stream, ConnectionInfo info) {
   // Bounded, so a head without its blank line stops at the header limit (plus one read's slack).
   beast::flat_buffer buffer(st->limits.header_bytes + 64 * 1024);
-  // The read deadline cancels the read without closing the socket, so a 408 can still be sent.
-  asio::steady_timer deadline(co_await asio::this_coro::executor);
+  asio::steady_timer deadline(co_await asio::this_coro::executor);       // the whole request
   asio::steady_timer head_deadline(co_await asio::this_coro::executor);  // a slow head is cut sooner
-  // Shared with the deadline handlers: one may already be queued (fired, not cancellable) when
-  // this frame ends, so they must not point into it. `cancel` is cleared when the frame goes.
-  struct Watch {
-    uint64_t generation = 0;  // a timer firing after its read completed must not touch the next one
-    bool timed_out = false;
-    std::function<void()> cancel;
-  };
   auto watch = std::make_shared<Watch>();
   watch->cancel = [&stream] {
     beast::error_code ignored;
@@ -109,22 +143,16 @@ asio::awaitable<void> ServeRequests(std::shared_ptr<Server::State> st, std::shar
     std::shared_ptr<Watch> w;
     ~Clear() { w->cancel = nullptr; }
   } clear{watch};
-  while (!st->stopping.load()) {
+  for (bool first = true; !st->stopping.load(); first = false) {
+    // The first request's deadlines run from the accept; a later one's from its first byte.
+    if (!first && buffer.size() == 0 && !co_await AwaitNextRequest(*st, watch, stream, buffer, deadline)) co_return;
     watch->timed_out = false;
-    const uint64_t my_generation = ++watch->generation;
+    ++watch->generation;
     beast_http::request_parser<beast_http::string_body> parser;
     parser.header_limit(static_cast<uint32_t>(st->limits.header_bytes));
     parser.body_limit(st->limits.body_bytes);
-    auto arm = [watch, my_generation](asio::steady_timer& t, std::chrono::milliseconds d) {
-      t.expires_after(d);
-      t.async_wait([watch, my_generation](const beast::error_code& ec) {
-        if (ec || watch->generation != my_generation || !watch->cancel) return;  // the read finished first
-        watch->timed_out = true;
-        watch->cancel();
-      });
-    };
-    arm(deadline, st->limits.read_timeout);
-    arm(head_deadline, std::min(st->limits.head_timeout, st->limits.read_timeout));
+    Arm(watch, deadline, st->limits.read_timeout);
+    Arm(watch, head_deadline, std::min(st->limits.head_timeout, st->limits.read_timeout));
     ReadResult read = co_await ReadRequest(stream, buffer, parser);
     head_deadline.cancel();  // the head is in: only the whole-request deadline runs from here
     if (read.framing) {  // ambiguous framing: answer and close without reading further
@@ -275,7 +303,11 @@ asio::awaitable<void> Accept(std::shared_ptr<Server::State> st) {
     auto [ec, socket] = co_await st->acceptor.async_accept(st->pick(), kTuple);
     if (ec) {
       if (ec == asio::error::operation_aborted || !st->acceptor.is_open()) co_return;
-      continue;  // e.g. EMFILE: keep serving the connections we have
+      // E.g. EMFILE: keep serving the connections we have. The pending connection keeps the
+      // listener readable, so retrying at once would spin: pause first.
+      asio::steady_timer pause(st->ioc, std::chrono::milliseconds(50));
+      co_await pause.async_wait(kTuple);
+      continue;
     }
     auto ex = socket.get_executor();
     beast::error_code rec;

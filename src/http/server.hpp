@@ -29,6 +29,9 @@ struct ServerLimits {
   size_t max_connections_per_client = 256;
   std::function<bool(const boost::asio::ip::address&)> exempt;
   std::chrono::milliseconds head_timeout{10000};  // the request line and headers (408 past it)
+  // How long a kept connection may wait for its next request; past it the server closes it
+  // quietly. Longer than an agent's heartbeat interval (30 s), so agents keep their connections.
+  std::chrono::milliseconds keepalive_timeout{75000};
 };
 
 using Handler = std::function<boost::asio::awaitable<Response>(Request&&, const ConnectionInfo&)>;

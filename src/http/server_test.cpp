@@ -9,6 +9,7 @@
 
 #include <thread>
 
+#include "http/client.hpp"
 #include "http/status.hpp"
 
 namespace rampart::http {
@@ -129,6 +130,54 @@ TEST_F(ServerTest, StopClosesIdleKeepAliveConnections) {
   boost::system::error_code ec;
   s.read_some(asio::buffer(buf), ec);  // returns once the server closes the idle connection
   EXPECT_TRUE(ec == asio::error::eof || ec == asio::error::connection_reset) << ec.message();
+}
+
+// Between requests a kept connection waits for the keep-alive timeout, not the head timeout (an
+// agent heartbeats every 30 s on one connection); past it the server closes it quietly.
+TEST_F(ServerTest, AKeptConnectionWaitsForTheKeepAliveTimeoutNotTheHeadTimeout) {
+  ServerLimits limits;
+  limits.head_timeout = std::chrono::milliseconds(100);
+  limits.keepalive_timeout = std::chrono::milliseconds(1500);
+  Start(limits);
+  asio::io_context cio;
+  tcp::socket s(cio);
+  s.connect({asio::ip::make_address("127.0.0.1"), port_});
+  char buf[512];
+  asio::write(s, asio::buffer(std::string("GET /a HTTP/1.1\r\nHost: x\r\n\r\n")));
+  std::string first(buf, s.read_some(asio::buffer(buf)));
+  EXPECT_EQ(first.rfind("HTTP/1.1 200", 0), 0u) << first;
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));  // idle past the head timeout
+  asio::write(s, asio::buffer(std::string("GET /b HTTP/1.1\r\nHost: x\r\n\r\n")));
+  std::string second(buf, s.read_some(asio::buffer(buf)));
+  EXPECT_EQ(second.rfind("HTTP/1.1 200", 0), 0u) << second;
+  EXPECT_NE(second.find("/b|0"), std::string::npos) << second;
+  boost::system::error_code ec;
+  const size_t n = s.read_some(asio::buffer(buf), ec);  // returns once the keep-alive timeout closes it
+  EXPECT_TRUE(ec == asio::error::eof || ec == asio::error::connection_reset) << ec.message();
+  EXPECT_EQ(n, 0u) << "an idle connection is closed without an answer";
+}
+
+// The client keeps its connection, and replaces one the server closed while it was kept.
+TEST_F(ServerTest, TheClientReusesItsConnectionAndReplacesOneTheServerClosed) {
+  ServerLimits limits;
+  limits.keepalive_timeout = std::chrono::milliseconds(300);
+  Start(limits);
+  auto t = Transport::Create("http://127.0.0.1:" + std::to_string(port_), "", std::chrono::seconds(5), "test");
+  ASSERT_TRUE(t);
+  for (int i = 0; i < 3; ++i) {
+    Reply r = (*t)->Send({.method = "POST", .target = "/n" + std::to_string(i), .body = "abc"});
+    EXPECT_EQ(r.status, 200) << r.error;
+    EXPECT_EQ(r.body, "/n" + std::to_string(i) + "|3");
+  }
+  EXPECT_EQ((*t)->connections_opened(), 1u);
+  for (int waited = 0; server_->active_connections() > 0 && waited < 100; ++waited) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_EQ(server_->active_connections(), 0u) << "the server closes the idle connection";
+  Reply r = (*t)->Send({.target = "/after"});
+  EXPECT_EQ(r.status, 200) << r.error;
+  EXPECT_EQ(r.body, "/after|0");
+  EXPECT_EQ((*t)->connections_opened(), 2u);
 }
 
 }  // namespace
