@@ -69,6 +69,12 @@ def parse_ms(text):
     return v / 1000 if unit == "us" else v if unit == "ms" else v * 1000
 
 
+def rss_mib(pid):
+    """A process's resident memory, MiB."""
+    with open("/proc/%d/status" % pid) as f:
+        return int(re.search(r"VmRSS:\s+(\d+) kB", f.read()).group(1)) / 1024
+
+
 def cpu_seconds(pid):
     """User + system CPU seconds of a process and its direct children (nginx's workers)."""
     def own(p):

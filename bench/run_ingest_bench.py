@@ -8,16 +8,19 @@ rampart (one I/O thread), with the Base Rule Set evaluated and every event durab
      (WAL, synchronous=FULL, one transaction per batch) from Python;
   3. event -> alert visible through /v2/alerts: send a batch whose event opens a new alert, poll
      the alerts list until it shows; p50/p99 over the trials;
-  4. heartbeats: 10,000 enrolled agents heartbeating every 30 s (333/s) — the server's CPU share.
+  4. heartbeats: 10,000 enrolled agents heartbeating every 30 s (333/s), each on its own kept
+     connection as rampart-agent does, then each on a new connection — the server's CPU share.
 
 Usage: bench/run_ingest_bench.py [--seconds 20] [--agents 200] [--batch 500] [--heartbeat-agents 10000]
 Needs build/release (scripts/build release)."""
 import argparse
 import gzip
+import http.client
 import json
 import os
 import requests
 import random
+import resource
 import re
 import shutil
 import sqlite3
@@ -26,6 +29,7 @@ import sys
 import tempfile
 import threading
 import time
+from urllib.parse import urlsplit
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -154,19 +158,39 @@ def alert_latency(owner, agent, trials):
     return {"p50_ms": lat[len(lat) // 2], "p99_ms": lat[min(len(lat) - 1, int(len(lat) * 0.99))]}
 
 
-def heartbeats(server_pid, agents, rate, seconds, threads=4, keepalive=False):
-    """Each heartbeat on a new connection (agents 30 s apart do not keep one), or, with `keepalive`,
-    on a kept one per thread: the difference is the cost of connection setup."""
+def heartbeats(server_pid, agents, rate, seconds, threads=4, own=None):
+    """Each heartbeat on a new connection, or, with `own` (a dict to fill, kept across calls), on
+    the agent's own kept connection, as rampart-agent does: 10,000 agents hold 10,000 connections,
+    from 127.0.1.x addresses, at most 200 an address (the server's per-client cap is 256)."""
     body = json.dumps({"modules": {"audit": {"healthy": True, "status": "RUNNING"},
                                    "fim": {"healthy": True, "status": "RUNNING"}},
                        "counters": {"auditLost": 0, "auditBacklog": 0}}).encode()
+    host, port = urlsplit(agents[0].base).hostname, urlsplit(agents[0].base).port
     sent, lock = [0], threading.Lock()
     t0 = time.perf_counter()
     cpu0 = benchlib.cpu_seconds(server_pid)
 
+    def one(k, a):
+        if own is None:
+            conn = http.client.HTTPConnection(host, port, timeout=60)
+        else:
+            conn = own.get(k)
+            if conn is None:
+                conn = own[k] = http.client.HTTPConnection(host, port, timeout=60,
+                                                           source_address=("127.0.1.%d" % (1 + k // 200), 0))
+        auth, _ = a.authorization("POST", "/ingest/v1/heartbeat", body, "application/json", int(time.time()))
+        conn.request("POST", "/ingest/v1/heartbeat", body=body,
+                     headers={"Authorization": auth, "Content-Type": "application/json"})
+        r = conn.getresponse()
+        text = r.read()
+        assert r.status == 200, text
+        if own is None or r.getheader("Connection", "").lower() == "close":
+            conn.close()
+            if own is not None:
+                own.pop(k)
+
     def work(k):
         i = k
-        session = requests.Session() if keepalive else None
         while True:
             due = t0 + i / rate
             if due > t0 + seconds:
@@ -174,9 +198,7 @@ def heartbeats(server_pid, agents, rate, seconds, threads=4, keepalive=False):
             delay = due - time.perf_counter()
             if delay > 0:
                 time.sleep(delay)
-            r = agents[i % len(agents)].signed("POST", "/ingest/v1/heartbeat", body, "application/json",
-                                               ts=int(time.time()), session=session)
-            assert r.status_code == 200, r.text
+            one(i % len(agents), agents[i % len(agents)])
             with lock:
                 sent[0] += 1
             i += threads
@@ -229,6 +251,8 @@ def main():
     ap.add_argument("--server-cpu", type=int, default=os.cpu_count() - 1,
                     help="the one CPU the server runs on (the target is per core), the client on the others; -1: unpinned")
     a = ap.parse_args()
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)  # a kept connection per heartbeating agent
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, a.heartbeat_agents + 1024)), hard))
     work = tempfile.mkdtemp(prefix="rampart-ingest-bench-")
     proc, base, startup = benchlib.start_rampart(os.path.join(work, "data"), extra=[
         "--io-threads", "1", "--ingest-agent-per-min", "100000000", "--ingest-org-per-min", "1000000000",
@@ -260,20 +284,24 @@ def main():
         more = enroll_many(base, key, a.heartbeat_agents, start=1 << 40) if a.heartbeat_agents > a.agents else agents
         print("enrolled %d agents in %.1f s" % (len(more), time.perf_counter() - t0), flush=True)
         # One untimed round first: every agent's key is loaded into the cache once per server start
-        # (a store read and an unseal); the rounds measured are the steady state.
-        heartbeats(proc.pid, more, len(more) / 30.0, 30)
+        # (a store read and an unseal) and opens its connection; the rounds measured are the steady state.
+        own = {}
+        heartbeats(proc.pid, more, len(more) / 30.0, 30, own=own)
         # What the server spends with these agents enrolled and nothing arriving (timers, flushes):
         # the part of a heartbeat's cost that is not the request.
         cpu0, t0 = benchlib.cpu_seconds(proc.pid), time.perf_counter()
         time.sleep(30)
         idle = (benchlib.cpu_seconds(proc.pid) - cpu0) / (time.perf_counter() - t0)
         print("idle with %d agents enrolled, 30 s: server %.2f %% of one core" % (len(more), idle * 100), flush=True)
-        for keepalive in (False, True):
-            hb = heartbeats(proc.pid, more, len(more) / 30.0, 30, keepalive=keepalive)
+        print("server with %d kept connections: %.0f MiB resident" % (len(own), benchlib.rss_mib(proc.pid)), flush=True)
+        for kept in (True, False):
+            hb = heartbeats(proc.pid, more, len(more) / 30.0, 30, own=own if kept else None)
             print("heartbeats: %d agents every 30 s = %.0f/s for 30 s, %s: server %.1f %% of one core, "
                   "%.0f CPU us each (flushes included)"
-                  % (len(more), hb["heartbeats_per_s"], "kept connections" if keepalive else "a connection each",
+                  % (len(more), hb["heartbeats_per_s"], "each on its agent's kept connection" if kept else "a new connection each",
                      hb["server_core_share"] * 100, hb["server_core_share"] / hb["heartbeats_per_s"] * 1e6), flush=True)
+        for c in own.values():
+            c.close()
         if shutil.which("nginx"):
             ng = nginx_connections(work, len(more) / 30.0, 30)
             print("  ceiling: nginx answering a fixed 200 on a connection each at %.0f/s: %.1f %% of one core, "

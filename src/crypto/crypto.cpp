@@ -2,13 +2,15 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
 #include <array>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <initializer_list>
+#include <memory>
 
 namespace rampart::crypto {
 
@@ -17,19 +19,6 @@ void RandomBytes(std::span<uint8_t> out) {
     std::fputs("fatal: OpenSSL RAND_bytes failed\n", stderr);
     std::abort();
   }
-}
-
-Sha256Digest Sha256(std::string_view data) {
-  // Fetched once: OpenSSL 3's implicit fetch (EVP_sha256()) takes a global lock on every call.
-  static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-  Sha256Digest d{};
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), d.data(), &len, md, nullptr);
-  return d;
-}
-
-bool ConstantTimeEqual(std::span<const uint8_t> a, std::span<const uint8_t> b) {
-  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 namespace {
@@ -41,20 +30,62 @@ const EVP_MD* Md(HashAlg alg) {
   return alg == HashAlg::kSha1 ? sha1 : sha256;
 }
 
+// One digest context per thread, re-initialised per use: EVP_Digest() and HMAC() allocate and
+// free a context (and HMAC() fetches its MAC) on every call, which costs more than hashing a
+// Hawk header. Every user runs Init → Update… → Final without yielding in between.
+EVP_MD_CTX* ThreadCtx() {
+  thread_local std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+  return ctx.get();
+}
+
+unsigned int DigestInto(const EVP_MD* md, std::initializer_list<std::string_view> parts, unsigned char* out) {
+  EVP_MD_CTX* ctx = ThreadCtx();
+  unsigned int len = 0;
+  EVP_DigestInit_ex(ctx, md, nullptr);
+  for (std::string_view p : parts) EVP_DigestUpdate(ctx, p.data(), p.size());
+  EVP_DigestFinal_ex(ctx, out, &len);
+  return len;
+}
+
 }  // namespace
+
+Sha256Digest Sha256(std::string_view data) {
+  Sha256Digest d{};
+  DigestInto(Md(HashAlg::kSha256), {data}, d.data());
+  return d;
+}
+
+bool ConstantTimeEqual(std::span<const uint8_t> a, std::span<const uint8_t> b) {
+  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
 
 std::string Digest(HashAlg alg, std::string_view data) {
   unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), out, &len, Md(alg), nullptr);
+  const unsigned int len = DigestInto(Md(alg), {data}, out);
   return std::string(reinterpret_cast<char*>(out), len);
 }
 
+// RFC 2104 over the thread's digest context: H((K ^ opad) || H((K ^ ipad) || data)), with a key
+// longer than the block hashed first.
 std::string Hmac(HashAlg alg, std::string_view key, std::string_view data) {
+  const EVP_MD* md = Md(alg);
+  const size_t block = static_cast<size_t>(EVP_MD_get_block_size(md));
+  unsigned char k[EVP_MAX_MD_SIZE > 128 ? EVP_MAX_MD_SIZE : 128] = {};
+  if (key.size() > block) {
+    DigestInto(md, {key}, k);
+  } else {
+    std::memcpy(k, key.data(), key.size());
+  }
+  unsigned char pad[128];
+  for (size_t i = 0; i < block; ++i) pad[i] = k[i] ^ 0x36;
+  unsigned char inner[EVP_MAX_MD_SIZE];
+  const unsigned int inner_len = DigestInto(md, {std::string_view(reinterpret_cast<char*>(pad), block), data}, inner);
+  for (size_t i = 0; i < block; ++i) pad[i] = k[i] ^ 0x5c;
   unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(Md(alg), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
-       data.size(), out, &len);
+  const unsigned int len = DigestInto(md, {std::string_view(reinterpret_cast<char*>(pad), block),
+                                           std::string_view(reinterpret_cast<char*>(inner), inner_len)}, out);
+  OPENSSL_cleanse(k, sizeof k);
+  OPENSSL_cleanse(pad, sizeof pad);
   return std::string(reinterpret_cast<char*>(out), len);
 }
 

@@ -46,6 +46,19 @@ TEST(Crypto, HmacRfc4231Case2) {
   EXPECT_EQ(d, Digest(HashAlg::kSha1, "abc"));
 }
 
+// A key longer than the block is hashed first (RFC 4231 case 6); SHA-1 (RFC 2202 case 2); a key
+// exactly one block long is used as it is.
+TEST(Crypto, HmacKeysOfEveryLengthAndBothAlgorithms) {
+  auto hex = [](const std::string& s) { return HexEncode({reinterpret_cast<const uint8_t*>(s.data()), s.size()}); };
+  EXPECT_EQ(hex(Hmac(HashAlg::kSha256, std::string(131, '\xaa'), "Test Using Larger Than Block-Size Key - Hash Key First")),
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+  EXPECT_EQ(hex(Hmac(HashAlg::kSha1, "Jefe", "what do ya want for nothing?")), "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79");
+  EXPECT_EQ(hex(Hmac(HashAlg::kSha256, std::string(64, 'k'), "m")),  // Python's hmac module
+            "3b7a8d453e76edb519238a515105a57508d0f169f480ebeee120a9e7803289fa");
+  EXPECT_NE(hex(Hmac(HashAlg::kSha256, std::string(64, 'k'), "m")), hex(Hmac(HashAlg::kSha256, std::string(65, 'k'), "m")));
+  EXPECT_EQ(hex(Hmac(HashAlg::kSha256, "", "")), "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
+}
+
 TEST(Crypto, ObjectIdsSortInCreationOrderWithinASecond) {
   std::string prev = NewObjectId(1700000000);
   EXPECT_EQ(prev.size(), 24u);

@@ -39,8 +39,19 @@ class Agent:
     def signed(self, method, path, body=b"", content_type=None, ts=None, sign_hash=True, headers=None, hash_of=None,
                session=None):
         """`ts` defaults to the server's clock (one extra request); `session` keeps the connection."""
-        u = urlsplit(self.base + path)
         ts = str(server_now_s(self.base) if ts is None else ts)
+        auth, artifacts = self.authorization(method, path, body, content_type, ts, sign_hash, hash_of)
+        h = {"Authorization": auth, **(headers or {})}
+        if content_type:
+            h["Content-Type"] = content_type
+        resp = (session or requests).request(method, self.base + path, data=body if method != "GET" else None,
+                                             headers=h, timeout=60)
+        resp.hawk_artifacts = artifacts
+        return resp
+
+    def authorization(self, method, path, body, content_type, ts, sign_hash=True, hash_of=None):
+        """The Hawk Authorization header for a request at `ts`, and its artifacts."""
+        u = urlsplit(self.base + path)
         nonce = "ag%06d" % next(_nonces)
         phash = payload_hash(content_type, hash_of if hash_of is not None else body) if (sign_hash and content_type) else ""
         target = u.path + ("?" + u.query if u.query else "")
@@ -48,13 +59,7 @@ class Agent:
         mac = base64.b64encode(hmac.new(self.key.encode(), norm.encode(), hashlib.sha256).digest()).decode()
         auth = 'Hawk id="%s", ts="%s", nonce="%s", %smac="%s"' % (self.id, ts, nonce,
                                                                   ('hash="%s", ' % phash) if phash else "", mac)
-        h = {"Authorization": auth, **(headers or {})}
-        if content_type:
-            h["Content-Type"] = content_type
-        resp = (session or requests).request(method, self.base + path, data=body if method != "GET" else None,
-                                             headers=h, timeout=60)
-        resp.hawk_artifacts = (ts, nonce, method, target, u.hostname, str(u.port))
-        return resp
+        return auth, (str(ts), nonce, method, target, u.hostname, str(u.port))
 
     def reply_verifies(self, resp):
         """True when the reply's Server-Authorization is the MAC of this request's artifacts with the
