@@ -158,36 +158,12 @@ def alert_latency(owner, agent, trials):
     return {"p50_ms": lat[len(lat) // 2], "p99_ms": lat[min(len(lat) - 1, int(len(lat) * 0.99))]}
 
 
-def heartbeats(server_pid, agents, rate, seconds, threads=4, own=None):
-    """Each heartbeat on a new connection, or, with `own` (a dict to fill, kept across calls), on
-    the agent's own kept connection, as rampart-agent does: 10,000 agents hold 10,000 connections,
-    from 127.0.1.x addresses, at most 200 an address (the server's per-client cap is 256)."""
-    body = json.dumps({"modules": {"audit": {"healthy": True, "status": "RUNNING"},
-                                   "fim": {"healthy": True, "status": "RUNNING"}},
-                       "counters": {"auditLost": 0, "auditBacklog": 0}}).encode()
-    host, port = urlsplit(agents[0].base).hostname, urlsplit(agents[0].base).port
+def paced(pid, rate, seconds, send, threads=4):
+    """Calls send(i) for i = 0, 1, … at `rate` per second for `seconds` from `threads` threads;
+    returns the calls per second and the CPU share of process `pid` (and its children) meanwhile."""
     sent, lock = [0], threading.Lock()
     t0 = time.perf_counter()
-    cpu0 = benchlib.cpu_seconds(server_pid)
-
-    def one(k, a):
-        if own is None:
-            conn = http.client.HTTPConnection(host, port, timeout=60)
-        else:
-            conn = own.get(k)
-            if conn is None:
-                conn = own[k] = http.client.HTTPConnection(host, port, timeout=60,
-                                                           source_address=("127.0.1.%d" % (1 + k // 200), 0))
-        auth, _ = a.authorization("POST", "/ingest/v1/heartbeat", body, "application/json", int(time.time()))
-        conn.request("POST", "/ingest/v1/heartbeat", body=body,
-                     headers={"Authorization": auth, "Content-Type": "application/json"})
-        r = conn.getresponse()
-        text = r.read()
-        assert r.status == 200, text
-        if own is None or r.getheader("Connection", "").lower() == "close":
-            conn.close()
-            if own is not None:
-                own.pop(k)
+    cpu0 = benchlib.cpu_seconds(pid)
 
     def work(k):
         i = k
@@ -198,7 +174,7 @@ def heartbeats(server_pid, agents, rate, seconds, threads=4, own=None):
             delay = due - time.perf_counter()
             if delay > 0:
                 time.sleep(delay)
-            one(i % len(agents), agents[i % len(agents)])
+            send(i)
             with lock:
                 sent[0] += 1
             i += threads
@@ -206,37 +182,70 @@ def heartbeats(server_pid, agents, rate, seconds, threads=4, own=None):
     [t.start() for t in ts]
     [t.join() for t in ts]
     elapsed = time.perf_counter() - t0
-    return {"heartbeats_per_s": sent[0] / elapsed, "server_core_share": (benchlib.cpu_seconds(server_pid) - cpu0) / elapsed}
+    return {"per_s": sent[0] / elapsed, "core_share": (benchlib.cpu_seconds(pid) - cpu0) / elapsed}
 
 
-def nginx_connections(work, rate, seconds, threads=4):
-    """nginx (one worker) answering a fixed 200, each request on a new connection at `rate`: what
-    accepting and closing that many connections costs at the least on this machine."""
+def post(base, n, k, own, path, body, headers):
+    """One POST to `base`+`path`: on a new connection, or (with `own`, a dict kept across calls) on
+    connection k of n kept ones, opened from 127.0.1.x addresses, at most 200 an address (rampart's
+    per-client cap is 256). Returns (status, body)."""
+    u = urlsplit(base)
+    if own is None:
+        conn = http.client.HTTPConnection(u.hostname, u.port, timeout=60)
+    else:
+        conn = own.get(k)
+        if conn is None:
+            conn = own[k] = http.client.HTTPConnection(u.hostname, u.port, timeout=60,
+                                                       source_address=("127.0.1.%d" % (1 + k // 200), 0))
+    conn.request("POST", path, body=body, headers=headers)
+    r = conn.getresponse()
+    text = r.read()
+    if own is None or r.getheader("Connection", "").lower() == "close":
+        conn.close()
+        if own is not None:
+            own.pop(k)
+    return r.status, text
+
+
+def heartbeats(server_pid, agents, rate, seconds, own=None):
+    """Each heartbeat on a new connection, or, with `own`, on the agent's own kept connection, as
+    rampart-agent does: 10,000 agents hold 10,000 connections."""
+    body = json.dumps({"modules": {"audit": {"healthy": True, "status": "RUNNING"},
+                                   "fim": {"healthy": True, "status": "RUNNING"}},
+                       "counters": {"auditLost": 0, "auditBacklog": 0}}).encode()
+
+    def send(i):
+        k = i % len(agents)
+        auth, _ = agents[k].authorization("POST", "/ingest/v1/heartbeat", body, "application/json", int(time.time()))
+        status, text = post(agents[k].base, len(agents), k, own, "/ingest/v1/heartbeat", body,
+                            {"Authorization": auth, "Content-Type": "application/json"})
+        assert status == 200, text
+    return paced(server_pid, rate, seconds, send)
+
+
+def nginx_fixed_200(work, cpu, n, seconds):
+    """nginx (one worker, on the server's CPU) answering a fixed 200 to n clients a POST each every
+    30 s, on a new connection each and then on n kept connections: the least this machine spends
+    on that many requests."""
     os.makedirs(os.path.join(work, "nginx"), exist_ok=True)
-    proc, url = benchlib.start_nginx(os.path.join(work, "nginx"), workers=1)
+    mine = os.sched_getaffinity(0)
+    if cpu >= 0:
+        os.sched_setaffinity(0, {cpu})  # nginx inherits it
     try:
-        t0 = time.perf_counter()
-        cpu0 = benchlib.cpu_seconds(proc.pid)
-        sent, lock = [0], threading.Lock()
+        proc, url = benchlib.start_nginx(os.path.join(work, "nginx"), workers=1)
+    finally:
+        os.sched_setaffinity(0, mine)
+    try:
+        base = url.rstrip("/")
+        own = {}
 
-        def work(k):
-            i = k
-            while True:
-                due = t0 + i / rate
-                if due > t0 + seconds:
-                    return
-                delay = due - time.perf_counter()
-                if delay > 0:
-                    time.sleep(delay)
-                assert requests.post(url, data=b"{}", timeout=30).status_code == 200
-                with lock:
-                    sent[0] += 1
-                i += threads
-        ts = [threading.Thread(target=work, args=(k,)) for k in range(threads)]
-        [t.start() for t in ts]
-        [t.join() for t in ts]
-        elapsed = time.perf_counter() - t0
-        return {"per_s": sent[0] / elapsed, "core_share": (benchlib.cpu_seconds(proc.pid) - cpu0) / elapsed}
+        def send(i, kept):
+            assert post(base, n, i % n, own if kept else None, "/", b"{}", {"Content-Type": "application/json"})[0] == 200
+        paced(proc.pid, n / 30.0 * 3, 10, lambda i: send(i, True))  # opens the kept connections
+        out = {kept: paced(proc.pid, n / 30.0, seconds, lambda i, kept=kept: send(i, kept)) for kept in (True, False)}
+        for c in own.values():
+            c.close()
+        return out
     finally:
         benchlib.stop_all([proc])
 
@@ -287,6 +296,7 @@ def main():
         # (a store read and an unseal) and opens its connection; the rounds measured are the steady state.
         own = {}
         heartbeats(proc.pid, more, len(more) / 30.0, 30, own=own)
+        assert len(own) == len(more), "every agent keeps its connection"
         # What the server spends with these agents enrolled and nothing arriving (timers, flushes):
         # the part of a heartbeat's cost that is not the request.
         cpu0, t0 = benchlib.cpu_seconds(proc.pid), time.perf_counter()
@@ -298,15 +308,16 @@ def main():
             hb = heartbeats(proc.pid, more, len(more) / 30.0, 30, own=own if kept else None)
             print("heartbeats: %d agents every 30 s = %.0f/s for 30 s, %s: server %.1f %% of one core, "
                   "%.0f CPU us each (flushes included)"
-                  % (len(more), hb["heartbeats_per_s"], "each on its agent's kept connection" if kept else "a new connection each",
-                     hb["server_core_share"] * 100, hb["server_core_share"] / hb["heartbeats_per_s"] * 1e6), flush=True)
+                  % (len(more), hb["per_s"], "each on its agent's kept connection" if kept else "a new connection each",
+                     hb["core_share"] * 100, hb["core_share"] / hb["per_s"] * 1e6), flush=True)
         for c in own.values():
             c.close()
         if shutil.which("nginx"):
-            ng = nginx_connections(work, len(more) / 30.0, 30)
-            print("  ceiling: nginx answering a fixed 200 on a connection each at %.0f/s: %.1f %% of one core, "
-                  "%.0f CPU us each" % (ng["per_s"], ng["core_share"] * 100, ng["core_share"] / ng["per_s"] * 1e6),
-                  flush=True)
+            ng = nginx_fixed_200(work, a.server_cpu, len(more), 30)
+            for kept in (True, False):
+                print("  ceiling: nginx on the same CPU answering a fixed 200 at %.0f/s, %s: %.1f %% of one core, "
+                      "%.0f CPU us each" % (ng[kept]["per_s"], "%d kept connections" % len(more) if kept else "a new connection each",
+                                            ng[kept]["core_share"] * 100, ng[kept]["core_share"] / ng[kept]["per_s"] * 1e6), flush=True)
     finally:
         benchlib.stop_all([proc])
 

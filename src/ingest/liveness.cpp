@@ -23,8 +23,9 @@ bool ShortString(const json::value* v, size_t max) {
   return v && v->is_string() && v->get_string().size() <= max;
 }
 
-Result<json::object> Modules(const json::object& body) {
-  json::object health{{"isHealthy", false}};
+Result<json::object> Modules(const json::object& body, const json::storage_ptr& sp) {
+  json::object health(sp);
+  health["isHealthy"] = false;
   const json::value* m = body.if_contains("modules");
   if (!m) return health;
   const json::object* mo = m->if_object();
@@ -37,7 +38,8 @@ Result<json::object> Modules(const json::object& body) {
     const json::object* o = v.if_object();
     const json::value* healthy = o ? o->if_contains("healthy") : nullptr;
     if (!healthy || !healthy->is_bool()) return Error::Invalid("module '" + std::string(name) + "' needs 'healthy' (a boolean)");
-    json::object entry{{"isHealthy", healthy->get_bool()}};
+    json::object entry(sp);
+    entry["isHealthy"] = healthy->get_bool();
     for (const char* k : {"status", "detail"}) {
       const json::value* s = o->if_contains(k);
       if (!s) continue;
@@ -88,8 +90,8 @@ bool SameModules(const json::object& a, const json::object& b) {
 constexpr std::pair<const char*, size_t> kHostTexts[] = {
     {"hostname", 253}, {"kernel", 200}, {"osVersion", 200}, {"version", 64}, {"instanceId", 128}};
 
-Result<json::object> Host(const json::object& body) {
-  json::object out;
+Result<json::object> Host(const json::object& body, const json::storage_ptr& sp) {
+  json::object out(sp);
   const json::value* h = body.if_contains("host");
   if (!h) return out;
   const json::object* ho = h->if_object();
@@ -134,13 +136,18 @@ void Liveness::Seen(const AgentIdentity& agent) {
 }
 
 Result<void> Liveness::Heartbeat(const AgentIdentity& agent, std::string_view body) {
-  RAMPART_TRY(o, telemetry::BodyObject(body));
+  // The body and what is read from it live in this frame's buffer (a heartbeat is ~200 bytes);
+  // only what changed since the agent's last heartbeat is copied into its state.
+  alignas(16) unsigned char scratch[4096];
+  json::monotonic_resource mr(scratch, sizeof scratch);
+  const json::storage_ptr sp(&mr);
+  RAMPART_TRY(o, telemetry::BodyObject(body, sp));
   for (const auto& [k, v] : o) {
     if (k != "modules" && k != "counters" && k != "host") return Error::Invalid("unknown field '" + std::string(k.substr(0, 64)) + "'");
   }
-  RAMPART_TRY(health, Modules(o));
+  RAMPART_TRY(health, Modules(o, sp));
   RAMPART_CHECK(Counters(o, health));
-  RAMPART_TRY(host, Host(o));
+  RAMPART_TRY(host, Host(o, sp));
   const int64_t now = UnixMillis(clock_.Now());
   std::lock_guard lock(mu_);
   State& s = agents_[agent.agent_id];
@@ -149,11 +156,14 @@ Result<void> Liveness::Heartbeat(const AgentIdentity& agent, std::string_view bo
   if (!SameModules(s.health, health)) s.visible_change = true;
   for (auto& [k, v] : host) {
     json::value* old = s.host.if_contains(k);
-    if (!old || *old != v) s.visible_change = true;
-    s.host[k] = std::move(v);
+    if (old && *old == v) continue;
+    s.visible_change = true;
+    s.host[k] = json::value(v, s.host.storage());
   }
-  s.health = std::move(health);
-  s.health_dirty = true;
+  if (s.health != health) {
+    s.health = json::object(health, json::storage_ptr());
+    s.health_dirty = true;
+  }
   return {};
 }
 

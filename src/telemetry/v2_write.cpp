@@ -53,11 +53,11 @@ Result<std::string> ListAuditBody(store::V2Store& store, const PageTokenCodec& c
   return PageBody("recs", rows, kAuditPageSize, codec, state(q));
 }
 
-Result<json::object> BodyObject(std::string_view body) {
+Result<json::object> BodyObject(std::string_view body, json::storage_ptr sp) {
   json::error_code ec;
   // One past the longest list a v2 body may carry (100,000 alert ids to dismiss), so the field's own
   // validation names it; a longer one stops the parse there, before its memory is spent.
-  json::value v = ParseBoundedJson(body, {.max_items = 100001}, ec);
+  json::value v = ParseBoundedJson(body, {.max_items = 100001}, ec, std::move(sp));
   if (JsonTooLarge(ec)) return Error::Invalid("the request body has more than 100001 items in one array or object");
   if (ec || !v.is_object()) return Error::Invalid("the request body must be a JSON object");
   return std::move(v.as_object());

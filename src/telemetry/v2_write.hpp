@@ -31,8 +31,8 @@ Result<std::string> ListAuditBody(store::V2Store& store, const PageTokenCodec& c
                                   const std::optional<std::string>& from, const std::optional<std::string>& until,
                                   const std::optional<std::string>& token);
 
-// Parses a JSON request body into an object, or 400 with the v2 message.
-Result<boost::json::object> BodyObject(std::string_view body);
+// Parses a JSON request body into an object (its memory from `sp`), or 400 with the v2 message.
+Result<boost::json::object> BodyObject(std::string_view body, boost::json::storage_ptr sp = {});
 
 // Field readers for request bodies: absent → nullopt; present with the wrong type → 400.
 Result<std::optional<std::string>> OptString(const boost::json::object& o, const char* key);
