@@ -110,7 +110,12 @@ asio::awaitable<ReadResult> ReadRequest(Stream& stream, beast::flat_buffer& buff
   if (uec) co_return ReadResult{uec, {}, std::move(target)};
   std::string_view raw(static_cast<const char*>(buffer.data().data()), head_end);
   if (auto bad = RawHeadError(raw)) co_return ReadResult{{}, std::move(bad), std::move(target)};
-  auto [ec, n] = co_await beast_http::async_read_header(stream, buffer, parser, kTuple);
+  // The whole head is in the buffer: parsed in place (the stream's read would go through the
+  // scheduler to find what is already here). Leading blank lines can leave Beast wanting more.
+  beast::error_code ec;
+  parser.eager(false);
+  buffer.consume(parser.put(asio::buffer(buffer.data().data(), head_end), ec));
+  if (ec == beast_http::error::need_more) std::tie(ec, std::ignore) = co_await beast_http::async_read_header(stream, buffer, parser, kTuple);
   if (ec) co_return ReadResult{ec, {}, std::move(target)};
   if (auto bad = FramingError(parser.get().base())) co_return ReadResult{{}, std::move(bad), std::move(target)};
   co_return ReadResult{{}, {}, std::move(target)};
@@ -128,6 +133,16 @@ asio::awaitable<beast::error_code> ReadBody(Stream& stream, beast::flat_buffer& 
     auto [wec, wn] = co_await beast_http::async_write(stream, cont, kTuple);
     if (wec) co_return wec;
   }
+  // What came with the head is parsed in place; only a body still on its way is read.
+  parser.eager(true);
+  while (buffer.size() > 0 && !parser.is_done()) {
+    beast::error_code ec;
+    const size_t used = parser.put(buffer.data(), ec);
+    buffer.consume(used);
+    if (ec == beast_http::error::need_more || (!ec && used == 0)) break;
+    if (ec) co_return ec;
+  }
+  if (parser.is_done()) co_return beast::error_code{};
   auto [bec, bn] = co_await beast_http::async_read(stream, buffer, parser, kTuple);
   co_return bec;
 }
