@@ -1,9 +1,34 @@
-"""A TCP proxy on loopback between rampart-agent and rampart that can misbehave on demand:
-"pass" relays both ways; "refuse" closes every new connection at once (the server is away);
-"lose_reply" relays a batch (POST /ingest/v1/events) and drops the connection before any reply
-byte (the server acted, the agent never heard); other requests pass."""
+"""An HTTP/1.1 proxy on loopback between rampart-agent and rampart that can misbehave on demand,
+request by request (the agent keeps its connection, so a mode that only took effect on new
+connections would never reach it):
+"pass" relays; "refuse" closes a connection when its next request arrives, and every new one at
+once (the server is away); "lose_reply" relays a batch (POST /ingest/v1/events) and drops the
+connection before any reply byte (the server acted, the agent never heard); other requests pass.
+Messages are framed by Content-Length, as rampart and its agent send them."""
 import socket
 import threading
+
+
+def _read_message(sock, buf):
+    """One message (head and Content-Length body) from `sock`, after what `buf` already holds.
+    Returns (message bytes, leftover bytes), or (None, b"") when the peer closed first."""
+    while b"\r\n\r\n" not in buf:
+        data = sock.recv(65536)
+        if not data:
+            return None, b""
+        buf += data
+    head_end = buf.index(b"\r\n\r\n") + 4
+    length = 0
+    for line in buf[:head_end].split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            length = int(value.strip())
+    while len(buf) < head_end + length:
+        data = sock.recv(65536)
+        if not data:
+            return None, b""
+        buf += data
+    return buf[:head_end + length], buf[head_end + length:]
 
 
 class FlakyProxy:
@@ -29,42 +54,33 @@ class FlakyProxy:
                 client, _ = self.sock.accept()
             except OSError:
                 return
-            threading.Thread(target=self._serve, args=(client, self.mode), daemon=True).start()
+            threading.Thread(target=self._serve, args=(client,), daemon=True).start()
 
-    def _serve(self, client, mode):
-        if mode == "refuse":
-            client.close()
-            return
-        upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
-        first = client.recv(65536)
-        upstream.sendall(first)
-        if mode == "pass" or not first.startswith(b"POST /ingest/v1/events"):
-            threading.Thread(target=self._pipe, args=(upstream, client), daemon=True).start()
-            self._pipe(client, upstream)
-            return
-        # lose_reply (batches only): the request goes through; the first reply bytes end both
-        # connections.
-        threading.Thread(target=self._pipe, args=(client, upstream), daemon=True).start()
+    def _serve(self, client):
+        upstream = None
         try:
-            if upstream.recv(65536):
-                self.lost_replies += 1
-        finally:
-            client.close()
-            upstream.close()
-
-    @staticmethod
-    def _pipe(src, dst):
-        try:
-            while True:
-                data = src.recv(65536)
-                if not data:
-                    break
-                dst.sendall(data)
+            from_client, from_upstream = b"", b""
+            while self.mode != "refuse":
+                request, from_client = _read_message(client, from_client)
+                if request is None or self.mode == "refuse":
+                    return
+                if upstream is None:
+                    upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
+                upstream.sendall(request)
+                reply, from_upstream = _read_message(upstream, from_upstream)
+                if reply is None:
+                    return
+                if self.mode == "lose_reply" and request.startswith(b"POST /ingest/v1/events"):
+                    self.lost_replies += 1
+                    return
+                client.sendall(reply)
         except OSError:
             pass
         finally:
-            for s in (src, dst):
-                try:
-                    s.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
+            for s in (client, upstream):
+                if s is not None:
+                    try:
+                        s.shutdown(socket.SHUT_RDWR)
+                    except OSError:
+                        pass
+                    s.close()
