@@ -252,11 +252,9 @@ void Track(const std::shared_ptr<SessionCtl>& ctl, Stream& stream) {
 // `slot` was taken in the accept loop, in accept order: sessions start on other threads, and a
 // count taken there could let a later connection in before earlier ones were counted.
 asio::awaitable<void> RunSession(std::shared_ptr<Server::State> st, tcp::socket socket,
-                                 std::unique_ptr<ClientSlot> slot) {
+                                 std::unique_ptr<ClientSlot> slot, std::string remote_address) {
   ConnectionInfo info;
-  beast::error_code ec;
-  auto remote = socket.remote_endpoint(ec);
-  info.remote_address = ec ? "" : remote.address().to_string();
+  info.remote_address = std::move(remote_address);
   auto ctl = std::make_shared<SessionCtl>(SessionCtl{socket.get_executor(), [] {}, false});
   std::list<std::shared_ptr<SessionCtl>>::iterator pos;
   {
@@ -313,7 +311,8 @@ asio::awaitable<void> Accept(std::shared_ptr<Server::State> st) {
     beast::error_code rec;
     auto remote = socket.remote_endpoint(rec);
     auto slot = std::make_unique<ClientSlot>(st, remote.address(), !rec);
-    asio::co_spawn(ex, RunSession(st, std::move(socket), std::move(slot)), asio::detached);
+    std::string address = rec ? "" : remote.address().to_string();  // one getpeername per connection
+    asio::co_spawn(ex, RunSession(st, std::move(socket), std::move(slot), std::move(address)), asio::detached);
   }
 }
 
