@@ -196,7 +196,7 @@ asio::awaitable<void> ServeRequests(std::shared_ptr<Server::State> st, std::shar
     res.keep_alive(keep_alive && !st->stopping.load());
     res.prepare_payload();
     beast::get_lowest_layer(stream).expires_after(st->limits.read_timeout);  // write deadline
-    auto [wec, wn] = co_await beast_http::async_write(stream, res, kTuple);
+    auto [wec, wn] = co_await WriteResponse(stream, res);
     beast::get_lowest_layer(stream).expires_never();
     ctl->busy = false;
     if (wec || !res.keep_alive()) co_return;
