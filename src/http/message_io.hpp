@@ -145,6 +145,20 @@ asio::awaitable<ReadResult> ReadRequest(Stream& stream, beast::flat_buffer& buff
   co_return ReadResult{{}, {}, std::move(target)};
 }
 
+// Feeds the body bytes already in `buffer` to `parser` (no read): a body that came with its head
+// is parsed in place. An error only for a bad or too large body; done or not, the caller checks.
+inline beast::error_code FeedBuffered(beast::flat_buffer& buffer, beast_http::request_parser<beast_http::string_body>& parser) {
+  parser.eager(true);
+  while (buffer.size() > 0 && !parser.is_done()) {
+    beast::error_code ec;
+    const size_t used = parser.put(buffer.data(), ec);
+    buffer.consume(used);
+    if (ec == beast_http::error::need_more || (!ec && used == 0)) break;
+    if (ec) return ec;
+  }
+  return {};
+}
+
 // Reads the body of an admitted request whose head `parser` holds. Honours "Expect: 100-continue"
 // (curl sends it for bodies over 1 MiB and otherwise waits a second before sending the body).
 template <class Stream>
@@ -157,16 +171,7 @@ asio::awaitable<beast::error_code> ReadBody(Stream& stream, beast::flat_buffer& 
     auto [wec, wn] = co_await beast_http::async_write(stream, cont, kTuple);
     if (wec) co_return wec;
   }
-  // What came with the head is parsed in place; only a body still on its way is read.
-  parser.eager(true);
-  while (buffer.size() > 0 && !parser.is_done()) {
-    beast::error_code ec;
-    const size_t used = parser.put(buffer.data(), ec);
-    buffer.consume(used);
-    if (ec == beast_http::error::need_more || (!ec && used == 0)) break;
-    if (ec) co_return ec;
-  }
-  if (parser.is_done()) co_return beast::error_code{};
+  if (beast::error_code fed = FeedBuffered(buffer, parser); fed || parser.is_done()) co_return fed;
   auto [bec, bn] = co_await beast_http::async_read(stream, buffer, parser, kTuple);
   co_return bec;
 }

@@ -157,6 +157,30 @@ TEST_F(ServerTest, AKeptConnectionWaitsForTheKeepAliveTimeoutNotTheHeadTimeout) 
   EXPECT_EQ(n, 0u) << "an idle connection is closed without an answer";
 }
 
+// A body that stops arriving is cut at the read timeout (408), also when its head came whole on a
+// kept connection (the deadline is armed only for what is still on its way).
+TEST_F(ServerTest, ABodyThatStopsArrivingIs408OnAFirstAndOnAKeptRequest) {
+  ServerLimits limits;
+  limits.read_timeout = std::chrono::milliseconds(300);
+  Start(limits);
+  for (bool kept : {false, true}) {
+    asio::io_context cio;
+    tcp::socket s(cio);
+    s.connect({asio::ip::make_address("127.0.0.1"), port_});
+    char buf[512];
+    if (kept) {
+      asio::write(s, asio::buffer(std::string("GET /a HTTP/1.1\r\nHost: x\r\n\r\n")));
+      std::string first(buf, s.read_some(asio::buffer(buf)));
+      ASSERT_EQ(first.rfind("HTTP/1.1 200", 0), 0u) << first;
+    }
+    asio::write(s, asio::buffer(std::string("POST /b HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc")));
+    std::string got;
+    boost::system::error_code ec;
+    for (size_t n; (n = s.read_some(asio::buffer(buf), ec)) > 0 && !ec;) got.append(buf, n);
+    EXPECT_EQ(got.rfind("HTTP/1.1 408", 0), 0u) << (kept ? "kept: " : "first: ") << got;
+  }
+}
+
 // The client keeps its connection, and replaces one the server closed while it was kept.
 TEST_F(ServerTest, TheClientReusesItsConnectionAndReplacesOneTheServerClosed) {
   ServerLimits limits;
