@@ -22,7 +22,6 @@
 #include <unordered_map>
 #include <mutex>
 #include <tuple>
-#include <type_traits>
 
 #include "http/framing.hpp"
 #include "http/message_io.hpp"
@@ -139,7 +138,7 @@ asio::awaitable<void> ServeRequests(std::shared_ptr<Server::State> st, std::shar
                                     Stream& stream, ConnectionInfo info) {
   // Bounded, so a head without its blank line stops at the header limit (plus one read's slack).
   beast::flat_buffer buffer(st->limits.header_bytes + 64 * 1024);
-  asio::steady_timer deadline(co_await asio::this_coro::executor);       // the whole request
+  asio::steady_timer deadline(co_await asio::this_coro::executor);       // the keep-alive wait; a body on its way
   asio::steady_timer head_deadline(co_await asio::this_coro::executor);  // a slow head is cut sooner
   auto watch = std::make_shared<Watch>();
   watch->cancel = [&stream] {
