@@ -159,8 +159,9 @@ inline beast::error_code FeedBuffered(beast::flat_buffer& buffer, beast_http::re
   return {};
 }
 
-// Reads the body of an admitted request whose head `parser` holds. Honours "Expect: 100-continue"
-// (curl sends it for bodies over 1 MiB and otherwise waits a second before sending the body).
+// Reads the rest of the body of an admitted request whose head `parser` holds, once FeedBuffered
+// has parsed what already arrived. Honours "Expect: 100-continue" (curl sends it for bodies over
+// 1 MiB and otherwise waits a second before sending the body).
 template <class Stream>
 asio::awaitable<beast::error_code> ReadBody(Stream& stream, beast::flat_buffer& buffer,
                                             beast_http::request_parser<beast_http::string_body>& parser) {
@@ -171,7 +172,6 @@ asio::awaitable<beast::error_code> ReadBody(Stream& stream, beast::flat_buffer& 
     auto [wec, wn] = co_await beast_http::async_write(stream, cont, kTuple);
     if (wec) co_return wec;
   }
-  if (beast::error_code fed = FeedBuffered(buffer, parser); fed || parser.is_done()) co_return fed;
   auto [bec, bn] = co_await beast_http::async_read(stream, buffer, parser, kTuple);
   co_return bec;
 }
