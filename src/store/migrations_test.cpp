@@ -195,5 +195,41 @@ INSERT INTO vuln_feed_entries VALUES (1, 'bookworm', 'bash', 'CVE-2', 'open', NU
   EXPECT_TRUE(found);
 }
 
+// V17 gives each inventory a host number and keys findings by it; the findings stay readable
+// with their agents, and a revoked agent's findings still go with its inventory.
+TEST_F(Migration, V17KeysFindingsByHostAndKeepsThem) {
+  {
+    sqlite::Db db;
+    ASSERT_TRUE(db.Open(path_, 1000));
+    ASSERT_TRUE(sqlite::MigrateTo(db, 16));
+  }
+  Exec(R"sql(
+INSERT INTO organizations(id, name, created_at_ms) VALUES ('o1', 'one', 1);
+INSERT INTO agent_inventories VALUES ('a2', 'o1', 'bookworm', '12', 5);
+INSERT INTO agent_inventories VALUES ('a1', 'o1', 'bookworm', '12', 4);
+INSERT INTO agent_packages VALUES ('a1', 'libssl3', 'amd64', '3.0.1-1', 'openssl', '3.0.1-1', 'install ok installed');
+INSERT INTO vuln_findings VALUES ('o1', 'CVE-1', 'a1', 'libssl3', 'amd64', '3.0.1-1', 'openssl', '3.0.1-1',
+  '3.0.2-1', 'low', 'DSA-1-1', 'bookworm', 1, 100);
+INSERT INTO vuln_findings VALUES ('o1', 'CVE-1', 'a2', 'libssl3', 'amd64', '3.0.0-1', 'openssl', '3.0.0-1',
+  '3.0.2-1', 'low', 'DSA-1-1', 'bookworm', 1, 200);
+INSERT INTO matched_cves VALUES ('o1', 'CVE-1', 100, 'openssl', 0, 1);
+)sql");
+  auto st = OpenSqliteStore({path_});
+  ASSERT_TRUE(st) << st.error().detail;
+  Store& s = **st;
+  EXPECT_EQ(*s.CheckIntegrity(), std::vector<std::string>{"ok"});
+  auto findings = *s.FindingsOf("o1", {"CVE-1"});
+  ASSERT_EQ(findings.size(), 2u);
+  EXPECT_EQ(findings[0].agent_id, "a1");
+  EXPECT_EQ(findings[0].first_seen_ms, 100);
+  EXPECT_EQ(findings[0].fixed_version, std::optional<std::string>("3.0.2-1"));
+  EXPECT_EQ(findings[1].agent_id, "a2");
+  EXPECT_EQ(findings[1].version, "3.0.0-1");
+  EXPECT_EQ(s.GetInventory("a1")->value().packages, 1);
+  auto by_agent = s.ListVulnerabilities({.org_id = "o1", .agent_id = "a2", .limit = 10});
+  ASSERT_TRUE(by_agent) << by_agent.error().detail;
+  EXPECT_EQ(by_agent->size(), 1u);
+}
+
 }  // namespace
 }  // namespace rampart::store

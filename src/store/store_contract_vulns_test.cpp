@@ -2,6 +2,8 @@
 // takes the older entries' place; inventories full and delta; findings replaced per package with
 // their first sighting kept; matched CVEs listed beside imported ones (which they hide), filtered
 // by agent, package, suppression and fix; a revoked agent's findings go with it.
+#include <map>
+
 #include "store/store_contract.hpp"
 
 namespace rampart::store {
@@ -123,6 +125,43 @@ TEST_P(StoreContract, FindingsAreListedBesideImportedVulnerabilitiesAndFilter) {
   auto kept = *store_->FindingsOf(kOrg, {"CVE-2024-0001"});
   ASSERT_EQ(kept.size(), 2u);
   for (const auto& f : kept) EXPECT_LT(f.first_seen_ms, 900);
+}
+
+// A re-match touching most of an organization's CVEs sums them up in one pass: the same
+// summaries as one CVE at a time (first sightings kept, CVEs without findings dropped, another
+// organization's left alone).
+TEST_P(StoreContract, SummingUpManyCvesAtOnceKeepsWhatOneAtATimeWould) {
+  for (const auto& [org, agent] : {std::pair{kOrg, "ag1"}, std::pair{kOtherOrg, "ag2"}}) {
+    ASSERT_TRUE(store_->PutInventory({agent, org, "bookworm", "12", 1, 0}, true, {}, {}));
+  }
+  auto many = [](int from, int n, int64_t at, const char* agent, const std::string& org) {
+    FindingsUpdate u{org, agent, true, {}, {}, at};
+    for (int i = from; i < from + n; ++i) {
+      FindingRecord f = Finding("CVE-2024-" + std::to_string(10000 + i), "pkg", i % 2 ? std::optional<std::string>("2") : std::nullopt, agent);
+      f.org_id = org;
+      u.findings.push_back(f);
+    }
+    return u;
+  };
+  ASSERT_TRUE(store_->ReplaceFindings({many(0, 10, 5, "ag2", kOtherOrg)}));
+  TouchedCves touched;
+  ASSERT_TRUE(store_->ReplaceFindings({many(0, 400, 10, "ag1", kOrg)}, &touched));
+  ASSERT_TRUE(store_->SummarizeFindings(touched));
+  EXPECT_EQ(store_->ListVulnerabilities({.org_id = kOrg, .limit = 1000})->size(), 400u);
+  // Again, shifted by 100: 100 CVEs go, 100 come, 300 keep their first sighting.
+  touched.clear();
+  ASSERT_TRUE(store_->ReplaceFindings({many(100, 400, 20, "ag1", kOrg)}, &touched));
+  EXPECT_EQ(touched[kOrg].size(), 500u);
+  ASSERT_TRUE(store_->SummarizeFindings(touched));
+  auto listed = *store_->ListVulnerabilities({.org_id = kOrg, .limit = 1000});
+  ASSERT_EQ(listed.size(), 400u);
+  std::map<std::string, int64_t> first_seen;
+  for (const auto& v : listed) first_seen[v.id] = v.created_at_ms;
+  EXPECT_FALSE(first_seen.count("CVE-2024-10099"));
+  EXPECT_EQ(first_seen["CVE-2024-10100"], 10);
+  EXPECT_EQ(first_seen["CVE-2024-10499"], 20);
+  EXPECT_EQ(store_->ListVulnerabilities({.org_id = kOrg, .unfixed = true, .limit = 1000})->size(), 200u);
+  EXPECT_EQ(store_->ListVulnerabilities({.org_id = kOtherOrg, .limit = 1000})->size(), 10u);
 }
 
 TEST_P(StoreContract, ARevokedAgentTakesItsInventoryAndFindingsWithIt) {

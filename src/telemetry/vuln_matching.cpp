@@ -1,5 +1,6 @@
 #include "telemetry/vuln_matching.hpp"
 
+#include <future>
 #include <set>
 #include <utility>
 
@@ -81,8 +82,10 @@ Result<bool> VulnMatcher::Refresh() {
   // the next check loads that one.
   if (static_cast<int64_t>(builder.added()) != current->entries) return false;
   std::shared_ptr<const vuln::FeedIndex> next = builder.Finish();
-  const auto changed = vuln::FeedIndex::ChangedKeys(index_.get(), *next);
+  // From scratch every host is matched whole: no keys to compare.
   const bool from_scratch = !index_;
+  const auto changed = from_scratch ? std::vector<std::pair<std::string, std::string>>()
+                                    : vuln::FeedIndex::ChangedKeys(index_.get(), *next);
   // The new feed counts as loaded only once every host's findings are written; on an error the
   // old one stays, so the next check tries again.
   auto old_index = std::exchange(index_, std::move(next));
@@ -95,25 +98,12 @@ Result<bool> VulnMatcher::Refresh() {
   return true;
 }
 
-Result<void> VulnMatcher::RematchAll(const std::vector<std::pair<std::string, std::string>>& changed, bool from_scratch) {
-  const std::set<std::pair<std::string, std::string>> keys(changed.begin(), changed.end());
-  RAMPART_TRY(inventories, store_.ListInventories());
-  // Written in transactions of about 50,000 findings, so memory stays bounded however many hosts,
-  // and the organizations' matched CVEs summed up once at the end: until then the list shows
-  // the summaries from before the re-match. After a failure or a crash in between, the retry
-  // (or the next start's re-match from scratch) sums up what it touches, and SummarizeFindings
-  // drops summaries left without findings.
-  std::vector<store::FindingsUpdate> pending;
-  size_t pending_findings = 0;
-  store::TouchedCves touched;
-  auto flush = [&]() -> Result<void> {
-    if (pending.empty()) return {};
-    RAMPART_CHECK(store_.ReplaceFindings(pending, &touched));
-    pending.clear();
-    pending_findings = 0;
-    return {};
-  };
-  for (const auto& inv : inventories) {
+Result<std::vector<store::FindingsUpdate>> VulnMatcher::NextBatch(const std::vector<store::InventoryRecord>& inventories,
+                                                                  size_t& at, const ChangedSet& keys, bool from_scratch) const {
+  std::vector<store::FindingsUpdate> batch;
+  size_t findings = 0;
+  for (; at < inventories.size() && findings < kFindingsPerBatch; ++at) {
+    const store::InventoryRecord& inv = inventories[at];
     RAMPART_TRY(packages, store_.PackagesOf(inv.agent_id));
     std::vector<std::pair<std::string, std::string>> names;
     if (!from_scratch) {
@@ -128,11 +118,33 @@ Result<void> VulnMatcher::RematchAll(const std::vector<std::pair<std::string, st
     }
     auto update = MatchAgent(inv, packages, from_scratch, std::move(names));
     if (!update) continue;  // a host past the findings cap keeps what it had
-    pending_findings += update->findings.size() + 1;
-    pending.push_back(std::move(*update));
-    if (pending_findings >= 50000) RAMPART_CHECK(flush());
+    findings += update->findings.size() + 1;
+    batch.push_back(std::move(*update));
   }
-  RAMPART_CHECK(flush());
+  return batch;
+}
+
+Result<void> VulnMatcher::RematchAll(const std::vector<std::pair<std::string, std::string>>& changed, bool from_scratch) {
+  const ChangedSet keys(changed.begin(), changed.end());
+  RAMPART_TRY(inventories, store_.ListInventories());
+  // Written in batches of about kFindingsPerBatch findings, so memory stays bounded however
+  // many hosts; the next batch is matched on another thread while one is written (the writes
+  // are most of the time, the matching most of the rest). The organizations' matched CVEs are
+  // summed up once at the end: until then the list shows the summaries from before the
+  // re-match. After a failure or a crash in between, the retry (or the next start's re-match
+  // from scratch) sums up what it touches, and SummarizeFindings drops summaries left without
+  // findings.
+  store::TouchedCves touched;
+  size_t at = 0;
+  RAMPART_TRY(batch, NextBatch(inventories, at, keys, from_scratch));
+  while (!batch.empty()) {
+    auto next = std::async(std::launch::async, [&] { return NextBatch(inventories, at, keys, from_scratch); });
+    auto written = store_.ReplaceFindings(batch, &touched);
+    auto following = next.get();
+    RAMPART_CHECK(written);
+    if (!following) return following.error();
+    batch = std::move(*following);
+  }
   return store_.SummarizeFindings(touched);
 }
 

@@ -564,6 +564,47 @@ INSERT OR IGNORE INTO vuln_feed_descriptions(feed_id, cve, description)
 DROP INDEX vuln_feed_entries_cve;
 ALTER TABLE vuln_feed_entries DROP COLUMN description;
 )sql",
+    // V17: findings name their host by a number, the inventory's new `host`, instead of the
+    // agent id repeated in every finding and in the per-host index: writing a re-match's
+    // findings, most of its time, is a third faster (docs/benchmarks.md).
+    R"sql(
+CREATE TABLE agent_inventories_v17 (
+  host INTEGER PRIMARY KEY,
+  agent_id TEXT NOT NULL UNIQUE,
+  org_id TEXT NOT NULL REFERENCES organizations(id),
+  codename TEXT NOT NULL,
+  version_id TEXT NOT NULL,
+  updated_at_ms INTEGER NOT NULL
+);
+INSERT INTO agent_inventories_v17(agent_id, org_id, codename, version_id, updated_at_ms)
+  SELECT agent_id, org_id, codename, version_id, updated_at_ms FROM agent_inventories ORDER BY agent_id;
+DROP TABLE agent_inventories;
+ALTER TABLE agent_inventories_v17 RENAME TO agent_inventories;
+CREATE TABLE vuln_findings_v17 (
+  org_id TEXT NOT NULL REFERENCES organizations(id),
+  cve TEXT NOT NULL,
+  host INTEGER NOT NULL,
+  package TEXT NOT NULL,
+  arch TEXT NOT NULL,
+  version TEXT NOT NULL,
+  source TEXT NOT NULL,
+  source_version TEXT NOT NULL,
+  fixed_version TEXT,
+  urgency TEXT NOT NULL,
+  notices TEXT NOT NULL,
+  release TEXT NOT NULL,
+  feed_id INTEGER NOT NULL,
+  first_seen_ms INTEGER NOT NULL,
+  PRIMARY KEY (org_id, cve, host, package, arch)
+) WITHOUT ROWID;
+INSERT INTO vuln_findings_v17
+  SELECT f.org_id, f.cve, i.host, f.package, f.arch, f.version, f.source, f.source_version, f.fixed_version,
+         f.urgency, f.notices, f.release, f.feed_id, f.first_seen_ms
+  FROM vuln_findings f JOIN agent_inventories i ON i.agent_id = f.agent_id;
+DROP TABLE vuln_findings;
+ALTER TABLE vuln_findings_v17 RENAME TO vuln_findings;
+CREATE INDEX vuln_findings_host ON vuln_findings(host, package, arch);
+)sql",
 };
 
 }  // namespace

@@ -40,14 +40,54 @@ std::vector<std::string> Split(const std::string& s) {
   return out;
 }
 
-// Recomputes the organization's summary rows of these CVEs from their findings.
+// Recomputes the organization's summary rows of these CVEs from their findings: one CVE at a
+// time, or all of the organization's in one pass when these are most of them (a re-match).
 Result<void> RefreshMatched(Db& db, const std::string& org_id, const std::set<std::string>& cves) {
+  if (cves.size() >= 256) {
+    Stmt count(db, q::kCountMatched);
+    count.Bind(1, org_id);
+    RAMPART_TRY(row, count.Step());
+    const int64_t known = row ? count.Int(0) : 0;
+    count.Reset();
+    if (static_cast<int64_t>(cves.size()) * 2 >= known) {
+      Stmt drop(db, q::kDropMatchedOfOrg), refresh(db, q::kRefreshMatchedOfOrg);
+      RAMPART_CHECK(drop.Bind(1, org_id).Run());
+      return refresh.Bind(1, org_id).Run();
+    }
+  }
   Stmt drop(db, q::kDropMatchedCve), refresh(db, q::kRefreshMatchedCve);
   for (const std::string& cve : cves) {
     RAMPART_CHECK(drop.Bind(1, org_id).Bind(2, cve).Run());
     RAMPART_CHECK(refresh.Bind(1, org_id).Bind(2, cve).Run());
   }
   return {};
+}
+
+// The number of an agent's inventory (its findings' host key); nullopt when it has none.
+Result<std::optional<int64_t>> HostOf(Stmt& s, const std::string& agent_id) {
+  s.Bind(1, agent_id);
+  RAMPART_TRY(row, s.Step());
+  std::optional<int64_t> host;
+  if (row) host = s.Int(0);
+  s.Reset();
+  return host;
+}
+
+// What replacing or forgetting a host's findings needs of the old ones.
+struct OldFinding {
+  std::string org_id, cve, package, arch;
+  int64_t first_seen_ms = 0;
+};
+
+Result<std::vector<OldFinding>> OldFindingsOf(Db& db, int64_t host) {
+  Stmt s(db, q::kFindingKeysOfHost);
+  s.Bind(1, host);
+  return CollectRows<OldFinding>(
+      s, [](const Stmt& st) { return OldFinding{st.Text(0), st.Text(1), st.Text(2), st.Text(3), st.Int(4)}; });
+}
+
+Result<void> DeleteOld(Stmt& del, int64_t host, const OldFinding& f) {
+  return del.Bind(1, f.org_id).Bind(2, f.cve).Bind(3, host).Bind(4, f.package).Bind(5, f.arch).Run();
 }
 
 }  // namespace
@@ -191,47 +231,43 @@ Result<void> SqliteVulns::ReplaceFindings(const std::vector<FindingsUpdate>& upd
   Db& db = c_.writer;
   Txn txn(db);
   if (!txn.begun()) return txn.begun().error();
-  Stmt old(db, q::kFindingsOfAgent), del(db, q::kDeleteFinding), ins(db, q::kInsertFinding);
-  Stmt has(db, q::kHasInventory);
+  Stmt host_of(db, q::kHostOf), del(db, q::kDeleteFinding), ins(db, q::kInsertFinding);
   TouchedCves touched;
-  // Rows are written in key order (org, cve, agent, package, arch), not host by host: the
-  // findings of many hosts land in the same B-tree pages, which halves the pages written.
+  // Rows are written in key order (org, cve, host, package, arch), not host by host: the findings of
+  // many hosts land in the same B-tree pages, which halves the pages written.
   struct Insert {
     const FindingRecord* f;
     const FindingsUpdate* u;
-    int64_t first_seen;
+    int64_t host, first_seen;
   };
   std::vector<Insert> inserts;
   for (const FindingsUpdate& u : updates) {
     // An agent revoked since it was matched has no inventory any more: nothing of it is kept.
-    has.Bind(1, u.agent_id);
-    RAMPART_TRY(present, has.Step());
-    has.Reset();
-    if (!present) continue;
+    RAMPART_TRY(host, HostOf(host_of, u.agent_id));
+    if (!host) continue;
     const std::set<std::pair<std::string, std::string>> named(u.packages.begin(), u.packages.end());
-    old.Bind(1, u.agent_id);
-    RAMPART_TRY(before, CollectRows<FindingRecord>(old, ReadFinding));
+    RAMPART_TRY(before, OldFindingsOf(db, *host));
     std::map<std::tuple<std::string, std::string, std::string>, int64_t> first_seen;  // (cve, package, arch)
     std::set<std::string>& cves = touched[u.org_id];
-    for (const FindingRecord& f : before) {
+    for (const OldFinding& f : before) {
       if (f.org_id != u.org_id || (!u.all && !named.count({f.package, f.arch}))) continue;
       first_seen[{f.cve, f.package, f.arch}] = f.first_seen_ms;
       cves.insert(f.cve);
-      RAMPART_CHECK(del.Bind(1, f.org_id).Bind(2, f.cve).Bind(3, f.agent_id).Bind(4, f.package).Bind(5, f.arch).Run());
+      RAMPART_CHECK(DeleteOld(del, *host, f));
     }
     for (const FindingRecord& f : u.findings) {
       auto seen = first_seen.find({f.cve, f.package, f.arch});
-      inserts.push_back({&f, &u, seen == first_seen.end() ? u.now_ms : seen->second});
+      inserts.push_back({&f, &u, *host, seen == first_seen.end() ? u.now_ms : seen->second});
       cves.insert(f.cve);
     }
   }
   std::sort(inserts.begin(), inserts.end(), [](const Insert& a, const Insert& b) {
-    return std::tie(a.u->org_id, a.f->cve, a.u->agent_id, a.f->package, a.f->arch) <
-           std::tie(b.u->org_id, b.f->cve, b.u->agent_id, b.f->package, b.f->arch);
+    return std::tie(a.u->org_id, a.f->cve, a.host, a.f->package, a.f->arch) <
+           std::tie(b.u->org_id, b.f->cve, b.host, b.f->package, b.f->arch);
   });
   for (const Insert& i : inserts) {
     const FindingRecord& f = *i.f;
-    ins.Bind(1, i.u->org_id).Bind(2, f.cve).Bind(3, i.u->agent_id).Bind(4, f.package).Bind(5, f.arch).Bind(6, f.version);
+    ins.Bind(1, i.u->org_id).Bind(2, f.cve).Bind(3, i.host).Bind(4, f.package).Bind(5, f.arch).Bind(6, f.version);
     ins.Bind(7, f.source).Bind(8, f.source_version).Bind(9, f.fixed_version).Bind(10, f.urgency).Bind(11, f.notices);
     RAMPART_CHECK(ins.Bind(12, f.release).Bind(13, f.feed_id).Bind(14, i.first_seen).Run());
   }
@@ -266,16 +302,18 @@ Result<std::vector<FindingRecord>> SqliteVulns::FindingsOf(const std::string& or
 }
 
 Result<void> ForgetAgentInventory(Db& db, const std::string& org_id, const std::string& agent_id) {
-  Stmt old(db, q::kFindingsOfAgent);
-  old.Bind(1, agent_id);
-  RAMPART_TRY(before, CollectRows<FindingRecord>(old, ReadFinding));
-  std::set<std::string> touched;
-  Stmt del(db, q::kDeleteFinding);
-  for (const FindingRecord& f : before) {
-    touched.insert(f.cve);
-    RAMPART_CHECK(del.Bind(1, f.org_id).Bind(2, f.cve).Bind(3, f.agent_id).Bind(4, f.package).Bind(5, f.arch).Run());
+  Stmt host_of(db, q::kHostOf);
+  RAMPART_TRY(host, HostOf(host_of, agent_id));
+  if (host) {
+    RAMPART_TRY(before, OldFindingsOf(db, *host));
+    std::set<std::string> touched;
+    Stmt del(db, q::kDeleteFinding);
+    for (const OldFinding& f : before) {
+      touched.insert(f.cve);
+      RAMPART_CHECK(DeleteOld(del, *host, f));
+    }
+    RAMPART_CHECK(RefreshMatched(db, org_id, touched));
   }
-  RAMPART_CHECK(RefreshMatched(db, org_id, touched));
   Stmt packages(db, q::kDeletePackages);
   RAMPART_CHECK(packages.Bind(1, agent_id).Run());
   Stmt inventory(db, q::kDeleteInventory);

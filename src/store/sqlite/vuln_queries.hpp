@@ -21,7 +21,6 @@ inline constexpr const char* kMakeCurrent =
 inline constexpr const char* kDropOtherEntries = "DELETE FROM vuln_feed_entries WHERE feed_id < ?1";
 inline constexpr const char* kDropOtherDescriptions = "DELETE FROM vuln_feed_descriptions WHERE feed_id < ?1";
 inline constexpr const char* kCountFeedEntries = "SELECT COUNT(*) FROM vuln_feed_entries WHERE feed_id = ?1";
-inline constexpr const char* kHasInventory = "SELECT 1 FROM agent_inventories WHERE agent_id = ?1";
 inline constexpr const char* kCurrentFeed = "SELECT " RAMPART_FEED_COLUMNS " FROM vuln_feeds WHERE is_current = 1";
 inline constexpr const char* kListFeeds = "SELECT " RAMPART_FEED_COLUMNS " FROM vuln_feeds ORDER BY id DESC";
 #undef RAMPART_FEED_COLUMNS
@@ -50,19 +49,22 @@ inline constexpr const char* kPackagesOf =
     "SELECT name, arch, version, source, source_version, status FROM agent_packages WHERE agent_id = ?1"
     " ORDER BY name, arch";
 
-#define RAMPART_FINDING_COLUMNS \
-  "org_id, cve, agent_id, package, arch, version, source, source_version, fixed_version, urgency, notices, release," \
-  " feed_id, first_seen_ms"
-inline constexpr const char* kFindingsOfAgent =
-    "SELECT " RAMPART_FINDING_COLUMNS " FROM vuln_findings WHERE agent_id = ?1";
+// A finding names its host by the inventory's number (migration V17); read back with the agent
+// id joined in.
 inline constexpr const char* kFindingsOfCve =
-    "SELECT " RAMPART_FINDING_COLUMNS " FROM vuln_findings WHERE org_id = ?1 AND cve = ?2 ORDER BY agent_id, package, arch";
+    "SELECT f.org_id, f.cve, i.agent_id, f.package, f.arch, f.version, f.source, f.source_version, f.fixed_version,"
+    " f.urgency, f.notices, f.release, f.feed_id, f.first_seen_ms FROM vuln_findings f"
+    " JOIN agent_inventories i ON i.host = f.host WHERE f.org_id = ?1 AND f.cve = ?2 ORDER BY i.agent_id, f.package, f.arch";
+// What replacing or forgetting a host's findings needs of the old ones.
+inline constexpr const char* kFindingKeysOfHost =
+    "SELECT org_id, cve, package, arch, first_seen_ms FROM vuln_findings WHERE host = ?1";
+inline constexpr const char* kHostOf = "SELECT host FROM agent_inventories WHERE agent_id = ?1";
 inline constexpr const char* kInsertFinding =
-    "INSERT OR REPLACE INTO vuln_findings(" RAMPART_FINDING_COLUMNS ")"
+    "INSERT OR REPLACE INTO vuln_findings(org_id, cve, host, package, arch, version, source, source_version,"
+    " fixed_version, urgency, notices, release, feed_id, first_seen_ms)"
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
-#undef RAMPART_FINDING_COLUMNS
 inline constexpr const char* kDeleteFinding =
-    "DELETE FROM vuln_findings WHERE org_id = ?1 AND cve = ?2 AND agent_id = ?3 AND package = ?4 AND arch = ?5";
+    "DELETE FROM vuln_findings WHERE org_id = ?1 AND cve = ?2 AND host = ?3 AND package = ?4 AND arch = ?5";
 // One organization's summary row of a CVE, recomputed from its findings (gone when none remain;
 // first seen kept).
 inline constexpr const char* kDropMatchedCve =
@@ -74,6 +76,19 @@ inline constexpr const char* kRefreshMatchedCve =
     " FROM vuln_findings WHERE org_id = ?1 AND cve = ?2 HAVING COUNT(*) > 0"
     " ON CONFLICT(org_id, cve) DO UPDATE SET source = excluded.source, unfixed = excluded.unfixed,"
     " has_notices = excluded.has_notices";
+
+// The same for all of an organization's CVEs at once, in one pass over its findings: cheaper
+// than one CVE at a time when a re-match touched most of them.
+inline constexpr const char* kDropMatchedOfOrg =
+    "DELETE FROM matched_cves WHERE org_id = ?1 AND NOT EXISTS"
+    " (SELECT 1 FROM vuln_findings f WHERE f.org_id = ?1 AND f.cve = matched_cves.cve)";
+inline constexpr const char* kRefreshMatchedOfOrg =
+    "INSERT INTO matched_cves(org_id, cve, first_seen_ms, source, unfixed, has_notices)"
+    " SELECT ?1, cve, MIN(first_seen_ms), MIN(source), MAX(fixed_version IS NULL), MAX(notices != '')"
+    " FROM vuln_findings WHERE org_id = ?1 GROUP BY cve"
+    " ON CONFLICT(org_id, cve) DO UPDATE SET source = excluded.source, unfixed = excluded.unfixed,"
+    " has_notices = excluded.has_notices";
+inline constexpr const char* kCountMatched = "SELECT COUNT(*) FROM matched_cves WHERE org_id = ?1";
 
 // Summary rows whose CVE has no finding left (a re-match that failed after some of its
 // transactions lost the list of CVEs it had touched).
