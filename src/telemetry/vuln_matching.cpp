@@ -99,10 +99,11 @@ Result<bool> VulnMatcher::Refresh() {
 }
 
 Result<std::vector<store::FindingsUpdate>> VulnMatcher::NextBatch(const std::vector<store::InventoryRecord>& inventories,
-                                                                  size_t& at, const ChangedSet& keys, bool from_scratch) const {
+                                                                  size_t& at, const ChangedSet& keys, bool from_scratch,
+                                                                  size_t limit) const {
   std::vector<store::FindingsUpdate> batch;
   size_t findings = 0;
-  for (; at < inventories.size() && findings < kFindingsPerBatch; ++at) {
+  for (; at < inventories.size() && findings < limit; ++at) {
     const store::InventoryRecord& inv = inventories[at];
     RAMPART_TRY(packages, store_.PackagesOf(inv.agent_id));
     std::vector<std::pair<std::string, std::string>> names;
@@ -136,9 +137,11 @@ Result<void> VulnMatcher::RematchAll(const std::vector<std::pair<std::string, st
   // findings.
   store::TouchedCves touched;
   size_t at = 0;
-  RAMPART_TRY(batch, NextBatch(inventories, at, keys, from_scratch));
+  // The first batch is small: nothing is written while it is matched.
+  RAMPART_TRY(batch, NextBatch(inventories, at, keys, from_scratch, kFindingsPerBatch / 8));
   while (!batch.empty()) {
-    auto next = std::async(std::launch::async, [&] { return NextBatch(inventories, at, keys, from_scratch); });
+    auto next = std::async(std::launch::async,
+                           [&] { return NextBatch(inventories, at, keys, from_scratch, kFindingsPerBatch); });
     auto written = store_.ReplaceFindings(batch, &touched);
     auto following = next.get();
     RAMPART_CHECK(written);

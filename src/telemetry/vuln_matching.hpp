@@ -57,10 +57,11 @@ class VulnMatcher {
                                            std::vector<std::pair<std::string, std::string>> changed) const;
   using ChangedSet = std::set<std::pair<std::string, std::string>>;  // (release, source)
   static constexpr size_t kFindingsPerBatch = 50000;
-  // The next hosts' findings from inventories[at], up to about kFindingsPerBatch; advances `at`.
+  // The next hosts' findings from inventories[at], up to about `limit`; advances `at`.
   // Only packages of `keys` unless `from_scratch`.
   Result<std::vector<store::FindingsUpdate>> NextBatch(const std::vector<store::InventoryRecord>& inventories,
-                                                       size_t& at, const ChangedSet& keys, bool from_scratch) const;
+                                                       size_t& at, const ChangedSet& keys, bool from_scratch,
+                                                       size_t limit) const;
   Result<void> RematchAll(const std::vector<std::pair<std::string, std::string>>& changed, bool from_scratch);
   store::Store& store_;
   const Clock& clock_;

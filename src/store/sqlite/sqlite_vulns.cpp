@@ -258,13 +258,19 @@ Result<void> SqliteVulns::ReplaceFindings(const std::vector<FindingsUpdate>& upd
     for (const FindingRecord& f : u.findings) {
       auto seen = first_seen.find({f.cve, f.package, f.arch});
       inserts.push_back({&f, &u, *host, seen == first_seen.end() ? u.now_ms : seen->second});
-      cves.insert(f.cve);
     }
   }
   std::sort(inserts.begin(), inserts.end(), [](const Insert& a, const Insert& b) {
     return std::tie(a.u->org_id, a.f->cve, a.host, a.f->package, a.f->arch) <
            std::tie(b.u->org_id, b.f->cve, b.host, b.f->package, b.f->arch);
   });
+  // The inserts' CVEs are touched too; in key order each is added once, at the set's end.
+  for (size_t k = 0; k < inserts.size(); ++k) {
+    const Insert& i = inserts[k];
+    if (k > 0 && i.u->org_id == inserts[k - 1].u->org_id && i.f->cve == inserts[k - 1].f->cve) continue;
+    std::set<std::string>& cves = touched[i.u->org_id];
+    cves.emplace_hint(cves.end(), i.f->cve);
+  }
   for (const Insert& i : inserts) {
     const FindingRecord& f = *i.f;
     ins.Bind(1, i.u->org_id).Bind(2, f.cve).Bind(3, i.host).Bind(4, f.package).Bind(5, f.arch).Bind(6, f.version);
