@@ -137,7 +137,8 @@ int main(int argc, char** argv) {
   // comparisons alone (no writes); Refresh below does both again and writes the findings.
   t = Steady::now();
   vuln::FeedIndex::Builder builder;
-  (void)store->ScanFeedEntries(imported->feed.id, [&](vuln::FeedEntry&& e) { builder.Add(std::move(e)); });
+  (void)store->ScanFeedEntries(imported->feed.id, std::vector<std::string>{"bookworm"},  // the hosts' release
+                               [&](vuln::FeedEntry&& e) { builder.Add(std::move(e)); });
   auto index = builder.Finish();
   const double load_index_s = Seconds(t);
   t = Steady::now();

@@ -253,13 +253,16 @@ class VulnStore {
   virtual Result<std::optional<FeedRecord>> CurrentFeed() = 0;
   // Every import, newest first.
   virtual Result<std::vector<FeedRecord>> ListFeeds() = 0;
-  // Hands each of the feed's entries, without its description (matching does not need it), to
-  // `visit` as it is read: a full feed is ~200,000 entries, and the matcher indexes them without
+  // Hands each of the feed's entries of `releases` (every release when nullopt), without its
+  // description (matching does not need it), to `visit` as it is read: a full feed is ~200,000
+  // entries over four releases, and the matcher indexes those of its hosts' releases without
   // holding them all first.
-  virtual Result<void> ScanFeedEntries(int64_t feed_id, const std::function<void(vuln::FeedEntry&&)>& visit) = 0;
-  Result<std::vector<vuln::FeedEntry>> FeedEntries(int64_t feed_id) {
+  using Releases = std::optional<std::vector<std::string>>;
+  virtual Result<void> ScanFeedEntries(int64_t feed_id, const Releases& releases,
+                                       const std::function<void(vuln::FeedEntry&&)>& visit) = 0;
+  Result<std::vector<vuln::FeedEntry>> FeedEntries(int64_t feed_id, const Releases& releases = std::nullopt) {
     std::vector<vuln::FeedEntry> out;
-    RAMPART_CHECK(ScanFeedEntries(feed_id, [&](vuln::FeedEntry&& e) { out.push_back(std::move(e)); }));
+    RAMPART_CHECK(ScanFeedEntries(feed_id, releases, [&](vuln::FeedEntry&& e) { out.push_back(std::move(e)); }));
     return out;
   }
   // A vulnerability's description in the feed ("" when none).

@@ -45,6 +45,18 @@ Result<store::FindingsUpdate> VulnMatcher::MatchAgent(const store::InventoryReco
   return u;
 }
 
+Result<std::shared_ptr<const vuln::FeedIndex>> VulnMatcher::LoadIndex(const store::FeedRecord& feed,
+                                                                     const std::set<std::string>& releases) const {
+  vuln::FeedIndex::Builder builder;
+  const std::vector<std::string> wanted(releases.begin(), releases.end());
+  RAMPART_CHECK(store_.ScanFeedEntries(feed.id, wanted, [&](vuln::FeedEntry&& e) { builder.Add(std::move(e)); }));
+  // Another import became current meanwhile (its commit dropped this feed's entries, maybe
+  // before they were read): the caller loads that one instead.
+  RAMPART_TRY(now, store_.CurrentFeed());
+  if (!now || now->id != feed.id) return std::shared_ptr<const vuln::FeedIndex>();
+  return builder.Finish();
+}
+
 Result<InventoryOutcome> VulnMatcher::Inventory(const InventoryUpdate& u) {
   std::lock_guard lock(mu_);
   InventoryOutcome out;
@@ -54,6 +66,18 @@ Result<InventoryOutcome> VulnMatcher::Inventory(const InventoryUpdate& u) {
     if (!base || base->codename != u.codename) {
       out.need_full = true;
       return out;
+    }
+  }
+  if (feed_ && !releases_.count(u.codename)) {
+    // The first host of its release: the index gains the release's entries. When a newer feed
+    // has become current meanwhile, the host is matched against what is loaded now, and again
+    // by the re-match that loads the newer one (its release's keys all count as changed).
+    std::set<std::string> releases = releases_;
+    releases.insert(u.codename);
+    RAMPART_TRY(loaded, LoadIndex(*feed_, releases));
+    if (loaded) {
+      index_ = std::move(loaded);
+      releases_ = std::move(releases);
     }
   }
   store::InventoryRecord inv{u.agent_id, u.org_id, u.codename, u.version_id, UnixMillis(clock_.Now()), 0};
@@ -76,12 +100,13 @@ Result<bool> VulnMatcher::Refresh() {
   RAMPART_TRY(current, store_.CurrentFeed());
   std::lock_guard lock(mu_);
   if (!current || (feed_ && feed_->id == current->id)) return false;
-  vuln::FeedIndex::Builder builder;
-  RAMPART_CHECK(store_.ScanFeedEntries(current->id, [&](vuln::FeedEntry&& e) { builder.Add(std::move(e)); }));
-  // Another import became current between the two reads (its commit dropped these entries):
-  // the next check loads that one.
-  if (static_cast<int64_t>(builder.added()) != current->entries) return false;
-  std::shared_ptr<const vuln::FeedIndex> next = builder.Finish();
+  // Only the releases the hosts run are loaded (a feed covers four or more; a fleet runs one
+  // or two): Inventory() adds a release when its first host arrives.
+  RAMPART_TRY(inventories, store_.ListInventories());
+  std::set<std::string> releases;
+  for (const auto& inv : inventories) releases.insert(inv.codename);
+  RAMPART_TRY(next, LoadIndex(*current, releases));
+  if (!next) return false;  // the next check loads the newer feed
   // From scratch every host is matched whole: no keys to compare.
   const bool from_scratch = !index_;
   const auto changed = from_scratch ? std::vector<std::pair<std::string, std::string>>()
@@ -90,9 +115,11 @@ Result<bool> VulnMatcher::Refresh() {
   // old one stays, so the next check tries again.
   auto old_index = std::exchange(index_, std::move(next));
   auto old_feed = std::exchange(feed_, current);
-  if (auto done = RematchAll(changed, from_scratch); !done) {
+  auto old_releases = std::exchange(releases_, std::move(releases));
+  if (auto done = RematchAll(inventories, changed, from_scratch); !done) {
     index_ = std::move(old_index);
     feed_ = std::move(old_feed);
+    releases_ = std::move(old_releases);
     return done.error();
   }
   return true;
@@ -125,9 +152,9 @@ Result<std::vector<store::FindingsUpdate>> VulnMatcher::NextBatch(const std::vec
   return batch;
 }
 
-Result<void> VulnMatcher::RematchAll(const std::vector<std::pair<std::string, std::string>>& changed, bool from_scratch) {
+Result<void> VulnMatcher::RematchAll(const std::vector<store::InventoryRecord>& inventories,
+                                     const std::vector<std::pair<std::string, std::string>>& changed, bool from_scratch) {
   const ChangedSet keys(changed.begin(), changed.end());
-  RAMPART_TRY(inventories, store_.ListInventories());
   // Written in batches of about kFindingsPerBatch findings, so memory stays bounded however
   // many hosts; the next batch is matched on another thread while one is written (the writes
   // are most of the time, the matching most of the rest). The organizations' matched CVEs are

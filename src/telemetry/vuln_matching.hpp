@@ -4,6 +4,7 @@
 // - an inventory (full or delta) is stored and only its changed packages are matched again;
 // - when a new feed becomes current (imported by the CLI, maybe in another process), Refresh()
 //   loads it and matches again only the packages whose (release, source) entries changed.
+// Only the releases the hosts run are loaded; the first host of another release adds it.
 // The index of the current feed is an immutable snapshot (vuln::FeedIndex). Matching runs under
 // one mutex: findings have one writer per process. Blocking: call from the blocking pool.
 #include <memory>
@@ -62,11 +63,16 @@ class VulnMatcher {
   Result<std::vector<store::FindingsUpdate>> NextBatch(const std::vector<store::InventoryRecord>& inventories,
                                                        size_t& at, const ChangedSet& keys, bool from_scratch,
                                                        size_t limit) const;
-  Result<void> RematchAll(const std::vector<std::pair<std::string, std::string>>& changed, bool from_scratch);
+  Result<void> RematchAll(const std::vector<store::InventoryRecord>& inventories,
+                          const std::vector<std::pair<std::string, std::string>>& changed, bool from_scratch);
+  // The feed's index of these releases; null when another feed became current meanwhile.
+  Result<std::shared_ptr<const vuln::FeedIndex>> LoadIndex(const store::FeedRecord& feed,
+                                                           const std::set<std::string>& releases) const;
   store::Store& store_;
   const Clock& clock_;
   mutable std::mutex mu_;
   std::shared_ptr<const vuln::FeedIndex> index_;
+  std::set<std::string> releases_;  // those index_ holds
   std::optional<store::FeedRecord> feed_;
 };
 

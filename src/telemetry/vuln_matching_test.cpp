@@ -127,6 +127,30 @@ TEST_F(VulnMatchingTest, AnInventoryIsMatchedAndANewFeedChangesOnlyWhatItFixed) 
   EXPECT_EQ(Cves(), (std::set<std::string>{"CVE-2024-2511"}));
 }
 
+// Only the hosts' releases are loaded; the first host of another release brings its entries in,
+// and a later feed re-matches it like any other.
+TEST_F(VulnMatchingTest, AHostOfAReleaseNotLoadedYetIsMatchedAgainstIt) {
+  ASSERT_TRUE(Import(Fixture()));
+  ASSERT_TRUE(matcher_.Inventory({kOrg, "ag1", "bookworm", "12", true, {Pkg("gzip", "1.12-1", "gzip", "1.12-1")}, {}}));
+  ASSERT_TRUE(*matcher_.Refresh());  // loads bookworm only
+  InventoryUpdate old_host{kOrg, "ag2", "bullseye", "11", true,
+                           {Pkg("libssl1.1", "1.1.1w-0+deb11u1", "openssl", "1.1.1w-0+deb11u1")}, {}};
+  auto out = matcher_.Inventory(old_host);
+  ASSERT_TRUE(out) << out.error().detail;
+  EXPECT_EQ(out->findings, 1u);
+  const json::value doc = json::parse(*GetVulnBody(*db_, kOrg, "CVE-2023-5678"));
+  EXPECT_EQ(doc.at("agents").at(0).at("agentId").as_string(), "ag2");
+  EXPECT_EQ(doc.at("evidence").at("release").as_string(), "bullseye");
+
+  std::string fixed = Fixture();
+  const std::string from = "\"fixed_version\": \"1.1.1w-0+deb11u2\"";
+  ASSERT_NE(fixed.find(from), std::string::npos);
+  fixed.replace(fixed.find(from), from.size(), "\"fixed_version\": \"1.1.1w-0+deb11u1\"");
+  ASSERT_TRUE(Import(fixed));
+  ASSERT_TRUE(*matcher_.Refresh());
+  EXPECT_FALSE(Cves().count("CVE-2023-5678"));
+}
+
 TEST_F(VulnMatchingTest, AMalformedFeedLeavesTheCurrentOneServing) {
   ASSERT_TRUE(Import(Fixture()));
   const int64_t current = (*db_->CurrentFeed())->id;

@@ -425,8 +425,9 @@ class SqliteStore final : public Store {
   }
   Result<std::optional<FeedRecord>> CurrentFeed() override { return vulns_.CurrentFeed(); }
   Result<std::vector<FeedRecord>> ListFeeds() override { return vulns_.ListFeeds(); }
-  Result<void> ScanFeedEntries(int64_t id, const std::function<void(vuln::FeedEntry&&)>& visit) override {
-    return vulns_.ScanFeedEntries(id, visit);
+  Result<void> ScanFeedEntries(int64_t id, const Releases& releases,
+                               const std::function<void(vuln::FeedEntry&&)>& visit) override {
+    return vulns_.ScanFeedEntries(id, releases, visit);
   }
   Result<std::string> FeedDescription(int64_t id, const std::string& cve) override { return vulns_.FeedDescription(id, cve); }
   Result<void> PutInventory(const InventoryRecord& inv, bool full, const std::vector<PackageRecord>& up,

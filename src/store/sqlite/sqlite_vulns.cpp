@@ -158,18 +158,32 @@ Result<std::vector<FeedRecord>> SqliteVulns::ListFeeds() {
   return CollectRows<FeedRecord>(s, ReadFeed);
 }
 
-Result<void> SqliteVulns::ScanFeedEntries(int64_t feed_id, const std::function<void(vuln::FeedEntry&&)>& visit) {
+Result<void> SqliteVulns::ScanFeedEntries(int64_t feed_id, const std::optional<std::vector<std::string>>& releases,
+                                          const std::function<void(vuln::FeedEntry&&)>& visit) {
   auto [lock, db] = c_.Reader();
-  Stmt s(db, q::kFeedEntries);
-  s.Bind(1, feed_id);
-  for (;;) {
-    RAMPART_TRY(row, s.Step());
-    if (!row) break;
-    visit(vuln::FeedEntry{s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.OptText(4), s.Text(5), s.Int(6) != 0,
-                          Split(s.Text(7)), {}});
+  Stmt s(db, releases ? q::kFeedEntriesOfRelease : q::kFeedEntries);
+  auto scan = [&]() -> Result<void> {
+    for (;;) {
+      RAMPART_TRY(row, s.Step());
+      if (!row) break;
+      visit(vuln::FeedEntry{s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.OptText(4), s.Text(5), s.Int(6) != 0,
+                            Split(s.Text(7)), {}});
+    }
+    s.Reset();
+    return {};
+  };
+  if (!releases) {
+    s.Bind(1, feed_id);
+    return scan();
   }
-  s.Reset();
-  return {};
+  RAMPART_CHECK(db.Exec("BEGIN"));  // one snapshot for all the releases
+  Result<void> out;
+  for (const std::string& release : *releases) {
+    s.Bind(1, feed_id).Bind(2, release);
+    if (out = scan(); !out) break;
+  }
+  db.Exec("COMMIT");
+  return out;
 }
 
 Result<std::string> SqliteVulns::FeedDescription(int64_t feed_id, const std::string& cve) {

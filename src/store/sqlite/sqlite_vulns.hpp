@@ -13,7 +13,8 @@ class SqliteVulns {
   Result<void> ActivateFeed(int64_t feed_id, int64_t entries, const std::string& sha256, int64_t bytes);
   Result<std::optional<FeedRecord>> CurrentFeed();
   Result<std::vector<FeedRecord>> ListFeeds();
-  Result<void> ScanFeedEntries(int64_t feed_id, const std::function<void(vuln::FeedEntry&&)>& visit);
+  Result<void> ScanFeedEntries(int64_t feed_id, const std::optional<std::vector<std::string>>& releases,
+                               const std::function<void(vuln::FeedEntry&&)>& visit);
   Result<std::string> FeedDescription(int64_t feed_id, const std::string& cve);
 
   Result<void> PutInventory(const InventoryRecord& inv, bool full, const std::vector<PackageRecord>& upserted,

@@ -24,9 +24,11 @@ inline constexpr const char* kCountFeedEntries = "SELECT COUNT(*) FROM vuln_feed
 inline constexpr const char* kCurrentFeed = "SELECT " RAMPART_FEED_COLUMNS " FROM vuln_feeds WHERE is_current = 1";
 inline constexpr const char* kListFeeds = "SELECT " RAMPART_FEED_COLUMNS " FROM vuln_feeds ORDER BY id DESC";
 #undef RAMPART_FEED_COLUMNS
-inline constexpr const char* kFeedEntries =
-    "SELECT release, source, cve, status, fixed_version, urgency, nodsa, notices FROM vuln_feed_entries"
-    " WHERE feed_id = ?1";
+#define RAMPART_FEED_ENTRY_SELECT \
+  "SELECT release, source, cve, status, fixed_version, urgency, nodsa, notices FROM vuln_feed_entries "
+inline constexpr const char* kFeedEntries = RAMPART_FEED_ENTRY_SELECT "WHERE feed_id = ?1";
+inline constexpr const char* kFeedEntriesOfRelease = RAMPART_FEED_ENTRY_SELECT "WHERE feed_id = ?1 AND release = ?2";
+#undef RAMPART_FEED_ENTRY_SELECT
 inline constexpr const char* kFeedDescription =
     "SELECT description FROM vuln_feed_descriptions WHERE feed_id = ?1 AND cve = ?2";
 
