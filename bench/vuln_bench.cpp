@@ -4,7 +4,7 @@
 // imported into a SQLite store on disk as `rampart admin vulnfeed import` does (wall time, peak
 // RSS); 100 hosts of 2,000 packages each are matched against it from scratch; and one host's
 // 10-package delta is matched (the median of 9, and the first). Usage: vuln_bench [--cves N] [--sources N] [--agents N]
-// [--packages N] [--dir DIR]. Prints one JSON object.
+// [--packages N] [--releases 1-4] [--dir DIR]. Prints one JSON object.
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -34,6 +34,8 @@ long PeakRssKb() {
   return u.ru_maxrss;
 }
 
+constexpr const char* kReleases[] = {"bookworm", "bullseye", "trixie", "sid"};
+
 std::string Source(int i) { return "src" + std::to_string(100000 + i); }
 std::string Version(int major, int minor) { return std::to_string(major) + "." + std::to_string(minor) + "-1"; }
 
@@ -55,10 +57,9 @@ void WriteFeed(const std::string& path, int cves, int sources) {
       const int c = by_source[static_cast<size_t>(s)][k];
       out << (k ? "," : "") << "\"CVE-2099-" << (10000 + c) << "\": {\"description\": \"" << description
           << "\", \"scope\": \"local\", \"releases\": {";
-      const char* releases[] = {"bookworm", "bullseye", "trixie", "sid"};
       for (int r = 0; r < 4; ++r) {
-        out << (r ? "," : "") << "\"" << releases[r] << "\": {\"status\": \"" << (c % 3 == 1 ? "open" : "resolved")
-            << "\", \"repositories\": {\"" << releases[r] << "\": \"" << Version(2, 0) << "\"}";
+        out << (r ? "," : "") << "\"" << kReleases[r] << "\": {\"status\": \"" << (c % 3 == 1 ? "open" : "resolved")
+            << "\", \"repositories\": {\"" << kReleases[r] << "\": \"" << Version(2, 0) << "\"}";
         if (c % 3 != 1) out << ", \"fixed_version\": \"" << Version(2, c % 9) << "\"";
         out << ", \"urgency\": \"" << (c % 2 ? "low" : "medium") << "\"}";
       }
@@ -81,6 +82,9 @@ int Arg(int argc, char** argv, const char* name, int fallback) {
 int main(int argc, char** argv) {
   const int cves = Arg(argc, argv, "--cves", 40000), sources = Arg(argc, argv, "--sources", 30000);
   const int agents = Arg(argc, argv, "--agents", 100), packages = Arg(argc, argv, "--packages", 2000);
+  // Host a runs kReleases[a % releases]: 1 (all bookworm, a fleet on one release) to 4 (the
+  // matcher loads every release of the feed).
+  const int releases = std::clamp(Arg(argc, argv, "--releases", 1), 1, 4);
   std::string dir = "/tmp/rampart-vuln-bench";
   for (int i = 1; i + 1 < argc; ++i) {
     if (std::string(argv[i]) == "--dir") dir = argv[i + 1];
@@ -130,14 +134,14 @@ int main(int argc, char** argv) {
       const std::string v = Version(2, static_cast<int>(rng() % 9));
       list.push_back({"bin" + std::to_string(s) + "-" + std::to_string(k), "amd64", v, Source(s), v, "install ok installed"});
     }
-    (void)store->PutInventory({"agent" + std::to_string(a), "0123456789abcdef01234567", "bookworm", "12", 1, 0}, true, list,
+    (void)store->PutInventory({"agent" + std::to_string(a), "0123456789abcdef01234567", kReleases[a % releases], "12", 1, 0}, true, list,
                               {});
   }
   // Where matching's time goes: loading the feed's entries and building the index, then the
   // comparisons alone (no writes); Refresh below does both again and writes the findings.
   t = Steady::now();
   vuln::FeedIndex::Builder builder;
-  (void)store->ScanFeedEntries(imported->feed.id, std::vector<std::string>{"bookworm"},  // the hosts' release
+  (void)store->ScanFeedEntries(imported->feed.id, std::vector<std::string>(kReleases, kReleases + releases),  // the hosts'
                                [&](vuln::FeedEntry&& e) { builder.Add(std::move(e)); });
   auto index = builder.Finish();
   const double load_index_s = Seconds(t);
@@ -148,7 +152,7 @@ int main(int argc, char** argv) {
     for (auto& p : *store->PackagesOf("agent" + std::to_string(a))) {
       installed.push_back({p.name, p.arch, p.version, p.source, p.source_version});
     }
-    computed += vuln::Match(*index, "bookworm", installed).size();
+    computed += vuln::Match(*index, kReleases[a % releases], installed).size();
   }
   const double compute_s = Seconds(t);
   index.reset();
@@ -166,7 +170,7 @@ int main(int argc, char** argv) {
   for (int round = 0; round < 9; ++round) {
     const std::string agent = "agent" + std::to_string(round % agents);
     auto first = *store->PackagesOf(agent);
-    telemetry::InventoryUpdate delta{"0123456789abcdef01234567", agent, "bookworm", "12", false, {}, {}};
+    telemetry::InventoryUpdate delta{"0123456789abcdef01234567", agent, kReleases[round % agents % releases], "12", false, {}, {}};
     for (size_t k = 0; k < 10 && k < first.size(); ++k) {
       store::PackageRecord p = first[k];
       p.version = p.source_version = Version(2, 8 - round % 3);
@@ -183,11 +187,11 @@ int main(int argc, char** argv) {
   std::printf(
       "{\"feed_bytes\": %llu, \"cves\": %d, \"sources\": %d, \"entries\": %lld, \"parse_only_s\": %.3f, \"import_s\": "
       "%.3f, \"peak_rss_mb_before_import\": %.1f, \"peak_rss_mb_after_import\": %.1f, \"agents\": %d, "
-      "\"packages_per_agent\": %d, \"load_index_s\": %.3f, \"compute_s\": %.3f, \"findings\": %zu, "
+      "\"packages_per_agent\": %d, \"releases\": %d, \"load_index_s\": %.3f, \"compute_s\": %.3f, \"findings\": %zu, "
       "\"match_all_s\": %.3f, \"delta_10_packages_ms\": %.2f, \"first_delta_ms\": %.2f, \"matched_cves\": %zu, "
       "\"delta_ok\": %s}\n",
       static_cast<unsigned long long>(feed_bytes), cves, sources, static_cast<long long>(imported->feed.entries),
-      parse_s, import_s, rss_before / 1024.0, rss_import / 1024.0, agents, packages, load_index_s, compute_s, computed, match_all_s, delta_s * 1000,
+      parse_s, import_s, rss_before / 1024.0, rss_import / 1024.0, agents, packages, releases, load_index_s, compute_s, computed, match_all_s, delta_s * 1000,
       first_delta_s * 1000, listed ? listed->size() : 0, delta_ok ? "true" : "false");
   return 0;
 }

@@ -4,17 +4,6 @@
 
 namespace rampart::vuln {
 
-namespace {
-
-std::string KeyOf(std::string_view release, std::string_view source) {
-  std::string key(release);
-  key.push_back('\0');
-  key.append(source);
-  return key;
-}
-
-}  // namespace
-
 FeedIndex::Builder::Builder() : index_(std::make_shared<FeedIndex>()) {}
 
 void FeedIndex::Builder::Add(FeedEntry&& e) {
@@ -25,13 +14,15 @@ void FeedIndex::Builder::Add(FeedEntry&& e) {
     ie.fixed = DebVersion::Parse(*e.fixed_version);
     if (!ie.fixed) return;
   }
-  index_->by_key_[KeyOf(e.release, e.source)].push_back(std::move(ie));
+  index_->by_release_[std::move(e.release)][std::move(e.source)].push_back(std::move(ie));
   ++index_->size_;
 }
 
 std::shared_ptr<const FeedIndex> FeedIndex::Builder::Finish() {
-  for (auto& [key, list] : index_->by_key_) {
-    std::sort(list.begin(), list.end(), [](const IndexedEntry& a, const IndexedEntry& b) { return a.cve < b.cve; });
+  for (auto& [release, sources] : index_->by_release_) {
+    for (auto& [source, list] : sources) {
+      std::sort(list.begin(), list.end(), [](const IndexedEntry& a, const IndexedEntry& b) { return a.cve < b.cve; });
+    }
   }
   return std::move(index_);
 }
@@ -43,18 +34,26 @@ std::shared_ptr<const FeedIndex> FeedIndex::Build(const std::vector<FeedEntry>& 
 }
 
 std::vector<std::pair<std::string, std::string>> FeedIndex::ChangedKeys(const FeedIndex* before, const FeedIndex& after) {
-  std::vector<std::pair<std::string, std::string>> out;
-  auto split = [](const std::string& key) {
-    const size_t nul = key.find('\0');
-    return std::make_pair(key.substr(0, nul), key.substr(nul + 1));
+  static const BySource kNoSources;
+  auto sources_of = [](const FeedIndex* index, const std::string& release) -> const BySource& {
+    if (!index) return kNoSources;
+    auto it = index->by_release_.find(release);
+    return it == index->by_release_.end() ? kNoSources : it->second;
   };
-  for (const auto& [key, list] : after.by_key_) {
-    auto it = before ? before->by_key_.find(key) : after.by_key_.end();
-    if (!before || it == before->by_key_.end() || it->second != list) out.push_back(split(key));
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& [release, sources] : after.by_release_) {
+    const BySource& old = sources_of(before, release);
+    for (const auto& [source, list] : sources) {
+      auto it = old.find(source);
+      if (it == old.end() || it->second != list) out.emplace_back(release, source);
+    }
   }
   if (before) {
-    for (const auto& [key, list] : before->by_key_) {
-      if (!after.by_key_.count(key)) out.push_back(split(key));
+    for (const auto& [release, sources] : before->by_release_) {
+      const BySource& now = sources_of(&after, release);
+      for (const auto& [source, list] : sources) {
+        if (!now.count(source)) out.emplace_back(release, source);
+      }
     }
   }
   return out;
@@ -62,8 +61,10 @@ std::vector<std::pair<std::string, std::string>> FeedIndex::ChangedKeys(const Fe
 
 const std::vector<IndexedEntry>& FeedIndex::For(std::string_view release, std::string_view source) const {
   static const std::vector<IndexedEntry> kNone;
-  auto it = by_key_.find(KeyOf(release, source));
-  return it == by_key_.end() ? kNone : it->second;
+  auto r = by_release_.find(release);
+  if (r == by_release_.end()) return kNone;
+  auto it = r->second.find(source);
+  return it == r->second.end() ? kNone : it->second;
 }
 
 std::pair<std::string, std::string> MatchKey(const InstalledPackage& p) {

@@ -8,6 +8,7 @@
 //
 // FeedIndex is an immutable snapshot built once per imported feed and shared by readers.
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -54,7 +55,14 @@ class FeedIndex {
   static std::vector<std::pair<std::string, std::string>> ChangedKeys(const FeedIndex* before, const FeedIndex& after);
 
  private:
-  std::unordered_map<std::string, std::vector<IndexedEntry>> by_key_;
+  // By release, then by source package: looked up by string_view (no key built per package),
+  // and the source names are short enough to sit inside the map's nodes.
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>()(s); }
+  };
+  using BySource = std::unordered_map<std::string, std::vector<IndexedEntry>, Hash, std::equal_to<>>;
+  std::map<std::string, BySource, std::less<>> by_release_;
   size_t size_ = 0;
 };
 
