@@ -153,16 +153,19 @@ Result<void> Liveness::Heartbeat(const AgentIdentity& agent, std::string_view bo
   State& s = agents_[agent.agent_id];
   s.org_id = agent.org_id;
   s.last_seen_ms = now;
+  const uint64_t before = s.changes;
   if (!SameModules(s.health, health)) s.visible_change = true;
   for (auto& [k, v] : host) {
     json::value* old = s.host.if_contains(k);
     if (old && *old == v) continue;
     s.visible_change = true;
     s.host[k] = json::value(v, s.host.storage());
+    s.changes = before + 1;
   }
   if (s.health != health) {
     s.health = json::object(health, json::storage_ptr());
     s.health_dirty = true;
+    s.changes = before + 1;
   }
   return {};
 }
@@ -177,6 +180,7 @@ Result<size_t> Liveness::Flush() {
     std::string id, org;
     bool online;
     int64_t seen;
+    uint64_t changes;
     json::object health, host;
   };
   std::vector<Due> due;
@@ -188,7 +192,7 @@ Result<size_t> Liveness::Flush() {
       const bool routine = (s.last_seen_ms != s.flushed_seen_ms || s.health_dirty) &&
                            now - s.flushed_at_ms >= routine_flush_ms_;
       if (online == s.online_written && !s.visible_change && !routine) continue;
-      due.push_back({id, s.org_id, online, s.last_seen_ms, s.health_dirty ? s.health : json::object{}, s.host});
+      due.push_back({id, s.org_id, online, s.last_seen_ms, s.changes, s.health_dirty ? s.health : json::object{}, s.host});
     }
   }
   if (due.empty()) return size_t{0};
@@ -219,7 +223,8 @@ Result<size_t> Liveness::Flush() {
       it->second.online_written = d.online;
       it->second.flushed_seen_ms = d.seen;
       it->second.flushed_at_ms = now;
-      if (!d.health.empty()) it->second.health_dirty = it->second.visible_change = false;
+      // Written as of d.changes; a heartbeat since then keeps its change for the next flush.
+      if (it->second.changes == d.changes) it->second.health_dirty = it->second.visible_change = false;
     }
   }
   for (const auto& org : orgs) directory_.Invalidate(org);

@@ -55,6 +55,7 @@ class Liveness {
     int64_t flushed_at_ms = 0;        // when this agent was last written
     bool health_dirty = false;        // health, counters or host facts differ from what was written
     bool visible_change = false;      // …in a way people look at (modules or host facts)
+    uint64_t changes = 0;             // counts the changes above: a flush clears what it wrote
     boost::json::object health;       // agentModuleHealth
     boost::json::object host;         // facts a heartbeat reported
   };

@@ -238,6 +238,10 @@ TEST_F(IngestTest, RoutineHeartbeatsAreWrittenAMinuteApartAndChangesAtOnce) {
   ASSERT_TRUE(live.Heartbeat(*agent, R"({"modules":{"audit":{"healthy":false,"status":"STOPPED"}},"host":{"kernel":"6.1.2"}})"));
   ASSERT_EQ(*live.Flush(), 1u);  // a new kernel too
   EXPECT_EQ(json::parse((*store_->GetAgent(kOrg, e->agent_id))->doc).at("kernel").as_string(), "6.1.2");
+  EXPECT_EQ(*live.Flush(), 0u);  // written once, not again by every flush
+  ASSERT_TRUE(live.Heartbeat(*agent, R"({"modules":{"audit":{"healthy":false,"status":"STOPPED"}},"host":{"kernel":"6.1.3"}})"));
+  ASSERT_EQ(*live.Flush(), 1u);  // a host fact alone, modules unchanged
+  EXPECT_EQ(*live.Flush(), 0u);
 }
 
 }  // namespace rampart::ingest
