@@ -4,9 +4,9 @@
 
 #include <atomic>
 #include <chrono>
-#include <cstdio>
 
 #include "api/errors.hpp"
+#include "base/recycling_allocator.hpp"
 #include "api/openapi.hpp"
 #include "http/status.hpp"
 #include "api/threatstack_stages.hpp"
@@ -41,10 +41,11 @@ std::string RequestId(const http::Request& req) {
     return crypto::HexEncode(b);
   }();
   static std::atomic<uint64_t> counter{0};
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%s%08llx", prefix.c_str(),
-                static_cast<unsigned long long>(counter.fetch_add(1) & 0xffffffffu));
-  return buf;
+  // Written by hand: snprintf was 1 % of a heartbeat's CPU.
+  std::string id = prefix;
+  const uint32_t n = static_cast<uint32_t>(counter.fetch_add(1));
+  for (int shift = 28; shift >= 0; shift -= 4) id.push_back("0123456789abcdef"[(n >> shift) & 0xfu]);
+  return id;
 }
 
 }  // namespace
@@ -134,7 +135,8 @@ void Api::Record(const http::Router<Route>& routes) {
 ChainDeps Api::MakeChainDeps() const { return {deps_.pool, deps_.metrics, deps_.access_log, deps_.error_log}; }
 
 asio::awaitable<http::Admission> Api::Admit(const http::Request& head, const http::ConnectionInfo& conn) {
-  auto ex = std::make_shared<Exchange>();
+  // Recycled: an Exchange is past glibc's small-request size (base/recycling_allocator.hpp).
+  auto ex = std::allocate_shared<Exchange>(RecyclingAllocator<Exchange>());
   ex->t0 = std::chrono::steady_clock::now();
   ex->request_id = RequestId(head);
   ex->conn = conn;
