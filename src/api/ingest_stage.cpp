@@ -22,6 +22,15 @@ Step RefuseHawk(Exchange& ex, const hawk::Failure& f) {
   return Refuse(ex, code, f.message, f.www_authenticate);
 }
 
+// The nonce cache (or the organization's share of it) is full (auth/nonce_store.hpp).
+Step NonceCacheFull(Exchange& ex) {
+  ex.reply = Reply{.status = http::Status::too_many_requests,
+                   .body = boost::json::object{{"errors", boost::json::array{"too many requests in the replay window"}}},
+                   .headers = {{field::retry_after, std::to_string(auth::kNonceFullRetryAfterS)}}};
+  ex.verified.reset();
+  return Step::kAnswer;
+}
+
 Step TooMany(Exchange& ex, const ratelimit::Decision& d, const char* what) {
   ex.reply = Reply{.status = http::Status::too_many_requests,
                    .body = boost::json::object{{"errors", boost::json::array{std::string("rate limit of ") + what + " reached"}}},
@@ -71,13 +80,15 @@ Step IngestAuthStage::Agent(const http::Request& head, Exchange& ex, bool may_bl
   const int64_t now = UnixMillis(deps_.clock.Now());
   hawk::RequestView view{http::beast_http::to_string(head.method()), head.target(), head[field::authorization],
                          head[field::content_type], std::nullopt, *resolved};
+  bool full = false;
   hawk::NonceCheck nonces = [&](std::string_view id, std::string_view nonce, std::string_view ts, int64_t until) {
     std::optional<auth::NonceVerdict> v = deps_.nonces.TryInsert(agent->org_id, id, nonce, ts, until, now);
     if (!v) {
       ex.pending_nonce = auth::NonceEntry{agent->org_id, std::string(id), std::string(nonce), std::string(ts), until, now};
       return true;
     }
-    return *v == auth::NonceVerdict::kFresh;
+    full = *v == auth::NonceVerdict::kFull;  // checked on, then refused below (as in v2.cpp)
+    return *v != auth::NonceVerdict::kReplay;
   };
   const hawk::Credentials creds{agent->agent_id, agent->key, "sha256", agent->agent_id};
   auto v = hawk::Verify(view, *parsed, [&creds](std::string_view) { return std::optional(creds); },
@@ -86,6 +97,7 @@ Step IngestAuthStage::Agent(const http::Request& head, Exchange& ex, bool may_bl
     ex.pending_nonce.reset();
     return RefuseHawk(ex, v.failure);
   }
+  if (full) return NonceCacheFull(ex);
   ex.verified = std::move(*v);
   ex.principal = identity::Principal{identity::Principal::Kind::kAgent, agent->org_id, agent->agent_id, {}};
   deps_.liveness.Seen(*agent);
@@ -110,6 +122,7 @@ asio::awaitable<Step> IngestAuthStage::OnHeadAsync(const http::Request&, Exchang
     auth::NonceEntry e = std::move(*ex.pending_nonce);
     ex.pending_nonce.reset();
     const auth::NonceVerdict verdict = co_await deps_.nonces.InsertAsync(std::move(e));
+    if (verdict == auth::NonceVerdict::kFull) co_return NonceCacheFull(ex);
     if (verdict != auth::NonceVerdict::kFresh) {
       ex.verified.reset();
       co_return Refuse(ex, Errc::kUnauthorized, "Invalid nonce", "Hawk error=\"Invalid nonce\"");

@@ -26,7 +26,18 @@ Errc ErrcOf(int hawk_status) {
   }
 }
 
+Reply NonceCacheFullReply() {
+  return Reply{.status = http::Status::too_many_requests,
+               .content_type = "text/plain",
+               .text = "Too Many Requests\n",
+               .headers = {{field::retry_after, std::to_string(auth::kNonceFullRetryAfterS)}}};
+}
+
 Step Refuse(const hawk::Failure& f, Exchange& ex) {
+  if (f.status == 429) {  // the nonce cache is full: like a rate limit, retried later
+    ex.reply = NonceCacheFullReply();
+    return Step::kAnswer;
+  }
   ex.reply = Error{ErrcOf(f.status), Reason::kNone, f.message};
   if (!f.www_authenticate.empty()) ex.headers.emplace_back(field::www_authenticate, f.www_authenticate);
   return Step::kAnswer;
@@ -115,6 +126,7 @@ asio::awaitable<Step> HawkStage::OnHeadAsync(const http::Request&, Exchange& ex)
     if (v != auth::NonceVerdict::kFresh) {
       ex.verified.reset();
       ex.principal.reset();
+      if (v == auth::NonceVerdict::kFull) co_return Refuse({429, "Too Many Requests", ""}, ex);
       co_return Refuse({401, "Invalid nonce", "Hawk error=\"Invalid nonce\""}, ex);
     }
     if (Step next = AfterNonce(ex); !ex.org_limit_pending) co_return next;

@@ -47,6 +47,7 @@ HawkAuth AuthenticateHawk(const http::Request& req, const hawk::Attributes& pars
   // another organization's share by naming it. (A non-member is refused right after: 403.)
   const std::string org_of_request = parsed.ext.value_or("");
   std::optional<auth::NonceEntry> pending;
+  bool full = false;
   hawk::NonceCheck nonces = [&](std::string_view id, std::string_view nonce, std::string_view ts, int64_t until) {
     if (!deps.identity.RoleIn(std::string(id), org_of_request, may_block)) return true;
     std::optional<auth::NonceVerdict> v = deps.nonces.TryInsert(org_of_request, id, nonce, ts, until, now);
@@ -54,7 +55,10 @@ HawkAuth AuthenticateHawk(const http::Request& req, const hawk::Attributes& pars
       pending = auth::NonceEntry{org_of_request, std::string(id), std::string(nonce), std::string(ts), until, now};
       return true;
     }
-    return *v == auth::NonceVerdict::kFresh;
+    // Full: the rest is still checked, so a stale request gets the server's time (a client
+    // corrects its clock with it); one that passes everything is refused below, 429.
+    full = *v == auth::NonceVerdict::kFull;
+    return *v != auth::NonceVerdict::kReplay;
   };
   hawk::Outcome<hawk::Verified> v = hawk::Outcome<hawk::Verified>::Fail({401, "Unknown credentials",
                                                                           "Hawk error=\"Unknown credentials\""});
@@ -63,6 +67,7 @@ HawkAuth AuthenticateHawk(const http::Request& req, const hawk::Attributes& pars
     if (v || v.failure.message != "Bad mac") break;
   }
   if (!v) return {std::nullopt, std::nullopt, v.failure};
+  if (full) return Fail(429, "Too Many Requests");  // the nonce cache is full (nonce_store.hpp)
   const std::string org = v->artifacts.ext.value_or("");
   if (org.empty()) return Fail(403, "the Hawk ext attribute must carry the organization id");
   auto role = deps.identity.RoleIn(v->credentials.id, org, may_block);

@@ -115,7 +115,7 @@ const std::vector<Setting>& Settings() {
       {"rate_limit_ip_per_min", "v2 requests per client address per minute", Int(&Config::rate_limit_ip_per_min, 1, 100000000)},
       {"rate_limit_ip_lockout_s", "how long an address over its limit stays locked out, seconds (0: none)", Int(&Config::rate_limit_ip_lockout_s, 0, 86400)},
       {"rate_limit_max_keys", "keys each rate limiter tracks (least recently seen evicted beyond)", Int(&Config::rate_limit_max_keys, 16, 100000000)},
-      {"nonce_cache_capacity", "Hawk nonces remembered at once (fails closed when full)", Int(&Config::nonce_cache_capacity, 16, 100000000)},
+      {"nonce_cache_capacity", "Hawk nonces remembered at once (fails closed when full: 429 with Retry-After)", Int(&Config::nonce_cache_capacity, 16, 100000000)},
       {"nonce_cache_per_org", "Hawk nonces one organization may hold at once (0: a quarter of nonce_cache_capacity)",
        Int(&Config::nonce_cache_per_org, 0, 100000000)},
       {"notify_denied_networks", "addresses/CIDRs no device's NOTIFY target may be in (unspecified, multicast, broadcast/reserved and link-local never may)", Str(&Config::notify_denied_networks), true},

@@ -23,6 +23,11 @@ struct NonceEntry {
 
 enum class NonceVerdict { kFresh, kReplay, kFull };
 
+// A request refused because the cache (or its organization's share) is full is answered 429 with
+// this Retry-After: nonces leave the cache continuously as their window ends, so room comes back
+// within seconds. A 401 would read as bad credentials (an agent would report its key refused).
+inline constexpr int kNonceFullRetryAfterS = 10;
+
 class NonceStore {
  public:
   virtual ~NonceStore() = default;

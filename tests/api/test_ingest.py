@@ -8,8 +8,9 @@ import json
 import time
 
 import pytest
+import requests
 
-from agent_client import NDJSON, Agent, enroll
+from agent_client import NDJSON, Agent, enroll, server_now_s
 from conftest import Server
 from test_v2_hawk import hawk, make_user
 
@@ -274,3 +275,25 @@ def test_deleting_a_ruleset_names_the_agents_evaluated_against_it(agents):
     assert web.send([sudo("alice")]).json()["alertsOpened"] == 0
     assert owner.delete("/v2/rulesets/" + spare["id"]).json() == {"server_ids": [db.id]}
     assert owner.delete("/v2/rulesets/" + spare["id"]).status_code == 404
+
+
+def test_a_full_nonce_cache_asks_agents_to_retry_instead_of_refusing_their_key(tmp_path):
+    # 16 nonces at most: the agent's requests past them are 429 with Retry-After (an agent backs off
+    # and retries), not 401 (which an agent reports as its key refused). A replay is still 401.
+    s = Server(tmp_path / "data", FAST + ["--nonce-cache-capacity", "16"]).start()
+    make_user(s, role="owner", org="Acme", email="owner@acme.example")
+    key = s.admin("deploy-key", "create", "--org", "Acme", "--description", "ci")["key"]
+    agent = enrolled(s, key)
+    data = json.dumps({"modules": {"audit": {"healthy": True, "status": "RUNNING"}}}).encode()
+    headers = {"Content-Type": "application/json"}
+    first, _ = agent.authorization("POST", "/ingest/v1/heartbeat", data, "application/json", server_now_s(s.url))
+    r = requests.post(s.url + "/ingest/v1/heartbeat", data=data, headers={"Authorization": first, **headers})
+    assert r.status_code == 200, r.text
+    answers = [agent.signed("POST", "/ingest/v1/heartbeat", data, "application/json") for _ in range(20)]
+    refused = [r for r in answers if r.status_code != 200]
+    assert refused, [r.status_code for r in answers]
+    for r in refused:
+        assert r.status_code == 429 and r.headers["Retry-After"] == "10", (r.status_code, r.text)
+        assert r.json() == {"errors": ["too many requests in the replay window"]}
+    replay = requests.post(s.url + "/ingest/v1/heartbeat", data=data, headers={"Authorization": first, **headers})
+    assert replay.status_code == 401 and replay.json() == {"errors": ["Invalid nonce"]}, replay.text
