@@ -34,7 +34,7 @@ class RecyclingAllocator {
     return static_cast<T*>(::operator new(n * sizeof(T)));
   }
 
-  void deallocate(T* p, size_t n) noexcept {
+  void deallocate(T* p, [[maybe_unused]] size_t n) noexcept {
 #ifndef __SANITIZE_ADDRESS__
     if (n == 1 && List().blocks.size() < kKeep) {
       try {
