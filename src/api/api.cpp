@@ -6,12 +6,12 @@
 #include <chrono>
 
 #include "api/errors.hpp"
-#include "base/recycling_allocator.hpp"
 #include "api/openapi.hpp"
 #include "http/status.hpp"
 #include "api/threatstack_stages.hpp"
 #include "api/threatstop_stages.hpp"
 #include "api/userlists_handlers.hpp"
+#include "base/recycling_allocator.hpp"
 #include "base/strings.hpp"
 #include "crypto/crypto.hpp"
 #include "userlists/values.hpp"

@@ -260,9 +260,9 @@ class VulnStore {
   using Releases = std::optional<std::vector<std::string>>;
   virtual Result<void> ScanFeedEntries(int64_t feed_id, const Releases& releases,
                                        const std::function<void(vuln::FeedEntry&&)>& visit) = 0;
-  Result<std::vector<vuln::FeedEntry>> FeedEntries(int64_t feed_id, const Releases& releases = std::nullopt) {
+  Result<std::vector<vuln::FeedEntry>> FeedEntries(int64_t feed_id) {
     std::vector<vuln::FeedEntry> out;
-    RAMPART_CHECK(ScanFeedEntries(feed_id, releases, [&](vuln::FeedEntry&& e) { out.push_back(std::move(e)); }));
+    RAMPART_CHECK(ScanFeedEntries(feed_id, std::nullopt, [&](vuln::FeedEntry&& e) { out.push_back(std::move(e)); }));
     return out;
   }
   // A vulnerability's description in the feed ("" when none).

@@ -7,7 +7,6 @@ namespace rampart::vuln {
 FeedIndex::Builder::Builder() : index_(std::make_shared<FeedIndex>()) {}
 
 void FeedIndex::Builder::Add(FeedEntry&& e) {
-  ++added_;
   IndexedEntry ie{std::move(e.cve), std::nullopt, false, std::move(e.urgency), e.nodsa, std::move(e.notices)};
   if (e.fixed_version) {
     ie.never_affected = *e.fixed_version == "0";

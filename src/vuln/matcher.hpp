@@ -39,12 +39,10 @@ class FeedIndex {
    public:
     Builder();
     void Add(FeedEntry&& e);
-    size_t added() const { return added_; }  // every entry handed over, kept or not
     std::shared_ptr<const FeedIndex> Finish();
 
    private:
     std::shared_ptr<FeedIndex> index_;
-    size_t added_ = 0;
   };
   static std::shared_ptr<const FeedIndex> Build(const std::vector<FeedEntry>& entries);
   // The entries of one source package in one release (empty when none).
