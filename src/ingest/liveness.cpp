@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <iterator>
+#include <set>
+#include <vector>
 
 #include <boost/json.hpp>
-
-#include <set>
 
 #include "ingest/host_fields.hpp"
 #include "telemetry/v2_time.hpp"
@@ -177,13 +177,14 @@ void Liveness::Forget(const std::string& agent_id) {
 
 Result<size_t> Liveness::Flush() {
   struct Due {
-    std::string id, org;
+    std::string id;
     bool online;
-    int64_t seen;
+    int64_t seen_ms;
     uint64_t changes;
-    json::object health, host;
   };
   std::vector<Due> due;
+  std::vector<store::AgentLiveness> writes;
+  std::set<std::string> orgs;
   const int64_t now = UnixMillis(clock_.Now());
   {
     std::lock_guard lock(mu_);
@@ -192,43 +193,36 @@ Result<size_t> Liveness::Flush() {
       const bool routine = (s.last_seen_ms != s.flushed_seen_ms || s.health_dirty) &&
                            now - s.flushed_at_ms >= routine_flush_ms_;
       if (online == s.online_written && !s.visible_change && !routine) continue;
-      due.push_back({id, s.org_id, online, s.last_seen_ms, s.changes, s.health_dirty ? s.health : json::object{}, s.host});
+      store::AgentLiveness& w = writes.emplace_back();
+      w.org_id = s.org_id;
+      w.agent_id = id;
+      w.status = online ? "online" : "offline";
+      w.last_reported_at = telemetry::FormatInstant(s.last_seen_ms);
+      if (s.health_dirty) w.members.emplace_back("agentModuleHealth", json::serialize(s.health));
+      if (s.visible_change) {
+        for (const auto& [k, v] : s.host) w.members.emplace_back(k, json::serialize(v));
+      }
+      due.push_back({id, online, s.last_seen_ms, s.changes});
+      orgs.insert(s.org_id);
     }
   }
   if (due.empty()) return size_t{0};
-  std::vector<store::AgentRecord> records;
-  std::set<std::string> orgs;
-  for (const Due& d : due) {
-    RAMPART_TRY(rec, store_.GetAgent(d.org, d.id));
-    if (!rec) continue;
-    json::error_code ec;
-    json::value doc = json::parse(rec->doc, ec);
-    if (ec || !doc.is_object()) continue;
-    json::object& o = doc.get_object();
-    o["status"] = d.online ? "online" : "offline";
-    o["lastReportedAt"] = telemetry::FormatInstant(d.seen);
-    if (!d.health.empty()) o["agentModuleHealth"] = d.health;
-    for (const auto& [k, v] : d.host) o[k] = v;
-    rec->status = d.online ? "online" : "offline";
-    rec->doc = json::serialize(o);
-    records.push_back(std::move(*rec));
-    orgs.insert(d.org);
-  }
-  RAMPART_CHECK(store_.PutAgents(records));
+  RAMPART_CHECK(store_.UpdateLiveness(writes));
   {
     std::lock_guard lock(mu_);
-    for (const Due& d : due) {
-      auto it = agents_.find(d.id);
+    for (size_t i = 0; i < due.size(); ++i) {
+      auto it = agents_.find(due[i].id);
       if (it == agents_.end()) continue;
-      it->second.online_written = d.online;
-      it->second.flushed_seen_ms = d.seen;
-      it->second.flushed_at_ms = now;
-      // Written as of d.changes; a heartbeat since then keeps its change for the next flush.
-      if (it->second.changes == d.changes) it->second.health_dirty = it->second.visible_change = false;
+      State& s = it->second;
+      s.online_written = due[i].online;
+      s.flushed_seen_ms = due[i].seen_ms;
+      s.flushed_at_ms = now;
+      // Written as of due[i].changes; a heartbeat since then keeps its change for the next flush.
+      if (s.changes == due[i].changes) s.health_dirty = s.visible_change = false;
     }
   }
   for (const auto& org : orgs) directory_.Invalidate(org);
-  return records.size();
+  return due.size();
 }
 
 }  // namespace rampart::ingest

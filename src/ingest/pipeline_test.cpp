@@ -13,6 +13,7 @@
 #include "ingest/liveness.hpp"
 #include "ingest/pipeline.hpp"
 #include "telemetry/base_rule_set.hpp"
+#include "telemetry/v2_time.hpp"
 
 namespace rampart::ingest {
 namespace {
@@ -242,6 +243,26 @@ TEST_F(IngestTest, RoutineHeartbeatsAreWrittenAMinuteApartAndChangesAtOnce) {
   ASSERT_TRUE(live.Heartbeat(*agent, R"({"modules":{"audit":{"healthy":false,"status":"STOPPED"}},"host":{"kernel":"6.1.3"}})"));
   ASSERT_EQ(*live.Flush(), 1u);  // a host fact alone, modules unchanged
   EXPECT_EQ(*live.Flush(), 0u);
+}
+
+TEST_F(IngestTest, AFlushWritesTheTimeOfTheLastHeartbeatAndTheModulesAsReported) {
+  auto e = EnrollHost("machine-0001");
+  auto agent = Agent(e->agent_id);
+  Liveness live(*store_, directory_, clock_, 120000);
+  ASSERT_TRUE(live.Prime());
+  ASSERT_TRUE(live.Heartbeat(*agent, R"({"modules":{"audit":{"healthy":true},"fim":{"healthy":true}}})"));
+  const std::string heard = telemetry::FormatInstant(UnixMillis(clock_.Now()));
+  clock_.Advance(10s);
+  ASSERT_EQ(*live.Flush(), 1u);
+  auto doc = json::parse((*store_->GetAgent(kOrg, e->agent_id))->doc);
+  EXPECT_EQ(doc.at("lastReportedAt").as_string(), heard);
+  EXPECT_TRUE(doc.at("agentModuleHealth").as_object().contains("fim"));
+  ASSERT_TRUE(live.Heartbeat(*agent, R"({"modules":{"audit":{"healthy":true}}})"));  // fim no longer runs
+  ASSERT_EQ(*live.Flush(), 1u);
+  doc = json::parse((*store_->GetAgent(kOrg, e->agent_id))->doc);
+  EXPECT_FALSE(doc.at("agentModuleHealth").as_object().contains("fim"));
+  EXPECT_EQ(doc.at("agentModuleHealth").at("isHealthy"), true);
+  EXPECT_EQ(doc.at("hostname").as_string(), "web-1");  // what enrollment wrote stays
 }
 
 }  // namespace rampart::ingest

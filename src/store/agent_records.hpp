@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "store/records.hpp"
@@ -34,6 +35,18 @@ struct AgentKeyRecord {
   std::vector<std::string> rulesets = {};  // ruleset ids the agent's events are evaluated against
   std::string deploy_key_id = {};          // the key it (last) enrolled with
   std::optional<int64_t> revoked_at_ms = {};
+};
+
+// What a liveness flush writes into one stored agent's document (and its row's status), in place:
+// the rest of the document is left as it is.
+struct AgentLiveness {
+  std::string org_id = {};
+  std::string agent_id = {};
+  std::string status = {};            // online | offline
+  std::string last_reported_at = {};  // lastReportedAt, as the v2 API writes instants
+  // Top-level members to set, each (name, JSON value) replacing the old value whole: the
+  // agentModuleHealth object, host facts. Names are plain words (letters, digits, '_').
+  std::vector<std::pair<std::string, std::string>> members = {};
 };
 
 // One enrollment, applied in one transaction: the agent's key (new, or replacing the key of the

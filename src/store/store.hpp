@@ -195,6 +195,10 @@ class AgentStore {
   virtual Result<bool> RevokeAgent(const std::string& org_id, const std::string& agent_id, int64_t at_ms,
                                    const V2AuditRecord& audit) = 0;
 
+  // Writes the agents' liveness into their stored documents in one transaction (all or none).
+  // An agent that is no longer stored, or whose document is not JSON, is skipped.
+  virtual Result<void> UpdateLiveness(const std::vector<AgentLiveness>& agents) = 0;
+
   // Stores the batches in order in one transaction (all or none): a group commit, one outcome
   // each. A batch whose (agent, seq) was stored before, in an earlier call or earlier in this one,
   // is a duplicate and writes nothing.

@@ -1,11 +1,14 @@
 // The store contract for agents that enroll themselves: deploy keys (rotate, revoke, per
 // organization), enrollment (one agent per host fingerprint, a revoked one refused), batches
 // stored exactly once with their alerts, the per-organization event cap, retention, and the
-// Base Rule Set given once.
+// Base Rule Set given once, and liveness written into agents' documents in place.
+#include <boost/json.hpp>
+
 #include "store/store_contract.hpp"
 
 namespace rampart::store {
 namespace {
+namespace json = boost::json;
 
 Enrollment Enroll(const std::string& agent, const std::string& fp, const std::string& org = kOrg) {
   Enrollment e;
@@ -67,6 +70,40 @@ TEST_P(StoreContract, EnrollmentKeepsOneAgentPerHostAndRevocationSticks) {
   ASSERT_FALSE(changes.empty());
   EXPECT_EQ(changes.back().topic, "agent");
   EXPECT_EQ(changes.back().key, "ag1");
+}
+
+TEST_P(StoreContract, LivenessIsWrittenIntoTheDocumentInPlaceAndStaysInItsOrganization) {
+  const std::string doc =
+      R"({"id":"a1","status":"online","hostname":"web-1","tags":["x\"y"],"agentModuleHealth":{"isHealthy":true,)"
+      R"("audit":{"isHealthy":true},"fim":{"isHealthy":true}},"ipAddresses":{"private":["10.0.0.1/8"]}})";
+  ASSERT_TRUE(store_->PutAgents({{kOrg, "a1", "online", 1, doc}, {kOtherOrg, "a1", "online", 1, doc},
+                                 {kOrg, "a2", "online", 2, "not json"}}));
+  AgentLiveness touch{kOrg, "a1", "offline", "2026-01-02T03:04:05.000Z"};
+  AgentLiveness gone{kOrg, "nobody", "online", "2026-01-02T03:04:05.000Z"};
+  AgentLiveness broken{kOrg, "a2", "offline", "2026-01-02T03:04:05.000Z"};
+  ASSERT_TRUE(store_->UpdateLiveness({touch, gone, broken}));  // unknown and non-JSON agents are skipped
+  auto a1 = **store_->GetAgent(kOrg, "a1");
+  EXPECT_EQ(a1.status, "offline");
+  auto o = json::parse(a1.doc).as_object();
+  EXPECT_EQ(o.at("status"), "offline");
+  EXPECT_EQ(o.at("lastReportedAt"), "2026-01-02T03:04:05.000Z");
+  EXPECT_EQ(o.at("tags").at(0), "x\"y");  // the rest as it was
+  EXPECT_TRUE(o.at("agentModuleHealth").as_object().contains("fim"));
+  EXPECT_EQ((*store_->GetAgent(kOrg, "a2"))->doc, "not json");
+  EXPECT_EQ((*store_->GetAgent(kOtherOrg, "a1"))->doc, doc);  // same id, other organization: untouched
+
+  touch.status = "online";
+  const std::string health = R"({"isHealthy":false,"audit":{"isHealthy":false}})";  // fim is gone
+  touch.members = {{"agentModuleHealth", health}, {"kernel", "\"6.1.9\""},
+                   {"ipAddresses", R"({"public":["192.0.2.1/32"]})"}};
+  ASSERT_TRUE(store_->UpdateLiveness({touch}));
+  a1 = **store_->GetAgent(kOrg, "a1");
+  EXPECT_EQ(a1.status, "online");
+  o = json::parse(a1.doc).as_object();
+  EXPECT_EQ(o.at("agentModuleHealth"), json::parse(health));  // each member replaced whole
+  EXPECT_EQ(o.at("kernel"), "6.1.9");
+  EXPECT_EQ(o.at("hostname"), "web-1");
+  EXPECT_EQ(o.at("ipAddresses"), json::parse(R"({"public":["192.0.2.1/32"]})"));
 }
 
 TEST_P(StoreContract, BatchesAreStoredOnceWithTheirAlerts) {

@@ -36,6 +36,15 @@ inline constexpr const char* kRevokeAgentKey =
 inline constexpr const char* kAgentOffline =
     "UPDATE agents SET status = 'offline', doc = json_set(doc, '$.status', 'offline') WHERE org_id = ?1 AND id = ?2";
 
+// A liveness flush edits the stored document in place (SQLite's JSON functions) instead of
+// reading, parsing and re-serializing it: it runs for every agent once a minute.
+inline constexpr const char* kAgentLiveness =
+    "UPDATE agents SET status = ?3, doc = json_set(doc, '$.status', ?3, '$.lastReportedAt', ?4)"
+    " WHERE org_id = ?1 AND id = ?2 AND json_valid(doc)";
+inline constexpr const char* kAgentMember =
+    "UPDATE agents SET doc = json_set(doc, '$.\"' || ?3 || '\"', json(?4))"
+    " WHERE org_id = ?1 AND id = ?2 AND json_valid(doc)";
+
 inline constexpr const char* kInsertBatch = "INSERT OR IGNORE INTO ingest_batches(agent_id, seq, at_ms) VALUES (?1, ?2, ?3)";
 inline constexpr const char* kForgetBatches = "DELETE FROM ingest_batches WHERE agent_id = ?1";
 inline constexpr const char* kBatchSeen = "SELECT 1 FROM ingest_batches WHERE agent_id = ?1 AND seq = ?2";

@@ -199,6 +199,21 @@ Result<bool> SqliteAgents::RevokeAgent(const std::string& org_id, const std::str
   return true;
 }
 
+Result<void> SqliteAgents::UpdateLiveness(const std::vector<AgentLiveness>& agents) {
+  std::lock_guard lock(c_.write_mu);
+  Db& db = c_.writer;
+  Txn txn(db);
+  if (!txn.begun()) return txn.begun().error();
+  Stmt seen(db, q::kAgentLiveness), member(db, q::kAgentMember);
+  for (const AgentLiveness& a : agents) {
+    RAMPART_CHECK(seen.Bind(1, a.org_id).Bind(2, a.agent_id).Bind(3, a.status).Bind(4, a.last_reported_at).Run());
+    for (const auto& [name, value] : a.members) {
+      RAMPART_CHECK(member.Bind(1, a.org_id).Bind(2, a.agent_id).Bind(3, name).Bind(4, value).Run());
+    }
+  }
+  return txn.Commit();
+}
+
 Result<std::vector<BatchOutcome>> SqliteAgents::StoreBatches(std::span<const EventBatch* const> batches) {
   std::lock_guard lock(c_.write_mu);
   Txn txn(c_.writer);

@@ -19,6 +19,7 @@ class SqliteAgents {
   Result<std::vector<AgentKeyRecord>> ListAgentKeys();
   Result<bool> RevokeAgent(const std::string& org_id, const std::string& agent_id, int64_t at,
                            const V2AuditRecord& audit);
+  Result<void> UpdateLiveness(const std::vector<AgentLiveness>& agents);
   Result<std::vector<BatchOutcome>> StoreBatches(std::span<const EventBatch* const> batches);
   Result<bool> BatchSeen(const std::string& agent_id, int64_t seq);
   Result<std::vector<EventRecord>> RecentEvents(const std::string& org_id, int64_t limit);

@@ -392,6 +392,7 @@ class SqliteStore final : public Store {
   Result<std::vector<BatchOutcome>> StoreBatches(std::span<const EventBatch* const> batches) override {
     return agents_.StoreBatches(batches);
   }
+  Result<void> UpdateLiveness(const std::vector<AgentLiveness>& a) override { return agents_.UpdateLiveness(a); }
   Result<bool> BatchSeen(const std::string& agent, int64_t seq) override { return agents_.BatchSeen(agent, seq); }
   Result<std::vector<EventRecord>> RecentEvents(const std::string& org, int64_t limit) override {
     return agents_.RecentEvents(org, limit);
