@@ -79,7 +79,9 @@ std::string Upper(std::string_view s) {
 }  // namespace
 
 std::string NormalizedString(std::string_view type, const Artifacts& a) {
-  std::string s = "hawk.1.";
+  std::string s;
+  s.reserve(256);  // one allocation for a usual request, not one per line appended
+  s += "hawk.1.";
   s += type;
   s += '\n';
   for (const std::string* line : {&a.ts, &a.nonce, &a.method, &a.resource, &a.host, &a.port}) {

@@ -23,6 +23,7 @@
 #include <mutex>
 #include <tuple>
 
+#include "http/deadlines.hpp"
 #include "http/framing.hpp"
 #include "http/message_io.hpp"
 
@@ -56,9 +57,11 @@ struct Server::State {
   std::mutex mu;
   std::list<std::shared_ptr<SessionCtl>> sessions;
   std::unordered_map<std::string, size_t> per_client;  // guarded by mu
+  IdleWaits idle;                 // kept connections between requests
+  asio::steady_timer idle_sweep;  // on the acceptor's executor
 
   State(asio::io_context& io, ExecutorPicker p, ServerLimits l, Admitter a, ErrorRenderer e, std::shared_ptr<asio::ssl::context> t)
-      : ioc(io), pick(std::move(p)), limits(l), admit(std::move(a)), errors(std::move(e)), tls_on(t != nullptr), tls(std::move(t)), acceptor(io) {}
+      : ioc(io), pick(std::move(p)), limits(l), admit(std::move(a)), errors(std::move(e)), tls_on(t != nullptr), tls(std::move(t)), acceptor(io), idle_sweep(io) {}
 };
 
 namespace {
@@ -84,41 +87,21 @@ asio::awaitable<void> ReportReadError(Server::State& st, Stream& stream, beast::
   }
 }
 
-// Shared with the deadline handlers: one may already be queued (fired, not cancellable) when
-// the session frame ends, so they must not point into it. `cancel` is cleared when the frame goes.
-struct Watch {
-  uint64_t generation = 0;  // a timer firing after its wait completed must not touch the next one
-  bool timed_out = false;
-  std::function<void()> cancel;
-};
-
-// Starts a new wait on the connection: `t` cancels its socket operations after `d` unless a newer
-// wait began first. The deadline cancels without closing the socket, so a 408 can still be sent.
-void Arm(const std::shared_ptr<Watch>& watch, asio::steady_timer& t, std::chrono::milliseconds d) {
-  t.expires_after(d);
-  t.async_wait([watch, my_generation = watch->generation](const beast::error_code& ec) {
-    if (ec || watch->generation != my_generation || !watch->cancel) return;  // the wait finished first
-    watch->timed_out = true;
-    watch->cancel();
-  });
-}
-
 // Between two requests on a kept connection: waits for the next one's first bytes, read into the
-// buffer, for at most the keep-alive timeout. The head and read deadlines then run from them, and
-// are not armed at all for what has already arrived whole. The buffer is kept (4 KiB after a small
-// request): freeing and re-allocating it per request cost more CPU (glibc consolidates its free
-// lists on every such allocation) than 10,000 idle connections' 40 MB.
+// buffer, for at most the keep-alive timeout (IdleWaits). The head and read deadlines then run
+// from them, and are not armed at all for what has already arrived whole. The buffer is kept
+// (4 KiB after a small request): freeing and re-allocating it per request cost more CPU (glibc
+// consolidates its free lists on every such allocation) than 10,000 idle connections' 40 MB.
 // False: the client left, the time ran out, or Stop() closed it.
 template <class Stream>
-asio::awaitable<bool> AwaitNextRequest(Server::State& st, const std::shared_ptr<Watch>& watch, Stream& stream,
-                                       beast::flat_buffer& buffer, asio::steady_timer& deadline) {
-  watch->timed_out = false;
-  ++watch->generation;
-  Arm(watch, deadline, st.limits.keepalive_timeout);
+asio::awaitable<bool> AwaitNextRequest(Server::State& st, Watch& watch, Stream& stream, beast::flat_buffer& buffer) {
+  watch.timed_out = false;
+  ++watch.generation;
+  st.idle.Begin(watch, std::chrono::steady_clock::now());
   auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), kTuple);
   buffer.commit(n);
-  deadline.cancel();
-  co_return !ec && !watch->timed_out && !st.stopping.load();
+  st.idle.End(watch);
+  co_return !ec && !watch.timed_out && !st.stopping.load();
 }
 
 // Whether `buffer` holds a whole request head (its blank line).
@@ -138,20 +121,25 @@ asio::awaitable<void> ServeRequests(std::shared_ptr<Server::State> st, std::shar
                                     Stream& stream, ConnectionInfo info) {
   // Bounded, so a head without its blank line stops at the header limit (plus one read's slack).
   beast::flat_buffer buffer(st->limits.header_bytes + 64 * 1024);
-  asio::steady_timer deadline(co_await asio::this_coro::executor);       // the keep-alive wait; a body on its way
+  asio::steady_timer deadline(co_await asio::this_coro::executor);       // a body on its way
   asio::steady_timer head_deadline(co_await asio::this_coro::executor);  // a slow head is cut sooner
   auto watch = std::make_shared<Watch>();
+  watch->executor = co_await asio::this_coro::executor;
   watch->cancel = [&stream] {
     beast::error_code ignored;
     beast::get_lowest_layer(stream).socket().cancel(ignored);
   };
   struct Clear {
+    Server::State& st;
     std::shared_ptr<Watch> w;
-    ~Clear() { w->cancel = nullptr; }
-  } clear{watch};
+    ~Clear() {
+      st.idle.End(*w);
+      w->cancel = nullptr;
+    }
+  } clear{*st, watch};
   for (bool first = true; !st->stopping.load(); first = false) {
     // The first request's deadlines run from the accept; a later one's from its first byte.
-    if (!first && buffer.size() == 0 && !co_await AwaitNextRequest(*st, watch, stream, buffer, deadline)) co_return;
+    if (!first && buffer.size() == 0 && !co_await AwaitNextRequest(*st, *watch, stream, buffer)) co_return;
     watch->timed_out = false;
     ++watch->generation;
     beast_http::request_parser<beast_http::string_body> parser;
@@ -160,18 +148,17 @@ asio::awaitable<void> ServeRequests(std::shared_ptr<Server::State> st, std::shar
     // A head still on its way is cut at the head timeout; the rest of the request, if any is still
     // on its way, at the read timeout from here (timers cost a heap insert and a cancellation each).
     const auto started = std::chrono::steady_clock::now();
-    if (!HeadInBuffer(buffer)) Arm(watch, head_deadline, std::min(st->limits.head_timeout, st->limits.read_timeout));
+    const bool head_on_its_way = !HeadInBuffer(buffer);
+    if (head_on_its_way) Arm(watch, head_deadline, std::min(st->limits.head_timeout, st->limits.read_timeout));
     ReadResult read = co_await ReadRequest(stream, buffer, parser);
-    head_deadline.cancel();
+    if (head_on_its_way) head_deadline.cancel();
     if (read.framing) {  // ambiguous framing: answer and close without reading further
-      deadline.cancel();
       const std::optional<std::string_view> target = read.target;
       Response err = st->errors({Errc::kInvalid, Reason::kMalformed, "malformed HTTP request: " + *read.framing}, target);
       co_await WriteAndClose(stream, std::move(err));
       co_return;
     }
     if (read.ec) {
-      deadline.cancel();
       const std::optional<std::string_view> target = read.target;
       co_await ReportReadError(*st, stream, read.ec, watch->timed_out, parser.got_some() || buffer.size() > 0, target);
       co_return;
@@ -183,7 +170,6 @@ asio::awaitable<void> ServeRequests(std::shared_ptr<Server::State> st, std::shar
     Response res;
     bool body_left_unread = false;
     if (admission.answer) {
-      deadline.cancel();
       res = std::move(*admission.answer);
       body_left_unread = !parser.is_done();
     } else {
@@ -207,9 +193,7 @@ asio::awaitable<void> ServeRequests(std::shared_ptr<Server::State> st, std::shar
     }
     res.keep_alive(keep_alive && !st->stopping.load());
     res.prepare_payload();
-    beast::get_lowest_layer(stream).expires_after(st->limits.read_timeout);  // write deadline
-    auto [wec, wn] = co_await WriteResponse(stream, res);
-    beast::get_lowest_layer(stream).expires_never();
+    auto [wec, wn] = co_await WriteResponse(stream, res, st->limits.read_timeout);
     ctl->busy = false;
     if (wec || !res.keep_alive()) co_return;
   }
@@ -308,6 +292,19 @@ asio::awaitable<void> RunSession(std::shared_ptr<Server::State> st, tcp::socket 
   st->active.fetch_sub(1);
 }
 
+// Ends the kept connections' waits past the keep-alive timeout, a few times per timeout (at
+// least once a second): a wait may run over by that much.
+asio::awaitable<void> SweepIdle(std::shared_ptr<Server::State> st) {
+  using std::chrono::milliseconds;
+  const milliseconds period = std::clamp(st->limits.keepalive_timeout / 4, milliseconds(10), milliseconds(1000));
+  while (!st->stopping.load()) {
+    st->idle_sweep.expires_after(period);
+    auto [ec] = co_await st->idle_sweep.async_wait(kTuple);
+    if (ec || st->stopping.load()) co_return;
+    st->idle.Expire(std::chrono::steady_clock::now() - st->limits.keepalive_timeout);
+  }
+}
+
 asio::awaitable<void> Accept(std::shared_ptr<Server::State> st) {
   while (!st->stopping.load()) {
     auto [ec, socket] = co_await st->acceptor.async_accept(st->pick(), kTuple);
@@ -359,6 +356,7 @@ Result<uint16_t> Server::Listen(const tcp::endpoint& ep) {
   if (ec) return Error::Unavailable("listen on " + ep.address().to_string() + ":" + std::to_string(ep.port()) +
                                     ": " + ec.message());
   asio::co_spawn(acc.get_executor(), Accept(state_), asio::detached);
+  asio::co_spawn(acc.get_executor(), SweepIdle(state_), asio::detached);
   return acc.local_endpoint().port();
 }
 
@@ -367,6 +365,7 @@ void Server::Stop() {
   asio::post(state_->acceptor.get_executor(), [st = state_] {
     beast::error_code ec;
     st->acceptor.close(ec);
+    st->idle_sweep.cancel();
   });
   std::lock_guard lock(state_->mu);
   for (auto& ctl : state_->sessions) {

@@ -3,7 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/asio/buffers_iterator.hpp>
 #include <boost/asio/read.hpp>
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/streambuf.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
 
@@ -25,6 +28,10 @@ class ServerTest : public ::testing::Test {
         ioc_, [this] { return boost::asio::any_io_executor(boost::asio::make_strand(ioc_)); }, limits,
         AdmitAll([](Request&& req, const ConnectionInfo&) -> asio::awaitable<Response> {
           Response res{Status::ok, req.version()};
+          if (req.target().starts_with("/big/")) {  // an answer of that many bytes
+            res.body() = std::string(std::stoul(std::string(req.target().substr(5))), 'x');
+            co_return res;
+          }
           res.body() = std::string(req.target()) + "|" + std::to_string(req.body().size());
           co_return res;
         }),
@@ -202,6 +209,57 @@ TEST_F(ServerTest, TheClientReusesItsConnectionAndReplacesOneTheServerClosed) {
   EXPECT_EQ(r.status, 200) << r.error;
   EXPECT_EQ(r.body, "/after|0");
   EXPECT_EQ((*t)->connections_opened(), 2u);
+}
+
+// An answer larger than the socket's send buffer is written in part at once and the rest as the
+// client reads; the connection is then kept for the next request.
+TEST_F(ServerTest, AnAnswerLargerThanTheSocketBufferArrivesWholeAndTheConnectionIsKept) {
+  Start({});
+  asio::io_context cio;
+  tcp::socket s(cio);
+  s.connect({asio::ip::make_address("127.0.0.1"), port_});
+  constexpr size_t kBig = 8 << 20;
+  asio::write(s, asio::buffer(std::string("GET /big/" + std::to_string(kBig) + " HTTP/1.1\r\nHost: x\r\n\r\n")));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the server's buffers fill meanwhile
+  asio::streambuf in;
+  const size_t head = asio::read_until(s, in, "\r\n\r\n");
+  const std::string head_text(asio::buffers_begin(in.data()), asio::buffers_begin(in.data()) + static_cast<long>(head));
+  ASSERT_NE(head_text.find("Content-Length: " + std::to_string(kBig)), std::string::npos) << head_text;
+  in.consume(head);
+  boost::system::error_code ec;
+  if (in.size() < kBig) asio::read(s, in, asio::transfer_exactly(kBig - in.size()), ec);
+  ASSERT_FALSE(ec) << ec.message();
+  EXPECT_EQ(in.size(), kBig);
+  asio::write(s, asio::buffer(std::string("GET /next HTTP/1.1\r\nHost: x\r\n\r\n")));
+  char buf[512];
+  std::string next(buf, s.read_some(asio::buffer(buf)));
+  EXPECT_EQ(next.rfind("HTTP/1.1 200", 0), 0u) << next;
+  EXPECT_NE(next.find("/next|0"), std::string::npos) << next;
+}
+
+// A client that stops reading an answer holds the connection only until the read timeout.
+TEST_F(ServerTest, AnAnswerTheClientDoesNotReadIsCutAtTheReadTimeout) {
+  ServerLimits limits;
+  limits.read_timeout = std::chrono::milliseconds(300);
+  Start(limits);
+  asio::io_context cio;
+  tcp::socket s(cio);
+  s.connect({asio::ip::make_address("127.0.0.1"), port_});
+  constexpr size_t kBig = 64 << 20;
+  asio::write(s, asio::buffer(std::string("GET /big/" + std::to_string(kBig) + " HTTP/1.1\r\nHost: x\r\n\r\n")));
+  for (int waited = 0; server_->active_connections() == 0 && waited < 100; ++waited) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_EQ(server_->active_connections(), 1u);
+  for (int waited = 0; server_->active_connections() > 0 && waited < 100; ++waited) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(server_->active_connections(), 0u) << "the write deadline ends the connection";
+  size_t got = 0;
+  boost::system::error_code ec;
+  std::vector<char> buf(1 << 20);
+  while (!ec) got += s.read_some(asio::buffer(buf), ec);
+  EXPECT_LT(got, kBig) << "the answer was cut, not finished";
 }
 
 }  // namespace
