@@ -82,7 +82,7 @@ const std::vector<Setting>& Settings() {
       {"max_large_bodies", "large-body slots (503 + Retry-After past them, answered from the head); bounds what authenticated bodies cost",
        Int(&Config::max_large_bodies, 1, 4096)},
       {"read_timeout_ms", "time allowed to receive a request, from its first byte (408 past it)", Int(&Config::read_timeout_ms, 100, 3600000)},
-      {"keepalive_timeout_ms", "how long a kept connection may wait for its next request before the server closes it (above agents' 30 s heartbeat)",
+      {"keepalive_timeout_ms", "how long a kept connection may wait for its next request before the server closes it (above agents' 30 s heartbeat; checked a few times per timeout, at least every second)",
        Int(&Config::keepalive_timeout_ms, 100, 3600000)},
       {"max_connections", "concurrent connections (503 past it); the open-file limit is raised to fit them at start",
        Int(&Config::max_connections, 1, 1000000)},
