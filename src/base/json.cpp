@@ -88,4 +88,25 @@ json::value ParseBoundedJson(std::string_view text, const JsonLimits& limits, er
   return p.handler().Release();
 }
 
+bool JsonEqual(const boost::json::object& a, const boost::json::object& b) {
+  if (a.size() != b.size()) return false;
+  for (const auto& member : a) {  // by reference: no copy
+    const boost::json::value* other = b.if_contains(member.key());
+    if (!other || !JsonEqual(member.value(), *other)) return false;
+  }
+  return true;
+}
+
+bool JsonEqual(const boost::json::value& a, const boost::json::value& b) {
+  if (a.is_object() || b.is_object()) return a.is_object() && b.is_object() && JsonEqual(a.get_object(), b.get_object());
+  if (a.is_array() || b.is_array()) {
+    if (!a.is_array() || !b.is_array() || a.get_array().size() != b.get_array().size()) return false;
+    for (size_t i = 0; i < a.get_array().size(); ++i) {
+      if (!JsonEqual(a.get_array()[i], b.get_array()[i])) return false;
+    }
+    return true;
+  }
+  return a == b;  // scalars: compared in place
+}
+
 }  // namespace rampart

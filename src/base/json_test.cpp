@@ -48,5 +48,20 @@ TEST(BoundedJson, MalformedDeepAndTrailingInputAreErrorsNotTooLarge) {
   EXPECT_FALSE(JsonTooLarge(ec));
 }
 
+TEST(JsonEqual, MeansWhatBoostsEqualityMeans) {
+  const char* docs[] = {R"({"a":1,"b":[1,2,{"c":"x"}]})", R"({"b":[1,2,{"c":"x"}],"a":1})", R"({"a":1,"b":[1,2,{"c":"y"}]})",
+                        R"({"a":1,"b":[1,2]})", R"({"a":1.0,"b":[1,2,{"c":"x"}]})", R"({"a":1})", R"({"a":1,"c":1})",
+                        R"([1,2])", R"([2,1])", R"({})", R"([])", "null", "1", "18446744073709551615", R"("1")", "true"};
+  for (const char* x : docs) {
+    for (const char* y : docs) {
+      const json::value a = json::parse(x), b = json::parse(y);
+      EXPECT_EQ(JsonEqual(a, b), a == b) << x << " vs " << y;
+      if (a.is_object() && b.is_object()) {
+        EXPECT_EQ(JsonEqual(a.get_object(), b.get_object()), a == b) << x << " vs " << y;
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace rampart

@@ -7,6 +7,7 @@
 
 #include <boost/json.hpp>
 
+#include "base/json.hpp"
 #include "ingest/host_fields.hpp"
 #include "telemetry/v2_time.hpp"
 #include "telemetry/v2_write.hpp"
@@ -81,7 +82,7 @@ bool SameModules(const json::object& a, const json::object& b) {
   for (const auto& [k, v] : b) {
     if (k == "counters") continue;
     const json::value* other = a.if_contains(k);
-    if (!other || *other != v) return false;
+    if (!other || !JsonEqual(*other, v)) return false;
   }
   return true;
 }
@@ -157,12 +158,12 @@ Result<void> Liveness::Heartbeat(const AgentIdentity& agent, std::string_view bo
   if (!SameModules(s.health, health)) s.visible_change = true;
   for (auto& [k, v] : host) {
     json::value* old = s.host.if_contains(k);
-    if (old && *old == v) continue;
+    if (old && JsonEqual(*old, v)) continue;
     s.visible_change = true;
     s.host[k] = json::value(v, s.host.storage());
     s.changes = before + 1;
   }
-  if (s.health != health) {
+  if (!JsonEqual(s.health, health)) {
     s.health = json::object(health, json::storage_ptr());
     s.health_dirty = true;
     s.changes = before + 1;
