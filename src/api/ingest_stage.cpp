@@ -67,7 +67,8 @@ Step IngestAuthStage::OnHeadBlocking(const http::Request& head, Exchange& ex) co
 }
 
 Step IngestAuthStage::Agent(const http::Request& head, Exchange& ex, bool may_block) const {
-  auto parsed = hawk::ParseAuthorization(head[field::authorization]);  // checked on the I/O thread
+  const std::string_view authorization = head[field::authorization];
+  auto parsed = hawk::ParseAuthorization(authorization);  // checked on the I/O thread
   if (!parsed) return RefuseHawk(ex, parsed.failure);
   // A batch or heartbeat without a signed payload hash could have its body swapped in transit.
   if (head.method() != http::Verb::get && !parsed->hash) {
@@ -78,7 +79,7 @@ Step IngestAuthStage::Agent(const http::Request& head, Exchange& ex, bool may_bl
   auto resolved = hawk::ResolveHost(head[field::host], ex.conn.tls);
   if (!resolved) return RefuseHawk(ex, resolved.failure);
   const int64_t now = UnixMillis(deps_.clock.Now());
-  hawk::RequestView view{http::beast_http::to_string(head.method()), head.target(), head[field::authorization],
+  hawk::RequestView view{http::beast_http::to_string(head.method()), head.target(), authorization,
                          head[field::content_type], std::nullopt, *resolved};
   bool full = false;
   hawk::NonceCheck nonces = [&](std::string_view id, std::string_view nonce, std::string_view ts, int64_t until) {

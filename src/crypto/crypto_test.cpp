@@ -1,8 +1,11 @@
 #include "crypto/crypto.hpp"
 
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
 
 #include <set>
+#include <string>
+#include <vector>
 
 namespace rampart::crypto {
 
@@ -21,6 +24,18 @@ TEST(Crypto, Base64UrlMatchesRfc4648Vectors) {
   EXPECT_EQ(enc("foo"), "Zm9v");
   EXPECT_EQ(enc("foob"), "Zm9vYg");
   EXPECT_EQ(enc("\xfb\xff"), "-_8");
+}
+
+// Every length from 0 to 100 (all three remainders, and the 32-byte MACs Hawk encodes) against
+// OpenSSL's encoder as the reference.
+TEST(Crypto, Base64EncodeAgreesWithOpenSsl) {
+  std::string bytes;
+  for (size_t n = 0; n <= 100; ++n) {
+    std::vector<unsigned char> want(4 * ((n + 2) / 3) + 1);
+    const int len = EVP_EncodeBlock(want.data(), reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(n));
+    EXPECT_EQ(Base64Encode(bytes), std::string(reinterpret_cast<const char*>(want.data()), static_cast<size_t>(len))) << n;
+    bytes += static_cast<char>((n * 37 + 11) & 0xff);
+  }
 }
 
 TEST(Crypto, Base64StandardAndUrlDecode) {
