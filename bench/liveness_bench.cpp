@@ -7,6 +7,7 @@
 // Usage: liveness_bench [--agents N] [--dir DIR]. Prints one JSON object: CPU and wall µs per
 // agent written for each flush and for the ceiling.
 #include <time.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>

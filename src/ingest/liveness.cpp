@@ -177,14 +177,12 @@ void Liveness::Forget(const std::string& agent_id) {
 }
 
 Result<size_t> Liveness::Flush() {
-  struct Due {
-    std::string id;
-    bool online;
+  struct Written {  // what writes[i] was taken from
     int64_t seen_ms;
     uint64_t changes;
   };
-  std::vector<Due> due;
   std::vector<store::AgentLiveness> writes;
+  std::vector<Written> as_of;
   std::set<std::string> orgs;
   const int64_t now = UnixMillis(clock_.Now());
   {
@@ -203,27 +201,27 @@ Result<size_t> Liveness::Flush() {
       if (s.visible_change) {
         for (const auto& [k, v] : s.host) w.members.emplace_back(k, json::serialize(v));
       }
-      due.push_back({id, online, s.last_seen_ms, s.changes});
+      as_of.push_back({s.last_seen_ms, s.changes});
       orgs.insert(s.org_id);
     }
   }
-  if (due.empty()) return size_t{0};
+  if (writes.empty()) return size_t{0};
   RAMPART_CHECK(store_.UpdateLiveness(writes));
   {
     std::lock_guard lock(mu_);
-    for (size_t i = 0; i < due.size(); ++i) {
-      auto it = agents_.find(due[i].id);
+    for (size_t i = 0; i < writes.size(); ++i) {
+      auto it = agents_.find(writes[i].agent_id);
       if (it == agents_.end()) continue;
       State& s = it->second;
-      s.online_written = due[i].online;
-      s.flushed_seen_ms = due[i].seen_ms;
+      s.online_written = writes[i].status == "online";
+      s.flushed_seen_ms = as_of[i].seen_ms;
       s.flushed_at_ms = now;
-      // Written as of due[i].changes; a heartbeat since then keeps its change for the next flush.
-      if (s.changes == due[i].changes) s.health_dirty = s.visible_change = false;
+      // Written as of as_of[i].changes; a heartbeat since then keeps its change for the next flush.
+      if (s.changes == as_of[i].changes) s.health_dirty = s.visible_change = false;
     }
   }
   for (const auto& org : orgs) directory_.Invalidate(org);
-  return due.size();
+  return writes.size();
 }
 
 }  // namespace rampart::ingest
