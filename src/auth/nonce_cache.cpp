@@ -18,24 +18,30 @@ NonceCache::NonceCache(size_t capacity, size_t shards, size_t per_scope_capacity
       per_shard_scope_capacity_(std::max<size_t>(
           1, (per_scope_capacity ? per_scope_capacity : capacity / 4) / std::max<size_t>(1, shards))),
       shards_(std::max<size_t>(1, shards)) {
-  std::array<uint8_t, 16> seed{};
-  crypto::RandomBytes(seed);
-  seed_.assign(reinterpret_cast<const char*>(seed.data()), seed.size());
+  crypto::RandomBytes(seed_);
 }
 
 uint64_t NonceCache::Digest(std::string_view id, std::string_view nonce, std::string_view ts) const {
   // Length-prefixed fields under a random key: distinct triples cannot be made to collide.
-  std::string msg;
-  msg.reserve(id.size() + nonce.size() + ts.size() + 12);
-  for (std::string_view part : {id, nonce, ts}) {
-    uint32_t n = static_cast<uint32_t>(part.size());
-    msg.append(reinterpret_cast<const char*>(&n), sizeof n);
-    msg.append(part);
+  // SipHash rather than an HMAC: a keyed 64-bit digest is all a table key needs, and this runs
+  // on every Hawk request. A header's attributes fit the stack buffer (the header is capped).
+  char stack[512];
+  std::string heap;
+  const size_t n = id.size() + nonce.size() + ts.size() + 3 * sizeof(uint32_t);
+  char* out = stack;
+  if (n > sizeof stack) {
+    heap.resize(n);
+    out = heap.data();
   }
-  std::string mac = crypto::Hmac(crypto::HashAlg::kSha256, seed_, msg);
-  uint64_t d = 0;
-  std::memcpy(&d, mac.data(), sizeof d);
-  return d;
+  size_t at = 0;
+  for (std::string_view part : {id, nonce, ts}) {
+    const uint32_t len = static_cast<uint32_t>(part.size());
+    std::memcpy(out + at, &len, sizeof len);
+    at += sizeof len;
+    if (!part.empty()) std::memcpy(out + at, part.data(), part.size());
+    at += part.size();
+  }
+  return crypto::ShortHash(seed_, std::string_view(out, n));
 }
 
 void NonceCache::Expire(Shard& s, int64_t now_ms) {

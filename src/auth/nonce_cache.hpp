@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "auth/nonce_store.hpp"
+#include "crypto/crypto.hpp"
 
 namespace rampart::auth {
 
@@ -58,7 +59,7 @@ class NonceCache final : public NonceStore {
   const size_t per_shard_capacity_;
   const size_t per_shard_scope_capacity_;
   std::vector<Shard> shards_;
-  std::string seed_;  // random per process: digests are not predictable from outside
+  crypto::ShortHashKey seed_{};  // random per process: digests are not predictable from outside
 };
 
 }  // namespace rampart::auth

@@ -3,6 +3,7 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
+#include <sodium.h>
 
 #include <array>
 #include <atomic>
@@ -19,6 +20,16 @@ void RandomBytes(std::span<uint8_t> out) {
     std::fputs("fatal: OpenSSL RAND_bytes failed\n", stderr);
     std::abort();
   }
+}
+
+uint64_t ShortHash(const ShortHashKey& key, std::string_view data) {
+  static_assert(crypto_shorthash_siphash24_BYTES == sizeof(uint64_t));
+  static_assert(crypto_shorthash_siphash24_KEYBYTES == std::tuple_size_v<ShortHashKey>);
+  unsigned char out[sizeof(uint64_t)];
+  crypto_shorthash_siphash24(out, reinterpret_cast<const unsigned char*>(data.data()), data.size(), key.data());
+  uint64_t v = 0;
+  std::memcpy(&v, out, sizeof v);
+  return v;
 }
 
 namespace {

@@ -74,6 +74,20 @@ TEST(Crypto, HmacKeysOfEveryLengthAndBothAlgorithms) {
   EXPECT_EQ(hex(Hmac(HashAlg::kSha256, "", "")), "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
 }
 
+// The reference vectors of SipHash-2-4 (Aumasson and Bernstein, appendix A; vectors.h of the
+// reference code): key 00..0f, messages 00, 00 01, … of length 0..15, output little-endian.
+TEST(Crypto, ShortHashIsSipHash24) {
+  ShortHashKey key{};
+  for (size_t i = 0; i < key.size(); ++i) key[i] = static_cast<uint8_t>(i);
+  std::string msg;
+  for (int i = 0; i < 15; ++i) msg.push_back(static_cast<char>(i));
+  EXPECT_EQ(ShortHash(key, ""), 0x726fdb47dd0e0e31ull);
+  EXPECT_EQ(ShortHash(key, msg), 0xa129ca6149be45e5ull);
+  ShortHashKey other = key;
+  other[0] ^= 1;
+  EXPECT_NE(ShortHash(other, msg), ShortHash(key, msg));
+}
+
 TEST(Crypto, ObjectIdsSortInCreationOrderWithinASecond) {
   std::string prev = NewObjectId(1700000000);
   EXPECT_EQ(prev.size(), 24u);
