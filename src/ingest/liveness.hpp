@@ -58,6 +58,7 @@ class Liveness {
     uint64_t changes = 0;             // counts the changes above: a flush clears what it wrote
     boost::json::object health;       // agentModuleHealth
     boost::json::object host;         // facts a heartbeat reported
+    std::string last_body;            // the last valid heartbeat's bytes, if short; else empty
   };
   store::Store& store_;
   telemetry::AgentDirectory& directory_;

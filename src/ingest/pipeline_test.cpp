@@ -245,6 +245,38 @@ TEST_F(IngestTest, RoutineHeartbeatsAreWrittenAMinuteApartAndChangesAtOnce) {
   EXPECT_EQ(*live.Flush(), 0u);
 }
 
+// A heartbeat repeating the last one byte for byte skips the parse; it must still move the time,
+// and a body that returns to an earlier state after a different one must still count as news.
+TEST_F(IngestTest, RepeatedHeartbeatsMoveTheTimeAndAReturnToAnEarlierStateIsNews) {
+  auto e = EnrollHost("machine-0001");
+  auto agent = Agent(e->agent_id);
+  Liveness live(*store_, directory_, clock_, 120000, 60000);
+  ASSERT_TRUE(live.Prime());
+  const char* up = R"({"modules":{"audit":{"healthy":true,"status":"RUNNING"}}})";
+  const char* down = R"({"modules":{"audit":{"healthy":false,"status":"STOPPED"}}})";
+  auto healthy = [&] {
+    return json::parse((*store_->GetAgent(kOrg, e->agent_id))->doc).at("agentModuleHealth").at("isHealthy").as_bool();
+  };
+  ASSERT_TRUE(live.Heartbeat(*agent, up));
+  ASSERT_EQ(*live.Flush(), 1u);
+  EXPECT_TRUE(healthy());
+  clock_.Advance(61s);
+  ASSERT_TRUE(live.Heartbeat(*agent, up));  // the same bytes again
+  const std::string heard = telemetry::FormatInstant(UnixMillis(clock_.Now()));
+  ASSERT_EQ(*live.Flush(), 1u);  // routine: the time moved
+  EXPECT_EQ(json::parse((*store_->GetAgent(kOrg, e->agent_id))->doc).at("lastReportedAt").as_string(), heard);
+  EXPECT_EQ(*live.Flush(), 0u);
+  ASSERT_TRUE(live.Heartbeat(*agent, down));
+  ASSERT_EQ(*live.Flush(), 1u);
+  EXPECT_FALSE(healthy());
+  ASSERT_TRUE(live.Heartbeat(*agent, up));  // back to the first state: news, not a repeat
+  ASSERT_EQ(*live.Flush(), 1u);
+  EXPECT_TRUE(healthy());
+  // A body that only begins like the remembered one is parsed and refused.
+  EXPECT_EQ(live.Heartbeat(*agent, R"({"modules":{"audit":{"healthy":true,"status":"RUNNING"}},"extra":1})").error().code,
+            Errc::kInvalid);
+}
+
 TEST_F(IngestTest, AFlushWritesTheTimeOfTheLastHeartbeatAndTheModulesAsReported) {
   auto e = EnrollHost("machine-0001");
   auto agent = Agent(e->agent_id);
