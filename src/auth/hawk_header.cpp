@@ -1,6 +1,7 @@
 // Hawk header and Host parsing: a linear scanner reproducing the reference's regular
 // expressions and error precedence (hawk.md §3.1 and §5) without backtracking.
 #include <array>
+#include <cstdint>
 
 #include "auth/hawk.hpp"
 
@@ -9,11 +10,21 @@ namespace {
 
 constexpr size_t kMaxHeader = 4096;
 
-bool IsWord(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-}
-bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
-bool IsValueChar(char c) { return c >= 0x20 && c <= 0x7e && c != '"' && c != '\\'; }
+// Character classes as one table lookup each: the scanner visits every byte of the header.
+enum : uint8_t { kWord = 1, kSpace = 2, kValue = 4 };
+constexpr std::array<uint8_t, 256> kClass = [] {
+  std::array<uint8_t, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_') t[c] |= kWord;
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f') t[c] |= kSpace;
+    if (c >= 0x20 && c <= 0x7e && c != '"' && c != '\\') t[c] |= kValue;
+  }
+  return t;
+}();
+bool Is(char c, uint8_t cls) { return (kClass[static_cast<unsigned char>(c)] & cls) != 0; }
+bool IsWord(char c) { return Is(c, kWord); }
+bool IsSpace(char c) { return Is(c, kSpace); }
+bool IsValueChar(char c) { return Is(c, kValue); }
 
 Failure BadRequest(std::string message) { return {400, std::move(message), ""}; }
 Failure Unauthorized() { return {401, "Unauthorized", "Hawk"}; }
@@ -102,7 +113,7 @@ Outcome<Attributes> ParseAuthorization(std::string_view header) {
     pos = end;
     std::optional<std::string>* slot = Slot(a, name, required);
     bool valid_value = !value.empty();
-    for (char c : value) valid_value = valid_value && IsValueChar(c);
+    for (char c : value) valid_value &= IsValueChar(c);
     if (!slot) {
       error = "Unknown attribute: " + std::string(name);
     } else if (!valid_value) {
