@@ -75,22 +75,28 @@ def rss_mib(pid):
         return int(re.search(r"VmRSS:\s+(\d+) kB", f.read()).group(1)) / 1024
 
 
-def cpu_seconds(pid):
-    """User + system CPU seconds of a process and its direct children (nginx's workers)."""
+def cpu_user_sys(pid):
+    """User and system CPU seconds of a process and its direct children (nginx's workers)."""
     def own(p):
         try:
             with open("/proc/%d/stat" % p) as f:
                 fields = f.read().rsplit(")", 1)[1].split()
         except OSError:
-            return 0.0, None
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"), int(fields[1])
-    total = own(pid)[0]
+            return 0, 0, None
+        return int(fields[11]), int(fields[12]), int(fields[1])
+    user, system, _ = own(pid)
     for entry in os.listdir("/proc"):
         if entry.isdigit() and int(entry) != pid:
-            t, ppid = own(int(entry))
+            u, s, ppid = own(int(entry))
             if ppid == pid:
-                total += t
-    return total
+                user, system = user + u, system + s
+    hz = os.sysconf("SC_CLK_TCK")
+    return user / hz, system / hz
+
+
+def cpu_seconds(pid):
+    """User + system CPU seconds of a process and its direct children (nginx's workers)."""
+    return sum(cpu_user_sys(pid))
 
 
 def wrk(url, seconds, connections, threads=1, lua=None, env_extra=None, server_pid=None):

@@ -9,9 +9,11 @@ rampart (one I/O thread), with the Base Rule Set evaluated and every event durab
   3. event -> alert visible through /v2/alerts: send a batch whose event opens a new alert, poll
      the alerts list until it shows; p50/p99 over the trials;
   4. heartbeats: 10,000 enrolled agents heartbeating every 30 s (333/s), each on its own kept
-     connection as rampart-agent does, then each on a new connection — the server's CPU share.
+     connection as rampart-agent does — the server's CPU share, in windows alternating with nginx
+     answering a fixed 200 on as many kept connections (the ceiling) — then each on a new connection.
 
 Usage: bench/run_ingest_bench.py [--seconds 20] [--agents 200] [--batch 500] [--heartbeat-agents 10000]
+                                 [--rounds 5] [--round-seconds 10]
 Needs build/release (scripts/build release)."""
 import argparse
 import gzip
@@ -23,6 +25,7 @@ import random
 import resource
 import re
 import shutil
+import statistics
 import sqlite3
 import subprocess
 import sys
@@ -163,7 +166,7 @@ def paced(pid, rate, seconds, send, threads=4):
     returns the calls per second and the CPU share of process `pid` (and its children) meanwhile."""
     sent, lock = [0], threading.Lock()
     t0 = time.perf_counter()
-    cpu0 = benchlib.cpu_seconds(pid)
+    cpu0 = benchlib.cpu_user_sys(pid)
 
     def work(k):
         i = k
@@ -182,7 +185,9 @@ def paced(pid, rate, seconds, send, threads=4):
     [t.start() for t in ts]
     [t.join() for t in ts]
     elapsed = time.perf_counter() - t0
-    return {"per_s": sent[0] / elapsed, "core_share": (benchlib.cpu_seconds(pid) - cpu0) / elapsed}
+    cpu1 = benchlib.cpu_user_sys(pid)
+    return {"per_s": sent[0] / elapsed, "core_share": (sum(cpu1) - sum(cpu0)) / elapsed,
+            "user_share": (cpu1[0] - cpu0[0]) / elapsed, "sys_share": (cpu1[1] - cpu0[1]) / elapsed}
 
 
 def post(base, n, k, own, path, body, headers):
@@ -223,31 +228,83 @@ def heartbeats(server_pid, agents, rate, seconds, own=None):
     return paced(server_pid, rate, seconds, send)
 
 
-def nginx_fixed_200(work, cpu, n, seconds):
-    """nginx (one worker, on the server's CPU) answering a fixed 200 to n clients a POST each every
-    30 s, on a new connection each and then on n kept connections: the least this machine spends
-    on that many requests."""
+def start_nginx_on(work, cpu):
+    """nginx with one worker on `cpu` (the server's), the ceiling for a heartbeat."""
     os.makedirs(os.path.join(work, "nginx"), exist_ok=True)
     mine = os.sched_getaffinity(0)
     if cpu >= 0:
         os.sched_setaffinity(0, {cpu})  # nginx inherits it
     try:
-        proc, url = benchlib.start_nginx(os.path.join(work, "nginx"), workers=1)
+        return benchlib.start_nginx(os.path.join(work, "nginx"), workers=1)
     finally:
         os.sched_setaffinity(0, mine)
-    try:
-        base = url.rstrip("/")
-        own = {}
 
-        def send(i, kept):
-            assert post(base, n, i % n, own if kept else None, "/", b"{}", {"Content-Type": "application/json"})[0] == 200
-        paced(proc.pid, n / 30.0 * 3, 10, lambda i: send(i, True))  # opens the kept connections
-        out = {kept: paced(proc.pid, n / 30.0, seconds, lambda i, kept=kept: send(i, kept)) for kept in (True, False)}
-        for c in own.values():
-            c.close()
-        return out
-    finally:
-        benchlib.stop_all([proc])
+
+def nginx_client(url, pid, n):
+    """--nginx-client mode: n kept connections to nginx answering a fixed 200 to a POST, in a process
+    of its own (a process may hold 20,000 descriptors here and the parent holds rampart's 10,000),
+    running the windows the parent asks for on stdin: `window <rate> <seconds> kept|new`. Prints
+    each window's result as a JSON line."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, n + 1024)), hard))
+    base, own = url.rstrip("/"), {}
+
+    def send(i, kept):
+        assert post(base, n, i % n, own if kept else None, "/", b"{}", {"Content-Type": "application/json"})[0] == 200
+    paced(pid, n / 30.0 * 3, 10, lambda i: send(i, True))  # opens the kept connections
+    print(json.dumps({"open": len(own)}), flush=True)
+    for line in sys.stdin:
+        _, rate, seconds, kind = line.split()
+        print(json.dumps(paced(pid, float(rate), float(seconds), lambda i: send(i, kind == "kept"))), flush=True)
+    for c in own.values():
+        c.close()
+
+
+class NginxCeiling:
+    """nginx on the server's CPU and its client process (nginx_client), so that its windows can
+    alternate with rampart's in one run: the machine's speed drifts by ±30 % over minutes here, and
+    a ratio taken from windows minutes apart carries that drift."""
+
+    def __init__(self, work, cpu, n):
+        self.proc, url = start_nginx_on(work, cpu)
+        self.client = subprocess.Popen([sys.executable, os.path.abspath(__file__), "--nginx-client", url,
+                                        str(self.proc.pid), str(n)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        json.loads(self.client.stdout.readline())
+
+    def window(self, rate, seconds, kept):
+        self.client.stdin.write("window %f %f %s\n" % (rate, seconds, "kept" if kept else "new"))
+        self.client.stdin.flush()
+        return json.loads(self.client.stdout.readline())
+
+    def close(self):
+        self.client.stdin.close()
+        self.client.wait()
+        benchlib.stop_all([self.proc])
+
+
+def us_each(r):
+    return r["core_share"] / r["per_s"] * 1e6
+
+
+def interleaved_heartbeats(pid, agents, own, ceiling, rate, rounds, seconds):
+    """Windows of heartbeats on kept connections and of nginx's fixed 200 on as many kept
+    connections, alternating (ABBA…); the medians and the median of each round's ratio."""
+    ours, theirs = [], []
+    for k in range(rounds):
+        steps = [lambda: ours.append(heartbeats(pid, agents, rate, seconds, own=own)),
+                 lambda: theirs.append(ceiling.window(rate, seconds, True))]
+        for step in (steps if k % 2 == 0 else steps[::-1]):
+            step()
+        print("  round %d: rampart %.0f µs each (user %.0f, system %.0f), nginx %.0f µs each (user %.0f, system %.0f)"
+              % (k + 1, us_each(ours[-1]), ours[-1]["user_share"] / ours[-1]["per_s"] * 1e6,
+                 ours[-1]["sys_share"] / ours[-1]["per_s"] * 1e6, us_each(theirs[-1]),
+                 theirs[-1]["user_share"] / theirs[-1]["per_s"] * 1e6, theirs[-1]["sys_share"] / theirs[-1]["per_s"] * 1e6),
+              flush=True)
+    med = statistics.median
+    return {"share": med([r["core_share"] for r in ours]), "us": med([us_each(r) for r in ours]),
+            "nginx_share": med([r["core_share"] for r in theirs]), "nginx_us": med([us_each(r) for r in theirs]),
+            "ratio": med([us_each(a) / us_each(b) for a, b in zip(ours, theirs)]),
+            "per_s": med([r["per_s"] for r in ours])}
 
 
 def main():
@@ -259,7 +316,12 @@ def main():
     ap.add_argument("--trials", type=int, default=50)
     ap.add_argument("--server-cpu", type=int, default=os.cpu_count() - 1,
                     help="the one CPU the server runs on (the target is per core), the client on the others; -1: unpinned")
+    ap.add_argument("--rounds", type=int, default=5, help="heartbeat windows, alternating with nginx's")
+    ap.add_argument("--round-seconds", type=int, default=10)
+    ap.add_argument("--nginx-client", nargs=3, metavar=("URL", "PID", "N"), help=argparse.SUPPRESS)
     a = ap.parse_args()
+    if a.nginx_client:
+        return nginx_client(a.nginx_client[0], int(a.nginx_client[1]), int(a.nginx_client[2]))
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)  # a kept connection per heartbeating agent
     resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, a.heartbeat_agents + 1024)), hard))
     work = tempfile.mkdtemp(prefix="rampart-ingest-bench-")
@@ -304,20 +366,25 @@ def main():
         idle = (benchlib.cpu_seconds(proc.pid) - cpu0) / (time.perf_counter() - t0)
         print("idle with %d agents enrolled, 30 s: server %.2f %% of one core" % (len(more), idle * 100), flush=True)
         print("server with %d kept connections: %.0f MiB resident" % (len(own), benchlib.rss_mib(proc.pid)), flush=True)
-        for kept in (True, False):
-            hb = heartbeats(proc.pid, more, len(more) / 30.0, 30, own=own if kept else None)
-            print("heartbeats: %d agents every 30 s = %.0f/s for 30 s, %s: server %.1f %% of one core, "
-                  "%.0f CPU us each (flushes included)"
-                  % (len(more), hb["per_s"], "each on its agent's kept connection" if kept else "a new connection each",
-                     hb["core_share"] * 100, hb["core_share"] / hb["per_s"] * 1e6), flush=True)
-        for c in own.values():
-            c.close()
-        if shutil.which("nginx"):
-            ng = nginx_fixed_200(work, a.server_cpu, len(more), 30)
-            for kept in (True, False):
-                print("  ceiling: nginx on the same CPU answering a fixed 200 at %.0f/s, %s: %.1f %% of one core, "
-                      "%.0f CPU us each" % (ng[kept]["per_s"], "%d kept connections" % len(more) if kept else "a new connection each",
-                                            ng[kept]["core_share"] * 100, ng[kept]["core_share"] / ng[kept]["per_s"] * 1e6), flush=True)
+        if not shutil.which("nginx"):
+            sys.exit("nginx is needed for the heartbeat ceiling (scripts/install-deps)")
+        ceiling = NginxCeiling(work, a.server_cpu, len(more))
+        try:
+            print("heartbeats: %d agents every 30 s = %.0f/s, each on its agent's kept connection, in %d rounds of "
+                  "%d s alternating with nginx answering a fixed 200 on as many kept connections (same CPU, same rate):"
+                  % (len(more), len(more) / 30.0, a.rounds, a.round_seconds), flush=True)
+            hb = interleaved_heartbeats(proc.pid, more, own, ceiling, len(more) / 30.0, a.rounds, a.round_seconds)
+            print("  median: rampart %.1f %% of one core (%.0f CPU µs each, flushes included); nginx %.1f %% (%.0f µs); "
+                  "median ratio %.2f x nginx" % (hb["share"] * 100, hb["us"], hb["nginx_share"] * 100, hb["nginx_us"], hb["ratio"]),
+                  flush=True)
+            for c in own.values():
+                c.close()
+            new = heartbeats(proc.pid, more, len(more) / 30.0, 30)
+            ng = ceiling.window(len(more) / 30.0, 30, False)
+            print("heartbeats, a new connection each, 30 s: rampart %.1f %% of one core (%.0f µs each); nginx %.1f %% (%.0f µs)"
+                  % (new["core_share"] * 100, us_each(new), ng["core_share"] * 100, us_each(ng)), flush=True)
+        finally:
+            ceiling.close()
     finally:
         benchlib.stop_all([proc])
 
