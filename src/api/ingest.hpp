@@ -57,7 +57,8 @@ class IngestAuthStage final : public Middleware {
   void OnResponse(http::Response& res, const Exchange& ex) const override;
 
  private:
-  Step Agent(const http::Request& head, Exchange& ex, bool may_block) const;
+  // `parsed` is the request's Authorization header, parsed once by the caller.
+  Step Agent(const http::Request& head, const auth::hawk::Attributes& parsed, Exchange& ex, bool may_block) const;
   Step Limits(Exchange& ex) const;
   IngestDeps& deps_;
 };

@@ -49,11 +49,15 @@ Step IngestAuthStage::OnHead(const http::Request& head, Exchange& ex) const {
   auto parsed = hawk::ParseAuthorization(head[field::authorization]);
   if (!parsed) return RefuseHawk(ex, parsed.failure);
   if (!deps_.keys.IsCached(parsed->id)) return Step::kOffload;
-  return Agent(head, ex, /*may_block=*/false);
+  return Agent(head, *parsed, ex, /*may_block=*/false);
 }
 
 Step IngestAuthStage::OnHeadBlocking(const http::Request& head, Exchange& ex) const {
-  if (!IsEnroll(ex)) return Agent(head, ex, /*may_block=*/true);
+  if (!IsEnroll(ex)) {
+    auto parsed = hawk::ParseAuthorization(head[field::authorization]);  // checked on the I/O thread
+    if (!parsed) return RefuseHawk(ex, parsed.failure);
+    return Agent(head, *parsed, ex, /*may_block=*/true);
+  }
   auto key = deps_.deploy_keys.Check(head[field::authorization]);
   if (!key) return Refuse(ex, key.error().code, key.error().detail, "Bearer");
   ex.principal = identity::Principal{identity::Principal::Kind::kDeployKey, key->org_id, key->id, {}};
@@ -66,15 +70,14 @@ Step IngestAuthStage::OnHeadBlocking(const http::Request& head, Exchange& ex) co
   return Step::kNext;
 }
 
-Step IngestAuthStage::Agent(const http::Request& head, Exchange& ex, bool may_block) const {
+Step IngestAuthStage::Agent(const http::Request& head, const hawk::Attributes& parsed, Exchange& ex,
+                              bool may_block) const {
   const std::string_view authorization = head[field::authorization];
-  auto parsed = hawk::ParseAuthorization(authorization);  // checked on the I/O thread
-  if (!parsed) return RefuseHawk(ex, parsed.failure);
   // A batch or heartbeat without a signed payload hash could have its body swapped in transit.
-  if (head.method() != http::Verb::get && !parsed->hash) {
+  if (head.method() != http::Verb::get && !parsed.hash) {
     return Refuse(ex, Errc::kUnauthorized, "Missing required payload hash", "Hawk error=\"Missing required payload hash\"");
   }
-  auto agent = deps_.keys.Find(parsed->id, may_block);
+  auto agent = deps_.keys.Find(parsed.id, may_block);
   if (!agent) return Refuse(ex, Errc::kUnauthorized, "Unknown credentials", "Hawk error=\"Unknown credentials\"");
   auto resolved = hawk::ResolveHost(head[field::host], ex.conn.tls);
   if (!resolved) return RefuseHawk(ex, resolved.failure);
@@ -92,7 +95,7 @@ Step IngestAuthStage::Agent(const http::Request& head, Exchange& ex, bool may_bl
     return *v != auth::NonceVerdict::kReplay;
   };
   const hawk::Credentials creds{agent->agent_id, agent->key, "sha256", agent->agent_id};
-  auto v = hawk::Verify(view, *parsed, [&creds](std::string_view) { return std::optional(creds); },
+  auto v = hawk::Verify(view, parsed, [&creds](std::string_view) { return std::optional(creds); },
                         {deps_.skew_ms}, now, nonces);
   if (!v) {
     ex.pending_nonce.reset();
