@@ -8,7 +8,9 @@
 // heartbeat — lastReportedAt and the counters — at most every `routine_flush_ms` (60 s) per
 // agent, so 10,000 agents cost 167 writes a second rather than one per heartbeat. None of it is
 // under the per-request durability promise (a kill -9 loses at most one interval). The
-// organization's agent listing is refreshed after each flush.
+// organization's agent listing is refreshed after each flush. A heartbeat that repeats the
+// agent's last one byte for byte (the usual case; up to 1 KiB is remembered per agent) is not
+// parsed again: it only moves the time.
 //
 // Heartbeat body: {"modules":{"<name>":{"healthy":bool,"status":"RUNNING","detail":"…"},…},
 // "counters":{"<name>":<non-negative integer>,…}, "host":{hostname, kernel, osVersion, version,
