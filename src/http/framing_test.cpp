@@ -40,6 +40,8 @@ TEST(Framing, RawHeadRefusesObsFoldAndBareCr) {
   EXPECT_TRUE(RawHeadError("GET / HTTP/1.1\r\nHost: a\r\nX-A: b\r\n c\r\n\r\n"));
   EXPECT_TRUE(RawHeadError("GET / HTTP/1.1\r\nHost: a\r\nX-A: b\r\n\tc\r\n\r\n"));
   EXPECT_TRUE(RawHeadError("GET / HTTP/1.1\r\nHost: a\rX-A: b\r\n\r\n"));
+  EXPECT_TRUE(RawHeadError("GET / HTTP/1.1\r\nHost: a\r"));  // a CR as the last byte
+  EXPECT_TRUE(RawHeadError("\rGET / HTTP/1.1\r\n\r\n"));     // and as the first
 }
 
 }  // namespace
