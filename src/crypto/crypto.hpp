@@ -1,5 +1,6 @@
 #pragma once
-// Thin, allocation-light wrappers over OpenSSL: CSPRNG, SHA-256, constant-time compare, encodings.
+// Thin, allocation-light wrappers over OpenSSL (and libsodium's SipHash): CSPRNG, SHA-256, keyed
+// short hashes, constant-time compare, encodings.
 #include <array>
 #include <cstdint>
 #include <optional>
