@@ -78,7 +78,12 @@ std::string Upper(std::string_view s) {
 
 }  // namespace
 
-std::string NormalizedString(std::string_view type, const Artifacts& a) {
+namespace {
+
+// The normalized string with `hash` and `ext` in place of the artifacts' own (a response is
+// signed over the request's artifacts with its own payload hash and ext), without copying them.
+std::string Normalized(std::string_view type, const Artifacts& a, std::optional<std::string_view> hash,
+                       std::optional<std::string_view> ext) {
   std::string s;
   s.reserve(256);  // one allocation for a usual request, not one per line appended
   s += "hawk.1.";
@@ -88,9 +93,9 @@ std::string NormalizedString(std::string_view type, const Artifacts& a) {
     s += *line;
     s += '\n';
   }
-  s += a.hash.value_or("");
+  if (hash) s += *hash;
   s += '\n';
-  if (a.ext && !a.ext->empty()) s += EscapeExt(*a.ext);
+  if (ext && !ext->empty()) s += EscapeExt(*ext);
   s += '\n';
   if (a.app && !a.app->empty()) {
     s += *a.app;
@@ -99,6 +104,16 @@ std::string NormalizedString(std::string_view type, const Artifacts& a) {
     s += '\n';
   }
   return s;
+}
+
+std::optional<std::string_view> View(const std::optional<std::string>& s) {
+  return s ? std::optional<std::string_view>(*s) : std::nullopt;
+}
+
+}  // namespace
+
+std::string NormalizedString(std::string_view type, const Artifacts& a) {
+  return Normalized(type, a, View(a.hash), View(a.ext));
 }
 
 std::string Mac(HashAlg alg, std::string_view key, std::string_view normalized) {
@@ -170,13 +185,13 @@ Outcome<Verified> Verify(const RequestView& req, const Attributes& parsed, const
 
 std::string ServerAuthorization(const Verified& v, std::optional<std::string> payload_hash,
                                 std::optional<std::string_view> ext) {
-  Artifacts a = v.artifacts;
-  a.hash = std::move(payload_hash);
-  a.ext.reset();
-  if (ext && !ext->empty()) a.ext = std::string(*ext);
-  std::string header = "Hawk mac=\"" + Mac(v.alg, *v.credentials.key, NormalizedString("response", a)) + "\"";
-  if (a.hash) header += ", hash=\"" + *a.hash + "\"";
-  if (a.ext) header += ", ext=\"" + *a.ext + "\"";
+  if (ext && ext->empty()) ext.reset();
+  const std::string mac = Mac(v.alg, *v.credentials.key, Normalized("response", v.artifacts, View(payload_hash), ext));
+  std::string header;
+  header.reserve(128);
+  header.append("Hawk mac=\"").append(mac).append("\"");
+  if (payload_hash) header.append(", hash=\"").append(*payload_hash).append("\"");
+  if (ext) header.append(", ext=\"").append(*ext).append("\"");
   return header;
 }
 

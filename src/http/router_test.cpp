@@ -39,6 +39,8 @@ TEST(Router, Segments) {
   EXPECT_EQ(PathSegments("/"), std::vector<std::string_view>{});
   EXPECT_EQ(PathSegments("/a//b/"), (std::vector<std::string_view>{"a", "b"}));
   EXPECT_EQ(PathSegments("a?/b/c"), (std::vector<std::string_view>{"a"}));
+  EXPECT_EQ(PathSegments("/a/b#/c?d"), (std::vector<std::string_view>{"a", "b"}));
+  EXPECT_EQ(PathSegments("/a/b/c/d/e/f/g/h/i/j"), (std::vector<std::string_view>{"a", "b", "c", "d", "e", "f", "g", "h", "i", "j"}));
 }
 
 }  // namespace rampart::http
