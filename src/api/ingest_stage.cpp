@@ -94,8 +94,9 @@ Step IngestAuthStage::Agent(const http::Request& head, const hawk::Attributes& p
     full = *v == auth::NonceVerdict::kFull;  // checked on, then refused below (as in v2.cpp)
     return *v != auth::NonceVerdict::kReplay;
   };
-  const hawk::Credentials creds{agent->agent_id, agent->key, "sha256", agent->agent_id};
-  auto v = hawk::Verify(view, parsed, [&creds](std::string_view) { return std::optional(creds); },
+  // Moved into the result: Verify asks for the credentials once.
+  hawk::Credentials creds{agent->agent_id, agent->key, "sha256", agent->agent_id};
+  auto v = hawk::Verify(view, parsed, [&creds](std::string_view) { return std::optional(std::move(creds)); },
                         {deps_.skew_ms}, now, nonces);
   if (!v) {
     ex.pending_nonce.reset();

@@ -110,7 +110,8 @@ std::optional<Failure> VerifyPayload(const Verified& v, std::string_view content
 
 // §7 in the reference's order: parse, required attributes, lookup, record sanity, MAC, payload,
 // nonce, timestamp. A `ts` that is not all digits is rejected as stale (the reference's NaN
-// quirk accepts it; rampart does not).
+// quirk accepts it; rampart does not). `lookup` is called at most once (a caller may move its
+// record out).
 Outcome<Verified> Verify(const RequestView& req, const CredentialsLookup& lookup, const VerifyOptions& opts,
                          int64_t now_ms, const NonceCheck& nonces);
 // The same after the parse step, for callers that parsed `req.authorization` already (to find the
