@@ -12,8 +12,11 @@ rampart (one I/O thread), with the Base Rule Set evaluated and every event durab
      connection as rampart-agent does — the server's CPU share, in windows alternating with nginx
      answering a fixed 200 on as many kept connections (the ceiling) — then each on a new connection.
 
+The agents speak to the ingest-only listener (`ingest_listen`, run in rounds: http/rounds.hpp)
+unless --agent-listener main says the main one.
+
 Usage: bench/run_ingest_bench.py [--seconds 20] [--agents 200] [--batch 500] [--heartbeat-agents 10000]
-                                 [--rounds 5] [--round-seconds 10]
+                                 [--rounds 5] [--round-seconds 10] [--agent-listener ingest|main]
 Needs build/release (scripts/build release)."""
 import argparse
 import gzip
@@ -92,7 +95,7 @@ def enroll_many(base, key, n, threads=4, start=0):
     return agents
 
 
-def ingest(server_pid, agents, pre, seconds, threads=3):
+def ingest(server_pid, agents, pre, seconds, threads=8):
     accepted, lock = [0], threading.Lock()
     deadline = time.time() + seconds
 
@@ -161,9 +164,11 @@ def alert_latency(owner, agent, trials):
     return {"p50_ms": lat[len(lat) // 2], "p99_ms": lat[min(len(lat) - 1, int(len(lat) * 0.99))]}
 
 
-def paced(pid, rate, seconds, send, threads=4):
+def paced(pid, rate, seconds, send, threads=32):
     """Calls send(i) for i = 0, 1, … at `rate` per second for `seconds` from `threads` threads;
-    returns the calls per second and the CPU share of process `pid` (and its children) meanwhile."""
+    returns the calls per second and the CPU share of process `pid` (and its children) meanwhile.
+    Agents are independent: one waiting for its answer must not hold back the others' requests,
+    so there are enough senders for the answers' wait (up to an ingest round, 20 ms) at 333/s."""
     sent, lock = [0], threading.Lock()
     t0 = time.perf_counter()
     cpu0 = benchlib.cpu_user_sys(pid)
@@ -318,6 +323,8 @@ def main():
                     help="the one CPU the server runs on (the target is per core), the client on the others; -1: unpinned")
     ap.add_argument("--rounds", type=int, default=5, help="heartbeat windows, alternating with nginx's")
     ap.add_argument("--round-seconds", type=int, default=10)
+    ap.add_argument("--agent-listener", choices=["ingest", "main"], default="ingest",
+                    help="where the agents connect: the ingest-only listener (run in 20 ms rounds) or the main one")
     ap.add_argument("--nginx-client", nargs=3, metavar=("URL", "PID", "N"), help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.nginx_client:
@@ -326,11 +333,14 @@ def main():
     resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, a.heartbeat_agents + 1024)), hard))
     work = tempfile.mkdtemp(prefix="rampart-ingest-bench-")
     proc, base, startup = benchlib.start_rampart(os.path.join(work, "data"), extra=[
-        "--io-threads", "1", "--ingest-agent-per-min", "100000000", "--ingest-org-per-min", "1000000000",
+        "--io-threads", "1", "--ingest-listen", "127.0.0.1:0", "--ingest-agent-per-min", "100000000", "--ingest-org-per-min", "1000000000",
         "--ingest-ip-per-min", "1000000000", "--enroll-per-key-per-min", "1000000", "--rate-limit-org-per-min", "100000000",
         "--rate-limit-ip-per-min", "100000000"])
     try:
         m = re.search(r"TS_USER_ID=(\w+) TS_ORGANIZATION_ID=(\w+) TS_API_KEY=([\w-]+)", startup)
+        ingest_base = re.search(r"ingest-only listener on (http://127\.0\.0\.1:\d+)", startup).group(1)
+        agent_base = ingest_base if a.agent_listener == "ingest" else base
+        print("agents connect to the %s listener (%s)" % (a.agent_listener, agent_base), flush=True)
         owner = HawkSession(base, {"user_id": m.group(1), "org_id": m.group(2), "api_key": m.group(3)})
         out = subprocess.run([benchlib.BINARY, "admin", "deploy-key", "create", "--org", "demo", "--json",
                               "--data-dir", os.path.join(work, "data")], capture_output=True, text=True, check=True)
@@ -339,7 +349,7 @@ def main():
             subprocess.run(["taskset", "-a", "-p", "-c", str(a.server_cpu), str(proc.pid)], check=True, capture_output=True)
             os.sched_setaffinity(0, set(range(os.cpu_count())) - {a.server_cpu})
             print("server pinned to CPU %d (all its threads), this client on the others" % a.server_cpu, flush=True)
-        agents = enroll_many(base, key, a.agents)
+        agents = enroll_many(agent_base, key, a.agents)
         pre = bodies(40, a.batch)
         print("ingest: %d agents, batches of %d events (gzip), %d s" % (a.agents, a.batch, a.seconds), flush=True)
         res = ingest(proc.pid, agents, pre, a.seconds)
@@ -352,7 +362,7 @@ def main():
         print("event -> alert visible in /v2/alerts (%d trials): p50 %.1f ms, p99 %.1f ms" % (a.trials, lat["p50_ms"], lat["p99_ms"]),
               flush=True)
         t0 = time.perf_counter()
-        more = enroll_many(base, key, a.heartbeat_agents, start=1 << 40) if a.heartbeat_agents > a.agents else agents
+        more = enroll_many(agent_base, key, a.heartbeat_agents, start=1 << 40) if a.heartbeat_agents > a.agents else agents
         print("enrolled %d agents in %.1f s" % (len(more), time.perf_counter() - t0), flush=True)
         # One untimed round first: every agent's key is loaded into the cache once per server start
         # (a store read and an unseal) and opens its connection; the rounds measured are the steady state.

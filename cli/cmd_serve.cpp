@@ -69,6 +69,11 @@ void Serve(const ServeArgs& args, char** envp) {
     std::string dns_host = cfg.dns_listen.substr(0, cfg.dns_listen.rfind(':'));
     std::printf("rampart dns listening on %s:%u\n", dns_host.c_str(), (*app)->dns_port());
   }
+  if ((*app)->ingest_port() != 0) {  // before the line below: scripts stop reading at that one
+    std::string ingest_host = (*cfg.IngestListenEndpoint())->first;
+    std::printf("rampart ingest-only listener on %s://%s:%u\n", cfg.tls_cert.empty() ? "http" : "https",
+                ingest_host.c_str(), (*app)->ingest_port());
+  }
   std::printf("rampart listening on %s://%s:%u\n", cfg.tls_cert.empty() ? "http" : "https", host.c_str(), *port);
   std::fflush(stdout);
   (*app)->Run();

@@ -91,6 +91,7 @@ Api::Api(ApiConfig cfg, ApiDeps deps)
     stages.push_back(std::make_unique<IngestAuthStage>(*deps_.ingest));
     stages.push_back(std::make_unique<BodyGate>(BodyRules{cfg_.max_body_bytes, cfg_.large_body_bytes, &large_bodies_}));
     stages.push_back(std::make_unique<HandlerStage>(cfg_.public_base_url, deps_.metrics));
+    ingest_surface_ = surfaces_.size();
     surfaces_.push_back({IsIngestPath, std::make_unique<Chain>(std::move(stages), RenderThreatstackErrorFor, MakeChainDeps())});
   }
   {
@@ -134,13 +135,18 @@ void Api::Record(const http::Router<Route>& routes) {
 
 ChainDeps Api::MakeChainDeps() const { return {deps_.pool, deps_.metrics, deps_.access_log, deps_.error_log}; }
 
-asio::awaitable<http::Admission> Api::Admit(const http::Request& head, const http::ConnectionInfo& conn) {
+std::shared_ptr<Exchange> Api::NewExchange(const http::Request& head, const http::ConnectionInfo& conn) const {
   // Recycled: an Exchange is past glibc's small-request size (base/recycling_allocator.hpp).
   auto ex = std::allocate_shared<Exchange>(RecyclingAllocator<Exchange>());
   ex->t0 = std::chrono::steady_clock::now();
   ex->request_id = RequestId(head);
   ex->conn = conn;
   ex->segments = http::PathSegments(head.target());
+  return ex;
+}
+
+asio::awaitable<http::Admission> Api::Admit(const http::Request& head, const http::ConnectionInfo& conn) {
+  auto ex = NewExchange(head, conn);
   const Surface* surface = &surfaces_.back();
   for (const Surface& s : surfaces_) {
     if (s.claims && s.claims(ex->segments)) {
@@ -149,6 +155,11 @@ asio::awaitable<http::Admission> Api::Admit(const http::Request& head, const htt
     }
   }
   return surface->chain->Admit(head, std::move(ex));  // no frame of its own: the chain's coroutine runs it
+}
+
+asio::awaitable<http::Admission> Api::AdmitIngestOnly(const http::Request& head, const http::ConnectionInfo& conn) {
+  const Surface& surface = deps_.ingest ? surfaces_[ingest_surface_] : surfaces_.back();
+  return surface.chain->Admit(head, NewExchange(head, conn));
 }
 
 void Api::AddOperationalRoutes(http::Router<Route>& r) {

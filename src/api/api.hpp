@@ -67,6 +67,9 @@ class Api {
   // Phase 1 of the path's chain, on the head alone (no body byte read yet). A refused request
   // gets its answer here; an admitted one continues in `handle` once its body is read.
   boost::asio::awaitable<http::Admission> Admit(const http::Request& head, const http::ConnectionInfo& conn);
+  // The same for the ingest-only listener: every path goes through the ingest surface's chain, so
+  // anything but /ingest/v1 is a 404 in its error shape (and the other surfaces are not reachable).
+  boost::asio::awaitable<http::Admission> AdmitIngestOnly(const http::Request& head, const http::ConnectionInfo& conn);
 
  private:
   struct Surface {
@@ -77,11 +80,13 @@ class Api {
   std::vector<std::unique_ptr<Middleware>> Tail(std::unique_ptr<Middleware> authenticate, Error denied);
   void AddOperationalRoutes(http::Router<Route>& r);
   void Record(const http::Router<Route>& routes);  // into route_table_, /_test/ hooks left out
+  std::shared_ptr<Exchange> NewExchange(const http::Request& head, const http::ConnectionInfo& conn) const;
 
   ApiConfig cfg_;
   ApiDeps deps_;
   LargeBodySlots large_bodies_;
   std::vector<Surface> surfaces_;
+  size_t ingest_surface_ = 0;  // its index in surfaces_ (with deps_.ingest)
   std::vector<std::pair<http::Verb, std::string>> route_table_;  // every surface's (method, template)
 };
 

@@ -33,6 +33,7 @@
 #include "crypto/crypto.hpp"
 #include "crypto/secretbox.hpp"
 #include "base/blocking.hpp"
+#include "http/rounds.hpp"
 #include "http/server.hpp"
 #include "store/open.hpp"
 #include "identity/api_keys.hpp"
@@ -127,6 +128,11 @@ struct App::Impl {
   std::unique_ptr<identity::ApiKeyService> auth;
   std::unique_ptr<api::Api> api;
   std::unique_ptr<http::Server> server;
+  // The ingest-only listener (cfg.ingest_listen), on its own io_context run in rounds.
+  std::unique_ptr<asio::io_context> ingest_io;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> ingest_guard;
+  std::unique_ptr<http::Server> ingest_server;
+  uint16_t ingest_port = 0;
   std::unique_ptr<Enforcement> enforcement;
   std::unique_ptr<Agents> agents_side;  // enrollment, ingest, liveness (app/agents.hpp)
   uint16_t dns_port = 0;
@@ -213,23 +219,33 @@ struct App::Impl {
         log->error("SIGHUP: TLS files not reloaded, the current certificate stays: {}", EscapeForLog(fresh.error().detail));
       } else {
         server->SetTls(*fresh);
+        if (ingest_server) ingest_server->SetTls(*fresh);
         tls = *fresh;
       }
     }
     log->info("SIGHUP: access log reopened{}", tls ? ", TLS certificate re-read" : "");
   }
 
+  size_t active_connections() const {
+    return server->active_connections() + (ingest_server ? ingest_server->active_connections() : 0);
+  }
+
   asio::awaitable<void> DrainAndStop() {
     server->Stop();
+    if (ingest_server) ingest_server->Stop();
     enforcement->Stop();
     asio::steady_timer timer(ioc());
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (server->active_connections() > 0 && std::chrono::steady_clock::now() < deadline) {
+    while (active_connections() > 0 && std::chrono::steady_clock::now() < deadline) {
       timer.expires_after(std::chrono::milliseconds(20));
       co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
     }
     guards.clear();
     for (auto& io : iocs) io->stop();
+    if (ingest_io) {
+      ingest_guard.reset();
+      ingest_io->stop();
+    }
   }
 };
 
@@ -244,7 +260,7 @@ Result<std::unique_ptr<App>> App::Create(const Config& cfg) {
   RAMPART_CHECK(Validate(cfg));
   auto impl = std::make_unique<Impl>(cfg);
   impl->log = spdlog::default_logger();
-  RaiseOpenFileLimit(cfg.max_connections, *impl->log);
+  RaiseOpenFileLimit(cfg.max_connections * (cfg.ingest_listen.empty() ? 1 : 2), *impl->log);  // a cap per listener
   if (cfg.enable_test_hooks) {
     // On a whole second, so "now" in seconds (Hawk ts, DNS serials) is exactly the clock.
     auto fake = std::make_unique<FakeClock>(std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()));
@@ -329,7 +345,7 @@ Result<std::unique_ptr<App>> App::Create(const Config& cfg) {
     auto s = raw->lists->Stats();
     http::Metrics::Gauges g{{"rampart_userlists_lists", static_cast<double>(s.lists)},
                             {"rampart_userlists_entries", static_cast<double>(s.entries)},
-                            {"rampart_http_connections", static_cast<double>(raw->server->active_connections())}};
+                            {"rampart_http_connections", static_cast<double>(raw->active_connections())}};
     for (auto& kv : raw->agents_side->Gauges()) g.push_back(std::move(kv));
     return g;
   });
@@ -357,6 +373,15 @@ Result<std::unique_ptr<App>> App::Create(const Config& cfg) {
       [raw](const http::Request& head, const http::ConnectionInfo& conn) { return raw->api->Admit(head, conn); },
       [](const Error& e, std::optional<std::string_view> target) { return api::RenderServerError(e, target); },
       impl->tls);
+  if (!cfg.ingest_listen.empty()) {
+    impl->ingest_io = std::make_unique<asio::io_context>(1);
+    impl->ingest_guard.emplace(asio::make_work_guard(*impl->ingest_io));
+    impl->ingest_server = std::make_unique<http::Server>(
+        *impl->ingest_io, [raw] { return raw->ingest_io->get_executor(); }, limits,
+        [raw](const http::Request& head, const http::ConnectionInfo& conn) { return raw->api->AdmitIngestOnly(head, conn); },
+        [](const Error& e, std::optional<std::string_view> target) { return api::RenderServerError(e, target); },
+        impl->tls);
+  }
   return std::unique_ptr<App>(new App(std::move(impl)));
 }
 
@@ -366,12 +391,21 @@ Result<uint16_t> App::Start() {
   auto addr = asio::ip::make_address(hp.first, ec);
   if (ec) return Error::Invalid("listen: bad address " + hp.first);
   RAMPART_TRY(port, impl_->server->Listen({addr, hp.second}));
+  RAMPART_TRY(ingest_hp, impl_->cfg.IngestListenEndpoint());
+  if (ingest_hp && impl_->ingest_server) {
+    auto ingest_addr = asio::ip::make_address(ingest_hp->first, ec);
+    if (ec) return Error::Invalid("ingest_listen: bad address " + ingest_hp->first);
+    RAMPART_TRY(ingest_port, impl_->ingest_server->Listen({ingest_addr, ingest_hp->second}));
+    impl_->ingest_port = ingest_port;
+  }
   RAMPART_TRY(dns, impl_->enforcement->Start());
   impl_->dns_port = dns;
   return port;
 }
 
 uint16_t App::dns_port() const { return impl_->dns_port; }
+
+uint16_t App::ingest_port() const { return impl_->ingest_port; }
 
 void App::RequestStop() {
   if (impl_->stopping.exchange(true)) return;
@@ -399,10 +433,16 @@ void App::Run() {
   asio::co_spawn(impl_->ioc(), impl_->agents_side->FeedLoop(impl_->stopping), asio::detached);
   std::vector<std::thread> threads;
   for (size_t i = 1; i < impl_->iocs.size(); ++i) threads.emplace_back([io = impl_->iocs[i].get()] { io->run(); });
+  if (impl_->ingest_server) {
+    threads.emplace_back([io = impl_->ingest_io.get(), round = std::chrono::milliseconds(impl_->cfg.ingest_round_ms)] {
+      http::RunInRounds(*io, round);
+    });
+  }
   impl_->ioc().run();
   for (auto& t : threads) t.join();
   impl_->pool.join();  // in-flight store calls finish before the store closes
   impl_->server.reset();
+  impl_->ingest_server.reset();
   impl_->store.reset();
   impl_->log->info("stopped cleanly");
 }

@@ -20,6 +20,8 @@ class App {
   Result<uint16_t> Start();
   // The bound DNS port after Start() (0: DNS is off).
   uint16_t dns_port() const;
+  // The bound port of the ingest-only listener after Start() (0: `ingest_listen` is not set).
+  uint16_t ingest_port() const;
   // Serves until SIGINT/SIGTERM or RequestStop(); then stops accepting, lets in-flight requests
   // finish (bounded), stops the sweeper, and closes the store.
   void Run();

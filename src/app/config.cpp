@@ -139,6 +139,10 @@ const std::vector<Setting>& Settings() {
        Int(&Config::ingest_org_per_min, 1, 1000000000)},
       {"ingest_ip_per_min", "ingest requests per client address per minute", Int(&Config::ingest_ip_per_min, 1, 1000000000)},
       {"enroll_per_key_per_min", "enrollments per deploy key per minute", Int(&Config::enroll_per_key_per_min, 1, 1000000)},
+      {"ingest_listen", "HOST:PORT of a second listener that serves only the agents' /ingest/v1 (TLS as `listen`); unset: agents use `listen`",
+       Str(&Config::ingest_listen)},
+      {"ingest_round_ms", "the ingest listener's round: a wake-up serves every agent that arrived within it (0: one wake-up per request)",
+       Int(&Config::ingest_round_ms, 0, 1000)},
       {"webhook_denied_networks", "addresses/CIDRs webhooks may not be delivered to, judged after resolving (unspecified, multicast, broadcast and link-local never may)", Str(&Config::webhook_denied_networks), true},
       {"webhook_timeout_ms", "time allowed for one webhook delivery", Int(&Config::webhook_timeout_ms, 100, 120000)},
       {"webhook_ca_file", "PEM bundle https webhooks are verified against; unset: the system's",
@@ -155,18 +159,32 @@ const std::vector<Setting>& Settings() {
 
 }  // namespace
 
-Result<std::pair<std::string, uint16_t>> Config::ListenEndpoint() const {
-  auto colon = listen.rfind(':');
-  if (colon == std::string::npos || colon == 0) return Error::Invalid("listen: expected HOST:PORT, got " + QuoteForDetail(listen));
-  std::string host = listen.substr(0, colon);
+namespace {
+
+Result<std::pair<std::string, uint16_t>> ParseHostPort(std::string_view setting, const std::string& value) {
+  auto colon = value.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    return Error::Invalid(std::string(setting) + ": expected HOST:PORT, got " + QuoteForDetail(value));
+  }
+  std::string host = value.substr(0, colon);
   if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
   int port = -1;
-  std::string p = listen.substr(colon + 1);
+  std::string p = value.substr(colon + 1);
   auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), port);
   if (ec != std::errc() || end != p.data() + p.size() || port < 0 || port > 65535) {
-    return Error::Invalid("listen: bad port in " + QuoteForDetail(listen));
+    return Error::Invalid(std::string(setting) + ": bad port in " + QuoteForDetail(value));
   }
   return std::pair{host, static_cast<uint16_t>(port)};
+}
+
+}  // namespace
+
+Result<std::pair<std::string, uint16_t>> Config::ListenEndpoint() const { return ParseHostPort("listen", listen); }
+
+Result<std::optional<std::pair<std::string, uint16_t>>> Config::IngestListenEndpoint() const {
+  if (ingest_listen.empty()) return std::optional<std::pair<std::string, uint16_t>>{};
+  RAMPART_TRY(hp, ParseHostPort("ingest_listen", ingest_listen));
+  return std::optional{hp};
 }
 
 Result<void> ApplySettings(Config& cfg, const std::map<std::string, std::string>& values, const std::string& source) {
@@ -240,6 +258,7 @@ Result<void> ApplyEnvironment(Config& cfg, char** envp) {
 
 Result<void> Validate(const Config& cfg) {
   RAMPART_CHECK(cfg.ListenEndpoint());
+  RAMPART_CHECK(cfg.IngestListenEndpoint());
   if (cfg.expires_date_order != "mdy" && cfg.expires_date_order != "dmy") {
     return Error::Invalid("expires_date_order must be mdy or dmy");
   }

@@ -64,6 +64,11 @@ struct Config {
   int64_t ingest_org_per_min = 100000;
   int64_t ingest_ip_per_min = 20000;
   int64_t enroll_per_key_per_min = 60;
+  // A second listener that serves only /ingest/v1 (empty: none; agents use `listen`). It runs on
+  // its own thread in rounds of `ingest_round_ms` (http/rounds.hpp): a heartbeat waits up to that
+  // long, and a wake-up serves every agent that arrived meanwhile.
+  std::string ingest_listen;
+  int64_t ingest_round_ms = 20;
   std::string webhook_denied_networks;  // comma-separated CIDRs no webhook may be delivered to
   int64_t webhook_timeout_ms = 10000;
   std::string webhook_ca_file;  // PEM bundle for https webhooks; empty: the system's trust store
@@ -80,6 +85,8 @@ struct Config {
 
   // Splits `listen` into host and port; error if malformed.
   Result<std::pair<std::string, uint16_t>> ListenEndpoint() const;
+  // `ingest_listen`'s; nullopt when it is not set.
+  Result<std::optional<std::pair<std::string, uint16_t>>> IngestListenEndpoint() const;
 };
 
 // Every setting's key, as used in TOML (key), env (RAMPART_KEY upper-cased) and flags (--key).

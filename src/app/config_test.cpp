@@ -19,6 +19,23 @@ TEST(Config, ListenEndpoint) {
   EXPECT_FALSE(c.ListenEndpoint());
 }
 
+TEST(Config, IngestListenEndpointIsOptionalAndCheckedLikeListen) {
+  Config c;
+  auto none = c.IngestListenEndpoint();
+  ASSERT_TRUE(none);
+  EXPECT_FALSE(*none);
+  c.ingest_listen = "0.0.0.0:8444";
+  auto ep = c.IngestListenEndpoint();
+  ASSERT_TRUE(ep && *ep);
+  EXPECT_EQ((*ep)->first, "0.0.0.0");
+  EXPECT_EQ((*ep)->second, 8444);
+  c.ingest_listen = "0.0.0.0:x";
+  auto bad = c.IngestListenEndpoint();
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().detail.find("ingest_listen"), std::string::npos) << bad.error().detail;
+  EXPECT_FALSE(Validate(c));
+}
+
 TEST(Config, PrecedenceIsWhateverIsAppliedLast) {
   Config c;
   std::string path = ::testing::TempDir() + "/rampart_test.toml";

@@ -30,6 +30,7 @@ class Server:
         self.stdout_log = os.path.join(data_dir, "stdout.log")
         self.proc = None
         self.port = None
+        self.ingest_port = None  # the ingest-only listener's, when started with --ingest-listen
         self.demo_token = None
         self.demo_hawk = None  # {"user_id","org_id","api_key"} of the demo organization
         self.access_log = os.path.join(self.data_dir, "access.log")
@@ -60,6 +61,9 @@ class Server:
             m = re.search(r"TS_USER_ID=(\w+) TS_ORGANIZATION_ID=(\w+) TS_API_KEY=([\w-]+)", line)
             if m:
                 self.demo_hawk = {"user_id": m.group(1), "org_id": m.group(2), "api_key": m.group(3)}
+            m = re.search(r"ingest-only listener on https?://127\.0\.0\.1:(\d+)", line)
+            if m:
+                self.ingest_port = int(m.group(1))
             m = re.search(r"dns listening on 127\.0\.0\.1:(\d+)", line)
             if m:
                 self.dns_port = int(m.group(1))
@@ -85,6 +89,10 @@ class Server:
     @property
     def url(self):
         return "%s://127.0.0.1:%d" % (getattr(self, "scheme", "http"), self.port)
+
+    @property
+    def ingest_url(self):
+        return "%s://127.0.0.1:%d" % (getattr(self, "scheme", "http"), self.ingest_port)
 
     def stop(self, sig=signal.SIGTERM):
         if self.proc and self.proc.poll() is None:
