@@ -103,7 +103,9 @@ def test_spooled_while_away_delivered_after_and_a_lost_ack_stored_once(tmp_path)
 def test_over_tls_the_agent_trusts_only_the_given_anchor(tmp_path):
     """HTTPS end to end: enrollment with --ca-file verifies the server's certificate and name and the
     agent then reports over TLS; without the anchor (the system store does not know this
-    self-signed certificate) and with an anchor for another name, enrollment is refused."""
+    self-signed certificate) and with an anchor for another name, enrollment is refused. The agent
+    speaks to the ingest-only listener (TLS with the same certificate, served in rounds), as a
+    fleet's agents would."""
     def certificate(name, san):
         cert, key = tmp_path / (name + ".pem"), tmp_path / (name + ".key")
         subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
@@ -112,15 +114,15 @@ def test_over_tls_the_agent_trusts_only_the_given_anchor(tmp_path):
         return cert, key
     cert, key = certificate("loopback", "IP:127.0.0.1")
     other, _ = certificate("elsewhere", "DNS:rampart.example")
-    s = Server(tmp_path / "data", ["--tls-cert", str(cert), "--tls-key", str(key), "--agent-flush-interval-s", "1"],
-               test_hooks=False).start()
-    assert s.url.startswith("https://")
+    s = Server(tmp_path / "data", ["--tls-cert", str(cert), "--tls-key", str(key), "--agent-flush-interval-s", "1",
+                                   "--ingest-listen", "127.0.0.1:0"], test_hooks=False).start()
+    assert s.url.startswith("https://") and s.ingest_url.startswith("https://") and s.ingest_port != s.port
     s.admin("org", "create", "Acme")
     deploy_key = s.admin("deploy-key", "create", "--org", "Acme")["key"]
     state = str(tmp_path / "state")
 
     def enroll(*extra):
-        return subprocess.run([AGENT, "enroll", "--server", s.url, "--deploy-key", deploy_key, "--state-dir", state,
+        return subprocess.run([AGENT, "enroll", "--server", s.ingest_url, "--deploy-key", deploy_key, "--state-dir", state,
                                *extra], capture_output=True, text=True, timeout=60)
     for refused in (enroll(), enroll("--ca-file", str(other))):
         assert refused.returncode != 0 and "certificate verify failed" in refused.stderr, refused.stderr
