@@ -395,8 +395,9 @@ Result<uint16_t> App::Start() {
   if (ingest_hp && impl_->ingest_server) {
     auto ingest_addr = asio::ip::make_address(ingest_hp->first, ec);
     if (ec) return Error::Invalid("ingest_listen: bad address " + ingest_hp->first);
-    RAMPART_TRY(ingest_port, impl_->ingest_server->Listen({ingest_addr, ingest_hp->second}));
-    impl_->ingest_port = ingest_port;
+    auto ingest_port = impl_->ingest_server->Listen({ingest_addr, ingest_hp->second});
+    if (!ingest_port) return Error::Unavailable("ingest_listen: " + ingest_port.error().detail);
+    impl_->ingest_port = *ingest_port;
   }
   RAMPART_TRY(dns, impl_->enforcement->Start());
   impl_->dns_port = dns;

@@ -66,6 +66,12 @@ def test_a_bad_ingest_listen_stops_the_server_with_a_reason(tmp_path):
                               "--dns-listen", "off", "--ingest-listen", value], capture_output=True, text=True, timeout=30)
         assert out.returncode != 0 and why in out.stderr, (value, out.stderr)
         assert "listening on" not in out.stdout
+    # The main listener's own port: refused at start, naming the setting.
+    s = Server(tmp_path / "taken").start()
+    out = subprocess.run([BIN, "serve", "--listen", "127.0.0.1:0", "--data-dir", str(tmp_path / "d"),
+                          "--dns-listen", "off", "--ingest-listen", "127.0.0.1:%d" % s.port],
+                         capture_output=True, text=True, timeout=30)
+    assert out.returncode != 0 and "ingest_listen" in out.stderr and "in use" in out.stderr, out.stderr
 
 
 def test_a_stop_with_agents_connected_to_the_ingest_listener_is_clean(tmp_path):
