@@ -24,6 +24,7 @@
 #include "api/errors.hpp"
 #include "app/agents.hpp"
 #include "app/enforcement.hpp"
+#include "app/ingest_listener.hpp"
 #include "app/reopenable_sink.hpp"
 #include "auth/bearer.hpp"
 #include "auth/nonce_cache.hpp"
@@ -33,7 +34,6 @@
 #include "crypto/crypto.hpp"
 #include "crypto/secretbox.hpp"
 #include "base/blocking.hpp"
-#include "http/rounds.hpp"
 #include "http/server.hpp"
 #include "store/open.hpp"
 #include "identity/api_keys.hpp"
@@ -128,10 +128,7 @@ struct App::Impl {
   std::unique_ptr<identity::ApiKeyService> auth;
   std::unique_ptr<api::Api> api;
   std::unique_ptr<http::Server> server;
-  // The ingest-only listener (cfg.ingest_listen), on its own io_context run in rounds.
-  std::unique_ptr<asio::io_context> ingest_io;
-  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> ingest_guard;
-  std::unique_ptr<http::Server> ingest_server;
+  std::unique_ptr<IngestListener> ingest;  // with cfg.ingest_listen
   uint16_t ingest_port = 0;
   std::unique_ptr<Enforcement> enforcement;
   std::unique_ptr<Agents> agents_side;  // enrollment, ingest, liveness (app/agents.hpp)
@@ -219,7 +216,7 @@ struct App::Impl {
         log->error("SIGHUP: TLS files not reloaded, the current certificate stays: {}", EscapeForLog(fresh.error().detail));
       } else {
         server->SetTls(*fresh);
-        if (ingest_server) ingest_server->SetTls(*fresh);
+        if (ingest) ingest->SetTls(*fresh);
         tls = *fresh;
       }
     }
@@ -227,12 +224,12 @@ struct App::Impl {
   }
 
   size_t active_connections() const {
-    return server->active_connections() + (ingest_server ? ingest_server->active_connections() : 0);
+    return server->active_connections() + (ingest ? ingest->active_connections() : 0);
   }
 
   asio::awaitable<void> DrainAndStop() {
     server->Stop();
-    if (ingest_server) ingest_server->Stop();
+    if (ingest) ingest->Stop();
     enforcement->Stop();
     asio::steady_timer timer(ioc());
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
@@ -242,10 +239,7 @@ struct App::Impl {
     }
     guards.clear();
     for (auto& io : iocs) io->stop();
-    if (ingest_io) {
-      ingest_guard.reset();
-      ingest_io->stop();
-    }
+    if (ingest) ingest->Close();
   }
 };
 
@@ -374,13 +368,11 @@ Result<std::unique_ptr<App>> App::Create(const Config& cfg) {
       [](const Error& e, std::optional<std::string_view> target) { return api::RenderServerError(e, target); },
       impl->tls);
   if (!cfg.ingest_listen.empty()) {
-    impl->ingest_io = std::make_unique<asio::io_context>(1);
-    impl->ingest_guard.emplace(asio::make_work_guard(*impl->ingest_io));
-    impl->ingest_server = std::make_unique<http::Server>(
-        *impl->ingest_io, [raw] { return raw->ingest_io->get_executor(); }, limits,
+    impl->ingest = std::make_unique<IngestListener>(
+        limits,
         [raw](const http::Request& head, const http::ConnectionInfo& conn) { return raw->api->AdmitIngestOnly(head, conn); },
         [](const Error& e, std::optional<std::string_view> target) { return api::RenderServerError(e, target); },
-        impl->tls);
+        impl->tls, std::chrono::milliseconds(cfg.ingest_round_ms));
   }
   return std::unique_ptr<App>(new App(std::move(impl)));
 }
@@ -392,12 +384,11 @@ Result<uint16_t> App::Start() {
   if (ec) return Error::Invalid("listen: bad address " + hp.first);
   RAMPART_TRY(port, impl_->server->Listen({addr, hp.second}));
   RAMPART_TRY(ingest_hp, impl_->cfg.IngestListenEndpoint());
-  if (ingest_hp && impl_->ingest_server) {
+  if (ingest_hp && impl_->ingest) {
     auto ingest_addr = asio::ip::make_address(ingest_hp->first, ec);
     if (ec) return Error::Invalid("ingest_listen: bad address " + ingest_hp->first);
-    auto ingest_port = impl_->ingest_server->Listen({ingest_addr, ingest_hp->second});
-    if (!ingest_port) return Error::Unavailable("ingest_listen: " + ingest_port.error().detail);
-    impl_->ingest_port = *ingest_port;
+    RAMPART_TRY(ingest_port, impl_->ingest->Listen({ingest_addr, ingest_hp->second}));
+    impl_->ingest_port = ingest_port;
   }
   RAMPART_TRY(dns, impl_->enforcement->Start());
   impl_->dns_port = dns;
@@ -434,16 +425,12 @@ void App::Run() {
   asio::co_spawn(impl_->ioc(), impl_->agents_side->FeedLoop(impl_->stopping), asio::detached);
   std::vector<std::thread> threads;
   for (size_t i = 1; i < impl_->iocs.size(); ++i) threads.emplace_back([io = impl_->iocs[i].get()] { io->run(); });
-  if (impl_->ingest_server) {
-    threads.emplace_back([io = impl_->ingest_io.get(), round = std::chrono::milliseconds(impl_->cfg.ingest_round_ms)] {
-      http::RunInRounds(*io, round);
-    });
-  }
+  if (impl_->ingest) impl_->ingest->Start();
   impl_->ioc().run();
   for (auto& t : threads) t.join();
   impl_->pool.join();  // in-flight store calls finish before the store closes
   impl_->server.reset();
-  impl_->ingest_server.reset();
+  impl_->ingest.reset();  // joins its thread
   impl_->store.reset();
   impl_->log->info("stopped cleanly");
 }

@@ -45,17 +45,20 @@ def test_sighup_reopens_the_access_log_and_rereads_tls_under_load(tmp_path):
     access, errlog = tmp_path / "access.log", tmp_path / "server.log"
     proc = subprocess.Popen([BIN, "serve", "--listen", "127.0.0.1:0", "--dns-listen", "127.0.0.1:0",
                              "--data-dir", str(tmp_path / "d"), "--access-log", str(access), "--log-level", "info",
-                             "--tls-cert", str(cert), "--tls-key", str(key)],
+                             "--tls-cert", str(cert), "--tls-key", str(key), "--ingest-listen", "127.0.0.1:0"],
                             stdout=subprocess.PIPE, stderr=open(errlog, "w"), text=True)
     try:
-        port = None
+        port = ingest_port = None
         deadline = time.time() + 30
         while time.time() < deadline and port is None:
-            m = re.search(r"listening on https://127\.0\.0\.1:(\d+)", proc.stdout.readline())
+            line = proc.stdout.readline()
+            m = re.search(r"ingest-only listener on https://127\.0\.0\.1:(\d+)", line)
+            ingest_port = ingest_port or (m and int(m.group(1)))
+            m = re.search(r"listening on https://127\.0\.0\.1:(\d+)", line)
             port = m and int(m.group(1))
-        assert port, "rampart did not start (exit %s)" % proc.poll()
+        assert port and ingest_port, "rampart did not start (exit %s)" % proc.poll()
         base = "https://127.0.0.1:%d" % port
-        assert served_cn(port) == "first"
+        assert served_cn(port) == served_cn(ingest_port) == "first"
         results, stop = [], threading.Event()
 
         def load():
@@ -81,7 +84,7 @@ def test_sighup_reopens_the_access_log_and_rereads_tls_under_load(tmp_path):
         make_cert(cert, key, "second")
         proc.send_signal(signal.SIGHUP)
         assert wait_for(lambda: errlog.read_text().count("TLS certificate re-read") >= 2), errlog.read_text()
-        assert served_cn(port) == "second"
+        assert served_cn(port) == served_cn(ingest_port) == "second"  # the agents' listener too
         # a broken certificate file keeps the one in use
         cert.write_text("not a certificate\n")
         proc.send_signal(signal.SIGHUP)
