@@ -169,7 +169,7 @@ def paced(pid, rate, seconds, send, threads=32):
     returns the calls per second and the CPU share of process `pid` (and its children) meanwhile.
     Agents are independent: one waiting for its answer must not hold back the others' requests,
     so there are enough senders for the answers' wait (up to an ingest round, 20 ms) at 333/s."""
-    sent, lock = [0], threading.Lock()
+    sent, lock, waits = [0], threading.Lock(), []
     t0 = time.perf_counter()
     cpu0 = benchlib.cpu_user_sys(pid)
 
@@ -182,17 +182,23 @@ def paced(pid, rate, seconds, send, threads=32):
             delay = due - time.perf_counter()
             if delay > 0:
                 time.sleep(delay)
+            began = time.perf_counter()
             send(i)
+            took = time.perf_counter() - began
             with lock:
                 sent[0] += 1
+                waits.append(took)
             i += threads
     ts = [threading.Thread(target=work, args=(k,)) for k in range(threads)]
     [t.start() for t in ts]
     [t.join() for t in ts]
     elapsed = time.perf_counter() - t0
     cpu1 = benchlib.cpu_user_sys(pid)
+    waits.sort()
+    pct = (lambda q: waits[min(len(waits) - 1, int(len(waits) * q))] * 1000) if waits else (lambda q: 0.0)
     return {"per_s": sent[0] / elapsed, "core_share": (sum(cpu1) - sum(cpu0)) / elapsed,
-            "user_share": (cpu1[0] - cpu0[0]) / elapsed, "sys_share": (cpu1[1] - cpu0[1]) / elapsed}
+            "user_share": (cpu1[0] - cpu0[0]) / elapsed, "sys_share": (cpu1[1] - cpu0[1]) / elapsed,
+            "p50_ms": pct(0.50), "p99_ms": pct(0.99)}
 
 
 def post(base, n, k, own, path, body, headers):
@@ -307,6 +313,8 @@ def interleaved_heartbeats(pid, agents, own, ceiling, rate, rounds, seconds):
               flush=True)
     med = statistics.median
     return {"share": med([r["core_share"] for r in ours]), "us": med([us_each(r) for r in ours]),
+            "p50_ms": med([r["p50_ms"] for r in ours]), "p99_ms": med([r["p99_ms"] for r in ours]),
+            "nginx_p50_ms": med([r["p50_ms"] for r in theirs]), "nginx_p99_ms": med([r["p99_ms"] for r in theirs]),
             "nginx_share": med([r["core_share"] for r in theirs]), "nginx_us": med([us_each(r) for r in theirs]),
             "ratio": med([us_each(a) / us_each(b) for a, b in zip(ours, theirs)]),
             "per_s": med([r["per_s"] for r in ours])}
@@ -361,6 +369,8 @@ def main():
         lat = alert_latency(owner, agents[0], a.trials)
         print("event -> alert visible in /v2/alerts (%d trials): p50 %.1f ms, p99 %.1f ms" % (a.trials, lat["p50_ms"], lat["p99_ms"]),
               flush=True)
+        if a.heartbeat_agents <= 0:
+            return
         t0 = time.perf_counter()
         more = enroll_many(agent_base, key, a.heartbeat_agents, start=1 << 40) if a.heartbeat_agents > a.agents else agents
         print("enrolled %d agents in %.1f s" % (len(more), time.perf_counter() - t0), flush=True)
@@ -387,6 +397,9 @@ def main():
             print("  median: rampart %.1f %% of one core (%.0f CPU µs each, flushes included); nginx %.1f %% (%.0f µs); "
                   "median ratio %.2f x nginx" % (hb["share"] * 100, hb["us"], hb["nginx_share"] * 100, hb["nginx_us"], hb["ratio"]),
                   flush=True)
+            print("  a heartbeat's answer, as the agent waits for it (medians of the windows): rampart p50 %.1f ms, "
+                  "p99 %.1f ms; nginx p50 %.1f ms, p99 %.1f ms" % (hb["p50_ms"], hb["p99_ms"], hb["nginx_p50_ms"],
+                                                                 hb["nginx_p99_ms"]), flush=True)
             for c in own.values():
                 c.close()
             new = heartbeats(proc.pid, more, len(more) / 30.0, 30)

@@ -2,6 +2,8 @@
 
 #include <thread>
 
+#include "base/blocking.hpp"
+
 namespace rampart::http {
 
 RoundTiming SystemRoundTiming() {
@@ -14,7 +16,7 @@ void RunInRounds(boost::asio::io_context& io, std::chrono::nanoseconds window, c
     io.poll();
     if (io.stopped()) return;
     const auto left = window - (timing.now() - started);
-    if (left > std::chrono::nanoseconds::zero()) timing.sleep(left);
+    if (left > std::chrono::nanoseconds::zero() && BlockingInFlightOnThisThread() == 0) timing.sleep(left);
   }
 }
 

@@ -8,7 +8,9 @@
 // machine that was most of a heartbeat's cost). In rounds, a wake-up serves every request that
 // arrived within the window, and the caches are warm for all but the first. The price is
 // latency: a request waits up to `window` before its round starts. A round that takes the whole
-// window goes straight on, so under load this is the plain loop.
+// window goes straight on, so under load this is the plain loop. Nor does a round wait while a
+// request of this thread awaits the blocking pool (base/blocking.hpp): its answer is on its way,
+// and an event batch would otherwise pay a second round for it.
 //
 // A round's window is timed from the end of its first handler (the reactor's wake-up cannot be
 // told apart from the handler it runs). Everything on `io` runs in rounds: its timers and posted

@@ -5,13 +5,19 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
 
 #include <atomic>
 #include <deque>
+#include <future>
 #include <optional>
 #include <thread>
+
+#include "base/blocking.hpp"
 #include <vector>
 
 namespace rampart::http {
@@ -91,6 +97,35 @@ TEST(RunInRoundsTest, ARoundThatUsedItsWindowGoesStraightOn) {
   RunInRounds(io, milliseconds(20), time.timing());
   next.join();
   EXPECT_TRUE(time.sleeps.empty());
+}
+
+TEST(RunInRoundsTest, ARoundDoesNotWaitWhileTheBlockingPoolHasAnAnswerToGive) {
+  boost::asio::io_context io;
+  boost::asio::thread_pool pool(1);
+  FakeTime time(io);
+  std::promise<void> go;
+  int got = 0;
+  boost::asio::co_spawn(
+      io,
+      [&]() -> boost::asio::awaitable<void> {
+        got = co_await RunBlocking(pool, [&] {
+          go.get_future().wait();
+          return 7;
+        });
+        time.guard.reset();
+      },
+      boost::asio::detached);
+  // The pool answers once the first round is over: the runner must be back in the reactor for it.
+  std::thread release([&] {
+    while (time.reads.load() < 2) std::this_thread::yield();
+    go.set_value();
+  });
+  RunInRounds(io, milliseconds(20), time.timing());
+  release.join();
+  EXPECT_EQ(got, 7);
+  EXPECT_TRUE(time.sleeps.empty());
+  EXPECT_EQ(BlockingInFlightOnThisThread(), 0);
+  pool.join();
 }
 
 TEST(RunInRoundsTest, AStopEndsItAndWhatIsLeftWaitsForTheNextRun) {
