@@ -160,8 +160,13 @@ def alert_latency(owner, agent, trials):
                 break
             time.sleep(0.002)
         lat.append((time.perf_counter() - t0) * 1000)
-    lat.sort()
-    return {"p50_ms": lat[len(lat) // 2], "p99_ms": lat[min(len(lat) - 1, int(len(lat) * 0.99))]}
+    return p50_p99_ms(lat)
+
+
+def p50_p99_ms(ms):
+    """{"p50_ms", "p99_ms"} of a list of times in milliseconds (0 for an empty one)."""
+    ms = sorted(ms) or [0.0]
+    return {"p50_ms": ms[len(ms) // 2], "p99_ms": ms[min(len(ms) - 1, int(len(ms) * 0.99))]}
 
 
 def paced(pid, rate, seconds, send, threads=32):
@@ -184,21 +189,19 @@ def paced(pid, rate, seconds, send, threads=32):
                 time.sleep(delay)
             began = time.perf_counter()
             send(i)
-            took = time.perf_counter() - began
+            took_ms = (time.perf_counter() - began) * 1000
             with lock:
                 sent[0] += 1
-                waits.append(took)
+                waits.append(took_ms)
             i += threads
     ts = [threading.Thread(target=work, args=(k,)) for k in range(threads)]
     [t.start() for t in ts]
     [t.join() for t in ts]
     elapsed = time.perf_counter() - t0
     cpu1 = benchlib.cpu_user_sys(pid)
-    waits.sort()
-    pct = (lambda q: waits[min(len(waits) - 1, int(len(waits) * q))] * 1000) if waits else (lambda q: 0.0)
     return {"per_s": sent[0] / elapsed, "core_share": (sum(cpu1) - sum(cpu0)) / elapsed,
             "user_share": (cpu1[0] - cpu0[0]) / elapsed, "sys_share": (cpu1[1] - cpu0[1]) / elapsed,
-            "p50_ms": pct(0.50), "p99_ms": pct(0.99)}
+            **p50_p99_ms(waits)}
 
 
 def post(base, n, k, own, path, body, headers):

@@ -64,6 +64,14 @@ void RaiseOpenFileLimit(int64_t max_connections, spdlog::logger& log) {
   }
 }
 
+// The endpoint of a HOST:PORT setting that Config has split.
+Result<asio::ip::tcp::endpoint> Endpoint(std::string_view setting, const std::pair<std::string, uint16_t>& hp) {
+  boost::system::error_code ec;
+  auto addr = asio::ip::make_address(hp.first, ec);
+  if (ec) return Error::Invalid(std::string(setting) + ": bad address " + hp.first);
+  return asio::ip::tcp::endpoint{addr, hp.second};
+}
+
 std::string MasterKeySource(const std::string& data_dir) {
   if (std::getenv("RAMPART_MASTER_KEY")) return "RAMPART_MASTER_KEY";
   return (std::filesystem::path(data_dir) / "master.key").string();
@@ -362,32 +370,30 @@ Result<std::unique_ptr<App>> App::Create(const Config& cfg) {
                             [proxies](const boost::asio::ip::address& a) { return proxies.Contains(a.to_string()); },
                             std::chrono::milliseconds(cfg.header_timeout_ms),
                             std::chrono::milliseconds(cfg.keepalive_timeout_ms)};
+  const http::ErrorRenderer render_errors = [](const Error& e, std::optional<std::string_view> target) {
+    return api::RenderServerError(e, target);
+  };
   impl->server = std::make_unique<http::Server>(
       impl->ioc(), [raw] { return raw->PickExecutor(); }, limits,
       [raw](const http::Request& head, const http::ConnectionInfo& conn) { return raw->api->Admit(head, conn); },
-      [](const Error& e, std::optional<std::string_view> target) { return api::RenderServerError(e, target); },
-      impl->tls);
+      render_errors, impl->tls);
   if (!cfg.ingest_listen.empty()) {
     impl->ingest = std::make_unique<IngestListener>(
         limits,
         [raw](const http::Request& head, const http::ConnectionInfo& conn) { return raw->api->AdmitIngestOnly(head, conn); },
-        [](const Error& e, std::optional<std::string_view> target) { return api::RenderServerError(e, target); },
-        impl->tls, std::chrono::milliseconds(cfg.ingest_round_ms));
+        render_errors, impl->tls, std::chrono::milliseconds(cfg.ingest_round_ms));
   }
   return std::unique_ptr<App>(new App(std::move(impl)));
 }
 
 Result<uint16_t> App::Start() {
   RAMPART_TRY(hp, impl_->cfg.ListenEndpoint());
-  boost::system::error_code ec;
-  auto addr = asio::ip::make_address(hp.first, ec);
-  if (ec) return Error::Invalid("listen: bad address " + hp.first);
-  RAMPART_TRY(port, impl_->server->Listen({addr, hp.second}));
+  RAMPART_TRY(ep, Endpoint("listen", hp));
+  RAMPART_TRY(port, impl_->server->Listen(ep));
   RAMPART_TRY(ingest_hp, impl_->cfg.IngestListenEndpoint());
   if (ingest_hp && impl_->ingest) {
-    auto ingest_addr = asio::ip::make_address(ingest_hp->first, ec);
-    if (ec) return Error::Invalid("ingest_listen: bad address " + ingest_hp->first);
-    RAMPART_TRY(ingest_port, impl_->ingest->Listen({ingest_addr, ingest_hp->second}));
+    RAMPART_TRY(ingest_ep, Endpoint("ingest_listen", *ingest_hp));
+    RAMPART_TRY(ingest_port, impl_->ingest->Listen(ingest_ep));
     impl_->ingest_port = ingest_port;
   }
   RAMPART_TRY(dns, impl_->enforcement->Start());

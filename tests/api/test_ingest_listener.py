@@ -11,7 +11,7 @@ import requests
 
 from agent_client import Agent, enroll, server_now_s
 from conftest import BIN, Server
-from test_ingest import FAST, eventually, sudo
+from test_ingest import FAST, sudo
 from test_v2_hawk import hawk, make_user
 
 
