@@ -37,6 +37,13 @@ class JsonWriter {
     first_ = members.size() == 1;
     return *this;
   }
+  // Appends text that continues the document where it stands, its own commas included (a
+  // memoized run of members, say); `opened` says whether it ends just inside a new container.
+  JsonWriter& Continue(std::string_view json, bool opened) {
+    out_ += json;
+    first_ = opened;
+    return *this;
+  }
   JsonWriter& Null() { return Literal("null"); }
   JsonWriter& Bool(bool b) { return Literal(b ? "true" : "false"); }
   JsonWriter& Uint(uint64_t v) { return Literal(std::to_string(v)); }

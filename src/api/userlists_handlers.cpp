@@ -94,7 +94,7 @@ Result<Reply> CheckIocs(UserListService& svc, Call& c, const std::vector<std::st
   SysTime now = svc.clock().Now();
   for (const auto& text : raw) {
     RAMPART_TRY(ioc, userlists::ParseIoc(text));
-    results.push_back(userlists::CheckIoc(*all, ioc, now));
+    results.push_back(userlists::CheckIoc(*all, std::move(ioc), now));
   }
   return Reply{http::Status::ok, nullptr, "application/json", CheckIocBody(results, c.base_url)};
 }

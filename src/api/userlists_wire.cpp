@@ -126,18 +126,31 @@ json::object AuditEntry(const store::AuditRecord& r) {
 
 namespace {
 
-// The members of a match object that depend only on the list version and the base URL, memoized
-// on the version: the same lists answer every check_ioc until they change.
-std::shared_ptr<const std::string> MatchHead(const userlists::UserList& l, const std::string& base_url) {
+// A match object is the same for every check_ioc until its list changes, except for the matched
+// value: the members around it are memoized on the list version and the base URL.
+std::shared_ptr<const userlists::Fragments> MatchFragments(const userlists::UserList& l,
+                                                           const std::string& base_url) {
   if (auto hit = l.match_memo.Find(base_url)) return hit;
-  std::string head;
-  JsonWriter w(head);
-  w.Open().Key("_links").Open().Key("self").Open().Key("href");
-  w.String(CollectionUrl(base_url, l.kind) + "/" + l.id).Close().Close();
-  w.Key("list_name").String(l.name).Key("list_type").String(l.list_type);
-  auto out = std::make_shared<const std::string>(std::move(head));
+  userlists::Fragments f;
+  JsonWriter head(f.head);
+  head.Open().Key("_links").Open().Key("self").Open().Key("href");
+  head.String(CollectionUrl(base_url, l.kind) + "/" + l.id).Close().Close();
+  head.Key("list_name").String(l.name).Key("list_type").String(l.list_type);
+  f.tail = ",";
+  JsonWriter tail(f.tail);
+  tail.Key("object_id").String(l.id).Key("type").String(CollectionName(l.kind)).Close();
+  auto out = std::make_shared<const userlists::Fragments>(std::move(f));
   l.match_memo.Store(base_url, out);
   return out;
+}
+
+// The members of an IOC's object after its text: by type and whether anything matched, up to
+// the opened "matches" array.
+std::string_view IocMembers(bool is_ip, bool listed) {
+  static constexpr std::string_view kMembers[2][2] = {
+      {R"(,"ioc_type":"domain","listed":false,"matches":[)", R"(,"ioc_type":"domain","listed":true,"matches":[)"},
+      {R"(,"ioc_type":"ip","listed":false,"matches":[)", R"(,"ioc_type":"ip","listed":true,"matches":[)"}};
+  return kMembers[is_ip][listed];
 }
 
 }  // namespace
@@ -146,14 +159,20 @@ std::string CheckIocBody(const std::vector<userlists::IocResult>& results, const
   std::string out;
   out.reserve(256 * results.size() + 128);
   JsonWriter w(out);
+  // The few lists that match, each looked up in its memo once per request.
+  std::vector<std::pair<const userlists::UserList*, std::shared_ptr<const userlists::Fragments>>> seen;
+  auto fragments = [&](const userlists::UserList& l) -> const userlists::Fragments& {
+    for (const auto& [list, f] : seen) {
+      if (list == &l) return *f;
+    }
+    return *seen.emplace_back(&l, MatchFragments(l, base_url)).second;
+  };
   w.Open().Key("_data").OpenArray();
   for (const auto& r : results) {
-    w.Open().Key("ioc").String(r.ioc.text).Key("ioc_type").String(r.ioc.is_ip ? "ip" : "domain");
-    w.Key("listed").Bool(!r.matches.empty()).Key("matches").OpenArray();
+    w.Open().Key("ioc").String(r.ioc.text).Continue(IocMembers(r.ioc.is_ip, !r.matches.empty()), true);
     for (const auto& m : r.matches) {
-      w.OpenWith(*MatchHead(*m.list, base_url));
-      w.Key("matched_value").String(m.entry->parsed.value).Key("object_id").String(m.list->id);
-      w.Key("type").String(CollectionName(m.list->kind)).Close();
+      const userlists::Fragments& f = fragments(*m.list);
+      w.OpenWith(f.head).Key("matched_value").String(m.entry->parsed.value).Continue(f.tail, false);
     }
     w.CloseArray().Close();
   }

@@ -14,10 +14,40 @@ namespace {
 
 U128 AllOnes(Family f) { return f == Family::kV4 ? U128(0xffffffffu) : ~U128(0); }
 
+// Dotted-quad IPv4 by the rules of glibc's inet_pton(AF_INET): four decimal octets of at most 255,
+// no leading zeros, nothing else. Those rules make an accepted text its own canonical form.
+std::optional<uint32_t> ParseDottedQuad(std::string_view text) {
+  uint32_t bits = 0, octet = 0;
+  int octets = 0;
+  bool in_octet = false;
+  for (char c : text) {
+    if (c >= '0' && c <= '9') {
+      if (in_octet && octet == 0) return std::nullopt;  // a leading zero
+      octet = octet * 10 + static_cast<uint32_t>(c - '0');
+      if (octet > 255) return std::nullopt;
+      if (!in_octet && ++octets > 4) return std::nullopt;
+      in_octet = true;
+    } else if (c == '.' && in_octet && octets < 4) {
+      bits = (bits << 8) | octet;
+      octet = 0;
+      in_octet = false;
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (octets != 4 || !in_octet) return std::nullopt;
+  return (bits << 8) | octet;
+}
+
 }  // namespace
 
 std::optional<IpAddress> IpAddress::Parse(std::string_view text) {
   if (text.empty() || text.size() > 45) return std::nullopt;
+  if (text.find(':') == std::string_view::npos) {
+    auto v4 = ParseDottedQuad(text);
+    if (!v4) return std::nullopt;
+    return IpAddress{Family::kV4, *v4};
+  }
   // inet_pton reads a C string: a NUL inside `text` would end it early ("7.7.7.7\0junk" would
   // parse as 7.7.7.7). Only the characters of an address may pass.
   for (char c : text) {
@@ -26,11 +56,6 @@ std::optional<IpAddress> IpAddress::Parse(std::string_view text) {
   char buf[64];
   std::memcpy(buf, text.data(), text.size());
   buf[text.size()] = '\0';
-  if (text.find(':') == std::string_view::npos) {
-    in_addr a4{};
-    if (inet_pton(AF_INET, buf, &a4) != 1) return std::nullopt;
-    return IpAddress{Family::kV4, ntohl(a4.s_addr)};
-  }
   in6_addr a6{};
   if (inet_pton(AF_INET6, buf, &a6) != 1) return std::nullopt;
   U128 v = 0;

@@ -32,6 +32,6 @@ Result<Ioc> ParseIoc(std::string_view raw);
 
 // IPs match any active entry whose network or range contains them (the most specific entry of
 // each list is reported); domains match an entry equal to them or to any parent domain.
-IocResult CheckIoc(const AccountLists& lists, const Ioc& ioc, SysTime now);
+IocResult CheckIoc(const AccountLists& lists, Ioc ioc, SysTime now);
 
 }  // namespace rampart::userlists

@@ -62,17 +62,18 @@ class ListLookup {
 // Memoizes one rendering of an immutable list (its JSON body, say) under a key that names
 // everything else the rendering depends on. Thread-safe. Copying a list yields an empty memo: a
 // copy is about to become a different version of the list.
-class RenderMemo {
+template <class T>
+class Memo {
  public:
-  RenderMemo() = default;
-  RenderMemo(const RenderMemo&) {}
-  RenderMemo& operator=(const RenderMemo&) { return *this; }
+  Memo() = default;
+  Memo(const Memo&) {}
+  Memo& operator=(const Memo&) { return *this; }
 
-  std::shared_ptr<const std::string> Find(std::string_view key) const {
+  std::shared_ptr<const T> Find(std::string_view key) const {
     std::lock_guard lock(mu_);
     return key == key_ ? value_ : nullptr;
   }
-  void Store(std::string key, std::shared_ptr<const std::string> value) const {
+  void Store(std::string key, std::shared_ptr<const T> value) const {
     std::lock_guard lock(mu_);
     key_ = std::move(key);
     value_ = std::move(value);
@@ -81,7 +82,13 @@ class RenderMemo {
  private:
   mutable std::mutex mu_;
   mutable std::string key_;
-  mutable std::shared_ptr<const std::string> value_;
+  mutable std::shared_ptr<const T> value_;
+};
+using RenderMemo = Memo<std::string>;
+
+// Two renderings that go around a varying part (an object's members before and after one).
+struct Fragments {
+  std::string head, tail;
 };
 
 struct UserList {
@@ -96,7 +103,7 @@ struct UserList {
   std::vector<Entry> entries;  // insertion (seq) order
   ListLookup lookup;  // over `entries`; only for published (immutable) versions
   RenderMemo memo;  // the single-object JSON body of this version
-  RenderMemo match_memo;  // the leading members of this version's check_ioc match objects
+  Memo<Fragments> match_memo;  // this version's check_ioc match objects, around the matched value
 
   std::optional<Date> EffectiveExpiry(const Entry& e) const { return e.expires ? e.expires : expires; }
   // An entry is active through the end of its expiry day (UTC).
