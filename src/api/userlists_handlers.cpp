@@ -105,6 +105,7 @@ Result<std::vector<std::string>> IocsFromBody(const json::value& body) {
   const json::value* iocs = obj ? obj->if_contains("iocs") : nullptr;
   if (!iocs || !iocs->is_array() || obj->size() != 1) return bad();
   std::vector<std::string> out;
+  out.reserve(iocs->get_array().size());
   for (const json::value& v : iocs->get_array()) {
     const json::object* item = v.if_object();
     const json::value* ioc = item ? item->if_contains("ioc") : nullptr;

@@ -1,5 +1,6 @@
 #include "api/userlists_wire.hpp"
 
+#include <boost/container/small_vector.hpp>
 #include <boost/json.hpp>
 
 #include "api/json_writer.hpp"
@@ -156,11 +157,16 @@ std::string_view IocMembers(bool is_ip, bool listed) {
 }  // namespace
 
 std::string CheckIocBody(const std::vector<userlists::IocResult>& results, const std::string& base_url) {
+  size_t size = 2 * base_url.size() + 96;
+  for (const auto& r : results) {
+    size += r.ioc.text.size() + 64;
+    for (const auto& m : r.matches) size += m.entry->parsed.value.size() + 2 * base_url.size() + 256;
+  }
   std::string out;
-  out.reserve(256 * results.size() + 128);
+  out.reserve(size);  // enough for most: growing copies the body written so far
   JsonWriter w(out);
   // The few lists that match, each looked up in its memo once per request.
-  std::vector<std::pair<const userlists::UserList*, std::shared_ptr<const userlists::Fragments>>> seen;
+  boost::container::small_vector<std::pair<const userlists::UserList*, std::shared_ptr<const userlists::Fragments>>, 4> seen;
   auto fragments = [&](const userlists::UserList& l) -> const userlists::Fragments& {
     for (const auto& [list, f] : seen) {
       if (list == &l) return *f;

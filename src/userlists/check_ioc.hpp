@@ -2,6 +2,8 @@
 // Check IOC: which of an account's lists match an IP address or a domain. Served from the
 // in-memory snapshot, never from the store.
 #include <string>
+
+#include <boost/container/small_vector.hpp>
 #include <vector>
 
 #include "base/result.hpp"
@@ -24,7 +26,8 @@ struct IocMatch {
 
 struct IocResult {
   Ioc ioc;
-  std::vector<IocMatch> matches;  // in list creation order
+  // In list creation order; held inline for the usual few (an allocation per IOC otherwise).
+  boost::container::small_vector<IocMatch, 4> matches;
 };
 
 // A single IP address (v4 or v6) or a domain name; Invalid otherwise.
