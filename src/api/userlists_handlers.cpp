@@ -1,6 +1,7 @@
 // Handlers for the ThreatSTOP v4.0 user lists API: decode, call the service, render.
 #include "api/userlists_handlers.hpp"
 
+#include <boost/beast/core/string.hpp>
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
 
@@ -130,11 +131,11 @@ Result<Reply> HistoryReply(UserListService& svc, const Call& c, const std::strin
 }
 
 Result<json::value> ParseJsonBody(const http::Request& req, json::storage_ptr sp) {
-  std::string ct = AsciiLower(req[http::beast_http::field::content_type]);
-  std::string_view media = Trim(std::string_view(ct).substr(0, ct.find(';')));
-  if (media != "application/json") {
+  const std::string_view ct = req[http::beast_http::field::content_type];
+  const std::string_view media = Trim(ct.substr(0, ct.find(';')));
+  if (!boost::beast::iequals(media, "application/json")) {
     return Error{Errc::kUnsupportedMediaType, Reason::kNone,
-                 "Content-Type must be application/json, got " + QuoteForDetail(media)};
+                 "Content-Type must be application/json, got " + QuoteForDetail(AsciiLower(media))};
   }
   json::error_code ec;
   json::value v = ParseBoundedJson(req.body(), {.max_items = userlists::kMaxRecords}, ec, std::move(sp));

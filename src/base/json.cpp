@@ -4,7 +4,7 @@
 #include <boost/json/error.hpp>
 #include <boost/json/value_stack.hpp>
 
-#include <vector>
+#include <boost/container/small_vector.hpp>
 
 namespace rampart {
 namespace json = boost::json;
@@ -20,7 +20,10 @@ class BoundedHandler {
   static constexpr std::size_t max_key_size = std::size_t(-1);
   static constexpr std::size_t max_string_size = std::size_t(-1);
 
-  BoundedHandler(json::storage_ptr sp, size_t max_items) : max_items_(max_items) { stack_.reset(std::move(sp)); }
+  BoundedHandler(json::storage_ptr sp, size_t max_items)
+      : stack_({}, scratch_, sizeof scratch_), max_items_(max_items) {
+    stack_.reset(std::move(sp));
+  }
 
   json::value Release() { return stack_.release(); }
 
@@ -71,8 +74,11 @@ class BoundedHandler {
     return true;
   }
 
+  // The value stack's scratch space and the open levels start inline: a small document (most
+  // request bodies) is parsed without a heap allocation of the parser's own.
+  alignas(16) unsigned char scratch_[1024];
   json::value_stack stack_;
-  std::vector<Level> levels_;
+  boost::container::small_vector<Level, 8> levels_;
   size_t max_items_;
 };
 
