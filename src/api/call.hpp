@@ -18,7 +18,7 @@ namespace rampart::api {
 struct Call {
   const http::Request& req;
   std::vector<std::string_view> params;  // route parameters, in template order
-  std::optional<identity::Principal> principal;
+  const identity::Principal* principal = nullptr;  // the exchange's, when authenticated (outlives the call)
   std::string base_url;  // scheme://host[:port] for _links
 };
 

@@ -122,7 +122,7 @@ Step BodyGate::OnRequest(const http::Request& req, Exchange& ex) const {
 
 Call HandlerStage::CallFor(const http::Request& req, const Exchange& ex) const {
   std::vector<std::string_view> params(ex.params.begin(), ex.params.end());
-  return Call{req, std::move(params), ex.principal, BaseUrl(req, ex.conn)};
+  return Call{req, std::move(params), ex.principal ? &*ex.principal : nullptr, BaseUrl(req, ex.conn)};
 }
 
 Step HandlerStage::OnRequest(const http::Request& req, Exchange& ex) const {
