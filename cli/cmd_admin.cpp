@@ -78,7 +78,7 @@ void AddCheckCommand(CLI::App* admin) {
     if (ok) Print(c->json_out, json::object{{"ok", true}, {"problems", problems}}, text);
     std::printf("%s\n", c->json_out ? json::serialize(json::object{{"ok", false}, {"problems", problems}}).c_str()
                                      : text.c_str());
-    std::exit(1);
+    Exit(1);
   });
 }
 

@@ -158,7 +158,7 @@ std::optional<std::string> Merge(json::object& all, json::object page, bool firs
   if (!ok) Refused(first, 1);
   if (!a.all) {
     std::printf("%s\n", first.body.c_str());
-    std::exit(0);
+    Exit(0);
   }
   boost::system::error_code ec;
   json::value v = json::parse(first.body, ec);
@@ -175,7 +175,7 @@ std::optional<std::string> Merge(json::object& all, json::object page, bool firs
     next = Merge(all, std::move(pv.get_object()), false);
   }
   std::printf("%s\n", json::serialize(all).c_str());
-  std::exit(0);
+  Exit(0);
 }
 
 }  // namespace

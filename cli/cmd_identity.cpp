@@ -60,7 +60,7 @@ void PrintCreds(const Ctx& c, const identity::ClientCredentials& k) {
     std::printf("API key:         %s\nOrganization id: %s\nUser id:         %s\n", k.api_key.Reveal().c_str(),
                 k.org_id.c_str(), k.user_id.c_str());
   }
-  std::exit(0);
+  Exit(0);
 }
 
 void AddCommon(CLI::App* cmd, Ctx& c) {
@@ -170,7 +170,7 @@ void AddIdentity(CLI::App* admin) {
     auto o = Open(a->c);
     if (auto r = o->svc->AddToOrg(a->user, a->org, RoleOf(a->role)); !r) Fail(r.error().detail);
     std::printf("%s\n", a->c.json_out ? "{\"ok\":true}" : "membership saved");
-    std::exit(0);
+    Exit(0);
   });
 
   AddUserAdmin(user);

@@ -41,7 +41,7 @@ void AddImport(CLI::App* admin) {
                             : ("imported " + std::to_string(counts.agents) + " agents, " +
                                std::to_string(counts.alerts) + " alerts, " + std::to_string(counts.vulnerabilities) +
                                " vulnerabilities").c_str());
-    std::exit(0);
+    Exit(0);
   });
 }
 

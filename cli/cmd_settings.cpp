@@ -7,6 +7,7 @@
 
 #include "app/config.hpp"
 #include "commands.hpp"
+#include "common.hpp"
 
 namespace rampart::cli {
 namespace {
@@ -76,7 +77,7 @@ void AddSettings(CLI::App& root) {
   cmd->callback([format] {
     const std::string text = *format == "markdown" ? Markdown() : Toml();
     std::fwrite(text.data(), 1, text.size(), stdout);
-    std::exit(0);
+    Exit(0);
   });
 }
 

@@ -107,7 +107,7 @@ void AddImportCommand(CLI::App* feed) {
                   done->stats.vulnerabilities, done->stats.sources, done->stats.undetermined, done->stats.unsupported,
                   done->feed.sha256.c_str());
     }
-    std::exit(0);
+    Exit(0);
   });
 }
 
@@ -129,7 +129,7 @@ void AddListCommand(CLI::App* feed) {
       }
     }
     if (c->json_out) std::printf("%s\n", json::serialize(out).c_str());
-    std::exit(0);
+    Exit(0);
   });
 }
 

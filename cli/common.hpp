@@ -17,10 +17,15 @@
 
 namespace rampart::cli {
 
+// Ends the command with `status`. Thrown, not std::exit: what the command opened is destroyed on
+// the way out, the store above all (its close checkpoints SQLite's WAL and removes it; an exit
+// without it left an import's whole WAL for the next process to read through). main returns it.
+[[noreturn]] inline void Exit(int status) { throw CLI::RuntimeError(status); }
+
 // Prints "rampart: <why>" on stderr and exits: 1 for command failures, 2 for bad configuration.
 [[noreturn]] inline void Fail(const std::string& why, int status = 1) {
   std::fprintf(stderr, "rampart: %s\n", why.c_str());
-  std::exit(status);
+  Exit(status);
 }
 
 template <class T>
@@ -54,7 +59,7 @@ inline void AddCommon(CLI::App* cmd, Common& c) {
 // Prints the answer (JSON with --json, else the text) and exits 0.
 [[noreturn]] inline void Print(bool json_out, const boost::json::value& v, const std::string& text) {
   std::printf("%s\n", json_out ? boost::json::serialize(v).c_str() : text.c_str());
-  std::exit(0);
+  Exit(0);
 }
 
 // An old spelling that still works for one release: says the new one on stderr.

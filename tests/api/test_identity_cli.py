@@ -52,3 +52,20 @@ def test_identity_errors_are_one_line(tmp_path):
 
 def test_serve_creates_master_key_on_first_start(server):
     assert stat.S_IMODE(os.stat(os.path.join(server.data_dir, "master.key")).st_mode) == 0o600
+
+
+def test_admin_commands_close_the_database(tmp_path):
+    """A command closes the database on its way out, failing or not: SQLite then copies the WAL
+    into the file and removes it (an exit that skipped the close left an import's whole WAL for
+    the next process to read through)."""
+    data = tmp_path / "d"
+    admin(data, "org", "create", "Acme")
+    f = tmp_path / "alerts.jsonl"
+    line = '{"kind":"alert","data":{"id":"a-%06d","createdAt":"2026-01-01T00:00:00Z","severity":1,"ruleId":"r"}}'
+    f.write_text("\n".join(line % i for i in range(20000)))
+    wal = data / "rampart.db-wal"
+    assert admin(data, "import", "--org", "Acme", str(f))["alerts"] == 20000
+    assert not wal.exists() or wal.stat().st_size == 0
+    out = admin(data, "import", "--org", "Nope", str(f), check=False)
+    assert out.returncode == 1 and "no such organization" in out.stderr
+    assert not wal.exists() or wal.stat().st_size == 0
