@@ -95,7 +95,9 @@ def main():
         creds = {"user_id": m.group(1), "org_id": m.group(2), "api_key": m.group(3)}
         stop_all([rp])
         jsonl = os.path.join(work, "telemetry.jsonl")
-        t0_ms = 1704067200000  # 2024-01-01T00:00:00Z, one alert per second from there
+        # One alert per second, ending a day ago: inside the server's alert retention (365 days),
+        # whose sweep would otherwise delete them 30 s after start, in the middle of the run.
+        t0_ms = (int(time.time()) - args.alerts - 86400) * 1000
         write_telemetry(jsonl, 200, args.alerts, t0_ms)
         t = time.perf_counter()
         subprocess.run([BINARY, "admin", "import", "--org", creds["org_id"], "--data-dir", data, jsonl],
@@ -172,6 +174,9 @@ def main():
             base + "/", args.seconds, args.connections, lua=HAWK_LUA, server_pid=rp.pid,
             env_extra={"BENCH_HAWK_FILE": signer1.file(work, ["/v2/agents"], per_run)})
         ceilings("after", False)
+        counts = signer1.get(base, "/v2/alerts/severity-counts")["severityCounts"]
+        if sum(c["count"] for c in counts) < args.alerts:
+            raise RuntimeError("alerts went missing during the run: %r" % counts)
         ceiling = max(r["rps"] for name, r in results.items() if name.startswith("nginx fixed"))
         print("alerts stored: %d; import took %.1f s" % (args.alerts, import_s))
         print("| scenario | req/s | p50 ms | p99 ms | req/s vs nginx | CPU cores: server / wrk |")

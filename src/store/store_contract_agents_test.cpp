@@ -208,6 +208,19 @@ TEST_P(StoreContract, RetentionDropsOldEventsBatchesAndAlerts) {
   EXPECT_EQ(store_->StoreBatch(b)->evicted, 0);
 }
 
+TEST_P(StoreContract, RetentionDropsAlertsPastOneTransactionsWorth) {
+  std::vector<AlertRecord> alerts;
+  for (int i = 0; i < 25001; ++i) {
+    alerts.push_back({kOrg, "old-" + std::to_string(i), 50 + i % 7, false, 1, std::nullopt, std::nullopt, "{}", "[]"});
+  }
+  alerts.push_back({kOrg, "new", 500, false, 1, std::nullopt, std::nullopt, "{}", "[]"});
+  ASSERT_TRUE(store_->PutAlerts(alerts));
+  EXPECT_EQ(store_->ApplyRetention(0, 100)->alerts, 25001);
+  auto left = *store_->ListAlerts({.org_id = kOrg, .limit = 10});
+  ASSERT_EQ(left.size(), 1u);
+  EXPECT_EQ(left[0].id, "new");
+}
+
 TEST_P(StoreContract, TheBaseRuleSetIsGivenOnce) {
   auto without = *store_->OrgsWithoutBaseRules();
   EXPECT_EQ(without.size(), 2u);

@@ -268,6 +268,18 @@ Result<RetentionOutcome> SqliteAgents::ApplyRetention(int64_t events_before_ms, 
     out.events += n;
     if (n < kRetentionSlice) break;
   }
+  for (;;) {  // alerts in slices too: an import can bring a year's worth that are already due
+    std::lock_guard lock(c_.write_mu);
+    Db& db = c_.writer;
+    Txn txn(db);
+    if (!txn.begun()) return txn.begun().error();
+    Stmt alerts(db, q::kExpireAlerts);
+    RAMPART_CHECK(alerts.Bind(1, alerts_before_ms).Bind(2, kRetentionSlice).Run());
+    const int64_t n = sqlite3_changes(db.get());
+    RAMPART_CHECK(txn.Commit());
+    out.alerts += n;
+    if (n < kRetentionSlice) break;
+  }
   std::lock_guard lock(c_.write_mu);
   Db& db = c_.writer;
   Txn txn(db);
@@ -275,9 +287,6 @@ Result<RetentionOutcome> SqliteAgents::ApplyRetention(int64_t events_before_ms, 
   Stmt batches(db, q::kExpireBatches);
   RAMPART_CHECK(batches.Bind(1, events_before_ms).Run());
   out.batches = sqlite3_changes(db.get());
-  Stmt alerts(db, q::kExpireAlerts);
-  RAMPART_CHECK(alerts.Bind(1, alerts_before_ms).Run());
-  out.alerts = sqlite3_changes(db.get());
   RAMPART_CHECK(txn.Commit());
   return out;
 }
