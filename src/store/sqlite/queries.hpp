@@ -54,10 +54,17 @@ inline constexpr const char* kPutAlert =
 #define RAMPART_SELECT_ALERT \
   "SELECT org_id, id, created_at_ms, is_dismissed, severity, rule_id, agent_id, doc, events FROM alerts "
 // ?7/?8: exclusive keyset upper bound (created_at_ms, id); ?6 inclusive lower bound.
-inline constexpr const char* kListAlerts = RAMPART_SELECT_ALERT
-    "WHERE org_id = ?1 AND is_dismissed = ?2 AND created_at_ms >= ?6 AND (created_at_ms, id) < (?7, ?8)"
-    " AND (?3 IS NULL OR severity = ?3) AND (?4 IS NULL OR rule_id = ?4) AND (?5 IS NULL OR agent_id = ?5)"
-    " ORDER BY created_at_ms DESC, id DESC LIMIT ?9";
+#define RAMPART_ALERT_FILTER \
+  "WHERE org_id = ?1 AND is_dismissed = ?2 AND created_at_ms >= ?6 AND (created_at_ms, id) < (?7, ?8)" \
+  " AND (?3 IS NULL OR severity = ?3) AND (?4 IS NULL OR rule_id = ?4) AND (?5 IS NULL OR agent_id = ?5)" \
+  " ORDER BY created_at_ms DESC, id DESC LIMIT ?9"
+inline constexpr const char* kListAlerts = RAMPART_SELECT_ALERT RAMPART_ALERT_FILTER;
+// The same without the events ('' in their place): an alert's largest column, up to 100 events,
+// which a page of the listing does not show.
+inline constexpr const char* kListAlertsWithoutEvents =
+    "SELECT org_id, id, created_at_ms, is_dismissed, severity, rule_id, agent_id, doc, '' FROM alerts "
+    RAMPART_ALERT_FILTER;
+#undef RAMPART_ALERT_FILTER
 inline constexpr const char* kGetAlert = RAMPART_SELECT_ALERT "WHERE org_id = ?1 AND id = ?2";
 #undef RAMPART_SELECT_ALERT
 inline constexpr const char* kAlertSeverityCounts =

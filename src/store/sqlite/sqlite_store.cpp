@@ -203,7 +203,7 @@ class SqliteStore final : public Store {
 
   Result<std::vector<AlertRecord>> ListAlerts(const AlertQuery& q) override {
     auto [lock, db] = Reader();
-    Stmt s(db, sqlite::q::kListAlerts);
+    Stmt s(db, q.with_events ? sqlite::q::kListAlerts : sqlite::q::kListAlertsWithoutEvents);
     auto upper = KeysetUpper(q.until_ms, q.after);
     s.Bind(1, q.org_id).Bind(2, int64_t{q.dismissed});
     s.Bind(3, q.severity ? std::optional<int64_t>(*q.severity) : std::nullopt).Bind(4, q.rule_id).Bind(5, q.agent_id);
