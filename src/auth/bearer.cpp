@@ -92,13 +92,9 @@ std::optional<TokenParts> SplitToken(std::string_view token, std::string_view pr
 
 bool SecretMatches(const Secret& secret, std::string_view stored_hash) {
   // HashOf's text, written on the stack: this runs on every request.
-  static constexpr char kHex[] = "0123456789abcdef";
   const crypto::Sha256Digest d = crypto::Sha256(secret.Reveal());
   char hex[2 * d.size()];
-  for (size_t i = 0; i < d.size(); ++i) {
-    hex[2 * i] = kHex[d[i] >> 4];
-    hex[2 * i + 1] = kHex[d[i] & 15];
-  }
+  crypto::HexEncodeTo(d, hex);
   return crypto::ConstantTimeEqual(std::string_view(hex, sizeof hex), stored_hash);
 }
 

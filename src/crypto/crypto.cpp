@@ -170,14 +170,17 @@ std::optional<std::string> Base64UrlDecode(std::string_view text) {
   return out;
 }
 
-std::string HexEncode(std::span<const uint8_t> bytes) {
+void HexEncodeTo(std::span<const uint8_t> bytes, char* out) {
   static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
   for (uint8_t b : bytes) {
-    out += kHex[b >> 4];
-    out += kHex[b & 15];
+    *out++ = kHex[b >> 4];
+    *out++ = kHex[b & 15];
   }
+}
+
+std::string HexEncode(std::span<const uint8_t> bytes) {
+  std::string out(bytes.size() * 2, '\0');
+  HexEncodeTo(bytes, out.data());
   return out;
 }
 

@@ -47,6 +47,8 @@ class Hasher {
 bool ConstantTimeEqual(std::string_view a, std::string_view b);
 
 std::string HexEncode(std::span<const uint8_t> bytes);
+// The same into `out`, which holds 2 * bytes.size() characters (no allocation: per-request use).
+void HexEncodeTo(std::span<const uint8_t> bytes, char* out);
 std::string Base64Encode(std::string_view bytes);  // RFC 4648 §4, with padding
 // RFC 4648 §5 without padding; nullopt on any other character (including '=').
 std::optional<std::string> Base64UrlDecode(std::string_view text);

@@ -16,9 +16,9 @@
 #include <future>
 #include <optional>
 #include <thread>
+#include <vector>
 
 #include "base/blocking.hpp"
-#include <vector>
 
 namespace rampart::http {
 namespace {
