@@ -133,7 +133,7 @@ void Api::Record(const http::Router<Route>& routes) {
   });
 }
 
-ChainDeps Api::MakeChainDeps() const { return {deps_.pool, deps_.metrics, deps_.access_log, deps_.error_log}; }
+ChainDeps Api::MakeChainDeps() const { return {deps_.pool, deps_.read_pool, deps_.metrics, deps_.access_log, deps_.error_log}; }
 
 std::shared_ptr<Exchange> Api::NewExchange(const http::Request& head, const http::ConnectionInfo& conn) const {
   // Recycled: an Exchange is past glibc's small-request size (base/recycling_allocator.hpp).

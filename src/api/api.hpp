@@ -45,7 +45,8 @@ struct ApiConfig {
 struct ApiDeps {
   userlists::UserListService& lists;
   identity::ApiKeyService& auth;
-  boost::asio::thread_pool& pool;
+  boost::asio::thread_pool& pool;       // writes and other waits
+  boost::asio::thread_pool& read_pool;  // reads only (Runs::kReads)
   http::Metrics& metrics;
   std::shared_ptr<spdlog::logger> access_log;  // null: no access log
   std::shared_ptr<spdlog::logger> error_log;

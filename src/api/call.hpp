@@ -42,9 +42,13 @@ using FastFn = std::function<std::optional<Result<Reply>>(Call&)>;
 // Who may call a route: anyone, a principal that may read the route's service, or one that may
 // change it.
 enum class Access { kPublic, kRead, kWrite };
-// Where its handler runs: on the I/O thread, or on the blocking pool (it calls the store or
-// parses big bodies).
-enum class Runs { kInline, kBlocking };
+// Where its handler runs: on the I/O thread; on the blocking pool (it writes to the store, waiting
+// for its group's commit, or parses big bodies); or on the read pool (it only reads: the store or
+// memory). The read pool has a thread per core, at most one per store reader, and takes work in
+// order: reads, CPU-bound, never outnumber the cores or wait on each other's reader connection,
+// nor queue behind writes waiting on fsync. A kReads handler that writes still works, holding a
+// read thread while it waits.
+enum class Runs { kInline, kBlocking, kReads };
 
 // A route of a surface's router. Built with designated initializers:
 //   Route{.name = "lists.get", .access = Access::kRead, .fn = …}

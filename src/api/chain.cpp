@@ -19,10 +19,10 @@ asio::awaitable<http::Admission> Chain::Admit(const http::Request& head, std::sh
   try {  // the stages' OnHead in order (a loop here, not a coroutine of its own: one frame per phase)
     for (const auto& stage : stages_) {
       Step step = stage->OnHead(head, *ex);
-      if (step == Step::kOffload) {
+      if (step == Step::kOffload || step == Step::kOffloadRead) {
         const Middleware& m = *stage;
         Exchange& x = *ex;
-        step = co_await RunBlocking(deps_.pool, [&] { return m.OnHeadBlocking(head, x); });
+        step = co_await RunBlocking(PoolFor(step), [&] { return m.OnHeadBlocking(head, x); });
       }
       if (step == Step::kAwait) step = co_await stage->OnHeadAsync(head, *ex);
       if (step == Step::kAnswer) {
@@ -50,10 +50,10 @@ asio::awaitable<http::Response> Chain::Finish(std::shared_ptr<Exchange> ex, http
   try {  // the stages' OnRequest in order, until one answers
     for (const auto& stage : stages_) {
       Step step = stage->OnRequest(req, *ex);
-      if (step == Step::kOffload) {
+      if (step == Step::kOffload || step == Step::kOffloadRead) {
         const Middleware& m = *stage;
         Exchange& x = *ex;
-        step = co_await RunBlocking(deps_.pool, [&] { return m.OnRequestBlocking(req, x); });
+        step = co_await RunBlocking(PoolFor(step), [&] { return m.OnRequestBlocking(req, x); });
       }
       if (step == Step::kAwait) {  // not a phase-2 step: fail closed
         ex->reply = Error::Internal("a stage awaited in phase 2");
@@ -65,6 +65,10 @@ asio::awaitable<http::Response> Chain::Finish(std::shared_ptr<Exchange> ex, http
     Failed(*ex, e);
   }
   co_return Complete(*ex, req);
+}
+
+asio::thread_pool& Chain::PoolFor(Step offload) const {
+  return offload == Step::kOffloadRead ? deps_.read_pool : deps_.pool;
 }
 
 void Chain::Failed(Exchange& ex, const std::exception& e) const {

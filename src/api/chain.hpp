@@ -53,9 +53,10 @@ struct Exchange {
 };
 
 // What a stage tells the chain: go on, stop (ex.reply holds the answer), go on in the stage's
-// *Blocking method on the blocking pool (it needs the store), or go on in its OnHeadAsync
-// coroutine on the I/O thread (it waits for shared state: a limiter or nonce store elsewhere).
-enum class Step { kNext, kAnswer, kOffload, kAwait };
+// *Blocking method on the blocking pool (it needs the store) or on the read pool (it only reads;
+// see Runs in call.hpp), or go on in its OnHeadAsync coroutine on the I/O thread (it waits for
+// shared state: a limiter or nonce store elsewhere).
+enum class Step { kNext, kAnswer, kOffload, kOffloadRead, kAwait };
 
 class Middleware {
  public:
@@ -76,7 +77,8 @@ class Middleware {
 using ErrorRenderer = http::Response (*)(const Error& e, unsigned http_version);
 
 struct ChainDeps {
-  boost::asio::thread_pool& pool;
+  boost::asio::thread_pool& pool;       // writes and other waits
+  boost::asio::thread_pool& read_pool;  // reads: a thread per core (Runs::kReads)
   http::Metrics& metrics;
   std::shared_ptr<spdlog::logger> access_log;  // null: no access log
   std::shared_ptr<spdlog::logger> error_log;
@@ -95,6 +97,7 @@ class Chain {
   http::Response Complete(Exchange& ex, const http::Request& req) const;  // render, decorate, log
   http::Response Render(Exchange& ex, unsigned version) const;
   void Failed(Exchange& ex, const std::exception& e) const;  // an exception escaped a phase
+  boost::asio::thread_pool& PoolFor(Step offload) const;
   void Log(const http::Request& req, const http::Response& res, const Exchange& ex, double seconds) const;
 
   std::vector<std::unique_ptr<Middleware>> stages_;

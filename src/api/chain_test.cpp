@@ -37,23 +37,27 @@ class Probe final : public Middleware {
       : name_(std::move(name)), trace_(t), head_(head), request_(request) {}
   Step OnHead(const http::Request&, Exchange& ex) const override { return Did("head", head_, ex); }
   Step OnHeadBlocking(const http::Request&, Exchange& ex) const override {
-    return Did(OnPool() ? "head-pool" : "head-io", Step::kNext, ex);
+    return Did("head-" + Where(), Step::kNext, ex);
   }
   Step OnRequest(const http::Request& req, Exchange& ex) const override {
     trace_.Add(name_ + ".body=" + req.body());
     return Did("request", request_, ex);
   }
   Step OnRequestBlocking(const http::Request&, Exchange& ex) const override {
-    return Did(OnPool() ? "request-pool" : "request-io", Step::kAnswer, ex);
+    return Did("request-" + Where(), Step::kAnswer, ex);
   }
   void OnResponse(http::Response& res, const Exchange&) const override {
     trace_.Add(name_ + ".response");
     res.set("X-" + name_, "seen");
   }
   static inline std::thread::id io_thread;
+  static inline std::thread::id read_thread;  // the read pool's one thread
 
  private:
-  static bool OnPool() { return std::this_thread::get_id() != io_thread; }
+  static std::string Where() {
+    const auto id = std::this_thread::get_id();
+    return id == io_thread ? "io" : id == read_thread ? "read" : "pool";
+  }
   Step Did(const std::string& what, Step step, Exchange& ex) const {
     trace_.Add(name_ + "." + what);
     if (step == Step::kAnswer) {
@@ -69,7 +73,8 @@ class Probe final : public Middleware {
 class ChainTest : public ::testing::Test {
  protected:
   http::Response Run(std::vector<std::unique_ptr<Middleware>> stages, std::string body, bool* admitted = nullptr) {
-    Chain chain(std::move(stages), RenderThreatstopError, ChainDeps{pool_, metrics_, nullptr, nullptr});
+    Chain chain(std::move(stages), RenderThreatstopError, ChainDeps{pool_, read_pool_, metrics_, nullptr, nullptr});
+    Probe::read_thread = asio::post(read_pool_, asio::use_future([] { return std::this_thread::get_id(); })).get();
     http::Request head{http::Verb::post, "/v4.0/x", 11};
     auto ex = std::make_shared<Exchange>();
     auto fut = asio::co_spawn(ioc_, [&]() -> asio::awaitable<http::Response> {
@@ -92,6 +97,7 @@ class ChainTest : public ::testing::Test {
   }
   asio::io_context ioc_;
   asio::thread_pool pool_{1};
+  asio::thread_pool read_pool_{1};
   http::Metrics metrics_;
   Trace t_;
 };
@@ -121,6 +127,13 @@ TEST_F(ChainTest, AnAnswerOnTheHeadStopsTheChainBeforeTheBody) {
 TEST_F(ChainTest, OffloadedStepsRunOnTheBlockingPool) {
   auto res = Run(Stages({new Probe("a", t_, Step::kOffload, Step::kOffload)}), "");
   EXPECT_EQ(t_.events, (std::vector<std::string>{"a.head", "a.head-pool", "a.body=", "a.request", "a.request-pool",
+                                                 "a.response"}));
+  EXPECT_EQ(res.result(), http::Status::accepted);
+}
+
+TEST_F(ChainTest, ReadOffloadsRunOnTheReadPool) {
+  auto res = Run(Stages({new Probe("a", t_, Step::kOffloadRead, Step::kOffloadRead)}), "");
+  EXPECT_EQ(t_.events, (std::vector<std::string>{"a.head", "a.head-read", "a.body=", "a.request", "a.request-read",
                                                  "a.response"}));
   EXPECT_EQ(res.result(), http::Status::accepted);
 }

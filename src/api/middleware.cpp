@@ -127,14 +127,15 @@ Call HandlerStage::CallFor(const http::Request& req, const Exchange& ex) const {
 
 Step HandlerStage::OnRequest(const http::Request& req, Exchange& ex) const {
   const Route& route = *ex.route;
-  if (!route.fast && route.runs == Runs::kBlocking) return Step::kOffload;
+  const Step offload = route.runs == Runs::kReads ? Step::kOffloadRead : Step::kOffload;
+  if (!route.fast && route.runs != Runs::kInline) return offload;
   Call call = CallFor(req, ex);
   if (route.fast) {
     if (auto quick = route.fast(call)) {
       ex.reply = std::move(*quick);
       return Step::kAnswer;
     }
-    if (route.runs == Runs::kBlocking) return Step::kOffload;
+    if (route.runs != Runs::kInline) return offload;
   }
   ex.reply = route.fn(call);
   return Step::kAnswer;

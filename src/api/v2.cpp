@@ -105,7 +105,7 @@ namespace {
 
 void AddAlertRoutes(http::Router<Route>& r, V2Deps& deps) {
   r.Add(http::Verb::get, "/v2/alerts",
-        {.name = "v2.alerts.list", .access = Access::kRead, .runs = Runs::kBlocking,
+        {.name = "v2.alerts.list", .access = Access::kRead, .runs = Runs::kReads,
          .fn = [&deps](Call& c) -> Result<Reply> {
            telemetry::AlertParams p{QueryParam(c.req, "status"), QueryParam(c.req, "severity"),
                                     QueryParam(c.req, "ruleId"),  QueryParam(c.req, "agentId"),
@@ -116,20 +116,20 @@ void AddAlertRoutes(http::Router<Route>& r, V2Deps& deps) {
          }});
   // Before /v2/alerts/{id}: the first matching template wins.
   r.Add(http::Verb::get, "/v2/alerts/severity-counts",
-        {.name = "v2.alerts.severity_counts", .access = Access::kRead, .runs = Runs::kBlocking,
+        {.name = "v2.alerts.severity_counts", .access = Access::kRead, .runs = Runs::kReads,
          .fn = [&deps](Call& c) -> Result<Reply> {
            RAMPART_TRY(body, deps.telemetry.SeverityCounts(c.principal->org_id, QueryParam(c.req, "from"),
                                                              QueryParam(c.req, "until")));
            return Reply{http::Status::ok, nullptr, "application/json", std::move(body)};
          }});
   r.Add(http::Verb::get, "/v2/alerts/{id}",
-        {.name = "v2.alerts.get", .access = Access::kRead, .runs = Runs::kBlocking,
+        {.name = "v2.alerts.get", .access = Access::kRead, .runs = Runs::kReads,
          .fn = [&deps](Call& c) -> Result<Reply> {
            RAMPART_TRY(alert, deps.telemetry.Alert(c.principal->org_id, std::string(c.params[0])));
            return Reply{http::Status::ok, nullptr, "application/json", std::move(alert)};
          }});
   r.Add(http::Verb::get, "/v2/alerts/{id}/events",
-        {.name = "v2.alerts.events", .access = Access::kRead, .runs = Runs::kBlocking,
+        {.name = "v2.alerts.events", .access = Access::kRead, .runs = Runs::kReads,
          .fn = [&deps](Call& c) -> Result<Reply> {
            RAMPART_TRY(body, deps.telemetry.AlertEvents(c.principal->org_id, std::string(c.params[0])));
            return Reply{http::Status::ok, nullptr, "application/json", std::move(body)};
@@ -153,7 +153,7 @@ void AddV2Routes(http::Router<Route>& r, V2Deps& deps) {
   };
   for (auto [path, name, fn] : {std::tuple{"/v2/agents", "v2.agents.list", HandlerOn(list)},
                                 std::tuple{"/v2/agents/{id}", "v2.agents.get", HandlerOn(get)}}) {
-    Route route{.name = name, .access = Access::kRead, .runs = Runs::kBlocking,
+    Route route{.name = name, .access = Access::kRead, .runs = Runs::kReads,
                 .fn = [&deps, fn](Call& c) -> Result<Reply> {
                   RAMPART_TRY(snap, deps.telemetry.agents().Load(c.principal->org_id));
                   return fn(c, *snap);

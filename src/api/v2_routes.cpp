@@ -31,7 +31,7 @@ Result<telemetry::Actor> ActorOf(const Call& c, V2Deps& deps, bool owner_only) {
 }
 
 Route Read(const char* name, BodyFn fn) {
-  return Route{.name = name, .access = Access::kRead, .runs = Runs::kBlocking, .fn = [fn](Call& c) -> Result<Reply> {
+  return Route{.name = name, .access = Access::kRead, .runs = Runs::kReads, .fn = [fn](Call& c) -> Result<Reply> {
                  RAMPART_TRY(body, fn(c));
                  return Json(std::move(body));
                }};

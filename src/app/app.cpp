@@ -108,6 +108,12 @@ Result<std::shared_ptr<asio::ssl::context>> LoadTls(const Config& cfg) {
   return ctx;
 }
 
+// The read pool's size: read_threads, or one per core; never more than the store reads at once.
+size_t ReadThreads(const Config& cfg) {
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  return static_cast<size_t>(std::min(cfg.read_threads > 0 ? cfg.read_threads : cores, store::kConcurrentReads));
+}
+
 }  // namespace
 
 struct App::Impl {
@@ -128,7 +134,8 @@ struct App::Impl {
   std::vector<std::unique_ptr<asio::io_context>> iocs;
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
   std::atomic<size_t> next_ioc{0};
-  asio::thread_pool pool;
+  asio::thread_pool pool;       // writes and other waits (blocking_threads)
+  asio::thread_pool read_pool;  // read-only handlers (read_threads; api/call.hpp, Runs::kReads)
   std::shared_ptr<asio::ssl::context> tls;
   std::shared_ptr<ReopenableFileSink> access_file;  // the access log's file, when it has one
   http::Metrics metrics;
@@ -147,7 +154,7 @@ struct App::Impl {
   int64_t changes_seen = 0;  // the change log's last entry replayed (ChangeWatcher's only)
 
   explicit Impl(const Config& c)
-      : cfg(c), pool(static_cast<size_t>(c.blocking_threads)) {
+      : cfg(c), pool(static_cast<size_t>(c.blocking_threads)), read_pool(ReadThreads(c)) {
     const int n = c.io_threads > 0 ? c.io_threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     for (int i = 0; i < n; ++i) {
       iocs.push_back(std::make_unique<asio::io_context>(1));
@@ -254,7 +261,10 @@ struct App::Impl {
 App::App(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 App::~App() {
-  if (impl_) impl_->pool.join();
+  if (impl_) {
+    impl_->read_pool.join();
+    impl_->pool.join();
+  }
 }
 
 Result<std::unique_ptr<App>> App::Create(const Config& cfg) {
@@ -351,7 +361,7 @@ Result<std::unique_ptr<App>> App::Create(const Config& cfg) {
     for (auto& kv : raw->agents_side->Gauges()) g.push_back(std::move(kv));
     return g;
   });
-  api::ApiDeps deps{*impl->lists, *impl->auth, impl->pool, impl->metrics, MakeAccessLog(cfg.access_log, impl->access_file),
+  api::ApiDeps deps{*impl->lists, *impl->auth, impl->pool, impl->read_pool, impl->metrics, MakeAccessLog(cfg.access_log, impl->access_file),
                     impl->log, [raw] { return !raw->stopping.load(); }, impl->test_clock, impl->v2.get(),
                     &impl->enforcement->deps(), &impl->agents_side->deps(), &impl->agents_side->webhooks()};
   api::V2Config v2cfg{cfg.hawk_skew_s * 1000, cfg.hawk_external_host, cfg.hawk_external_port};
@@ -434,7 +444,8 @@ void App::Run() {
   if (impl_->ingest) impl_->ingest->Start();
   impl_->ioc().run();
   for (auto& t : threads) t.join();
-  impl_->pool.join();  // in-flight store calls finish before the store closes
+  impl_->read_pool.join();  // in-flight store calls finish before the store closes
+  impl_->pool.join();
   impl_->server.reset();
   impl_->ingest.reset();  // joins its thread
   impl_->store.reset();

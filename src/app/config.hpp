@@ -18,7 +18,8 @@ struct Config {
   std::string data_dir = "data";
   std::string public_base_url;
   int io_threads = 0;        // 0: one per core
-  int blocking_threads = 16;  // store calls and large-body parsing; mostly waiting on fsync (group commit)
+  int blocking_threads = 16;  // writes and large-body parsing; mostly waiting on fsync (group commit)
+  int read_threads = 0;       // read-only handlers; 0: one per core, at most store::kConcurrentReads
   int64_t max_header_bytes = 16 * 1024;
   int64_t max_body_bytes = 16 * 1024 * 1024;
   int64_t large_body_bytes = 1024 * 1024;  // a body past this needs one of max_large_bodies slots

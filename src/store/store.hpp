@@ -17,6 +17,10 @@
 
 namespace rampart::store {
 
+// How many reads a store serves at once without queueing (SQLite: its reader connections). The
+// server's read pool has no more threads than this: more would only wait on each other.
+inline constexpr int kConcurrentReads = 4;
+
 // Organizations (the one tenant of both APIs), their users and roles, v4.0 API keys (per
 // organization) and Hawk keys (per user).
 class OrgStore {

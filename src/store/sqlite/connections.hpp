@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "store/sqlite/sqlite_db.hpp"
+#include "store/store.hpp"
 
 namespace rampart::store::sqlite {
 
@@ -44,7 +45,7 @@ struct Connections {
     std::mutex mu;
     std::unique_ptr<Db> db;
   };
-  static constexpr size_t kReaders = 4;
+  static constexpr size_t kReaders = kConcurrentReads;
   std::array<ReaderConn, kReaders> readers_;
   std::atomic<size_t> next_{0};
 };
