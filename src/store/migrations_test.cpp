@@ -1,6 +1,7 @@
-// Migrations of real older databases: V6, V11 and V15 ones built by the migrations themselves
-// (V7's backfill, V12's typed rules, V16's descriptions), and the V9 database the V9 binary made
-// (tests/migration/v9, see make_v9_fixture.py), which V10 turns into organizations.
+// Migrations of real older databases: V6, V11, V15, V16 and V17 ones built by the migrations
+// themselves (V7's backfill, V12's typed rules, V16's descriptions, V17's hosts, V18's alerts),
+// and the V9 database the V9 binary made (tests/migration/v9, see make_v9_fixture.py), which V10
+// turns into organizations.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 #include <unistd.h>
@@ -229,6 +230,42 @@ INSERT INTO matched_cves VALUES ('o1', 'CVE-1', 100, 'openssl', 0, 1);
   auto by_agent = s.ListVulnerabilities({.org_id = "o1", .agent_id = "a2", .limit = 10});
   ASSERT_TRUE(by_agent) << by_agent.error().detail;
   EXPECT_EQ(by_agent->size(), 1u);
+}
+
+// V18 moves alerts into a rowid table: every alert keeps its document, events and place in the
+// listing, the (organization, id) key still upserts, and retention still deletes.
+TEST_F(Migration, V18KeepsAlertsInARowidTable) {
+  {
+    sqlite::Db db;
+    ASSERT_TRUE(db.Open(path_, 1000));
+    ASSERT_TRUE(sqlite::MigrateTo(db, 17));
+  }
+  Exec(R"sql(
+INSERT INTO organizations(id, name, created_at_ms) VALUES ('o1', 'one', 1), ('o2', 'two', 1);
+INSERT INTO alerts VALUES ('o1', 'b', 20, 0, 2, 'r1', 'a1', '{"id":"b"}', '[{"e":2}]');
+INSERT INTO alerts VALUES ('o1', 'a', 20, 0, 1, NULL, NULL, '{"id":"a"}', '[]');
+INSERT INTO alerts VALUES ('o1', 'c', 10, 1, 3, 'r2', 'a2', '{"id":"c"}', '[]');
+INSERT INTO alerts VALUES ('o2', 'b', 30, 0, 3, NULL, NULL, '{"id":"o2b"}', '[]');
+)sql");
+  auto st = OpenSqliteStore({path_});
+  ASSERT_TRUE(st) << st.error().detail;
+  Store& s = **st;
+  EXPECT_EQ(*s.CheckIntegrity(), std::vector<std::string>{"ok"});
+  auto page = *s.ListAlerts({.org_id = "o1"});
+  ASSERT_EQ(page.size(), 2u);  // newest first, ties by id descending
+  EXPECT_EQ(page[0].id, "b");
+  EXPECT_EQ(page[0].events, "[{\"e\":2}]");
+  EXPECT_EQ(page[0].rule_id, std::optional<std::string>("r1"));
+  EXPECT_EQ(page[1].id, "a");
+  EXPECT_EQ(page[1].agent_id, std::nullopt);
+  EXPECT_EQ(s.ListAlerts({.org_id = "o1", .dismissed = true})->size(), 1u);
+  EXPECT_EQ((*s.GetAlert("o2", "b"))->doc, "{\"id\":\"o2b\"}");
+  AlertRecord again = page[1];
+  again.doc = "{\"id\":\"a\",\"v\":2}";
+  ASSERT_TRUE(s.PutAlerts({again}));  // the same (organization, id): replaced, not added
+  EXPECT_EQ((*s.GetAlert("o1", "a"))->doc, again.doc);
+  EXPECT_EQ(s.ListAlerts({.org_id = "o1"})->size(), 2u);
+  Exec("SELECT 1 FROM alerts WHERE rowid > 0 LIMIT 1");  // a rowid table now
 }
 
 }  // namespace

@@ -154,7 +154,9 @@ struct AlertQuery {
   std::optional<int64_t> from_ms = {}, until_ms = {};  // inclusive bounds on created_at_ms
   std::optional<std::pair<int64_t, std::string>> after = {};
   int64_t limit = 100;
-  bool with_events = true;  // false: each record's `events` is left empty (a listing does not show them)
+  // Only what a page of the listing shows and its token needs: each record's id, created_at_ms and
+  // doc; the other fields keep their defaults (events: up to 100 events an alert, unread).
+  bool page_only = false;
 };
 
 // Keyset page: items strictly after (created_at_ms, id) in newest-first order.

@@ -37,16 +37,18 @@ TEST_P(StoreContract, AlertsFilterAndCountBySeverity) {
   auto active = *store_->ListAlerts(q);
   ASSERT_EQ(active.size(), 3u);
   EXPECT_EQ(active[0].id, "x4");
-  q.with_events = false;  // the same alerts and documents, the events left out
+  q.page_only = true;  // the same alerts and documents, nothing else read
   auto light = *store_->ListAlerts(q);
   ASSERT_EQ(light.size(), 3u);
   for (size_t i = 0; i < light.size(); ++i) {
     EXPECT_EQ(light[i].id, active[i].id);
     EXPECT_EQ(light[i].doc, active[i].doc);
     EXPECT_FALSE(active[i].events.empty());
+    EXPECT_EQ(light[i].created_at_ms, active[i].created_at_ms);
     EXPECT_TRUE(light[i].events.empty());
+    EXPECT_TRUE(light[i].org_id.empty());
   }
-  q.with_events = true;
+  q.page_only = false;
   q.severity = 2;
   ASSERT_EQ(store_->ListAlerts(q)->size(), 1u);
   q = {.org_id = kOrg, .dismissed = true};

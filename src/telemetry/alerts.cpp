@@ -123,7 +123,7 @@ Result<std::string> ListAlertsBody(store::TelemetryStore& store, const PageToken
     q.after = std::make_pair(cursor->last_created_ms, cursor->last_id);
   }
   q.limit = kAlertPageSize + 1;
-  q.with_events = false;  // a page shows each alert's document only
+  q.page_only = true;  // a page shows each alert's document only
   RAMPART_TRY(rows, store.ListAlerts(q));
   return PageBody("alerts", rows, kAlertPageSize, codec, FilterState(q));
 }

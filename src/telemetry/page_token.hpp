@@ -37,7 +37,11 @@ std::string PageBody(std::string_view collection, std::vector<Row>& rows, size_t
                      const PageTokenCodec& codec, const std::string& filter) {
   const bool more = rows.size() > page_size;
   if (more) rows.resize(page_size);
-  std::string body = "{\"";
+  size_t bytes = collection.size() + 2 * filter.size() + 256;  // the frame and a token (base64 of more)
+  for (const Row& r : rows) bytes += r.doc.size() + 1;
+  std::string body;
+  body.reserve(bytes);
+  body += "{\"";
   body += collection;
   body += "\":[";
   for (size_t i = 0; i < rows.size(); ++i) {

@@ -82,7 +82,7 @@ inline constexpr const char* kExpireEvents =
 inline constexpr const char* kUncountEvents = "UPDATE event_counts SET n = max(0, n - ?2) WHERE org_id = ?1";
 inline constexpr const char* kExpireBatches = "DELETE FROM ingest_batches WHERE at_ms < ?1";
 inline constexpr const char* kExpireAlerts =
-    "DELETE FROM alerts WHERE (org_id, id) IN (SELECT org_id, id FROM alerts WHERE created_at_ms < ?1 LIMIT ?2)";
+    "DELETE FROM alerts WHERE rowid IN (SELECT rowid FROM alerts WHERE created_at_ms < ?1 LIMIT ?2)";
 
 inline constexpr const char* kOrgsWithoutBaseRules = "SELECT id FROM organizations WHERE base_ruleset_id IS NULL";
 inline constexpr const char* kClaimBaseRules =

@@ -605,6 +605,32 @@ DROP TABLE vuln_findings;
 ALTER TABLE vuln_findings_v17 RENAME TO vuln_findings;
 CREATE INDEX vuln_findings_host ON vuln_findings(host, package, arch);
 )sql",
+    // V18: alerts in a rowid table. As `WITHOUT ROWID` keyed by (org_id, id), each row a page
+    // finds through alerts_page was then looked up by that text key: B-tree seeks comparing
+    // strings were 15 % of a page's CPU. Now the index points at an integer rowid, and rows as
+    // large as an alert with its events stay on the table's leaf pages, not in an index B-tree.
+    // Copied oldest first, so the rowids (unused outside this table) follow time.
+    R"sql(
+CREATE TABLE alerts_v18 (
+  org_id TEXT NOT NULL REFERENCES organizations(id),
+  id TEXT NOT NULL,
+  created_at_ms INTEGER NOT NULL,
+  is_dismissed INTEGER NOT NULL CHECK (is_dismissed IN (0, 1)),
+  severity INTEGER NOT NULL CHECK (severity BETWEEN 1 AND 3),
+  rule_id TEXT,
+  agent_id TEXT,
+  doc TEXT NOT NULL,
+  events TEXT NOT NULL,
+  UNIQUE (org_id, id)
+);
+INSERT INTO alerts_v18(org_id, id, created_at_ms, is_dismissed, severity, rule_id, agent_id, doc, events)
+  SELECT org_id, id, created_at_ms, is_dismissed, severity, rule_id, agent_id, doc, events FROM alerts
+  ORDER BY created_at_ms, org_id, id;
+DROP TABLE alerts;
+ALTER TABLE alerts_v18 RENAME TO alerts;
+CREATE INDEX alerts_page ON alerts(org_id, is_dismissed, created_at_ms DESC, id DESC);
+CREATE INDEX alerts_age ON alerts(created_at_ms);
+)sql",
 };
 
 }  // namespace

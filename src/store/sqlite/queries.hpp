@@ -59,11 +59,9 @@ inline constexpr const char* kPutAlert =
   " AND (?3 IS NULL OR severity = ?3) AND (?4 IS NULL OR rule_id = ?4) AND (?5 IS NULL OR agent_id = ?5)" \
   " ORDER BY created_at_ms DESC, id DESC LIMIT ?9"
 inline constexpr const char* kListAlerts = RAMPART_SELECT_ALERT RAMPART_ALERT_FILTER;
-// The same without the events ('' in their place): an alert's largest column, up to 100 events,
-// which a page of the listing does not show.
-inline constexpr const char* kListAlertsWithoutEvents =
-    "SELECT org_id, id, created_at_ms, is_dismissed, severity, rule_id, agent_id, doc, '' FROM alerts "
-    RAMPART_ALERT_FILTER;
+// What a page of the listing shows (AlertQuery::page_only): not the events, an alert's largest
+// column, and none of the columns the filter already fixed.
+inline constexpr const char* kListAlertPage = "SELECT id, created_at_ms, doc FROM alerts " RAMPART_ALERT_FILTER;
 #undef RAMPART_ALERT_FILTER
 inline constexpr const char* kGetAlert = RAMPART_SELECT_ALERT "WHERE org_id = ?1 AND id = ?2";
 #undef RAMPART_SELECT_ALERT

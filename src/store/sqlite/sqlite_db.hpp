@@ -3,6 +3,7 @@
 // committed). Errors come back as Result; nothing throws.
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -82,10 +83,12 @@ class Stmt {
   sqlite3_stmt* stmt_ = nullptr;
 };
 
-// Steps `s` to the end, appending read(s) for every row.
+// Steps `s` to the end, appending read(s) for every row; room for `expected` rows (the query's
+// LIMIT, say; at most 1024) is made up front.
 template <class T, class Read>
-Result<std::vector<T>> CollectRows(Stmt& s, Read read) {
+Result<std::vector<T>> CollectRows(Stmt& s, Read read, int64_t expected = 0) {
   std::vector<T> out;
+  out.reserve(static_cast<size_t>(std::clamp<int64_t>(expected, 0, 1024)));
   while (true) {
     auto row = s.Step();
     if (!row) return row.error();

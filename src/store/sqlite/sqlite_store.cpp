@@ -38,6 +38,14 @@ AlertRecord ReadAlert(const Stmt& s) {
           s.Text(7), s.Text(8)};
 }
 
+AlertRecord ReadAlertPage(const Stmt& s) {  // sqlite::q::kListAlertPage's columns
+  AlertRecord a;
+  a.id = s.Text(0);
+  a.created_at_ms = s.Int(1);
+  a.doc = s.Text(2);
+  return a;
+}
+
 Result<void> Configure(Db& db) {
   RAMPART_CHECK(db.Exec("PRAGMA journal_mode = WAL"));
   RAMPART_CHECK(db.Exec("PRAGMA synchronous = FULL"));
@@ -203,12 +211,12 @@ class SqliteStore final : public Store {
 
   Result<std::vector<AlertRecord>> ListAlerts(const AlertQuery& q) override {
     auto [lock, db] = Reader();
-    Stmt s(db, q.with_events ? sqlite::q::kListAlerts : sqlite::q::kListAlertsWithoutEvents);
+    Stmt s(db, q.page_only ? sqlite::q::kListAlertPage : sqlite::q::kListAlerts);
     auto upper = KeysetUpper(q.until_ms, q.after);
     s.Bind(1, q.org_id).Bind(2, int64_t{q.dismissed});
     s.Bind(3, q.severity ? std::optional<int64_t>(*q.severity) : std::nullopt).Bind(4, q.rule_id).Bind(5, q.agent_id);
     s.Bind(6, q.from_ms.value_or(kMinMs)).Bind(7, upper.first).Bind(8, upper.second).Bind(9, q.limit);
-    return sqlite::CollectRows<AlertRecord>(s, ReadAlert);
+    return sqlite::CollectRows<AlertRecord>(s, q.page_only ? ReadAlertPage : ReadAlert, q.limit);
   }
 
   Result<std::optional<AlertRecord>> GetAlert(const std::string& org_id, const std::string& id) override {
