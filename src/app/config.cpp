@@ -74,7 +74,7 @@ const std::vector<Setting>& Settings() {
       {"public_base_url", "scheme://host[:port] used in _links (e.g. behind a TLS proxy); unset: from the Host header",
        Str(&Config::public_base_url)},
       {"io_threads", "HTTP threads (0: one per core; on a small machine shared with other busy work, fewer can serve more)", Int(&Config::io_threads, 0, 256)},
-      {"blocking_threads", "threads for write handlers, store calls off the request path and large-body parsing", Int(&Config::blocking_threads, 1, 256)},
+      {"blocking_threads", "threads for writes, the other store calls and large-body parsing", Int(&Config::blocking_threads, 1, 256)},
       {"read_threads", "threads for read-only handlers (0: one per core, at most 4, the store's reader connections)", Int(&Config::read_threads, 0, 4)},
       {"max_header_bytes", "request line and headers limit (431 past it)", Int(&Config::max_header_bytes, 1024, 1 << 20)},
       {"max_body_bytes", "request body limit, judged from Content-Length before the body is read (413 past it; policies and devices: 1 MiB)", Int(&Config::max_body_bytes, 1024, int64_t{1} << 30)},
