@@ -45,9 +45,9 @@ enum class Access { kPublic, kRead, kWrite };
 // Where its handler runs: on the I/O thread; on the blocking pool (it writes to the store, waiting
 // for its group's commit, or parses big bodies); or on the read pool (it only reads: the store or
 // memory). The read pool has a thread per core, at most one per store reader, and takes work in
-// order: reads, CPU-bound, never outnumber the cores or wait on each other's reader connection,
-// nor queue behind writes waiting on fsync. A kReads handler that writes still works, holding a
-// read thread while it waits.
+// order: reads, CPU-bound, do not outnumber the cores, seldom find every reader connection taken
+// (only reads still on the blocking pool share them) and never queue behind writes waiting on
+// fsync. A kReads handler that writes still works, holding a read thread while it waits.
 enum class Runs { kInline, kBlocking, kReads };
 
 // A route of a surface's router. Built with designated initializers:
